@@ -1,0 +1,74 @@
+import type { OverallStatusResult } from '../status/overall-status.js';
+import type { FoldedStep } from '../events/step-state.fold.js';
+import type { Workflow } from '../workflow/workflow.js';
+
+/** The rollup of the overall status kept on the file row, updated with every step change. */
+export interface FileRollup extends OverallStatusResult {
+  lastStep: string | null;
+  statusChangedAt: Date | null;
+}
+
+export interface FileRecord {
+  id: number;
+  filehash: string;
+  originalFilename: string | null;
+  localFilename: string;
+  fileSize: number;
+  mimeType: string | null;
+  isDuplicate: boolean;
+  duplicateOfId: number | null;
+  workflow: Workflow;
+  /** False for files registered by an external pipeline: steptrail's worker never runs their steps. */
+  managed: boolean;
+  rollup: FileRollup;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewFile {
+  filehash: string;
+  originalFilename: string | null;
+  localFilename: string;
+  fileSize: number;
+  mimeType: string | null;
+  workflow: Workflow;
+  managed: boolean;
+}
+
+/** A stored step row: its state plus scheduling and lease bookkeeping. */
+export interface StoredStep extends Omit<FoldedStep, 'status'> {
+  fileId: number;
+  stepName: string;
+  /** Legacy rows may hold values outside StepStatus; they are read and shown, never written. */
+  status: string;
+  /** When the step may next be claimed by a worker; null means not scheduled. */
+  runAfter: Date | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const PENDING_ROLLUP: FileRollup = Object.freeze({
+  status: 'pending',
+  hasErrors: false,
+  totalSteps: 0,
+  completedSteps: 0,
+  failedSteps: 0,
+  inProgressSteps: 0,
+  skippedSteps: 0,
+  lastStep: null,
+  statusChangedAt: null,
+});
+
+export function sameRollup(a: OverallStatusResult, b: OverallStatusResult): boolean {
+  return (
+    a.status === b.status &&
+    a.hasErrors === b.hasErrors &&
+    a.totalSteps === b.totalSteps &&
+    a.completedSteps === b.completedSteps &&
+    a.failedSteps === b.failedSteps &&
+    a.inProgressSteps === b.inProgressSteps &&
+    a.skippedSteps === b.skippedSteps
+  );
+}

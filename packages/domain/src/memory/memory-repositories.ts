@@ -1,0 +1,285 @@
+import { compareEvents, type EventPosition, type LogEntry } from '../events/step-event.js';
+import type { FoldedStep } from '../events/step-state.fold.js';
+import { PENDING_ROLLUP, type FileRecord, type FileRollup, type NewFile, type StoredStep } from '../files/file-record.js';
+import type { FileListQuery, FilePage, FileRepository, StatusCounts } from '../ports/file-repository.js';
+import type { CandidateMode, LegacyMigrationStore } from '../ports/legacy-migration-store.js';
+import type { LogPage, LogRepository, NewLogEntry } from '../ports/log-repository.js';
+import type { StepRepository } from '../ports/step-repository.js';
+import type { Repositories } from '../ports/unit-of-work.js';
+import type { ExpiredLease, StepRef, WorkQueue } from '../ports/work-queue.js';
+import { OVERALL_STATUSES } from '../status/step-status.js';
+import { rebuildStepsByFold } from '../use-cases/rebuild-by-fold.js';
+import { stepKey, type MemoryState } from './memory-state.js';
+
+/** Repositories over a MemoryState; `state()` is read on every call so a transaction can swap it. */
+export function memoryRepositories(state: () => MemoryState, onAnnounce: () => void): Repositories {
+  const files = new MemoryFiles(state);
+  const steps = new MemorySteps(state);
+  const logs = new MemoryLogs(state);
+  const legacy: LegacyMigrationStore = {
+    candidateFileIds: async (mode, afterId, limit) => candidates(state(), mode, afterId, limit),
+    rebuildSteps: (fileIds, dryRun) => rebuildStepsByFold({ steps, logs }, fileIds, dryRun),
+  };
+  return { files, steps, logs, queue: new MemoryQueue(state, onAnnounce), legacy };
+}
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+class MemoryFiles implements FileRepository {
+  constructor(private readonly state: () => MemoryState) {}
+
+  async create(file: NewFile): Promise<FileRecord> {
+    const state = this.state();
+    const now = new Date();
+    const record: FileRecord = {
+      ...file,
+      id: state.nextFileId++,
+      isDuplicate: false,
+      duplicateOfId: null,
+      rollup: { ...PENDING_ROLLUP },
+      createdAt: now,
+      updatedAt: now,
+    };
+    state.files.set(record.id, record);
+    return copy(record);
+  }
+
+  async get(id: number): Promise<FileRecord | null> {
+    const file = this.state().files.get(id);
+    return file === undefined ? null : copy(file);
+  }
+
+  async getMany(ids: readonly number[]): Promise<FileRecord[]> {
+    const wanted = [...new Set(ids)].sort((a, b) => a - b);
+    return wanted.flatMap((id) => {
+      const file = this.state().files.get(id);
+      return file === undefined ? [] : [copy(file)];
+    });
+  }
+
+  lock(id: number): Promise<FileRecord | null> {
+    return this.get(id);
+  }
+
+  async saveRollup(id: number, rollup: FileRollup): Promise<void> {
+    const file = this.state().files.get(id);
+    if (file !== undefined) {
+      file.rollup = copy(rollup);
+      file.updatedAt = new Date();
+    }
+  }
+
+  async saveRollups(rollups: ReadonlyMap<number, FileRollup>): Promise<void> {
+    for (const [id, rollup] of rollups) await this.saveRollup(id, rollup);
+  }
+
+  async setDuplicate(id: number, isDuplicate: boolean, duplicateOfId: number | null): Promise<void> {
+    const file = this.state().files.get(id);
+    if (file !== undefined) Object.assign(file, { isDuplicate, duplicateOfId, updatedAt: new Date() });
+  }
+
+  async findOriginal(filehash: string, exceptId: number): Promise<FileRecord | null> {
+    for (const file of this.state().files.values()) {
+      if (file.filehash === filehash && !file.isDuplicate && file.id !== exceptId) return copy(file);
+    }
+    return null;
+  }
+
+  async delete(id: number): Promise<boolean> {
+    const state = this.state();
+    if (!state.files.delete(id)) return false;
+    for (const [key, step] of state.steps) if (step.fileId === id) state.steps.delete(key);
+    return true;
+  }
+
+  async list(query: FileListQuery): Promise<FilePage> {
+    const search = query.search?.toLowerCase();
+    const matches = [...this.state().files.values()]
+      .filter((file) => query.status === undefined || file.rollup.status === query.status)
+      .filter((file) => search === undefined || (file.originalFilename ?? '').toLowerCase().includes(search))
+      .filter((file) => query.beforeId === undefined || file.id < query.beforeId)
+      .sort((a, b) => b.id - a.id);
+    const items = matches.slice(0, query.limit).map(copy);
+    const last = items[items.length - 1];
+    return { items, nextBeforeId: matches.length > query.limit && last !== undefined ? last.id : null };
+  }
+
+  async countByStatus(): Promise<StatusCounts> {
+    const counts = Object.fromEntries(OVERALL_STATUSES.map((status) => [status, 0])) as StatusCounts;
+    for (const file of this.state().files.values()) counts[file.rollup.status] += 1;
+    return counts;
+  }
+
+  async listAfter(afterId: number, limit: number): Promise<FileRecord[]> {
+    return [...this.state().files.values()]
+      .filter((file) => file.id > afterId)
+      .sort((a, b) => a.id - b.id)
+      .slice(0, limit)
+      .map(copy);
+  }
+}
+
+class MemorySteps implements StepRepository {
+  constructor(private readonly state: () => MemoryState) {}
+
+  async get(fileId: number, stepName: string): Promise<StoredStep | null> {
+    const step = this.state().steps.get(stepKey(fileId, stepName));
+    return step === undefined ? null : copy(step);
+  }
+
+  async listForFile(fileId: number): Promise<StoredStep[]> {
+    return [...this.state().steps.values()].filter((step) => step.fileId === fileId).map(copy);
+  }
+
+  async listForFiles(fileIds: readonly number[]): Promise<StoredStep[]> {
+    const wanted = new Set(fileIds);
+    return [...this.state().steps.values()]
+      .filter((step) => wanted.has(step.fileId))
+      .sort((a, b) => a.fileId - b.fileId)
+      .map(copy);
+  }
+
+  async createMissing(fileId: number, stepNames: readonly string[], runAfter: Date | null): Promise<string[]> {
+    const created: string[] = [];
+    for (const stepName of stepNames) {
+      const key = stepKey(fileId, stepName);
+      if (this.state().steps.has(key)) continue;
+      this.state().steps.set(key, blankStep(fileId, stepName, runAfter));
+      created.push(stepName);
+    }
+    return created;
+  }
+
+  async saveState(fileId: number, stepName: string, state: FoldedStep): Promise<void> {
+    const key = stepKey(fileId, stepName);
+    const row = this.state().steps.get(key) ?? blankStep(fileId, stepName, null);
+    const keepLease = state.status === 'in_progress';
+    this.state().steps.set(key, {
+      ...row,
+      ...copy(state),
+      leaseOwner: keepLease ? row.leaseOwner : null,
+      leaseExpiresAt: keepLease ? row.leaseExpiresAt : null,
+      updatedAt: new Date(),
+    });
+  }
+
+  async schedule(fileId: number, stepName: string, runAfter: Date, override: boolean): Promise<boolean> {
+    const row = this.state().steps.get(stepKey(fileId, stepName));
+    if (row === undefined || row.status !== 'pending' || (!override && row.runAfter !== null)) return false;
+    row.runAfter = new Date(runAfter);
+    return true;
+  }
+}
+
+function blankStep(fileId: number, stepName: string, runAfter: Date | null): StoredStep {
+  const now = new Date();
+  return {
+    fileId,
+    stepName,
+    status: 'pending',
+    startedAt: null,
+    completedAt: null,
+    errorMessage: null,
+    attempts: 0,
+    lastEvent: null,
+    runAfter: runAfter === null ? null : new Date(runAfter),
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+class MemoryLogs implements LogRepository {
+  constructor(private readonly state: () => MemoryState) {}
+
+  async append(entry: NewLogEntry): Promise<LogEntry> {
+    const log: LogEntry = { ...copy(entry), id: this.state().nextLogId++ };
+    this.state().logs.push(log);
+    return copy(log);
+  }
+
+  async listForStep(fileId: number, stepName: string): Promise<LogEntry[]> {
+    return this.ordered((log) => log.fileId === fileId && log.stepName === stepName);
+  }
+
+  async listForFiles(fileIds: readonly number[]): Promise<LogEntry[]> {
+    const wanted = new Set(fileIds);
+    return this.ordered((log) => log.fileId !== null && wanted.has(log.fileId)).sort(
+      (a, b) => (a.fileId ?? 0) - (b.fileId ?? 0) || compareEvents(a, b),
+    );
+  }
+
+  async page(fileId: number, limit: number, after: EventPosition | null): Promise<LogPage> {
+    const all = this.ordered((log) => log.fileId === fileId && (after === null || compareEvents(after, log) < 0));
+    const items = all.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, next: all.length > limit && last !== undefined ? { occurredAt: last.occurredAt, id: last.id } : null };
+  }
+
+  async listSince(afterId: number, limit: number): Promise<LogEntry[]> {
+    return this.state().logs.filter((log) => log.id > afterId).slice(0, limit).map(copy);
+  }
+
+  async maxId(): Promise<number> {
+    return this.state().nextLogId - 1;
+  }
+
+  private ordered(keep: (log: LogEntry) => boolean): LogEntry[] {
+    return this.state().logs.filter(keep).sort(compareEvents).map(copy);
+  }
+}
+
+class MemoryQueue implements WorkQueue {
+  constructor(
+    private readonly state: () => MemoryState,
+    private readonly onAnnounce: () => void,
+  ) {}
+
+  async lockRunnable(limit: number, now: Date, stepNames: readonly string[] | null): Promise<StepRef[]> {
+    const names = stepNames === null ? null : new Set(stepNames);
+    return [...this.state().steps.values()]
+      .filter((step) => step.status === 'pending' && step.runAfter !== null && step.runAfter <= now)
+      .filter((step) => names === null || names.has(step.stepName))
+      .filter((step) => this.state().files.get(step.fileId)?.managed === true)
+      .sort((a, b) => (a.runAfter?.getTime() ?? 0) - (b.runAfter?.getTime() ?? 0))
+      .slice(0, limit)
+      .map(({ fileId, stepName }) => ({ fileId, stepName }));
+  }
+
+  async setLease(step: StepRef, owner: string, expiresAt: Date): Promise<void> {
+    const row = this.state().steps.get(stepKey(step.fileId, step.stepName));
+    if (row !== undefined) Object.assign(row, { leaseOwner: owner, leaseExpiresAt: new Date(expiresAt), runAfter: null });
+  }
+
+  async renewLeases(owner: string, steps: readonly StepRef[], expiresAt: Date): Promise<StepRef[]> {
+    const held: StepRef[] = [];
+    for (const step of steps) {
+      const row = this.state().steps.get(stepKey(step.fileId, step.stepName));
+      if (row?.status !== 'in_progress' || row.leaseOwner !== owner) continue;
+      row.leaseExpiresAt = new Date(expiresAt);
+      held.push({ fileId: step.fileId, stepName: step.stepName });
+    }
+    return held;
+  }
+
+  async lockExpired(limit: number, now: Date): Promise<ExpiredLease[]> {
+    return [...this.state().steps.values()]
+      .filter((step) => step.status === 'in_progress' && step.leaseExpiresAt !== null && step.leaseExpiresAt < now)
+      .slice(0, limit)
+      .map(({ fileId, stepName, leaseOwner, attempts }) => ({ fileId, stepName, leaseOwner, attempts }));
+  }
+
+  async announce(): Promise<void> {
+    this.onAnnounce();
+  }
+}
+
+function candidates(state: MemoryState, mode: CandidateMode, afterId: number, limit: number): number[] {
+  const withLogs = new Set(state.logs.map((log) => log.fileId).filter((id): id is number => id !== null));
+  const withSteps = new Set([...state.steps.values()].map((step) => step.fileId));
+  return [...state.files.keys()]
+    .filter((id) => id > afterId && withLogs.has(id) && (mode === 'all' || !withSteps.has(id)))
+    .sort((a, b) => a - b)
+    .slice(0, limit);
+}

@@ -1,0 +1,26 @@
+import type { LogEntry } from '../events/step-event.js';
+import type { FileRecord, StoredStep } from '../files/file-record.js';
+
+/** Everything the in-memory store holds; cloned to give transactions rollback. */
+export interface MemoryState {
+  files: Map<number, FileRecord>;
+  /** Keyed by `${fileId}:${stepName}`, in insertion order. */
+  steps: Map<string, StoredStep>;
+  logs: LogEntry[];
+  nextFileId: number;
+  nextLogId: number;
+}
+
+export const emptyMemoryState = (): MemoryState => ({
+  files: new Map(),
+  steps: new Map(),
+  logs: [],
+  nextFileId: 1,
+  nextLogId: 1,
+});
+
+export const stepKey = (fileId: number, stepName: string): string => `${fileId}:${stepName}`;
+
+export function cloneState(state: MemoryState): MemoryState {
+  return structuredClone(state);
+}

@@ -1,0 +1,7 @@
+/** The source of "now"; tests pass a controllable one. */
+export interface Clock {
+  /** The current instant. */
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

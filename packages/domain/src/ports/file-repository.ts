@@ -1,0 +1,47 @@
+import type { FileRecord, FileRollup, NewFile } from '../files/file-record.js';
+import type { OverallStatus } from '../status/step-status.js';
+
+export interface FileListQuery {
+  /** Only files whose rollup status is this one. */
+  status?: OverallStatus;
+  /** Case-insensitive substring of the original filename. */
+  search?: string;
+  limit: number;
+  /** Keyset cursor: only files with an id below this one. */
+  beforeId?: number;
+}
+
+export interface FilePage {
+  items: FileRecord[];
+  /** The cursor for the next page, or null on the last page. */
+  nextBeforeId: number | null;
+}
+
+export type StatusCounts = Record<OverallStatus, number>;
+
+export interface FileRepository {
+  /** Inserts a file with its workflow snapshot and a pending rollup; returns the stored record with its id. */
+  create(file: NewFile): Promise<FileRecord>;
+  /** The file with this id, or null. */
+  get(id: number): Promise<FileRecord | null>;
+  /** The files with these ids that exist, ascending by id. */
+  getMany(ids: readonly number[]): Promise<FileRecord[]>;
+  /** Inside a transaction: the file, locked against other step writers until commit; null when absent. */
+  lock(id: number): Promise<FileRecord | null>;
+  /** Stores the status rollup on the file row. */
+  saveRollup(id: number, rollup: FileRollup): Promise<void>;
+  /** Stores many rollups at once (backfills). */
+  saveRollups(rollups: ReadonlyMap<number, FileRollup>): Promise<void>;
+  /** Marks the file as a duplicate of `duplicateOfId` (or clears the mark). */
+  setDuplicate(id: number, isDuplicate: boolean, duplicateOfId: number | null): Promise<void>;
+  /** The oldest file with this content hash that is not a duplicate and not `exceptId`, or null. */
+  findOriginal(filehash: string, exceptId: number): Promise<FileRecord | null>;
+  /** Deletes the file and its step rows (never its logs); false when there was no such file. */
+  delete(id: number): Promise<boolean>;
+  /** Files newest first (id descending), filtered on the rollup, keyset-paginated. */
+  list(query: FileListQuery): Promise<FilePage>;
+  /** How many files have each rollup status; every status is present. */
+  countByStatus(): Promise<StatusCounts>;
+  /** Files with id above `afterId`, ascending, at most `limit` (for whole-database passes). */
+  listAfter(afterId: number, limit: number): Promise<FileRecord[]>;
+}

@@ -1,0 +1,22 @@
+import type { FileRepository } from './file-repository.js';
+import type { LegacyMigrationStore } from './legacy-migration-store.js';
+import type { LogRepository } from './log-repository.js';
+import type { StepRepository } from './step-repository.js';
+import type { WorkQueue } from './work-queue.js';
+
+/** The repositories bound to one transaction (or to autocommit reads outside one). */
+export interface Repositories {
+  files: FileRepository;
+  steps: StepRepository;
+  logs: LogRepository;
+  queue: WorkQueue;
+  legacy: LegacyMigrationStore;
+}
+
+export interface UnitOfWork {
+  /**
+   * Runs `work` in one transaction: commits when it resolves, rolls back when it throws. A deadlock or
+   * serialization failure rolls back and runs `work` again, a bounded number of times.
+   */
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+}

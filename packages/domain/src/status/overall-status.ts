@@ -1,0 +1,66 @@
+import { classifierFor, type Workflow } from '../workflow/workflow.js';
+import type { OverallStatus } from './step-status.js';
+
+/** What the status rules need to know about one step row. Legacy rows may carry any status text. */
+export interface StepSnapshot {
+  stepName: string;
+  status: string;
+  attempts: number;
+}
+
+export interface OverallStatusResult {
+  status: OverallStatus;
+  hasErrors: boolean;
+  totalSteps: number;
+  completedSteps: number;
+  failedSteps: number;
+  inProgressSteps: number;
+  skippedSteps: number;
+}
+
+export interface StatusInput {
+  isDuplicate: boolean;
+  workflow: Workflow;
+  steps: readonly StepSnapshot[];
+}
+
+const EMPTY_COUNTS = {
+  hasErrors: false,
+  totalSteps: 0,
+  completedSteps: 0,
+  failedSteps: 0,
+  inProgressSteps: 0,
+  skippedSteps: 0,
+} as const;
+
+/** The one overall-status rule (ARCHITECTURE.md 2.4), used by every view of a file. */
+export function computeOverallStatus({ isDuplicate, workflow, steps }: StatusInput): OverallStatusResult {
+  if (isDuplicate) return { status: 'duplicate', ...EMPTY_COUNTS };
+  const classifier = classifierFor(workflow);
+  const real = steps.filter((step) => classifier.isReal(step.stepName));
+  if (real.length === 0) return { status: 'pending', ...EMPTY_COUNTS };
+
+  const count = (status: string) => real.filter((step) => step.status === status).length;
+  const counts = {
+    totalSteps: real.length,
+    completedSteps: count('success'),
+    failedSteps: count('failure'),
+    inProgressSteps: count('in_progress'),
+    skippedSteps: count('skipped'),
+  };
+  const result = (status: OverallStatus): OverallStatusResult => ({
+    status,
+    hasErrors: counts.failedSteps > 0,
+    ...counts,
+  });
+
+  if (counts.failedSteps > 0) return result('failed');
+  const waitingForRetry = real.some((step) => step.status === 'pending' && step.attempts > 0);
+  if (counts.inProgressSteps > 0 || waitingForRetry) return result('processing');
+  const hasTerminal = real.some((step) => classifier.isTerminal(step.stepName));
+  if (counts.completedSteps + counts.skippedSteps === real.length) {
+    return result(hasTerminal ? 'completed' : 'pending');
+  }
+  const terminalSucceeded = real.some((step) => classifier.isTerminal(step.stepName) && step.status === 'success');
+  return result(terminalSucceeded ? 'completed' : 'pending');
+}

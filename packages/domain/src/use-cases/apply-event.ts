@@ -1,0 +1,102 @@
+import { reconstructStep } from '../events/reconstruct.js';
+import { appliesInOrder, evolve, type FoldedStep } from '../events/step-state.fold.js';
+import { toStepEvent, type LogEntry } from '../events/step-event.js';
+import type { FileRecord, FileRollup, StoredStep } from '../files/file-record.js';
+import { computeOverallStatus } from '../status/overall-status.js';
+import { isStepStatus, type StepStatus } from '../status/step-status.js';
+import type { Repositories } from '../ports/unit-of-work.js';
+import { nextWorkflowStep } from '../workflow/workflow.js';
+
+export interface StepChange {
+  fileId: number;
+  stepName: string;
+  status: StepStatus;
+  occurredAt: Date;
+  message: string | null;
+  detail: string | null;
+  taskId: string | null;
+}
+
+export interface AppliedEvent {
+  log: LogEntry;
+  step: FoldedStep;
+  /** True when the event sorted before the step's last event and the step was re-folded from its logs. */
+  refolded: boolean;
+  rollup: FileRollup;
+  /** The workflow step made runnable by this event, if any. */
+  scheduled: string | null;
+}
+
+/**
+ * Appends the event's log row, folds it into the step row and refreshes the file's rollup. The caller runs this
+ * inside a transaction and has locked `file` (repos.files.lock), so all three writes land together or not at all.
+ */
+export async function applyEvent(
+  repos: Repositories,
+  file: FileRecord,
+  change: StepChange,
+  now: Date,
+): Promise<AppliedEvent> {
+  const log = await repos.logs.append(change);
+  const event = toStepEvent(log);
+  if (event === null) throw new Error(`Status ${change.status} was validated but the fold does not read it`);
+  const stored = await repos.steps.get(file.id, change.stepName);
+  const previous = foldedFrom(stored);
+  const inOrder = previous !== null && appliesInOrder(previous, event);
+  const step = inOrder ? evolve(previous, event) : reconstructStep(await repos.logs.listForStep(file.id, change.stepName));
+  await repos.steps.saveState(file.id, change.stepName, step);
+  const rollup = await refreshRollup(repos, file, change.stepName, now);
+  const scheduled = await scheduleNext(repos, file, change.stepName, previous?.status ?? null, step.status, now);
+  return { log, step, refolded: !inOrder, rollup, scheduled };
+}
+
+/** A stored row that the fold wrote (it knows its last event) and whose status is valid, as a fold state. */
+function foldedFrom(stored: StoredStep | null): FoldedStep | null {
+  if (stored === null || stored.lastEvent === null || !isStepStatus(stored.status)) return null;
+  return {
+    status: stored.status,
+    startedAt: stored.startedAt,
+    completedAt: stored.completedAt,
+    errorMessage: stored.errorMessage,
+    attempts: stored.attempts,
+    lastEvent: stored.lastEvent,
+  };
+}
+
+/** Recomputes the file's rollup from its step rows and stores it. */
+export async function refreshRollup(
+  repos: Repositories,
+  file: FileRecord,
+  lastStep: string | null,
+  now: Date,
+): Promise<FileRollup> {
+  const steps = await repos.steps.listForFile(file.id);
+  const overall = computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps });
+  const statusChanged = overall.status !== file.rollup.status;
+  const rollup: FileRollup = {
+    ...overall,
+    lastStep: lastStep ?? file.rollup.lastStep,
+    statusChangedAt: statusChanged ? now : file.rollup.statusChangedAt,
+  };
+  await repos.files.saveRollup(file.id, rollup);
+  file.rollup = rollup;
+  return rollup;
+}
+
+async function scheduleNext(
+  repos: Repositories,
+  file: FileRecord,
+  stepName: string,
+  before: StepStatus | null,
+  after: StepStatus,
+  now: Date,
+): Promise<string | null> {
+  const finished = after === 'success' || after === 'skipped';
+  if (!file.managed || file.isDuplicate || !finished || before === after) return null;
+  const next = nextWorkflowStep(file.workflow, stepName);
+  if (next === null) return null;
+  await repos.steps.createMissing(file.id, [next], null);
+  const changed = await repos.steps.schedule(file.id, next, now, false);
+  if (changed) await repos.queue.announce();
+  return changed ? next : null;
+}

@@ -1,0 +1,174 @@
+import type { Clock } from '../ports/clock.js';
+import type { CandidateMode, StepRebuildCounts } from '../ports/legacy-migration-store.js';
+import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
+import { computeOverallStatus } from '../status/overall-status.js';
+import { sameRollup, type FileRollup } from '../files/file-record.js';
+import { verifyFile, type FileVerification } from '../verify/verify-file.js';
+import { domainError, err, ok, type Result } from '../result.js';
+import { groupBy } from '../group-by.js';
+import { compareEvents } from '../events/step-event.js';
+import type { StoredStep } from '../files/file-record.js';
+
+export interface MigrationTotals {
+  totalFiles: number;
+  filesMigrated: number;
+  filesFailed: number;
+  totalStepsCreated: number;
+  totalStepsUpdated: number;
+  totalStepsSkipped: number;
+  eventsIgnored: number;
+  errors: Array<{ fileId: number; message: string }>;
+}
+
+export interface MigrateAllOptions {
+  batchSize?: number;
+  dryRun?: boolean;
+  /** `missing` (default): files with logs and no step rows; `all`: re-derive every file with logs. */
+  mode?: CandidateMode;
+  /** Resume after this file id. */
+  afterId?: number;
+  /** Called after every batch with the running totals and the last file id done. */
+  onBatch?: (totals: MigrationTotals, lastFileId: number) => void | Promise<void>;
+}
+
+export const emptyTotals = (): MigrationTotals => ({
+  totalFiles: 0,
+  filesMigrated: 0,
+  filesFailed: 0,
+  totalStepsCreated: 0,
+  totalStepsUpdated: 0,
+  totalStepsSkipped: 0,
+  eventsIgnored: 0,
+  errors: [],
+});
+
+/** Rebuilds step rows from legacy logs and verifies them; every batch commits on its own, so a run can resume. */
+export class LegacyMigration {
+  constructor(private readonly deps: { unitOfWork: UnitOfWork; reads: Repositories; clock: Clock }) {}
+
+  /** Rebuilds one file's steps from its logs; `dryRun` only counts. */
+  async migrateLogsToSteps(fileId: number, options: { dryRun?: boolean } = {}): Promise<Result<MigrationTotals>> {
+    const file = await this.deps.reads.files.get(fileId);
+    if (file === null) return err(domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId }));
+    const totals = emptyTotals();
+    await this.runBatch([fileId], options.dryRun ?? false, totals);
+    return ok(totals);
+  }
+
+  /** Walks candidate files in id order, one transaction per batch. */
+  async migrateAllFiles(options: MigrateAllOptions = {}): Promise<MigrationTotals> {
+    const batchSize = Math.max(1, options.batchSize ?? 100);
+    const dryRun = options.dryRun ?? false;
+    const mode = options.mode ?? 'missing';
+    const totals = emptyTotals();
+    let afterId = options.afterId ?? 0;
+    for (;;) {
+      const ids = await this.deps.reads.legacy.candidateFileIds(mode, afterId, batchSize);
+      const last = ids[ids.length - 1];
+      if (last === undefined) return totals;
+      await this.runBatch(ids, dryRun, totals);
+      afterId = last;
+      await options.onBatch?.(totals, last);
+    }
+  }
+
+  /** Compares one file's rows and rollup with the fold of its logs. */
+  async verifyMigration(fileId: number): Promise<Result<FileVerification>> {
+    const [result] = await this.verifyFiles([fileId]);
+    return result === undefined
+      ? err(domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId }))
+      : ok(result);
+  }
+
+  /** Verifies every file, in id order, `batchSize` files per read; calls `onFile` for each result. */
+  async verifyAll(
+    onFile: (verification: FileVerification) => void | Promise<void>,
+    batchSize = 500,
+  ): Promise<{ filesChecked: number; filesInvalid: number }> {
+    let afterId = 0;
+    let filesChecked = 0;
+    let filesInvalid = 0;
+    for (;;) {
+      const files = await this.deps.reads.files.listAfter(afterId, batchSize);
+      const last = files[files.length - 1];
+      if (last === undefined) return { filesChecked, filesInvalid };
+      for (const verification of await this.verifyFiles(files.map((file) => file.id))) {
+        filesChecked += 1;
+        if (!verification.valid) filesInvalid += 1;
+        await onFile(verification);
+      }
+      afterId = last.id;
+    }
+  }
+
+  private async verifyFiles(fileIds: readonly number[]): Promise<FileVerification[]> {
+    const { files, logs, steps } = this.deps.reads;
+    const [records, allLogs, allSteps] = await Promise.all([
+      files.getMany(fileIds),
+      logs.listForFiles(fileIds),
+      steps.listForFiles(fileIds),
+    ]);
+    const logsByFile = groupBy(allLogs, (log) => log.fileId);
+    const stepsByFile = groupBy(allSteps, (step) => step.fileId);
+    return records.map((file) =>
+      verifyFile({ file, logs: logsByFile.get(file.id) ?? [], steps: stepsByFile.get(file.id) ?? [] }),
+    );
+  }
+
+  private async runBatch(fileIds: readonly number[], dryRun: boolean, totals: MigrationTotals): Promise<void> {
+    try {
+      const counts = await this.deps.unitOfWork.transaction((repos) => this.rebuild(repos, fileIds, dryRun));
+      for (const fileCounts of counts.values()) addCounts(totals, fileCounts);
+      totals.totalFiles += fileIds.length;
+      totals.filesMigrated += counts.size;
+    } catch (error) {
+      if (fileIds.length > 1) {
+        // Isolate the failing file: the batch rolled back as a whole, so redo its files one by one.
+        for (const fileId of fileIds) await this.runBatch([fileId], dryRun, totals);
+        return;
+      }
+      totals.totalFiles += 1;
+      totals.filesFailed += 1;
+      totals.errors.push({ fileId: fileIds[0] ?? 0, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async rebuild(
+    repos: Repositories,
+    fileIds: readonly number[],
+    dryRun: boolean,
+  ): Promise<Map<number, StepRebuildCounts>> {
+    const counts = await repos.legacy.rebuildSteps(fileIds, dryRun);
+    if (dryRun) return counts;
+    const [files, steps] = await Promise.all([repos.files.getMany(fileIds), repos.steps.listForFiles(fileIds)]);
+    const now = this.deps.clock.now();
+    const rollups = new Map<number, FileRollup>();
+    const stepsByFile = groupBy(steps, (step) => step.fileId);
+    for (const file of files) {
+      const own = stepsByFile.get(file.id) ?? [];
+      const overall = computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps: own });
+      if (sameRollup(overall, file.rollup)) continue;
+      const lastStep = latestStep(own) ?? file.rollup.lastStep;
+      rollups.set(file.id, { ...overall, lastStep, statusChangedAt: now });
+    }
+    if (rollups.size > 0) await repos.files.saveRollups(rollups);
+    return counts;
+  }
+}
+
+function addCounts(totals: MigrationTotals, counts: StepRebuildCounts): void {
+  totals.totalStepsCreated += counts.stepsCreated;
+  totals.totalStepsUpdated += counts.stepsUpdated;
+  totals.totalStepsSkipped += counts.stepsUnchanged;
+  totals.eventsIgnored += counts.eventsIgnored;
+}
+
+/** The step whose last event is the latest one. */
+function latestStep(steps: readonly StoredStep[]): string | null {
+  let latest: StoredStep | null = null;
+  for (const step of steps) {
+    if (step.lastEvent === null) continue;
+    if (latest?.lastEvent == null || compareEvents(latest.lastEvent, step.lastEvent) < 0) latest = step;
+  }
+  return latest?.stepName ?? null;
+}

@@ -1,0 +1,104 @@
+import type { EventPosition } from '../events/step-event.js';
+import type { FileRecord, StoredStep } from '../files/file-record.js';
+import type { FileListQuery, FilePage, StatusCounts } from '../ports/file-repository.js';
+import type { LogPage } from '../ports/log-repository.js';
+import type { Repositories } from '../ports/unit-of-work.js';
+import { domainError, err, ok, type Result } from '../result.js';
+import { computeOverallStatus, type OverallStatusResult } from '../status/overall-status.js';
+import { computeStepSummary, type StepSummary } from '../status/step-summary.js';
+
+export interface StepView {
+  status: string;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  errorMessage: string | null;
+  attempts: number;
+}
+
+export interface FileDetail {
+  file: FileRecord;
+  status: OverallStatusResult;
+  summary: StepSummary;
+}
+
+export const MAX_PAGE_SIZE = 500;
+
+/** The read side of the step manager: index reads, never a log scan. */
+export class StatusQueries {
+  constructor(private readonly reads: Repositories) {}
+
+  async getFile(fileId: number): Promise<Result<FileRecord>> {
+    const file = await this.reads.files.get(fileId);
+    return file === null ? notFound(fileId) : ok(file);
+  }
+
+  /** `{stepName: {status, startedAt, completedAt, errorMessage, attempts}}` for every step row. */
+  async getFileStepStatus(fileId: number): Promise<Result<Record<string, StepView>>> {
+    const loaded = await this.load(fileId);
+    if (!loaded.ok) return loaded;
+    const steps: Record<string, StepView> = {};
+    for (const step of loaded.value.steps) steps[step.stepName] = toView(step);
+    return ok(steps);
+  }
+
+  async getFileOverallStatus(fileId: number): Promise<Result<OverallStatusResult>> {
+    const loaded = await this.load(fileId);
+    if (!loaded.ok) return loaded;
+    const { file, steps } = loaded.value;
+    return ok(computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps }));
+  }
+
+  async getStepSummary(fileId: number): Promise<Result<StepSummary>> {
+    const loaded = await this.load(fileId);
+    if (!loaded.ok) return loaded;
+    return ok(computeStepSummary({ workflow: loaded.value.file.workflow, steps: loaded.value.steps }));
+  }
+
+  /** File, overall status and summary from one read of the step rows. */
+  async getFileDetail(fileId: number): Promise<Result<FileDetail>> {
+    const loaded = await this.load(fileId);
+    if (!loaded.ok) return loaded;
+    const { file, steps } = loaded.value;
+    return ok({
+      file,
+      status: computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps }),
+      summary: computeStepSummary({ workflow: file.workflow, steps }),
+    });
+  }
+
+  /** A file's history, oldest first, paged after `after`. */
+  async getProcessingLogs(fileId: number, limit: number, after: EventPosition | null = null): Promise<Result<LogPage>> {
+    const file = await this.reads.files.get(fileId);
+    if (file === null) return notFound(fileId);
+    return ok(await this.reads.logs.page(fileId, clampLimit(limit), after));
+  }
+
+  /** Newest first; the status filter reads the rollup, so it matches the badges exactly. */
+  async listFiles(query: FileListQuery): Promise<{ page: FilePage; counts: StatusCounts }> {
+    const [page, counts] = await Promise.all([
+      this.reads.files.list({ ...query, limit: clampLimit(query.limit) }),
+      this.reads.files.countByStatus(),
+    ]);
+    return { page, counts };
+  }
+
+  private async load(fileId: number): Promise<Result<{ file: FileRecord; steps: StoredStep[] }>> {
+    const file = await this.reads.files.get(fileId);
+    if (file === null) return notFound(fileId);
+    return ok({ file, steps: await this.reads.steps.listForFile(fileId) });
+  }
+}
+
+const clampLimit = (limit: number): number => Math.max(1, Math.min(MAX_PAGE_SIZE, Math.trunc(limit)));
+
+const notFound = (fileId: number) => err(domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId }));
+
+function toView(step: StoredStep): StepView {
+  return {
+    status: step.status,
+    startedAt: step.startedAt,
+    completedAt: step.completedAt,
+    errorMessage: step.errorMessage,
+    attempts: step.attempts,
+  };
+}

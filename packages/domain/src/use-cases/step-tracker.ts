@@ -1,0 +1,234 @@
+import type { FileRecord, NewFile } from '../files/file-record.js';
+import type { Clock } from '../ports/clock.js';
+import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
+import { domainError, err, ok, type DomainError, type Result } from '../result.js';
+import { parseStepStatus, type StepStatus } from '../status/step-status.js';
+import { parseDestination, parseStepName, uploadStepNames } from '../workflow/step-names.js';
+import { applyEvent, refreshRollup, type AppliedEvent } from './apply-event.js';
+import { resolveOccurredAt, type StepUpdateOptions } from './step-update-options.js';
+
+export interface StepTrackerDeps {
+  unitOfWork: UnitOfWork;
+  clock: Clock;
+}
+
+export interface HistoryNote {
+  stepName?: string | null;
+  status?: string | null;
+  message?: string | null;
+  detail?: string | null;
+  taskId?: string | null;
+  occurredAt?: Date;
+}
+
+const fileNotFound = (fileId: number): DomainError =>
+  domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId });
+
+/** The write side of the step manager: every state change writes its log row in the same transaction. */
+export class StepTracker {
+  constructor(private readonly deps: StepTrackerDeps) {}
+
+  /** Creates a file, initialises its workflow steps and, for managed files, makes the first one runnable. */
+  async registerFile(file: NewFile): Promise<FileRecord> {
+    return this.deps.unitOfWork.transaction(async (repos) => {
+      const created = await repos.files.create(file);
+      const [first, ...rest] = created.workflow.steps;
+      const now = this.deps.clock.now();
+      if (first !== undefined) await repos.steps.createMissing(created.id, [first], created.managed ? now : null);
+      await repos.steps.createMissing(created.id, rest, null);
+      await refreshRollup(repos, created, null, now);
+      if (created.managed) await repos.queue.announce();
+      return created;
+    });
+  }
+
+  /** Creates pending rows for the file's workflow steps (or `steps`) that have none; never resets a row. */
+  async initializeFileSteps(fileId: number, steps?: readonly string[]): Promise<Result<string[]>> {
+    for (const step of steps ?? []) {
+      const parsed = parseStepName(step);
+      if (!parsed.ok) return parsed;
+    }
+    return this.withFile(fileId, async (repos, file) => {
+      const created = await repos.steps.createMissing(fileId, steps ?? file.workflow.steps, null);
+      if (created.length > 0) await refreshRollup(repos, file, null, this.deps.clock.now());
+      return created;
+    });
+  }
+
+  /** Adds `queue_X` and `upload_to_X` pending rows per destination; idempotent. */
+  async addUploadSteps(fileId: number, destinations: readonly string[]): Promise<Result<string[]>> {
+    const names: string[] = [];
+    for (const destination of destinations) {
+      const parsed = parseDestination(destination);
+      if (!parsed.ok) return parsed;
+      const { queue, upload } = uploadStepNames(parsed.value);
+      names.push(queue, upload);
+    }
+    return this.withFile(fileId, async (repos, file) => {
+      const created = await repos.steps.createMissing(fileId, names, null);
+      if (created.length > 0) await refreshRollup(repos, file, null, this.deps.clock.now());
+      return created;
+    });
+  }
+
+  /** Records a step's new status: its log row, step row and the file rollup change in one transaction. */
+  async updateStepStatus(
+    fileId: number,
+    stepName: string,
+    status: string,
+    options: StepUpdateOptions = {},
+  ): Promise<Result<AppliedEvent>> {
+    const name = parseStepName(stepName);
+    if (!name.ok) return name;
+    const parsedStatus = parseStepStatus(status);
+    if (!parsedStatus.ok) return parsedStatus;
+    const occurredAt = resolveOccurredAt(parsedStatus.value, options, this.deps.clock);
+    if (!occurredAt.ok) return occurredAt;
+    const message = eventMessage(parsedStatus.value, options);
+    if (!message.ok) return message;
+    return this.withFile(fileId, (repos, file) =>
+      applyEvent(
+        repos,
+        file,
+        {
+          fileId,
+          stepName: name.value,
+          status: parsedStatus.value,
+          occurredAt: occurredAt.value,
+          message: message.value,
+          detail: options.detail ?? null,
+          taskId: options.taskId ?? null,
+        },
+        this.deps.clock.now(),
+      ),
+    );
+  }
+
+  /**
+   * Writes history. A note naming a file, a step and a status is a state change and goes through
+   * updateStepStatus so the fold invariant holds; anything else (task-level rows, notes without status) is
+   * appended to the history only.
+   */
+  async logEvent(fileId: number | null, note: HistoryNote): Promise<Result<{ logId: number }>> {
+    const stepName = note.stepName ?? null;
+    const status = note.status ?? null;
+    if (fileId !== null && stepName !== null && status !== null) {
+      const applied = await this.updateStepStatus(fileId, stepName, status, { ...note, errorMessage: undefined });
+      return applied.ok ? ok({ logId: applied.value.log.id }) : applied;
+    }
+    if (status !== null) {
+      const parsed = parseStepStatus(status);
+      if (!parsed.ok) return parsed;
+    }
+    if (stepName !== null) {
+      const parsed = parseStepName(stepName);
+      if (!parsed.ok) return parsed;
+    }
+    const entry = {
+      fileId,
+      stepName,
+      status,
+      message: note.message ?? null,
+      detail: note.detail ?? null,
+      taskId: note.taskId ?? null,
+      occurredAt: note.occurredAt ?? this.deps.clock.now(),
+    };
+    if (fileId === null) {
+      const log = await this.deps.unitOfWork.transaction((repos) => repos.logs.append(entry));
+      return ok({ logId: log.id });
+    }
+    return this.withFile(fileId, async (repos) => ({ logId: (await repos.logs.append(entry)).id }));
+  }
+
+  /** Re-queues failed steps (all of them, or the named ones) with a `pending` event; managed files run them again. */
+  async retryFailedSteps(fileId: number, steps?: readonly string[]): Promise<Result<string[]>> {
+    const now = this.deps.clock.now();
+    return this.withFileResult(fileId, async (repos, file) => {
+      const rows = await repos.steps.listForFile(fileId);
+      const wanted = steps ?? rows.filter((row) => row.status === 'failure').map((row) => row.stepName);
+      for (const name of wanted) {
+        const row = rows.find((candidate) => candidate.stepName === name);
+        if (row?.status !== 'failure') {
+          const state = row === undefined ? 'does not exist' : `is ${row.status}`;
+          return err(domainError('NOT_RETRYABLE', `Step ${name} of file ${fileId} ${state}; only failed steps can be retried.`));
+        }
+      }
+      for (const name of wanted) {
+        await requeue(repos, file, name, 'Re-queued for retry by request', now, now);
+      }
+      return ok([...wanted]);
+    });
+  }
+
+  /** Marks or clears the duplicate flag; the rollup follows in the same transaction. */
+  async setDuplicate(fileId: number, isDuplicate: boolean, duplicateOfId: number | null = null): Promise<Result<FileRecord>> {
+    return this.withFile(fileId, async (repos, file) => {
+      await repos.files.setDuplicate(fileId, isDuplicate, isDuplicate ? duplicateOfId : null);
+      const updated: FileRecord = { ...file, isDuplicate, duplicateOfId: isDuplicate ? duplicateOfId : null };
+      await refreshRollup(repos, updated, null, this.deps.clock.now());
+      return updated;
+    });
+  }
+
+  /** Deletes a file and its step rows; its history stays. */
+  async deleteFile(fileId: number): Promise<Result<true>> {
+    return this.withFile(fileId, async (repos) => {
+      await repos.files.delete(fileId);
+      return true as const;
+    });
+  }
+
+  private withFile<T>(
+    fileId: number,
+    work: (repos: Repositories, file: FileRecord) => Promise<T>,
+  ): Promise<Result<T>> {
+    return this.withFileResult(fileId, async (repos, file) => ok(await work(repos, file)));
+  }
+
+  private withFileResult<T>(
+    fileId: number,
+    work: (repos: Repositories, file: FileRecord) => Promise<Result<T>>,
+  ): Promise<Result<T>> {
+    return this.deps.unitOfWork.transaction(async (repos) => {
+      const file = await repos.files.lock(fileId);
+      if (file === null) return err(fileNotFound(fileId));
+      return work(repos, file);
+    });
+  }
+}
+
+/** The log message: a failure's errorMessage is its message, so the fold gives back the same error. */
+function eventMessage(status: StepStatus, options: StepUpdateOptions): Result<string | null> {
+  const { message, errorMessage } = options;
+  if (errorMessage == null) return ok(message ?? null);
+  if (status !== 'failure') {
+    return err(domainError('INVALID_EVENT', `errorMessage is accepted with status failure only, not ${status}.`));
+  }
+  if (message != null && message !== errorMessage) {
+    return err(domainError('INVALID_EVENT', 'A failure takes errorMessage or message, not two different texts.'));
+  }
+  return ok(errorMessage);
+}
+
+/** Puts a step back to pending with a log event, runnable at `runAfter` when the file is managed. */
+export async function requeue(
+  repos: Repositories,
+  file: FileRecord,
+  stepName: string,
+  message: string,
+  runAfter: Date,
+  now: Date,
+  status: StepStatus = 'pending',
+): Promise<AppliedEvent> {
+  const applied = await applyEvent(
+    repos,
+    file,
+    { fileId: file.id, stepName, status, occurredAt: now, message, detail: null, taskId: null },
+    now,
+  );
+  if (file.managed && status === 'pending') {
+    await repos.steps.schedule(file.id, stepName, runAfter, true);
+    await repos.queue.announce();
+  }
+  return applied;
+}

@@ -1,0 +1,53 @@
+import type { Clock } from '../ports/clock.js';
+import { domainError, err, ok, type DomainError, type Result } from '../result.js';
+import type { StepStatus } from '../status/step-status.js';
+
+/** The seed API's keyword arguments, in camelCase. */
+export interface StepUpdateOptions {
+  /** A failure's error text; stored as the log's message when `message` is absent. */
+  errorMessage?: string | null | undefined;
+  /** Accepted with in_progress only, as the event time. */
+  startedAt?: Date | null | undefined;
+  /** Accepted with success, failure or skipped only, as the event time. */
+  completedAt?: Date | null | undefined;
+  message?: string | null | undefined;
+  detail?: string | null | undefined;
+  occurredAt?: Date | null | undefined;
+  taskId?: string | null | undefined;
+}
+
+/**
+ * The event time. `startedAt`/`completedAt` are accepted as the event time of the matching status, so that the
+ * stored row always equals the fold of the logs; a value that could not be replayed from the log is refused.
+ */
+export function resolveOccurredAt(
+  status: StepStatus,
+  options: StepUpdateOptions,
+  clock: Clock,
+): Result<Date, DomainError> {
+  const candidates: Date[] = [];
+  if (options.occurredAt != null) candidates.push(options.occurredAt);
+  if (options.startedAt != null) {
+    if (status !== 'in_progress') {
+      return err(domainError('INVALID_EVENT', `startedAt is accepted with status in_progress only, not ${status}; pass occurredAt.`));
+    }
+    candidates.push(options.startedAt);
+  }
+  if (options.completedAt != null) {
+    if (status === 'in_progress' || status === 'pending') {
+      return err(
+        domainError('INVALID_EVENT', `completedAt is accepted with success, failure or skipped only, not ${status}.`),
+      );
+    }
+    candidates.push(options.completedAt);
+  }
+  for (const candidate of candidates) {
+    if (Number.isNaN(candidate.getTime())) return err(domainError('INVALID_EVENT', 'The event time is not a valid date.'));
+  }
+  const [first, ...others] = candidates;
+  if (first === undefined) return ok(clock.now());
+  if (others.some((other) => other.getTime() !== first.getTime())) {
+    return err(domainError('INVALID_EVENT', 'occurredAt, startedAt and completedAt name different instants; give one.'));
+  }
+  return ok(first);
+}

@@ -1,17 +1,55 @@
 import { defineConfig } from 'vitest/config';
 
-const source = { conditions: ['@steptrail/source'] };
+// Workspace packages resolve to their TypeScript sources in tests (no build needed); Node itself uses dist.
+const source = { conditions: ['@steptrail/source', 'module', 'node', 'development|production'] };
+const ssr = { resolve: { conditions: ['@steptrail/source', 'node', 'import', 'default'] } };
+
+// Starts a throwaway PostgreSQL and MariaDB once per run (shared by int and e2e), or skips them with a
+// written reason when they are not installed and CI is not set.
+const testServers = './packages/test-servers/src/global-setup.ts';
 
 export default defineConfig({
   resolve: source,
+  ssr,
   test: {
     projects: [
       {
         resolve: source,
+        ssr,
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        resolve: source,
+        ssr,
+        test: {
+          name: 'int',
+          include: ['packages/*/test/**/*.int.test.ts', 'apps/*/test/**/*.int.test.ts'],
+          globalSetup: [testServers],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // One file at a time: the two database servers already want the machine's two cores, and
+          // suites that migrate the shared steptrail_test database must not interleave.
+          fileParallelism: false,
+          // After the unit tests, so they do not compete with the servers for CPU.
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        resolve: source,
+        ssr,
+        test: {
+          name: 'e2e',
+          include: ['**/*.e2e.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          globalSetup: [testServers],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -19,6 +19,7 @@ export type * from './ports/legacy-migration-store.js';
 export type * from './ports/unit-of-work.js';
 export type * from './ports/store.js';
 export * from './ports/clock.js';
+export * from './ports/store-error.js';
 export * from './use-cases/apply-event.js';
 export * from './use-cases/step-update-options.js';
 export * from './use-cases/step-tracker.js';

@@ -4,6 +4,8 @@ import type { WorkSignal } from '../ports/work-queue.js';
 import { memoryRepositories } from './memory-repositories.js';
 import { cloneState, emptyMemoryState, type MemoryState } from './memory-state.js';
 
+export type { MemoryState } from './memory-state.js';
+
 /**
  * A complete in-process Store: transactions run one at a time on a copy of the state that replaces the committed
  * state only when the work resolves, so a throwing transaction leaves nothing behind.
@@ -39,6 +41,16 @@ export class MemoryStore implements Store {
         signal?.addEventListener('abort', done, { once: true });
       }),
   };
+
+  /**
+   * Runs `visit` on the committed state, in turn with transactions so it never interleaves with one. Only the
+   * conformance suite's raw access uses it: to read rows as stored and to plant legacy rows no port can write.
+   */
+  inspect<T>(visit: (state: MemoryState) => T): Promise<T> {
+    const run = this.tail.then(() => visit(this.committed));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
 
   async ping(): Promise<void> {
     if (this.closed) throw new Error('The in-memory store is closed.');

@@ -42,7 +42,7 @@ export function parseOverallStatus(value: unknown): Result<OverallStatus, Domain
  */
 export function readLogStatus(raw: string | null | undefined): StepStatus | null {
   if (raw === null || raw === undefined) return null;
-  const lowered = raw.trim().toLowerCase();
+  const lowered = raw.toLowerCase();
   if (lowered === 'queued') return 'pending';
   return isStepStatus(lowered) ? lowered : null;
 }

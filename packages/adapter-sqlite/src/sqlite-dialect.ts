@@ -1,0 +1,61 @@
+import type { Dialect } from '@steptrail/persistence-typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { mapSqliteError } from './errors.js';
+
+/** Serialises transactions of this process on the single writer connection. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+/** UTC text with milliseconds, the format DocuElevate's SQLite rows use, so text order is time order. */
+export const sqliteTime = (value: Date): string => value.toISOString().replace('T', ' ').slice(0, 23);
+
+export function sqliteDialect(): Dialect {
+  const mutex = new Mutex();
+  return {
+    name: 'sqlite',
+    lockFileRow: '',
+    lockSkipLocked: '',
+    lockFileRowSkipLocked: '',
+    announceSql: null,
+    returningId: '',
+    insertIgnore: (table, columns) => ({
+      head: `INSERT INTO ${table} (${columns.join(', ')})`,
+      tail: ' ON CONFLICT DO NOTHING',
+    }),
+    upsertTail: (conflict, columns) =>
+      ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = excluded.${column}`).join(', ')}`,
+    time: sqliteTime,
+    insertId: (raw) => (typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : null),
+    transaction: <T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>) =>
+      mutex.run(async () => {
+        const runner = dataSource.createQueryRunner();
+        try {
+          // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a lock upgrade.
+          await runner.query('BEGIN IMMEDIATE');
+          try {
+            const result = await work(runner);
+            await runner.query('COMMIT');
+            return result;
+          } catch (error) {
+            await runner.query('ROLLBACK');
+            throw error;
+          }
+        } catch (error) {
+          throw mapSqliteError(error);
+        } finally {
+          await runner.release();
+        }
+      }),
+    mapError: mapSqliteError,
+  };
+}

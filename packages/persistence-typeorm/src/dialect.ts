@@ -1,0 +1,38 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+
+/** The result of a write: rows affected and, for an insert, the new row's id when the driver reports one. */
+export interface WriteResult {
+  affected: number;
+  insertId: number | null;
+  rows: Record<string, unknown>[];
+}
+
+/**
+ * What differs between SQL databases, in one place per adapter. The shared repositories are written against this
+ * and never test the database's name.
+ */
+export interface Dialect {
+  readonly name: 'sqlite' | 'postgres' | 'mysql';
+  /** Appended to a SELECT of a file row to lock it against other step writers ('' where writers are serialized). */
+  readonly lockFileRow: string;
+  /** Appended to a SELECT that locks step rows without waiting on rows others hold ('' where serialized). */
+  readonly lockSkipLocked: string;
+  /** Appended to a SELECT of file rows to lock them like lockFileRow, skipping rows others hold. */
+  readonly lockFileRowSkipLocked: string;
+  /** A statement that wakes idle workers when the transaction commits, or null where workers poll. */
+  readonly announceSql: string | null;
+  /** Appended to an INSERT so it returns the new id in its rows ('' when the driver reports insertId). */
+  readonly returningId: string;
+  /** `INSERT` prefix and suffix that make an insert a no-op when the unique key already exists. */
+  insertIgnore(table: string, columns: readonly string[], conflict: readonly string[]): { head: string; tail: string };
+  /** Suffix turning an INSERT into an upsert that overwrites `columns` on a conflict of `conflict`. */
+  upsertTail(conflict: readonly string[], columns: readonly string[]): string;
+  /** A Date as the driver must bind it for a timestamp column. */
+  time(value: Date): unknown;
+  /** Reads the insert id out of a driver result. */
+  insertId(raw: unknown, rows: Record<string, unknown>[]): number | null;
+  /** Runs `work` inside one transaction on a dedicated query runner (BEGIN IMMEDIATE, isolation level, ...). */
+  transaction<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T>;
+  /** Maps a driver error to a StoreError when it is one of the known kinds; otherwise returns it unchanged. */
+  mapError(error: unknown): unknown;
+}

@@ -1,0 +1,128 @@
+import {
+  decodeWorkflow,
+  parseOverallStatus,
+  type FileRecord,
+  type LogEntry,
+  type StoredStep,
+} from '@steptrail/domain';
+import {
+  RowParseError,
+  parseBoolean,
+  parseInteger,
+  parseText,
+  parseTimestamp,
+  requireInteger,
+  requireText,
+  requireTimestamp,
+} from './column-parsers.js';
+
+type Row = Record<string, unknown>;
+
+/** Columns read for a file; keep in step with toFileRecord. */
+export const FILE_COLUMNS = [
+  'id',
+  'filehash',
+  'original_filename',
+  'local_filename',
+  'file_size',
+  'mime_type',
+  'is_duplicate',
+  'duplicate_of_id',
+  'workflow',
+  'managed',
+  'processing_status',
+  'has_errors',
+  'total_steps',
+  'completed_steps',
+  'failed_steps',
+  'in_progress_steps',
+  'skipped_steps',
+  'last_step',
+  'status_changed_at',
+  'created_at',
+  'updated_at',
+].join(', ');
+
+export function toFileRecord(row: Row): FileRecord {
+  const status = parseOverallStatus(row.processing_status);
+  if (!status.ok) throw new RowParseError('files.processing_status', row.processing_status, 'a file status');
+  const createdAt = parseTimestamp('files.created_at', row.created_at) ?? new Date(0);
+  return {
+    id: requireInteger('files.id', row.id),
+    filehash: requireText('files.filehash', row.filehash),
+    originalFilename: parseText('files.original_filename', row.original_filename),
+    localFilename: parseText('files.local_filename', row.local_filename) ?? '',
+    fileSize: parseInteger('files.file_size', row.file_size) ?? 0,
+    mimeType: parseText('files.mime_type', row.mime_type),
+    isDuplicate: parseBoolean('files.is_duplicate', row.is_duplicate),
+    duplicateOfId: parseInteger('files.duplicate_of_id', row.duplicate_of_id),
+    workflow: decodeWorkflow(parseText('files.workflow', row.workflow)),
+    managed: parseBoolean('files.managed', row.managed),
+    rollup: {
+      status: status.value,
+      hasErrors: parseBoolean('files.has_errors', row.has_errors),
+      totalSteps: requireInteger('files.total_steps', row.total_steps),
+      completedSteps: requireInteger('files.completed_steps', row.completed_steps),
+      failedSteps: requireInteger('files.failed_steps', row.failed_steps),
+      inProgressSteps: requireInteger('files.in_progress_steps', row.in_progress_steps),
+      skippedSteps: requireInteger('files.skipped_steps', row.skipped_steps),
+      lastStep: parseText('files.last_step', row.last_step),
+      statusChangedAt: parseTimestamp('files.status_changed_at', row.status_changed_at),
+    },
+    createdAt,
+    updatedAt: parseTimestamp('files.updated_at', row.updated_at) ?? createdAt,
+  };
+}
+
+export const STEP_COLUMNS = [
+  'file_id',
+  'step_name',
+  'status',
+  'started_at',
+  'completed_at',
+  'error_message',
+  'attempts',
+  'last_event_at',
+  'last_event_id',
+  'run_after',
+  'lease_owner',
+  'lease_expires_at',
+  'created_at',
+  'updated_at',
+].join(', ');
+
+export function toStoredStep(row: Row): StoredStep {
+  const lastEventAt = parseTimestamp('file_processing_steps.last_event_at', row.last_event_at);
+  const lastEventId = parseInteger('file_processing_steps.last_event_id', row.last_event_id);
+  const createdAt = parseTimestamp('file_processing_steps.created_at', row.created_at) ?? new Date(0);
+  return {
+    fileId: requireInteger('file_processing_steps.file_id', row.file_id),
+    stepName: requireText('file_processing_steps.step_name', row.step_name),
+    status: requireText('file_processing_steps.status', row.status),
+    startedAt: parseTimestamp('file_processing_steps.started_at', row.started_at),
+    completedAt: parseTimestamp('file_processing_steps.completed_at', row.completed_at),
+    errorMessage: parseText('file_processing_steps.error_message', row.error_message),
+    attempts: parseInteger('file_processing_steps.attempts', row.attempts) ?? 0,
+    lastEvent: lastEventAt !== null && lastEventId !== null ? { occurredAt: lastEventAt, id: lastEventId } : null,
+    runAfter: parseTimestamp('file_processing_steps.run_after', row.run_after),
+    leaseOwner: parseText('file_processing_steps.lease_owner', row.lease_owner),
+    leaseExpiresAt: parseTimestamp('file_processing_steps.lease_expires_at', row.lease_expires_at),
+    createdAt,
+    updatedAt: parseTimestamp('file_processing_steps.updated_at', row.updated_at) ?? createdAt,
+  };
+}
+
+export const LOG_COLUMNS = 'l.id, l.file_id, l.task_id, l.step_name, l.status, l.message, l.detail, l.timestamp';
+
+export function toLogEntry(row: Row): LogEntry {
+  return {
+    id: requireInteger('processing_logs.id', row.id),
+    fileId: parseInteger('processing_logs.file_id', row.file_id),
+    taskId: parseText('processing_logs.task_id', row.task_id),
+    stepName: parseText('processing_logs.step_name', row.step_name),
+    status: parseText('processing_logs.status', row.status),
+    message: parseText('processing_logs.message', row.message),
+    detail: parseText('processing_logs.detail', row.detail),
+    occurredAt: requireTimestamp('processing_logs.timestamp', row.timestamp),
+  };
+}

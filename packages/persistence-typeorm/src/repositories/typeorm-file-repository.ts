@@ -1,0 +1,144 @@
+import {
+  OVERALL_STATUSES,
+  encodeWorkflow,
+  type FileListQuery,
+  type FilePage,
+  type FileRecord,
+  type FileRepository,
+  type FileRollup,
+  type NewFile,
+  type StatusCounts,
+} from '@steptrail/domain';
+import { FILE_COLUMNS, toFileRecord } from '../mappers/row-mappers.js';
+import type { SqlExecutor } from '../sql-executor.js';
+import { requireInteger } from '../mappers/column-parsers.js';
+
+export class TypeormFileRepository implements FileRepository {
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly now: () => Date,
+  ) {}
+
+  async create(file: NewFile): Promise<FileRecord> {
+    const d = this.sql.dialect;
+    const now = d.time(this.now());
+    const result = await this.sql.write(
+      `INSERT INTO files (filehash, original_filename, local_filename, file_size, mime_type, is_duplicate, workflow,
+         managed, processing_status, has_errors, total_steps, completed_steps, failed_steps, in_progress_steps,
+         skipped_steps, created_at, updated_at)
+       VALUES (:filehash, :originalFilename, :localFilename, :fileSize, :mimeType, :no, :workflow, :managed,
+         'pending', :no, 0, 0, 0, 0, 0, :now, :now)${d.returningId}`,
+      { ...file, workflow: encodeWorkflow(file.workflow), managed: file.managed, no: false, now },
+    );
+    if (result.insertId === null) throw new Error('The database did not report the id of the new file.');
+    const created = await this.get(result.insertId);
+    if (created === null) throw new Error(`File ${result.insertId} vanished right after its insert.`);
+    return created;
+  }
+
+  async get(id: number): Promise<FileRecord | null> {
+    const row = await this.sql.one(`SELECT ${FILE_COLUMNS} FROM files WHERE id = :id`, { id });
+    return row === null ? null : toFileRecord(row);
+  }
+
+  async getMany(ids: readonly number[]): Promise<FileRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.sql.rows(`SELECT ${FILE_COLUMNS} FROM files WHERE id IN (:...ids) ORDER BY id`, {
+      ids: [...new Set(ids)],
+    });
+    return rows.map(toFileRecord);
+  }
+
+  async lock(id: number): Promise<FileRecord | null> {
+    const row = await this.sql.one(`SELECT ${FILE_COLUMNS} FROM files WHERE id = :id${this.sql.dialect.lockFileRow}`, {
+      id,
+    });
+    return row === null ? null : toFileRecord(row);
+  }
+
+  async saveRollup(id: number, rollup: FileRollup): Promise<void> {
+    const d = this.sql.dialect;
+    await this.sql.write(
+      `UPDATE files SET processing_status = :status, has_errors = :hasErrors, total_steps = :totalSteps,
+         completed_steps = :completedSteps, failed_steps = :failedSteps, in_progress_steps = :inProgressSteps,
+         skipped_steps = :skippedSteps, last_step = :lastStep, status_changed_at = :statusChangedAt,
+         updated_at = :now
+       WHERE id = :id`,
+      {
+        ...rollup,
+        id,
+        statusChangedAt: rollup.statusChangedAt === null ? null : d.time(rollup.statusChangedAt),
+        now: d.time(this.now()),
+      },
+    );
+  }
+
+  async saveRollups(rollups: ReadonlyMap<number, FileRollup>): Promise<void> {
+    for (const [id, rollup] of rollups) await this.saveRollup(id, rollup);
+  }
+
+  async setDuplicate(id: number, isDuplicate: boolean, duplicateOfId: number | null): Promise<void> {
+    await this.sql.write(
+      'UPDATE files SET is_duplicate = :isDuplicate, duplicate_of_id = :duplicateOfId, updated_at = :now WHERE id = :id',
+      { id, isDuplicate, duplicateOfId, now: this.sql.dialect.time(this.now()) },
+    );
+  }
+
+  async findOriginal(filehash: string, exceptId: number): Promise<FileRecord | null> {
+    const row = await this.sql.one(
+      `SELECT ${FILE_COLUMNS} FROM files WHERE filehash = :filehash AND id <> :exceptId AND is_duplicate = :no
+       ORDER BY id LIMIT 1`,
+      { filehash, exceptId, no: false },
+    );
+    return row === null ? null : toFileRecord(row);
+  }
+
+  async delete(id: number): Promise<boolean> {
+    await this.sql.write('DELETE FROM file_processing_steps WHERE file_id = :id', { id });
+    const result = await this.sql.write('DELETE FROM files WHERE id = :id', { id });
+    return result.affected > 0;
+  }
+
+  async list(query: FileListQuery): Promise<FilePage> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: query.limit + 1 };
+    if (query.status !== undefined) {
+      where.push('processing_status = :status');
+      params.status = query.status;
+    }
+    if (query.beforeId !== undefined) {
+      where.push('id < :beforeId');
+      params.beforeId = query.beforeId;
+    }
+    if (query.search !== undefined && query.search !== '') {
+      where.push(`LOWER(original_filename) LIKE :pattern ESCAPE '!'`);
+      params.pattern = `%${query.search.toLowerCase().replace(/[!%_]/g, (char) => `!${char}`)}%`;
+    }
+    const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
+    const rows = await this.sql.rows(`SELECT ${FILE_COLUMNS} FROM files ${clause} ORDER BY id DESC LIMIT :limit`, params);
+    const items = rows.slice(0, query.limit).map(toFileRecord);
+    const last = items[items.length - 1];
+    return { items, nextBeforeId: rows.length > query.limit && last !== undefined ? last.id : null };
+  }
+
+  async countByStatus(): Promise<StatusCounts> {
+    const counts = Object.fromEntries(OVERALL_STATUSES.map((status) => [status, 0])) as StatusCounts;
+    const rows = await this.sql.rows(
+      'SELECT processing_status AS status, COUNT(*) AS n FROM files GROUP BY processing_status',
+    );
+    for (const row of rows) {
+      const status = OVERALL_STATUSES.find((known) => known === row.status);
+      if (status !== undefined) counts[status] = requireInteger('count', row.n);
+    }
+    return counts;
+  }
+
+  async listAfter(afterId: number, limit: number): Promise<FileRecord[]> {
+    const rows = await this.sql.rows(`SELECT ${FILE_COLUMNS} FROM files WHERE id > :afterId ORDER BY id LIMIT :limit`, {
+      afterId,
+      limit,
+    });
+    return rows.map(toFileRecord);
+  }
+}
+

@@ -1,0 +1,42 @@
+import {
+  rebuildStepsByFold,
+  type CandidateMode,
+  type LegacyMigrationStore,
+  type LogRepository,
+  type StepRebuildCounts,
+  type StepRepository,
+} from '@steptrail/domain';
+import { requireInteger } from '../mappers/column-parsers.js';
+import type { SqlExecutor } from '../sql-executor.js';
+
+/** Rebuilds a batch of files set-based; adapters provide one per dialect. */
+export type SetBasedRebuild = (
+  sql: SqlExecutor,
+  fileIds: readonly number[],
+  dryRun: boolean,
+) => Promise<Map<number, StepRebuildCounts>>;
+
+export class TypeormLegacyStore implements LegacyMigrationStore {
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly ports: { steps: StepRepository; logs: LogRepository },
+    private readonly setBased: SetBasedRebuild | null,
+  ) {}
+
+  async candidateFileIds(mode: CandidateMode, afterId: number, limit: number): Promise<number[]> {
+    const withoutSteps =
+      mode === 'missing' ? ' AND NOT EXISTS (SELECT 1 FROM file_processing_steps s WHERE s.file_id = f.id)' : '';
+    const rows = await this.sql.rows(
+      `SELECT f.id FROM files f
+       WHERE f.id > :afterId AND EXISTS (SELECT 1 FROM processing_logs l WHERE l.file_id = f.id)${withoutSteps}
+       ORDER BY f.id LIMIT :limit`,
+      { afterId, limit },
+    );
+    return rows.map((row) => requireInteger('files.id', row.id));
+  }
+
+  rebuildSteps(fileIds: readonly number[], dryRun: boolean): Promise<Map<number, StepRebuildCounts>> {
+    if (this.setBased !== null) return this.setBased(this.sql, fileIds, dryRun);
+    return rebuildStepsByFold(this.ports, fileIds, dryRun);
+  }
+}

@@ -1,0 +1,101 @@
+import type { FoldedStep, StepRepository, StoredStep } from '@steptrail/domain';
+import { STEP_COLUMNS, toStoredStep } from '../mappers/row-mappers.js';
+import type { SqlExecutor } from '../sql-executor.js';
+
+const STATE_COLUMNS = [
+  'status',
+  'started_at',
+  'completed_at',
+  'error_message',
+  'attempts',
+  'last_event_at',
+  'last_event_id',
+  'lease_owner',
+  'lease_expires_at',
+  'updated_at',
+];
+
+export class TypeormStepRepository implements StepRepository {
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly now: () => Date,
+  ) {}
+
+  async get(fileId: number, stepName: string): Promise<StoredStep | null> {
+    const row = await this.sql.one(
+      `SELECT ${STEP_COLUMNS} FROM file_processing_steps WHERE file_id = :fileId AND step_name = :stepName`,
+      { fileId, stepName },
+    );
+    return row === null ? null : toStoredStep(row);
+  }
+
+  async listForFile(fileId: number): Promise<StoredStep[]> {
+    const rows = await this.sql.rows(
+      `SELECT ${STEP_COLUMNS} FROM file_processing_steps WHERE file_id = :fileId ORDER BY id`,
+      { fileId },
+    );
+    return rows.map(toStoredStep);
+  }
+
+  async listForFiles(fileIds: readonly number[]): Promise<StoredStep[]> {
+    if (fileIds.length === 0) return [];
+    const rows = await this.sql.rows(
+      `SELECT ${STEP_COLUMNS} FROM file_processing_steps WHERE file_id IN (:...fileIds) ORDER BY file_id, id`,
+      { fileIds: [...new Set(fileIds)] },
+    );
+    return rows.map(toStoredStep);
+  }
+
+  async createMissing(fileId: number, stepNames: readonly string[], runAfter: Date | null): Promise<string[]> {
+    const d = this.sql.dialect;
+    const columns = ['file_id', 'step_name', 'status', 'attempts', 'run_after', 'created_at', 'updated_at'];
+    const { head, tail } = d.insertIgnore('file_processing_steps', columns, ['file_id', 'step_name']);
+    const created: string[] = [];
+    const now = d.time(this.now());
+    for (const stepName of new Set(stepNames)) {
+      const result = await this.sql.write(
+        `${head} VALUES (:fileId, :stepName, 'pending', 0, :runAfter, :now, :now)${tail}`,
+        { fileId, stepName, runAfter: runAfter === null ? null : d.time(runAfter), now },
+      );
+      if (result.affected > 0) created.push(stepName);
+    }
+    return created;
+  }
+
+  async saveState(fileId: number, stepName: string, state: FoldedStep): Promise<void> {
+    const d = this.sql.dialect;
+    const keepLease = state.status === 'in_progress';
+    const now = d.time(this.now());
+    const columns = ['file_id', 'step_name', 'created_at', ...STATE_COLUMNS];
+    // The lease survives only while the step stays in progress; any other state ends it.
+    const overwritten = keepLease ? STATE_COLUMNS.filter((column) => !column.startsWith('lease_')) : STATE_COLUMNS;
+    const tail = d.upsertTail(['file_id', 'step_name'], overwritten);
+    await this.sql.write(
+      `INSERT INTO file_processing_steps (${columns.join(', ')})
+       VALUES (:fileId, :stepName, :now, :status, :startedAt, :completedAt, :errorMessage, :attempts, :lastEventAt,
+         :lastEventId, NULL, NULL, :now)${tail}`,
+      {
+        fileId,
+        stepName,
+        now,
+        status: state.status,
+        startedAt: state.startedAt === null ? null : d.time(state.startedAt),
+        completedAt: state.completedAt === null ? null : d.time(state.completedAt),
+        errorMessage: state.errorMessage,
+        attempts: state.attempts,
+        lastEventAt: state.lastEvent === null ? null : d.time(state.lastEvent.occurredAt),
+        lastEventId: state.lastEvent?.id ?? null,
+      },
+    );
+  }
+
+  async schedule(fileId: number, stepName: string, runAfter: Date, override: boolean): Promise<boolean> {
+    const d = this.sql.dialect;
+    const result = await this.sql.write(
+      `UPDATE file_processing_steps SET run_after = :runAfter, updated_at = :now
+       WHERE file_id = :fileId AND step_name = :stepName AND status = 'pending'${override ? '' : ' AND run_after IS NULL'}`,
+      { fileId, stepName, runAfter: d.time(runAfter), now: d.time(this.now()) },
+    );
+    return result.affected > 0;
+  }
+}

@@ -1,0 +1,87 @@
+import type { ExpiredLease, StepRef, WorkQueue } from '@steptrail/domain';
+import { parseText, requireInteger, requireText } from '../mappers/column-parsers.js';
+import type { SqlExecutor } from '../sql-executor.js';
+
+/**
+ * Claiming never waits: candidate step rows and then their file rows are locked with SKIP LOCKED (one immediate
+ * write transaction on SQLite), so a claimer cannot deadlock with writers that lock file first, step second.
+ * Only managed files ever get a run_after, so the candidates need no join.
+ */
+export class TypeormWorkQueue implements WorkQueue {
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly onAnnounce: () => void,
+  ) {}
+
+  async lockRunnable(limit: number, now: Date, stepNames: readonly string[] | null): Promise<StepRef[]> {
+    const d = this.sql.dialect;
+    const filter = stepNames === null ? '' : ' AND step_name IN (:...stepNames)';
+    if (stepNames !== null && stepNames.length === 0) return [];
+    const rows = await this.sql.rows(
+      `SELECT file_id, step_name FROM file_processing_steps
+       WHERE status = 'pending' AND run_after <= :now${filter}
+       ORDER BY run_after, id LIMIT :limit${d.lockSkipLocked}`,
+      { now: d.time(now), limit, stepNames },
+    );
+    const refs = rows.map((row) => ({
+      fileId: requireInteger('file_processing_steps.file_id', row.file_id),
+      stepName: requireText('file_processing_steps.step_name', row.step_name),
+    }));
+    return this.withLockedFiles(refs);
+  }
+
+  async setLease(step: StepRef, owner: string, expiresAt: Date): Promise<void> {
+    await this.sql.write(
+      `UPDATE file_processing_steps SET lease_owner = :owner, lease_expires_at = :expiresAt, run_after = NULL
+       WHERE file_id = :fileId AND step_name = :stepName`,
+      { ...step, owner, expiresAt: this.sql.dialect.time(expiresAt) },
+    );
+  }
+
+  async renewLeases(owner: string, steps: readonly StepRef[], expiresAt: Date): Promise<StepRef[]> {
+    const held: StepRef[] = [];
+    for (const step of steps) {
+      const result = await this.sql.write(
+        `UPDATE file_processing_steps SET lease_expires_at = :expiresAt
+         WHERE file_id = :fileId AND step_name = :stepName AND status = 'in_progress' AND lease_owner = :owner`,
+        { fileId: step.fileId, stepName: step.stepName, owner, expiresAt: this.sql.dialect.time(expiresAt) },
+      );
+      if (result.affected > 0) held.push({ fileId: step.fileId, stepName: step.stepName });
+    }
+    return held;
+  }
+
+  async lockExpired(limit: number, now: Date): Promise<ExpiredLease[]> {
+    const d = this.sql.dialect;
+    const rows = await this.sql.rows(
+      `SELECT file_id, step_name, lease_owner, attempts FROM file_processing_steps
+       WHERE status = 'in_progress' AND lease_expires_at < :now
+       ORDER BY lease_expires_at, id LIMIT :limit${d.lockSkipLocked}`,
+      { now: d.time(now), limit },
+    );
+    const expired = rows.map((row) => ({
+      fileId: requireInteger('file_processing_steps.file_id', row.file_id),
+      stepName: requireText('file_processing_steps.step_name', row.step_name),
+      leaseOwner: parseText('file_processing_steps.lease_owner', row.lease_owner),
+      attempts: requireInteger('file_processing_steps.attempts', row.attempts),
+    }));
+    return this.withLockedFiles(expired);
+  }
+
+  async announce(): Promise<void> {
+    const statement = this.sql.dialect.announceSql;
+    if (statement !== null) await this.sql.write(statement);
+    this.onAnnounce();
+  }
+
+  /** Keeps the steps whose file row this transaction could lock without waiting. */
+  private async withLockedFiles<T extends StepRef>(refs: T[]): Promise<T[]> {
+    const d = this.sql.dialect;
+    if (refs.length === 0 || d.lockFileRowSkipLocked === '') return refs;
+    const rows = await this.sql.rows(`SELECT id FROM files WHERE id IN (:...ids)${d.lockFileRowSkipLocked}`, {
+      ids: [...new Set(refs.map((ref) => ref.fileId))],
+    });
+    const locked = new Set(rows.map((row) => requireInteger('files.id', row.id)));
+    return refs.filter((ref) => locked.has(ref.fileId));
+  }
+}

@@ -1,0 +1,76 @@
+import type { QueryRunner } from 'typeorm';
+import { SCHEMA_PLAN, type PlannedColumn, type PlannedIndex, type PlannedTable } from './schema-plan.js';
+
+/** How one database spells the plan, and how it inspects what exists. */
+export interface SchemaDialect {
+  tableExists(runner: QueryRunner, table: string): Promise<boolean>;
+  columnNames(runner: QueryRunner, table: string): Promise<Set<string>>;
+  indexNames(runner: QueryRunner, table: string): Promise<Set<string>>;
+  /** The full column definition used in CREATE TABLE. */
+  columnDefinition(column: PlannedColumn): string;
+  /** Table-level clauses appended inside CREATE TABLE (foreign keys). */
+  tableConstraints(table: PlannedTable): string[];
+  /** ALTER TABLE … ADD COLUMN for an existing table. */
+  addColumn(table: string, column: PlannedColumn): string;
+  createIndex(table: string, index: PlannedIndex): string;
+  dropIndex(table: string, index: string): string;
+  dropColumn(table: string, column: string): string;
+  /** Suffix of CREATE TABLE (engine, charset). */
+  readonly tableOptions: string;
+  quote(identifier: string): string;
+}
+
+const META_TABLE = 'steptrail_schema_meta';
+
+/** Creates missing tables, then adds missing columns and indexes; never rewrites existing rows. */
+export async function applySchemaPlan(runner: QueryRunner, dialect: SchemaDialect): Promise<void> {
+  await runner.query(
+    `CREATE TABLE IF NOT EXISTS ${META_TABLE} (table_name VARCHAR(64) PRIMARY KEY, created_at VARCHAR(32))${dialect.tableOptions}`,
+  );
+  for (const table of SCHEMA_PLAN) {
+    if (await dialect.tableExists(runner, table.name)) {
+      const existing = await dialect.columnNames(runner, table.name);
+      for (const column of table.columns) {
+        if (!existing.has(column.name)) await runner.query(dialect.addColumn(table.name, column));
+      }
+    } else {
+      const definitions = [...table.columns.map((column) => dialect.columnDefinition(column)), ...dialect.tableConstraints(table)];
+      await runner.query(`CREATE TABLE ${dialect.quote(table.name)} (${definitions.join(', ')})${dialect.tableOptions}`);
+      // Remembered so that `schema down` drops only tables steptrail created, never DocuElevate's.
+      await runner.query(`INSERT INTO ${META_TABLE} (table_name, created_at) VALUES ('${table.name}', '${new Date().toISOString()}')`);
+    }
+    const indexes = await dialect.indexNames(runner, table.name);
+    for (const index of table.indexes) {
+      if (!indexes.has(index.name)) await runner.query(dialect.createIndex(table.name, index));
+    }
+  }
+}
+
+/** Removes what steptrail added: its indexes and columns, and the tables it created itself. */
+export async function revertSchemaPlan(runner: QueryRunner, dialect: SchemaDialect): Promise<void> {
+  const created = new Set<string>(
+    ((await runner.query(`SELECT table_name FROM ${META_TABLE}`)) as Array<{ table_name: string }>).map(
+      (row) => row.table_name,
+    ),
+  );
+  for (const table of [...SCHEMA_PLAN].reverse()) {
+    if (created.has(table.name)) {
+      await runner.query(`DROP TABLE ${dialect.quote(table.name)}`);
+      continue;
+    }
+    if (!(await dialect.tableExists(runner, table.name))) continue;
+    const indexes = await dialect.indexNames(runner, table.name);
+    for (const index of table.indexes) {
+      if (index.name !== 'unique_file_step' && indexes.has(index.name)) {
+        await runner.query(dialect.dropIndex(table.name, index.name));
+      }
+    }
+    const columns = await dialect.columnNames(runner, table.name);
+    for (const column of table.columns) {
+      if (column.origin === 'steptrail' && columns.has(column.name)) {
+        await runner.query(dialect.dropColumn(table.name, column.name));
+      }
+    }
+  }
+  await runner.query(`DROP TABLE ${META_TABLE}`);
+}

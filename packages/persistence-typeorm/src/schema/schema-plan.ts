@@ -1,0 +1,119 @@
+/**
+ * The tables steptrail needs, column by column, in dialect-neutral terms. Columns marked `docuelevate` are the ones
+ * DocuElevate's models create; the rest are steptrail's additions. Migrations create a missing table whole and add
+ * only missing columns and indexes to an existing one, so adopting a DocuElevate database changes no existing row.
+ */
+export type ColumnKind = 'id' | 'integer' | 'bigint' | 'boolean' | 'timestamp' | 'varchar' | 'short' | 'text';
+
+export interface PlannedColumn {
+  name: string;
+  kind: ColumnKind;
+  nullable: boolean;
+  /** SQL literal used as default (required for NOT NULL columns added to existing tables). */
+  defaultValue?: string;
+  origin: 'docuelevate' | 'steptrail';
+  /** Foreign key target, e.g. "files(id)". */
+  references?: string;
+}
+
+export interface PlannedIndex {
+  name: string;
+  columns: readonly string[];
+  unique: boolean;
+}
+
+export interface PlannedTable {
+  name: string;
+  columns: readonly PlannedColumn[];
+  indexes: readonly PlannedIndex[];
+}
+
+const doc = (name: string, kind: ColumnKind, nullable: boolean, extra: Partial<PlannedColumn> = {}): PlannedColumn => ({
+  name,
+  kind,
+  nullable,
+  origin: 'docuelevate',
+  ...extra,
+});
+const own = (name: string, kind: ColumnKind, nullable: boolean, defaultValue?: string): PlannedColumn =>
+  defaultValue === undefined
+    ? { name, kind, nullable, origin: 'steptrail' }
+    : { name, kind, nullable, origin: 'steptrail', defaultValue };
+
+export const FILES_TABLE: PlannedTable = {
+  name: 'files',
+  columns: [
+    doc('id', 'id', false),
+    doc('filehash', 'varchar', false),
+    doc('original_filename', 'varchar', true),
+    doc('local_filename', 'varchar', false),
+    doc('file_size', 'integer', false),
+    doc('mime_type', 'varchar', true),
+    doc('is_duplicate', 'boolean', false, { defaultValue: 'FALSE' }),
+    doc('duplicate_of_id', 'integer', true, { references: 'files(id)' }),
+    doc('created_at', 'timestamp', true),
+    own('workflow', 'text', true),
+    own('managed', 'boolean', false, 'FALSE'),
+    own('processing_status', 'short', false, "'pending'"),
+    own('has_errors', 'boolean', false, 'FALSE'),
+    own('total_steps', 'integer', false, '0'),
+    own('completed_steps', 'integer', false, '0'),
+    own('failed_steps', 'integer', false, '0'),
+    own('in_progress_steps', 'integer', false, '0'),
+    own('skipped_steps', 'integer', false, '0'),
+    own('last_step', 'varchar', true),
+    own('status_changed_at', 'timestamp', true),
+    own('updated_at', 'timestamp', true),
+  ],
+  indexes: [
+    { name: 'ix_files_status_id', columns: ['processing_status', 'id'], unique: false },
+    { name: 'ix_files_filehash', columns: ['filehash'], unique: false },
+  ],
+};
+
+export const STEPS_TABLE: PlannedTable = {
+  name: 'file_processing_steps',
+  columns: [
+    doc('id', 'id', false),
+    doc('file_id', 'integer', false, { references: 'files(id)' }),
+    doc('step_name', 'varchar', false),
+    doc('status', 'varchar', false),
+    doc('started_at', 'timestamp', true),
+    doc('completed_at', 'timestamp', true),
+    doc('error_message', 'text', true),
+    doc('created_at', 'timestamp', true),
+    doc('updated_at', 'timestamp', true),
+    own('attempts', 'integer', false, '0'),
+    own('last_event_at', 'timestamp', true),
+    own('last_event_id', 'bigint', true),
+    own('run_after', 'timestamp', true),
+    own('lease_owner', 'varchar', true),
+    own('lease_expires_at', 'timestamp', true),
+  ],
+  indexes: [
+    { name: 'unique_file_step', columns: ['file_id', 'step_name'], unique: true },
+    { name: 'ix_steps_runnable', columns: ['status', 'run_after'], unique: false },
+    { name: 'ix_steps_lease', columns: ['status', 'lease_expires_at'], unique: false },
+  ],
+};
+
+export const LOGS_TABLE: PlannedTable = {
+  name: 'processing_logs',
+  columns: [
+    doc('id', 'id', false),
+    // History outlives the file it describes, so steptrail declares no foreign key here.
+    doc('file_id', 'integer', true),
+    doc('task_id', 'varchar', true),
+    doc('step_name', 'varchar', true),
+    doc('status', 'varchar', true),
+    doc('message', 'text', true),
+    doc('detail', 'text', true),
+    doc('timestamp', 'timestamp', true),
+  ],
+  indexes: [
+    { name: 'ix_processing_logs_file_step_time', columns: ['file_id', 'step_name', 'timestamp', 'id'], unique: false },
+    { name: 'ix_processing_logs_file_time', columns: ['file_id', 'timestamp', 'id'], unique: false },
+  ],
+};
+
+export const SCHEMA_PLAN: readonly PlannedTable[] = [FILES_TABLE, STEPS_TABLE, LOGS_TABLE];

@@ -1,0 +1,38 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { Dialect, WriteResult } from './dialect.js';
+
+export type SqlParams = Record<string, unknown>;
+
+/**
+ * Runs SQL with `:named` parameters (`:...list` expands a list) on a transaction's query runner, or on the pool
+ * for autocommit reads. Driver errors leave through the dialect's error mapping.
+ */
+export class SqlExecutor {
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly dialect: Dialect,
+    private readonly runner: QueryRunner | null,
+  ) {}
+
+  async rows(sql: string, params: SqlParams = {}): Promise<Record<string, unknown>[]> {
+    return (await this.write(sql, params)).rows;
+  }
+
+  async one(sql: string, params: SqlParams = {}): Promise<Record<string, unknown> | null> {
+    return (await this.rows(sql, params))[0] ?? null;
+  }
+
+  async write(sql: string, params: SqlParams = {}): Promise<WriteResult> {
+    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
+    const runner = this.runner ?? this.dataSource.createQueryRunner();
+    try {
+      const result = await runner.query(query, values, true);
+      const rows = Array.isArray(result.records) ? (result.records as Record<string, unknown>[]) : [];
+      return { affected: result.affected ?? 0, insertId: this.dialect.insertId(result.raw, rows), rows };
+    } catch (error) {
+      throw this.dialect.mapError(error);
+    } finally {
+      if (this.runner === null) await runner.release();
+    }
+  }
+}

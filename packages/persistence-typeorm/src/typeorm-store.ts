@@ -1,0 +1,108 @@
+import {
+  isStoreError,
+  type Clock,
+  type Repositories,
+  type Store,
+  type StoreCapabilities,
+  type UnitOfWork,
+} from '@steptrail/domain';
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { Dialect } from './dialect.js';
+import { TypeormFileRepository } from './repositories/typeorm-file-repository.js';
+import { TypeormLegacyStore, type SetBasedRebuild } from './repositories/typeorm-legacy-store.js';
+import { TypeormLogRepository } from './repositories/typeorm-log-repository.js';
+import { TypeormStepRepository } from './repositories/typeorm-step-repository.js';
+import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
+import { SqlExecutor } from './sql-executor.js';
+import { WakeHub } from './wake-hub.js';
+
+export interface TypeormStoreOptions {
+  /** The initialized data source that runs transactions. */
+  dataSource: DataSource;
+  /** Where autocommit reads go (SQLite: a second connection, so reads never see an open transaction). */
+  readDataSource?: DataSource;
+  dialect: Dialect;
+  capabilities: StoreCapabilities;
+  clock: Clock;
+  setBasedRebuild?: SetBasedRebuild;
+  /** Subscribes to wake-ups pushed by other processes (LISTEN/NOTIFY); returns an unsubscribe function. */
+  subscribeToWakeups?: (listener: () => void) => Promise<() => Promise<void>>;
+  /** Extra resources to release on close, after the data sources. */
+  onClose?: () => Promise<void>;
+  /** How many times a transaction that lost a race (deadlock, serialization failure, busy) is run. */
+  maxTransactionAttempts?: number;
+}
+
+/** A Store over any TypeORM data source, given the dialect's differences. */
+export class TypeormStore implements Store {
+  readonly reads: Repositories;
+  readonly unitOfWork: UnitOfWork;
+  readonly workSignal: WakeHub = new WakeHub();
+  readonly capabilities: StoreCapabilities;
+  private unsubscribe: (() => Promise<void>) | null = null;
+
+  private constructor(private readonly options: TypeormStoreOptions) {
+    this.capabilities = options.capabilities;
+    const readSource = options.readDataSource ?? options.dataSource;
+    this.reads = this.repositories(new SqlExecutor(readSource, options.dialect, null), () => undefined);
+    this.unitOfWork = { transaction: (work) => this.transaction(work) };
+  }
+
+  static async open(options: TypeormStoreOptions): Promise<TypeormStore> {
+    const store = new TypeormStore(options);
+    if (options.subscribeToWakeups !== undefined) {
+      store.unsubscribe = await options.subscribeToWakeups(() => store.workSignal.wake());
+    }
+    return store;
+  }
+
+  async ping(): Promise<void> {
+    await new SqlExecutor(this.options.readDataSource ?? this.options.dataSource, this.options.dialect, null).rows(
+      'SELECT 1 AS ok',
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.unsubscribe?.();
+    this.workSignal.wake();
+    if (this.options.readDataSource?.isInitialized === true) await this.options.readDataSource.destroy();
+    if (this.options.dataSource.isInitialized) await this.options.dataSource.destroy();
+    await this.options.onClose?.();
+  }
+
+  private async transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    const attempts = this.options.maxTransactionAttempts ?? 8;
+    for (let attempt = 1; ; attempt += 1) {
+      let announced = false;
+      try {
+        const result = await this.options.dialect.transaction(this.options.dataSource, (runner: QueryRunner) =>
+          work(this.repositories(new SqlExecutor(this.options.dataSource, this.options.dialect, runner), () => (announced = true))),
+        );
+        if (announced) this.workSignal.wake();
+        return result;
+      } catch (error) {
+        if (!isStoreError(error, 'transient_conflict') || attempt >= attempts) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+
+  private repositories(sql: SqlExecutor, onAnnounce: () => void): Repositories {
+    const now = () => this.options.clock.now();
+    const steps = new TypeormStepRepository(sql, now);
+    const logs = new TypeormLogRepository(sql);
+    return {
+      files: new TypeormFileRepository(sql, now),
+      steps,
+      logs,
+      queue: new TypeormWorkQueue(sql, onAnnounce),
+      legacy: new TypeormLegacyStore(sql, { steps, logs }, this.options.setBasedRebuild ?? null),
+    };
+  }
+}
+
+/** Jittered exponential pause before re-running a transaction that lost a race. */
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(200, 5 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}

@@ -1,0 +1,28 @@
+import type { WorkSignal } from '@steptrail/domain';
+
+/** In-process wake-ups for idle workers, fed by local commits and by a push source such as LISTEN/NOTIFY. */
+export class WakeHub implements WorkSignal {
+  private readonly waiters = new Set<() => void>();
+
+  wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (signal?.aborted === true) {
+        resolve();
+        return;
+      }
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+}

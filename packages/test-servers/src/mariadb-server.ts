@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import { runCommand, spawnServer } from './child-process.js';
+import { createDatabase } from './create-database.js';
+import { findMariaDb, type MariaDbBinaries } from './find-servers.js';
+import { startOnFreePort, stopOnExit, waitUntilReady, type RunningServer } from './running-server.js';
+import { isRoot } from './system-user.js';
+
+export interface StartMariaDbOptions {
+  /** The database created for the tests; defaults to steptrail_test. */
+  readonly database?: string;
+  /** How long mariadb-install-db plus start-up may take before we give up. */
+  readonly startTimeoutMs?: number;
+}
+
+// Durability is traded for speed (no binary log, no flush per commit, no doublewrite buffer); storage
+// engine, isolation and SQL mode stay the defaults a production MariaDB has.
+const testOnlySettings = [
+  '--skip-log-bin',
+  '--innodb-flush-log-at-trx-commit=0',
+  '--innodb-doublewrite=0',
+  '--innodb-buffer-pool-size=64M',
+];
+
+// --no-defaults ignores /etc/mysql, whose Debian settings would otherwise choose the character set.
+const sameOnEveryMachine = [
+  '--character-set-server=utf8mb4',
+  '--collation-server=utf8mb4_unicode_ci',
+  // Grants are for root@127.0.0.1; without this a reverse lookup of 127.0.0.1 decides who we are.
+  '--skip-name-resolve',
+];
+
+/** Starts a throwaway MariaDB on a free port of 127.0.0.1, with an empty `steptrail_test` database. */
+export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<RunningServer> {
+  const lookup = findMariaDb();
+  if (!lookup.available) throw new Error(`cannot start MariaDB: ${lookup.reason}; install with ${lookup.installHint}`);
+  return startOnFreePort((port) =>
+    startOnce(lookup.binaries, port, options.database ?? 'steptrail_test', options.startTimeoutMs ?? 60_000),
+  );
+}
+
+async function startOnce(binaries: MariaDbBinaries, port: number, database: string, timeoutMs: number): Promise<RunningServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'steptrail-mariadb-'));
+  // Unlike PostgreSQL, mariadbd runs as root when told to explicitly, which spares a chown of the data
+  // directory; as anyone else it simply runs as that user.
+  const asRoot = isRoot() ? ['--user=root'] : [];
+  const spawnOptions = { cwd: dataDir, runAs: null };
+  try {
+    await runCommand(
+      binaries.installDb,
+      ['--no-defaults', `--datadir=${dataDir}`, ...asRoot, '--auth-root-authentication-method=normal', '--skip-test-db'],
+      { ...spawnOptions, timeoutMs },
+    );
+    const args = [
+      '--no-defaults',
+      `--datadir=${dataDir}`,
+      ...asRoot,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--socket=${join(dataDir, 'mariadbd.sock')}`,
+      `--pid-file=${join(dataDir, 'mariadbd.pid')}`,
+      ...testOnlySettings,
+      ...sameOnEveryMachine,
+    ];
+    const server = spawnServer(binaries.mariadbd, args, spawnOptions);
+    const forget = stopOnExit(server, 'SIGKILL', dataDir);
+    try {
+      await waitUntilReady(server, () => acceptsConnections(port), 'MariaDB', timeoutMs);
+      const url = await createDatabase(`mysql://root@127.0.0.1:${port}/`, database);
+      return {
+        url,
+        stop: async () => {
+          // SIGTERM is MariaDB's normal shutdown; with flush-at-commit off it has little to write.
+          await server.stop('SIGTERM', 30_000);
+          forget();
+          await rm(dataDir, { recursive: true, force: true });
+        },
+      };
+    } catch (error) {
+      await server.stop('SIGKILL', 10_000);
+      forget();
+      throw error;
+    }
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A protocol-level check: the handshake and a ping succeed, not merely the TCP connect. */
+async function acceptsConnections(port: number): Promise<boolean> {
+  try {
+    const connection = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', connectTimeout: 2_000 });
+    try {
+      await connection.ping();
+      return true;
+    } finally {
+      await connection.end();
+    }
+  } catch {
+    return false;
+  }
+}

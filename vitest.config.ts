@@ -4,6 +4,10 @@ import { defineConfig } from 'vitest/config';
 const source = { conditions: ['@steptrail/source', 'module', 'node', 'development|production'] };
 const ssr = { resolve: { conditions: ['@steptrail/source', 'node', 'import', 'default'] } };
 
+// The int and e2e workers also get these as `node --conditions`, so they must not contain 'import':
+// with it, require('pg-pool') inside pg loads pg-pool's ESM build and pg fails to construct its Pool.
+const serverSsr = { resolve: { conditions: ['@steptrail/source', 'module', 'node', 'development|production'] } };
+
 // Starts a throwaway PostgreSQL and MariaDB once per run (shared by int and e2e), or skips them with a
 // written reason when they are not installed and CI is not set.
 const testServers = './packages/test-servers/src/global-setup.ts';
@@ -24,7 +28,7 @@ export default defineConfig({
       },
       {
         resolve: source,
-        ssr,
+        ssr: serverSsr,
         test: {
           name: 'int',
           include: ['packages/*/test/**/*.int.test.ts', 'apps/*/test/**/*.int.test.ts'],
@@ -40,7 +44,7 @@ export default defineConfig({
       },
       {
         resolve: source,
-        ssr,
+        ssr: serverSsr,
         test: {
           name: 'e2e',
           include: ['**/*.e2e.test.ts'],

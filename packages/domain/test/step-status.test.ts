@@ -57,7 +57,6 @@ describe('reading statuses from log rows', () => {
     ['pending', 'pending'],
     ['queued', 'pending'],
     ['QUEUED', 'pending'],
-    ['  success  ', 'success'],
     ['completed', null],
     ['done', null],
     ['', null],
@@ -66,4 +65,11 @@ describe('reading statuses from log rows', () => {
   ])('readLogStatus(%j) is %j', (raw, expected) => {
     expect(readLogStatus(raw)).toBe(expected);
   });
+
+  it.each([[' success'], ['success '], ['in progress']])(
+    'readLogStatus(%j) is null: only the letter case is lenient, as with SQL LOWER()',
+    (raw) => {
+      expect(readLogStatus(raw)).toBeNull();
+    },
+  );
 });

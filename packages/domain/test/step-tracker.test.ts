@@ -142,6 +142,14 @@ describe('StepTracker.logEvent', () => {
     expect(steps.every((step) => step.status === 'pending' && step.lastEvent === null)).toBe(true);
   });
 
+  it('a note naming a real step that has no row keeps the file verifiably consistent', async () => {
+    const context = setup();
+    const file = await context.tracker.registerFile(newFile());
+    unwrap(await context.tracker.logEvent(file.id, { stepName: 'process_with_ocr', message: 'OCR engine warming up' }));
+    expect(await context.store.reads.steps.get(file.id, 'process_with_ocr')).toBeNull();
+    expect(unwrap(await context.migration.verifyMigration(file.id))).toEqual({ fileId: file.id, valid: true, discrepancies: [] });
+  });
+
   it.each([
     ['an unknown status is UNKNOWN_STATUS', 1, { stepName: 'hash_file', status: 'done' }, 'UNKNOWN_STATUS'],
     ['an unknown status without a step is UNKNOWN_STATUS', null, { status: 'done' }, 'UNKNOWN_STATUS'],

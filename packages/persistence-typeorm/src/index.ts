@@ -8,3 +8,4 @@ export * from './repositories/typeorm-legacy-store.js';
 export * from './schema/entities.js';
 export * from './schema/schema-plan.js';
 export * from './schema/apply-schema-plan.js';
+export * from './repositories/set-based-rebuild.js';

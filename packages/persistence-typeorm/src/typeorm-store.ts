@@ -9,7 +9,7 @@ import {
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Dialect } from './dialect.js';
 import { TypeormFileRepository } from './repositories/typeorm-file-repository.js';
-import { TypeormLegacyStore, type SetBasedRebuild } from './repositories/typeorm-legacy-store.js';
+import { TypeormLegacyStore } from './repositories/typeorm-legacy-store.js';
 import { TypeormLogRepository } from './repositories/typeorm-log-repository.js';
 import { TypeormStepRepository } from './repositories/typeorm-step-repository.js';
 import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
@@ -24,7 +24,8 @@ export interface TypeormStoreOptions {
   dialect: Dialect;
   capabilities: StoreCapabilities;
   clock: Clock;
-  setBasedRebuild?: SetBasedRebuild;
+  /** Rebuild legacy steps with the set-based fold query (default) instead of folding file by file in JS. */
+  setBasedRebuild?: boolean;
   /** Subscribes to wake-ups pushed by other processes (LISTEN/NOTIFY); returns an unsubscribe function. */
   subscribeToWakeups?: (listener: () => void) => Promise<() => Promise<void>>;
   /** Extra resources to release on close, after the data sources. */
@@ -96,7 +97,7 @@ export class TypeormStore implements Store {
       steps,
       logs,
       queue: new TypeormWorkQueue(sql, onAnnounce),
-      legacy: new TypeormLegacyStore(sql, { steps, logs }, this.options.setBasedRebuild ?? null),
+      legacy: new TypeormLegacyStore(sql, { steps, logs }, this.options.setBasedRebuild ?? true, now),
     };
   }
 }

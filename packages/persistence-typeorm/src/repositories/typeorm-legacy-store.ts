@@ -8,19 +8,15 @@ import {
 } from '@steptrail/domain';
 import { requireInteger } from '../mappers/column-parsers.js';
 import type { SqlExecutor } from '../sql-executor.js';
+import { rebuildStepsSetBased } from './set-based-rebuild.js';
 
-/** Rebuilds a batch of files set-based; adapters provide one per dialect. */
-export type SetBasedRebuild = (
-  sql: SqlExecutor,
-  fileIds: readonly number[],
-  dryRun: boolean,
-) => Promise<Map<number, StepRebuildCounts>>;
 
 export class TypeormLegacyStore implements LegacyMigrationStore {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly ports: { steps: StepRepository; logs: LogRepository },
-    private readonly setBased: SetBasedRebuild | null,
+    private readonly setBased: boolean,
+    private readonly now: () => Date,
   ) {}
 
   async candidateFileIds(mode: CandidateMode, afterId: number, limit: number): Promise<number[]> {
@@ -36,7 +32,7 @@ export class TypeormLegacyStore implements LegacyMigrationStore {
   }
 
   rebuildSteps(fileIds: readonly number[], dryRun: boolean): Promise<Map<number, StepRebuildCounts>> {
-    if (this.setBased !== null) return this.setBased(this.sql, fileIds, dryRun);
+    if (this.setBased) return rebuildStepsSetBased(this.sql, fileIds, dryRun, this.now());
     return rebuildStepsByFold(this.ports, fileIds, dryRun);
   }
 }

@@ -1,0 +1,1 @@
+export { sqlRawAccess } from './sql-raw-access.js';

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** Every problem in the environment at once, one line each: what was wrong and what is allowed. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment object with a zod schema; throws ConfigError listing every problem. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Readonly<Record<string, string | undefined>>): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+  );
+}
+
+/** A snapshot of process.env: the one place steptrail reads it. */
+export const processEnv = (): Readonly<Record<string, string | undefined>> => ({ ...process.env });

@@ -39,10 +39,14 @@ export function memoryRawAccess(store: MemoryStore): RawAccess {
     stepRows: (fileId) =>
       read(store, (state) =>
         // The fake keeps no step ids; a row's position in insertion order stands in for its id.
-        [...state.steps.values()].flatMap((step, index) => (step.fileId === fileId ? [stepRow(step, index + 1)] : [])),
+        [...state.steps.values()].flatMap((step, index) =>
+          step.fileId === fileId ? [stepRow(step, index + 1)] : [],
+        ),
       ),
-    logRows: (fileId) => read(store, (state) => state.logs.filter((log) => log.fileId === fileId).map(logRow)),
-    countTaskLevelLogs: () => store.inspect((state) => state.logs.filter((log) => log.fileId === null).length),
+    logRows: (fileId) =>
+      read(store, (state) => state.logs.filter((log) => log.fileId === fileId).map(logRow)),
+    countTaskLevelLogs: () =>
+      store.inspect((state) => state.logs.filter((log) => log.fileId === null).length),
     insertLegacyFile: (row) =>
       store.unitOfWork.transaction(async (repos) => {
         const file = await repos.files.create({
@@ -100,7 +104,8 @@ function plantStep(state: MemoryState, fileId: number, stepName: string, status:
   };
   // The same key the fake's repositories use (memory-state.ts stepKey); a duplicate would break UNIQUE(file_id, step_name).
   const key = `${fileId}:${stepName}`;
-  if (state.steps.has(key)) throw new Error(`Step ${stepName} of file ${fileId} already exists (unique_file_step).`);
+  if (state.steps.has(key))
+    throw new Error(`Step ${stepName} of file ${fileId} already exists (unique_file_step).`);
   state.steps.set(key, step);
 }
 

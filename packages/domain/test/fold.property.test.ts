@@ -19,13 +19,28 @@ import { newFile, setup, unwrap } from './support/fixtures.js';
 
 /** Log rows of one step, ids increasing in append order, timestamps random with many collisions. */
 const stepLogsArb = fc
-  .array(fc.record({ status: logStatusArb, occurredAt: instantArb, message: textArb, detail: textArb }), { maxLength: 25 })
+  .array(fc.record({ status: logStatusArb, occurredAt: instantArb, message: textArb, detail: textArb }), {
+    maxLength: 25,
+  })
   .map((rows) =>
-    rows.map((row, index): LogEntry => ({ ...row, id: index + 1, fileId: 1, taskId: null, stepName: 'extract_text' })),
+    rows.map((row, index): LogEntry => ({
+      ...row,
+      id: index + 1,
+      fileId: 1,
+      taskId: null,
+      stepName: 'extract_text',
+    })),
   );
 
 /** The folded fields of a step, from a fold result or a stored row. */
-const stateOf = ({ status, startedAt, completedAt, errorMessage, attempts, lastEvent }: Omit<FoldedStep, 'status'> & { status: string }) => ({
+const stateOf = ({
+  status,
+  startedAt,
+  completedAt,
+  errorMessage,
+  attempts,
+  lastEvent,
+}: Omit<FoldedStep, 'status'> & { status: string }) => ({
   status,
   startedAt,
   completedAt,
@@ -61,10 +76,14 @@ describe('fold properties', () => {
   it('attempts count the in_progress events and startedAt is the earliest start or finish', () => {
     fc.assert(
       fc.property(stepLogsArb, (logs) => {
-        const events = sortEvents(logs).map(toStepEvent).filter((event): event is StepEvent => event !== null);
+        const events = sortEvents(logs)
+          .map(toStepEvent)
+          .filter((event): event is StepEvent => event !== null);
         const folded = foldStep(events);
         expect(folded.attempts).toBe(events.filter((event) => event.status === 'in_progress').length);
-        const firstStart = events.find((event) => ['in_progress', 'success', 'failure'].includes(event.status));
+        const firstStart = events.find((event) =>
+          ['in_progress', 'success', 'failure'].includes(event.status),
+        );
         expect(folded.startedAt).toEqual(firstStart?.occurredAt ?? null);
       }),
       { numRuns: 300 },
@@ -76,7 +95,13 @@ describe('fold properties', () => {
       fc.oneof(
         { weight: 6, arbitrary: liveEventArb.map((event) => ({ kind: 'tracker' as const, ...event })) },
         { weight: 3, arbitrary: liveEventArb.map((event) => ({ kind: 'applyEvent' as const, ...event })) },
-        { weight: 1, arbitrary: fc.record({ kind: fc.constant('unknown' as const), status: fc.constantFrom('done', 'SUCCESS', 'queued') }) },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            kind: fc.constant('unknown' as const),
+            status: fc.constantFrom('done', 'SUCCESS', 'queued'),
+          }),
+        },
         { weight: 1, arbitrary: fc.record({ kind: fc.constant('note' as const), occurredAt: instantArb }) },
       ),
       { maxLength: 20 },
@@ -93,7 +118,13 @@ describe('fold properties', () => {
             continue;
           }
           if (delivery.kind === 'note') {
-            unwrap(await tracker.logEvent(file.id, { stepName: 'extract_text', message: 'note', occurredAt: delivery.occurredAt }));
+            unwrap(
+              await tracker.logEvent(file.id, {
+                stepName: 'extract_text',
+                message: 'note',
+                occurredAt: delivery.occurredAt,
+              }),
+            );
             continue;
           }
           const { kind, ...event } = delivery;
@@ -111,10 +142,11 @@ describe('fold properties', () => {
         const expected = foldStep(sortEvents(accepted));
         const row = await store.reads.steps.get(file.id, 'extract_text');
         expect(row && stateOf(row)).toEqual(stateOf(expected));
-        expect(reconstructStep(await store.reads.logs.listForStep(file.id, 'extract_text'))).toEqual(expected);
+        expect(reconstructStep(await store.reads.logs.listForStep(file.id, 'extract_text'))).toEqual(
+          expected,
+        );
       }),
       { numRuns: 200 },
     );
   });
-
 });

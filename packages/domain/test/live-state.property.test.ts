@@ -13,11 +13,17 @@ describe('properties of the live use-cases', () => {
         const rows = await store.reads.steps.listForFile(fileId);
         const folded = await Promise.all(
           rows.map(async (row) => {
-            const { status, attempts } = reconstructStep(await store.reads.logs.listForStep(fileId, row.stepName));
+            const { status, attempts } = reconstructStep(
+              await store.reads.logs.listForStep(fileId, row.stepName),
+            );
             return { stepName: row.stepName, status, attempts };
           }),
         );
-        const expected = computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps: folded });
+        const expected = computeOverallStatus({
+          isDuplicate: file.isDuplicate,
+          workflow: file.workflow,
+          steps: folded,
+        });
         const { lastStep: _lastStep, statusChangedAt: _changedAt, ...rollup } = file.rollup;
         expect(rollup).toEqual(expected);
       }),

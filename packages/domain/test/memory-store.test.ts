@@ -8,7 +8,15 @@ describe('MemoryStore', () => {
     const failing = store.unitOfWork.transaction(async (repos) => {
       const file = await repos.files.create(newFile());
       await repos.steps.createMissing(file.id, ['hash_file'], null);
-      await repos.logs.append({ fileId: file.id, taskId: null, stepName: 'hash_file', status: 'success', message: null, detail: null, occurredAt: at(1) });
+      await repos.logs.append({
+        fileId: file.id,
+        taskId: null,
+        stepName: 'hash_file',
+        status: 'success',
+        message: null,
+        detail: null,
+        occurredAt: at(1),
+      });
       throw new Error('handler crashed');
     });
     await expect(failing).rejects.toThrow('handler crashed');
@@ -57,6 +65,14 @@ describe('MemoryStore', () => {
     const file = await store.unitOfWork.transaction((repos) => repos.files.create(newFile()));
     file.rollup.status = 'failed';
     expect((await store.reads.files.get(file.id))?.rollup.status).toBe('pending');
+  });
+
+  it('inspect sees the committed state only after the transactions queued before it', async () => {
+    const store = new MemoryStore();
+    const writing = store.unitOfWork.transaction((repos) => repos.files.create(newFile()));
+    const seen = store.inspect((state) => state.files.size);
+    await writing;
+    expect(await seen).toBe(1);
   });
 
   it('a closed store refuses work', async () => {

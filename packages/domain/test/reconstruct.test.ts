@@ -16,8 +16,17 @@ describe('reconstruct(logs): the fold over a file’s history', () => {
     expect(eventsIgnored).toBe(0);
     expect(eventsWithoutStep).toBe(0);
     expect([...steps.keys()]).toEqual(['hash_file', 'check_text']);
-    expect(steps.get('hash_file')).toMatchObject({ status: 'success', startedAt: at(1), completedAt: at(2), attempts: 1 });
-    expect(steps.get('check_text')).toMatchObject({ status: 'failure', errorMessage: 'no text layer', attempts: 1 });
+    expect(steps.get('hash_file')).toMatchObject({
+      status: 'success',
+      startedAt: at(1),
+      completedAt: at(2),
+      attempts: 1,
+    });
+    expect(steps.get('check_text')).toMatchObject({
+      status: 'failure',
+      errorMessage: 'no text layer',
+      attempts: 1,
+    });
   });
 
   it('rows with a null step name are history only and never touch a step', () => {
@@ -42,7 +51,11 @@ describe('reconstruct(logs): the fold over a file’s history', () => {
       log(2, 'hash_file', status),
     ]);
     expect(eventsIgnored).toBe(1);
-    expect(steps.get('hash_file')).toMatchObject({ status: 'in_progress', attempts: 1, lastEvent: { id: 1 } });
+    expect(steps.get('hash_file')).toMatchObject({
+      status: 'in_progress',
+      attempts: 1,
+      lastEvent: { id: 1 },
+    });
   });
 
   it('a step seen only through ignored events exists as pending', () => {
@@ -66,7 +79,10 @@ describe('reconstruct(logs): the fold over a file’s history', () => {
   });
 
   it('aliased step names stay separate rows, as they were logged', () => {
-    const { steps } = reconstruct([log(1, 'send_to_user_destinations', 'success'), log(2, 'send_to_all_destinations', 'in_progress')]);
+    const { steps } = reconstruct([
+      log(1, 'send_to_user_destinations', 'success'),
+      log(2, 'send_to_all_destinations', 'in_progress'),
+    ]);
     expect(steps.get('send_to_user_destinations')?.status).toBe('success');
     expect(steps.get('send_to_all_destinations')?.status).toBe('in_progress');
   });
@@ -79,8 +95,21 @@ describe('reconstruct(logs): the fold over a file’s history', () => {
 describe('reconstructStep(logs)', () => {
   it.each<[string, LogEntry[], object]>([
     ['no logs leave the step pending', [], initialState()],
-    ['ignored rows are skipped', [log(1, 'x', 'nope'), log(2, 'x', 'success')], { status: 'success', lastEvent: { id: 2, occurredAt: at(2) } }],
-    ['a retry ends with the last event', [log(1, 'x', 'in_progress'), log(2, 'x', 'failure'), log(3, 'x', 'pending'), log(4, 'x', 'in_progress')], { status: 'in_progress', attempts: 2 }],
+    [
+      'ignored rows are skipped',
+      [log(1, 'x', 'nope'), log(2, 'x', 'success')],
+      { status: 'success', lastEvent: { id: 2, occurredAt: at(2) } },
+    ],
+    [
+      'a retry ends with the last event',
+      [
+        log(1, 'x', 'in_progress'),
+        log(2, 'x', 'failure'),
+        log(3, 'x', 'pending'),
+        log(4, 'x', 'in_progress'),
+      ],
+      { status: 'in_progress', attempts: 2 },
+    ],
   ])('%s', (_rule, logs, expected) => {
     expect(reconstructStep(logs)).toMatchObject(expected);
   });

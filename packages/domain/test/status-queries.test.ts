@@ -22,21 +22,43 @@ async function seeded() {
 describe('StatusQueries', () => {
   it('getFile returns the stored file', async () => {
     const { queries, done } = await seeded();
-    expect(unwrap(await queries.getFile(done.id))).toMatchObject({ id: done.id, originalFilename: 'Invoice-2024.pdf' });
+    expect(unwrap(await queries.getFile(done.id))).toMatchObject({
+      id: done.id,
+      originalFilename: 'Invoice-2024.pdf',
+    });
   });
 
   it('getFileStepStatus maps every step row to its view', async () => {
     const { queries, done } = await seeded();
     const steps = unwrap(await queries.getFileStepStatus(done.id));
     expect(Object.keys(steps)).toHaveLength(10);
-    expect(steps['hash_file']).toEqual({ status: 'success', startedAt: at(1), completedAt: at(2), errorMessage: null, attempts: 1 });
-    expect(steps['check_text']).toEqual({ status: 'pending', startedAt: null, completedAt: null, errorMessage: null, attempts: 0 });
+    expect(steps['hash_file']).toEqual({
+      status: 'success',
+      startedAt: at(1),
+      completedAt: at(2),
+      errorMessage: null,
+      attempts: 1,
+    });
+    expect(steps['check_text']).toEqual({
+      status: 'pending',
+      startedAt: null,
+      completedAt: null,
+      errorMessage: null,
+      attempts: 0,
+    });
   });
 
   it('getFileOverallStatus applies the one status rule to the step rows', async () => {
     const { queries, done, failed } = await seeded();
-    expect(unwrap(await queries.getFileOverallStatus(done.id))).toMatchObject({ status: 'completed', totalSteps: 10, completedSteps: 3 });
-    expect(unwrap(await queries.getFileOverallStatus(failed.id))).toMatchObject({ status: 'failed', hasErrors: true });
+    expect(unwrap(await queries.getFileOverallStatus(done.id))).toMatchObject({
+      status: 'completed',
+      totalSteps: 10,
+      completedSteps: 3,
+    });
+    expect(unwrap(await queries.getFileOverallStatus(failed.id))).toMatchObject({
+      status: 'failed',
+      hasErrors: true,
+    });
   });
 
   it('getStepSummary counts main steps and upload tasks', async () => {
@@ -123,7 +145,8 @@ describe('StatusQueries', () => {
     const { queries } = await seeded();
     const { page } = await queries.listFiles({ status, limit: 50 });
     expect(page.items.map((file) => file.originalFilename)).toEqual(names);
-    for (const file of page.items) expect(unwrap(await queries.getFileOverallStatus(file.id)).status).toBe(status);
+    for (const file of page.items)
+      expect(unwrap(await queries.getFileOverallStatus(file.id)).status).toBe(status);
   });
 
   it('listFiles lists newest first with a keyset cursor, searches names and counts every status', async () => {
@@ -131,8 +154,13 @@ describe('StatusQueries', () => {
     const first = await queries.listFiles({ limit: 2 });
     expect(first.page.items.map((file) => file.id)).toEqual([3, 2]);
     expect(first.page.nextBeforeId).toBe(2);
-    expect((await queries.listFiles({ limit: 2, beforeId: 2 })).page).toMatchObject({ items: [{ id: 1 }], nextBeforeId: null });
-    expect((await queries.listFiles({ limit: 5, search: 'INVOICE' })).page.items.map((file) => file.id)).toEqual([1]);
+    expect((await queries.listFiles({ limit: 2, beforeId: 2 })).page).toMatchObject({
+      items: [{ id: 1 }],
+      nextBeforeId: null,
+    });
+    expect(
+      (await queries.listFiles({ limit: 5, search: 'INVOICE' })).page.items.map((file) => file.id),
+    ).toEqual([1]);
     expect(first.counts).toEqual({ pending: 1, processing: 0, completed: 1, failed: 1, duplicate: 0 });
   });
 });

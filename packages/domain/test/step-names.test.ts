@@ -23,7 +23,11 @@ describe('step names', () => {
   });
 
   it('the optional main steps are check_for_duplicates, process_with_ocr and compute_embedding', () => {
-    expect([...OPTIONAL_MAIN_STEPS]).toEqual(['check_for_duplicates', 'process_with_ocr', 'compute_embedding']);
+    expect([...OPTIONAL_MAIN_STEPS]).toEqual([
+      'check_for_duplicates',
+      'process_with_ocr',
+      'compute_embedding',
+    ]);
   });
 
   it.each([
@@ -47,15 +51,21 @@ describe('step names', () => {
     expect(destinationOf(name)).toBe(destination);
   });
 
-  it.each([['hash_file'], ['a'], ['step.v2'], ['x-1'], ['9lives'], ['a'.repeat(128)]])('parseStepName accepts %s', (name) => {
-    expect(parseStepName(name)).toEqual({ ok: true, value: name });
-  });
+  it.each([['hash_file'], ['a'], ['step.v2'], ['x-1'], ['9lives'], ['a'.repeat(128)]])(
+    'parseStepName accepts %s',
+    (name) => {
+      expect(parseStepName(name)).toEqual({ ok: true, value: name });
+    },
+  );
 
   it.each([[''], ['Hash'], ['_hidden'], ['has space'], ['a'.repeat(129)], [null], [7]])(
     'parseStepName rejects %j with INVALID_STEP_NAME and says what is allowed',
     (name) => {
       const result = parseStepName(name);
-      expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_STEP_NAME', details: { received: name } } });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_STEP_NAME', details: { received: name } },
+      });
       expect(result.ok ? '' : result.error.message).toMatch(/1 to 128 characters/);
     },
   );
@@ -70,6 +80,8 @@ describe('step names', () => {
   ])('parseDestination(%j) is ok: %s', (destination, accepted) => {
     const result = parseDestination(destination);
     expect(result.ok).toBe(accepted);
-    expect(result).toMatchObject(accepted ? { value: destination } : { error: { code: 'INVALID_STEP_NAME' } });
+    expect(result).toMatchObject(
+      accepted ? { value: destination } : { error: { code: 'INVALID_STEP_NAME' } },
+    );
   });
 });

@@ -138,9 +138,12 @@ describe('the step-state fold (ARCHITECTURE 2.2)', () => {
     });
   });
 
-  it.each([['completed'], ['started'], [''], [null]])('a log row with status %j is no event at all', (raw) => {
-    expect(toStepEvent(logEntry({ id: 3, status: raw }))).toBeNull();
-  });
+  it.each([['completed'], ['started'], [''], [null]])(
+    'a log row with status %j is no event at all',
+    (raw) => {
+      expect(toStepEvent(logEntry({ id: 3, status: raw }))).toBeNull();
+    },
+  );
 
   it('a retry (in_progress, failure, in_progress, success) ends in success with the first start, no error and 2 attempts', () => {
     const events = [
@@ -166,7 +169,12 @@ describe('the step-state fold (ARCHITECTURE 2.2)', () => {
 
   it('a late in_progress event does not undo success once events are sorted', () => {
     const delivered = [stepEvent('success', 5, 1), stepEvent('in_progress', 2, 2)];
-    expect(foldStep(sortEvents(delivered))).toMatchObject({ status: 'success', startedAt: at(2), completedAt: at(5), attempts: 1 });
+    expect(foldStep(sortEvents(delivered))).toMatchObject({
+      status: 'success',
+      startedAt: at(2),
+      completedAt: at(5),
+      attempts: 1,
+    });
   });
 });
 

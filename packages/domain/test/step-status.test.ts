@@ -39,12 +39,15 @@ describe('step statuses', () => {
     expect(parseOverallStatus(status)).toEqual({ ok: true, value: status });
   });
 
-  it.each([['in_progress'], ['COMPLETED'], [null]])('parseOverallStatus rejects %j, naming every file status', (value) => {
-    const result = parseOverallStatus(value);
-    expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_STATUS' } });
-    const message = result.ok ? '' : result.error.message;
-    for (const status of OVERALL_STATUSES) expect(message).toContain(status);
-  });
+  it.each([['in_progress'], ['COMPLETED'], [null]])(
+    'parseOverallStatus rejects %j, naming every file status',
+    (value) => {
+      const result = parseOverallStatus(value);
+      expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_STATUS' } });
+      const message = result.ok ? '' : result.error.message;
+      for (const status of OVERALL_STATUSES) expect(message).toContain(status);
+    },
+  );
 });
 
 describe('reading statuses from log rows', () => {

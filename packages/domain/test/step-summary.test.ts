@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WORKFLOW, computeStepSummary, type StatusBuckets, type StepSnapshot, type StepSummary, type Workflow } from '../src/index.js';
+import {
+  DEFAULT_WORKFLOW,
+  computeStepSummary,
+  type StatusBuckets,
+  type StepSnapshot,
+  type StepSummary,
+  type Workflow,
+} from '../src/index.js';
 import { allDefaultSteps, row, workflowOf } from './support/fixtures.js';
 
 const short = workflowOf('short', ['hash_file', 'extract_text', 'finalize_document_storage']);
@@ -39,7 +46,12 @@ describe('computeStepSummary (ARCHITECTURE 2.5)', () => {
     ],
     [
       'diagnostic steps are not counted',
-      [row('hash_file', 'success'), row('poll_task', 'failure'), row('upload_file', 'success'), row('send_to_all_destinations', 'success')],
+      [
+        row('hash_file', 'success'),
+        row('poll_task', 'failure'),
+        row('upload_file', 'success'),
+        row('send_to_all_destinations', 'success'),
+      ],
       DEFAULT_WORKFLOW,
       { main: buckets({ success: 2 }), uploads: buckets(), totalMainSteps: 2, totalUploadTasks: 0 },
     ],
@@ -53,13 +65,23 @@ describe('computeStepSummary (ARCHITECTURE 2.5)', () => {
         row('upload_to_s3', 'pending'),
       ],
       DEFAULT_WORKFLOW,
-      { main: buckets({ success: 1 }), uploads: buckets({ failure: 1, queued: 1 }), totalMainSteps: 1, totalUploadTasks: 2 },
+      {
+        main: buckets({ success: 1 }),
+        uploads: buckets({ failure: 1, queued: 1 }),
+        totalMainSteps: 1,
+        totalUploadTasks: 2,
+      },
     ],
     [
       'one virtual queued main step stands for a terminal step that has no row yet',
       [row('hash_file', 'success'), row('create_file_record', 'in_progress')],
       DEFAULT_WORKFLOW,
-      { main: buckets({ success: 1, in_progress: 1, queued: 1 }), uploads: buckets(), totalMainSteps: 3, totalUploadTasks: 0 },
+      {
+        main: buckets({ success: 1, in_progress: 1, queued: 1 }),
+        uploads: buckets(),
+        totalMainSteps: 3,
+        totalUploadTasks: 0,
+      },
     ],
     [
       'a file without step rows shows the virtual terminal step only',
@@ -77,13 +99,27 @@ describe('computeStepSummary (ARCHITECTURE 2.5)', () => {
       'a workflow without send_to_all_destinations uses its last step as the terminal row',
       [row('hash_file', 'success'), row('finalize_document_storage', 'pending')],
       short,
-      { main: buckets({ success: 1, queued: 1 }), uploads: buckets(), totalMainSteps: 2, totalUploadTasks: 0 },
+      {
+        main: buckets({ success: 1, queued: 1 }),
+        uploads: buckets(),
+        totalMainSteps: 2,
+        totalUploadTasks: 0,
+      },
     ],
     [
       'optional main steps count as main steps',
-      [row('process_with_ocr', 'success'), row('compute_embedding', 'skipped'), row('send_to_all_destinations', 'pending')],
+      [
+        row('process_with_ocr', 'success'),
+        row('compute_embedding', 'skipped'),
+        row('send_to_all_destinations', 'pending'),
+      ],
       DEFAULT_WORKFLOW,
-      { main: buckets({ success: 1, skipped: 1, queued: 1 }), uploads: buckets(), totalMainSteps: 3, totalUploadTasks: 0 },
+      {
+        main: buckets({ success: 1, skipped: 1, queued: 1 }),
+        uploads: buckets(),
+        totalMainSteps: 3,
+        totalUploadTasks: 0,
+      },
     ],
     [
       'a legacy status outside the five counts in the total but in no bucket',
@@ -104,7 +140,8 @@ describe('computeStepSummary (ARCHITECTURE 2.5)', () => {
       row('queue_a', 'success'),
     ];
     const summary = computeStepSummary({ workflow: DEFAULT_WORKFLOW, steps });
-    const sum = (values: StatusBuckets) => Object.values(values).reduce((total, value) => total + value, 0);
+    const sum = (values: StatusBuckets): number =>
+      values.queued + values.in_progress + values.success + values.failure + values.skipped;
     expect(summary.totalMainSteps).toBe(6);
     expect(sum(summary.main)).toBe(summary.totalMainSteps);
     expect(summary.totalUploadTasks).toBe(3);

@@ -7,8 +7,12 @@ async function fileWithFailures(managed = false) {
   context.clock.set(at(1));
   unwrap(await context.tracker.updateStepStatus(file.id, 'hash_file', 'in_progress'));
   context.clock.set(at(2));
-  unwrap(await context.tracker.updateStepStatus(file.id, 'hash_file', 'failure', { errorMessage: 'io error' }));
-  unwrap(await context.tracker.updateStepStatus(file.id, 'check_text', 'failure', { errorMessage: 'no text' }));
+  unwrap(
+    await context.tracker.updateStepStatus(file.id, 'hash_file', 'failure', { errorMessage: 'io error' }),
+  );
+  unwrap(
+    await context.tracker.updateStepStatus(file.id, 'check_text', 'failure', { errorMessage: 'no text' }),
+  );
   unwrap(await context.tracker.updateStepStatus(file.id, 'extract_text', 'success'));
   context.clock.set(at(10));
   return { ...context, file };
@@ -26,13 +30,21 @@ describe('StepTracker.retryFailedSteps', () => {
       attempts: 1,
     });
     const logs = await store.reads.logs.listForStep(file.id, 'hash_file');
-    expect(logs.at(-1)).toMatchObject({ status: 'pending', message: 'Re-queued for retry by request', occurredAt: at(10) });
+    expect(logs.at(-1)).toMatchObject({
+      status: 'pending',
+      message: 'Re-queued for retry by request',
+      occurredAt: at(10),
+    });
   });
 
   it('a retried step that was attempted before makes the file processing', async () => {
     const { tracker, store, file } = await fileWithFailures();
     await tracker.retryFailedSteps(file.id);
-    expect((await store.reads.files.get(file.id))?.rollup).toMatchObject({ status: 'processing', hasErrors: false, statusChangedAt: at(10) });
+    expect((await store.reads.files.get(file.id))?.rollup).toMatchObject({
+      status: 'processing',
+      hasErrors: false,
+      statusChangedAt: at(10),
+    });
   });
 
   it('retries only the named steps', async () => {
@@ -55,8 +67,20 @@ describe('StepTracker.retryFailedSteps', () => {
   });
 
   it.each([
-    ['a step that did not fail is NOT_RETRYABLE', 1, ['hash_file', 'extract_text'], 'NOT_RETRYABLE', /Step extract_text of file 1 is success/],
-    ['a step without a row is NOT_RETRYABLE', 1, ['upload_to_s3'], 'NOT_RETRYABLE', /upload_to_s3 of file 1 does not exist/],
+    [
+      'a step that did not fail is NOT_RETRYABLE',
+      1,
+      ['hash_file', 'extract_text'],
+      'NOT_RETRYABLE',
+      /Step extract_text of file 1 is success/,
+    ],
+    [
+      'a step without a row is NOT_RETRYABLE',
+      1,
+      ['upload_to_s3'],
+      'NOT_RETRYABLE',
+      /upload_to_s3 of file 1 does not exist/,
+    ],
     ['an unknown file is FILE_NOT_FOUND', 5, undefined, 'FILE_NOT_FOUND', /File 5 does not exist/],
   ])('%s and nothing is re-queued', async (_rule, fileId, steps, code, message) => {
     const { tracker, store } = await fileWithFailures();
@@ -75,7 +99,13 @@ describe('StepTracker.setDuplicate', () => {
     expect(updated).toMatchObject({ isDuplicate: true, duplicateOfId: 77 });
     const stored = await store.reads.files.get(file.id);
     expect(stored).toMatchObject({ isDuplicate: true, duplicateOfId: 77 });
-    expect(stored?.rollup).toMatchObject({ status: 'duplicate', hasErrors: false, totalSteps: 0, failedSteps: 0, statusChangedAt: at(10) });
+    expect(stored?.rollup).toMatchObject({
+      status: 'duplicate',
+      hasErrors: false,
+      totalSteps: 0,
+      failedSteps: 0,
+      statusChangedAt: at(10),
+    });
   });
 
   it('clearing the mark brings back the status of the steps and forgets the original', async () => {
@@ -84,12 +114,21 @@ describe('StepTracker.setDuplicate', () => {
     unwrap(await tracker.setDuplicate(file.id, false, 77));
     const stored = await store.reads.files.get(file.id);
     expect(stored).toMatchObject({ isDuplicate: false, duplicateOfId: null });
-    expect(stored?.rollup).toMatchObject({ status: 'failed', hasErrors: true, totalSteps: 8, failedSteps: 2, completedSteps: 1 });
+    expect(stored?.rollup).toMatchObject({
+      status: 'failed',
+      hasErrors: true,
+      totalSteps: 8,
+      failedSteps: 2,
+      completedSteps: 1,
+    });
   });
 
   it('an unknown file is FILE_NOT_FOUND', async () => {
     const { tracker } = await fileWithFailures();
-    expect(await tracker.setDuplicate(3, true)).toMatchObject({ ok: false, error: { code: 'FILE_NOT_FOUND' } });
+    expect(await tracker.setDuplicate(3, true)).toMatchObject({
+      ok: false,
+      error: { code: 'FILE_NOT_FOUND' },
+    });
   });
 });
 

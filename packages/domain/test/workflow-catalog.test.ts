@@ -20,7 +20,10 @@ describe('WorkflowCatalog', () => {
     ['a named profile resolves to its steps', 'ocr', ['hash_file', 'process_with_ocr']],
     ['the built-in default stays available', 'default', [...DEFAULT_WORKFLOW.steps]],
   ])('%s', (_rule, name, steps) => {
-    const catalog = catalogOf({ ocr: ['hash_file', 'process_with_ocr'], fast: ['hash_file', 'send_to_all_destinations'] }, 'fast');
+    const catalog = catalogOf(
+      { ocr: ['hash_file', 'process_with_ocr'], fast: ['hash_file', 'send_to_all_destinations'] },
+      'fast',
+    );
     const resolved = catalog.resolve(name);
     expect(resolved.ok && resolved.value.steps).toEqual(steps);
   });
@@ -37,12 +40,19 @@ describe('WorkflowCatalog', () => {
       ok: false,
       error: { code: 'UNKNOWN_WORKFLOW', details: { received: 'fancy', known: ['default', 'ocr'] } },
     });
-    expect(result.ok ? '' : result.error.message).toBe('Unknown workflow "fancy"; known workflows: default, ocr.');
+    expect(result.ok ? '' : result.error.message).toBe(
+      'Unknown workflow "fancy"; known workflows: default, ocr.',
+    );
   });
 
   it.each([
     ['an invalid profile is INVALID_WORKFLOW', { broken: [] }, 'default', 'INVALID_WORKFLOW'],
-    ['a default name that is not defined is UNKNOWN_WORKFLOW', { ocr: ['hash_file'] }, 'missing', 'UNKNOWN_WORKFLOW'],
+    [
+      'a default name that is not defined is UNKNOWN_WORKFLOW',
+      { ocr: ['hash_file'] },
+      'missing',
+      'UNKNOWN_WORKFLOW',
+    ],
   ])('creating a catalog with %s', (_rule, definitions, defaultName, code) => {
     expect(WorkflowCatalog.create(definitions, defaultName)).toMatchObject({ ok: false, error: { code } });
   });

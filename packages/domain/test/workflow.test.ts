@@ -48,7 +48,12 @@ describe('defineWorkflow', () => {
   it.each([
     ['an empty step list', 'empty', [], /has no steps/],
     ['a step listed twice', 'twice', ['hash_file', 'hash_file'], /lists "hash_file" twice/],
-    ['a step listed twice through its alias', 'alias', ['send_to_all_destinations', 'send_to_user_destinations'], /twice/],
+    [
+      'a step listed twice through its alias',
+      'alias',
+      ['send_to_all_destinations', 'send_to_user_destinations'],
+      /twice/,
+    ],
     ['a queue_* step', 'uploads', ['hash_file', 'queue_dropbox'], /added per destination/],
     ['an upload_to_* step', 'uploads', ['upload_to_s3'], /added per destination/],
     ['an invalid step name', 'bad-step', ['Hash File'], /Invalid step name "Hash File"/],
@@ -72,7 +77,11 @@ describe('the terminal step', () => {
       workflowOf('mid', ['send_to_all_destinations', 'cleanup']),
       'send_to_all_destinations',
     ],
-    ['the normalised last step', workflowOf('ocr', ['hash_file', 'process_with_azure_document_intelligence']), 'process_with_ocr'],
+    [
+      'the normalised last step',
+      workflowOf('ocr', ['hash_file', 'process_with_azure_document_intelligence']),
+      'process_with_ocr',
+    ],
   ])('is %s', (_rule, workflow, terminal) => {
     expect(terminalStepOf(workflow)).toBe(terminal);
     expect(classifierFor(workflow).terminalStep).toBe(terminal);
@@ -85,7 +94,12 @@ describe('real and diagnostic steps', () => {
     ['the optional main step check_for_duplicates', DEFAULT_WORKFLOW, 'check_for_duplicates', true],
     ['the optional main step process_with_ocr', short, 'process_with_ocr', true],
     ['the optional main step compute_embedding', short, 'compute_embedding', true],
-    ['the legacy alias process_with_azure_document_intelligence', DEFAULT_WORKFLOW, 'process_with_azure_document_intelligence', true],
+    [
+      'the legacy alias process_with_azure_document_intelligence',
+      DEFAULT_WORKFLOW,
+      'process_with_azure_document_intelligence',
+      true,
+    ],
     ['the legacy alias send_to_user_destinations', DEFAULT_WORKFLOW, 'send_to_user_destinations', true],
     ['a queue_* step', DEFAULT_WORKFLOW, 'queue_dropbox', true],
     ['an upload_to_* step', DEFAULT_WORKFLOW, 'upload_to_s3', true],
@@ -119,19 +133,28 @@ describe('nextWorkflowStep', () => {
     ['default', DEFAULT_WORKFLOW, 'poll_task', null],
     ['legacy', legacy, 'hash_file', 'send_to_user_destinations'],
     ['legacy', legacy, 'send_to_all_destinations', null],
-    ['ocr', workflowOf('ocr', ['process_with_ocr', 'hash_file']), 'process_with_azure_document_intelligence', 'hash_file'],
+    [
+      'ocr',
+      workflowOf('ocr', ['process_with_ocr', 'hash_file']),
+      'process_with_azure_document_intelligence',
+      'hash_file',
+    ],
   ])('in the %s workflow the step after %s is %s', (_name, workflow, stepName, next) => {
     expect(nextWorkflowStep(workflow, stepName)).toBe(next);
   });
 });
 
 describe('storing a workflow on the file row', () => {
-  it.each([['default', DEFAULT_WORKFLOW], ['short', short], ['legacy', legacy]])(
-    'decodeWorkflow(encodeWorkflow(w)) gives back the %s workflow',
-    (_name, workflow) => {
-      expect(decodeWorkflow(encodeWorkflow(workflow))).toEqual({ name: workflow.name, steps: [...workflow.steps] });
-    },
-  );
+  it.each([
+    ['default', DEFAULT_WORKFLOW],
+    ['short', short],
+    ['legacy', legacy],
+  ])('decodeWorkflow(encodeWorkflow(w)) gives back the %s workflow', (_name, workflow) => {
+    expect(decodeWorkflow(encodeWorkflow(workflow))).toEqual({
+      name: workflow.name,
+      steps: [...workflow.steps],
+    });
+  });
 
   it.each([[null], ['']])('a legacy row without a workflow (%j) reads as the default workflow', (stored) => {
     expect(decodeWorkflow(stored)).toBe(DEFAULT_WORKFLOW);

@@ -27,6 +27,11 @@ export interface Dialect {
   insertIgnore(table: string, columns: readonly string[], conflict: readonly string[]): { head: string; tail: string };
   /** Suffix turning an INSERT into an upsert that overwrites `columns` on a conflict of `conflict`. */
   upsertTail(conflict: readonly string[], columns: readonly string[]): string;
+  /**
+   * Wraps a placeholder whose type the database cannot infer (inside CASE) with a cast; databases that coerce
+   * on assignment leave it out.
+   */
+  castParam?(placeholder: string, kind: 'integer' | 'boolean' | 'timestamp' | 'text'): string;
   /** A Date as the driver must bind it for a timestamp column. */
   time(value: Date): unknown;
   /** Reads the insert id out of a driver result. */

@@ -1,5 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
-import { domainError, err, ok, type DomainError, type Result } from '@steptrail/domain';
+import { err, ok, type Result } from '@steptrail/domain';
+
+export interface DatabaseUrlError {
+  code: 'INVALID_DATABASE_URL';
+  message: string;
+}
+
+const invalid = (message: string): DatabaseUrlError => ({ code: 'INVALID_DATABASE_URL', message });
 
 export type DatabaseTarget =
   | { kind: 'sqlite'; path: string; display: string }
@@ -12,13 +19,13 @@ const ALLOWED =
   'sqlite:relative/or/absolute.db, postgres://user:password@host:5432/db (or postgresql://), mysql://user:password@host:3306/db (or mariadb://)';
 
 /** The adapter a DATABASE_URL selects; relative SQLite paths resolve against `cwd`. */
-export function parseDatabaseUrl(value: string, cwd: string): Result<DatabaseTarget, DomainError> {
+export function parseDatabaseUrl(value: string, cwd: string): Result<DatabaseTarget, DatabaseUrlError> {
   const trimmed = value.trim();
   if (trimmed.startsWith('sqlite:')) {
     // Accept sqlite:path, sqlite://relative and sqlite:///absolute alike.
     const rest = trimmed.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '').replace(/^\/\/(?!\/)/, '');
     if (rest === '' || rest === ':memory:') {
-      return err(domainError('INVALID_EVENT', `DATABASE_URL ${JSON.stringify(value)} names no database file; expected ${ALLOWED}.`));
+      return err(invalid(`DATABASE_URL ${JSON.stringify(value)} names no database file; expected ${ALLOWED}.`));
     }
     const path = isAbsolute(rest) ? rest : resolve(cwd, rest);
     return ok({ kind: 'sqlite', path, display: `sqlite:${path}` });
@@ -27,7 +34,7 @@ export function parseDatabaseUrl(value: string, cwd: string): Result<DatabaseTar
   try {
     url = new URL(trimmed);
   } catch {
-    return err(domainError('INVALID_EVENT', `DATABASE_URL ${JSON.stringify(value)} is not a URL; expected ${ALLOWED}.`));
+    return err(invalid(`DATABASE_URL ${JSON.stringify(value)} is not a URL; expected ${ALLOWED}.`));
   }
   const display = redact(url);
   switch (url.protocol) {
@@ -38,9 +45,7 @@ export function parseDatabaseUrl(value: string, cwd: string): Result<DatabaseTar
     case 'mariadb:':
       return ok({ kind: 'mysql', url: trimmed.replace(/^mariadb:/, 'mysql:'), display });
     default:
-      return err(
-        domainError('INVALID_EVENT', `DATABASE_URL scheme ${url.protocol} is not supported; expected ${ALLOWED}.`),
-      );
+      return err(invalid(`DATABASE_URL scheme ${url.protocol} is not supported; expected ${ALLOWED}.`));
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -42,30 +42,33 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<R
 }
 
 async function startOnce(binaries: MariaDbBinaries, port: number, database: string, timeoutMs: number): Promise<RunningServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'steptrail-mariadb-'));
+  const root = await mkdtemp(join(tmpdir(), 'steptrail-mariadb-'));
+  const dataDir = join(root, 'data');
+  // A tmpdir of its own: MariaDB names internal temp tables after a counter, so two servers (or two
+  // mariadb-install-db runs) sharing /tmp delete each other's files and fail at random.
+  const tmpDir = join(root, 'tmp');
   // Unlike PostgreSQL, mariadbd runs as root when told to explicitly, which spares a chown of the data
   // directory; as anyone else it simply runs as that user.
   const asRoot = isRoot() ? ['--user=root'] : [];
-  const spawnOptions = { cwd: dataDir, runAs: null };
+  const common = ['--no-defaults', `--datadir=${dataDir}`, `--tmpdir=${tmpDir}`, ...asRoot];
+  const spawnOptions = { cwd: root, runAs: null };
   try {
-    await runCommand(
-      binaries.installDb,
-      ['--no-defaults', `--datadir=${dataDir}`, ...asRoot, '--auth-root-authentication-method=normal', '--skip-test-db'],
-      { ...spawnOptions, timeoutMs },
-    );
+    await mkdir(tmpDir);
+    await runCommand(binaries.installDb, [...common, '--auth-root-authentication-method=normal', '--skip-test-db'], {
+      ...spawnOptions,
+      timeoutMs,
+    });
     const args = [
-      '--no-defaults',
-      `--datadir=${dataDir}`,
-      ...asRoot,
+      ...common,
       `--port=${port}`,
       '--bind-address=127.0.0.1',
-      `--socket=${join(dataDir, 'mariadbd.sock')}`,
-      `--pid-file=${join(dataDir, 'mariadbd.pid')}`,
+      `--socket=${join(root, 'mariadbd.sock')}`,
+      `--pid-file=${join(root, 'mariadbd.pid')}`,
       ...testOnlySettings,
       ...sameOnEveryMachine,
     ];
     const server = spawnServer(binaries.mariadbd, args, spawnOptions);
-    const forget = stopOnExit(server, 'SIGKILL', dataDir);
+    const forget = stopOnExit(server, 'SIGKILL', root);
     try {
       await waitUntilReady(server, () => acceptsConnections(port), 'MariaDB', timeoutMs);
       const url = await createDatabase(`mysql://root@127.0.0.1:${port}/`, database);
@@ -75,7 +78,7 @@ async function startOnce(binaries: MariaDbBinaries, port: number, database: stri
           // SIGTERM is MariaDB's normal shutdown; with flush-at-commit off it has little to write.
           await server.stop('SIGTERM', 30_000);
           forget();
-          await rm(dataDir, { recursive: true, force: true });
+          await rm(root, { recursive: true, force: true });
         },
       };
     } catch (error) {
@@ -84,7 +87,7 @@ async function startOnce(binaries: MariaDbBinaries, port: number, database: stri
       throw error;
     }
   } catch (error) {
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
     throw error;
   }
 }

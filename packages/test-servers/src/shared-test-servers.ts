@@ -80,8 +80,8 @@ async function startTestServers(): Promise<Started> {
   const [postgres, mysql] = await Promise.allSettled([resolve(plans[0]), resolve(plans[1])]);
   if (postgres.status === 'rejected' || mysql.status === 'rejected') {
     const results = [postgres, mysql];
-    await Promise.all(results.map((result) => (result.status === 'fulfilled' ? result.value.stop() : null)));
-    const reasons = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    await Promise.all(results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.stop()] : [])));
+    const reasons = results.flatMap((result): unknown[] => (result.status === 'rejected' ? [result.reason] : []));
     throw reasons.length === 1 ? reasons[0] : new AggregateError(reasons, 'the test servers could not be started');
   }
   const restoreEnv = exportTestServerUrls({ postgres: postgres.value.url, mysql: mysql.value.url });

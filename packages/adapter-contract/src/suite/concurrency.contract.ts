@@ -1,4 +1,11 @@
-import { computeOverallStatus, DEFAULT_WORKFLOW, reconstructStep, type ClaimedStep, type StepStatus, type Store } from '@steptrail/domain';
+import {
+  computeOverallStatus,
+  DEFAULT_WORKFLOW,
+  reconstructStep,
+  type ClaimedStep,
+  type StepStatus,
+  type Store,
+} from '@steptrail/domain';
 import { describe, expect, it } from 'vitest';
 import type { ContractTopic } from './context.js';
 import { at, ManualClock, newFile, uniqueTag, useCases } from './fixtures.js';
@@ -14,7 +21,8 @@ const CYCLE: readonly StepStatus[] = ['in_progress', 'failure', 'pending', 'in_p
 export const concurrencyTopic: ContractTopic = (context) => {
   const { concurrentWriters, concurrencyNote } = context.backend.capabilities;
   const through = concurrentWriters ? 'through two stores' : `through one store, since ${concurrencyNote}`;
-  const storeFor = (index: number): Store => (concurrentWriters && index % 2 === 1 ? context.secondStore() : context.store());
+  const storeFor = (index: number): Store =>
+    concurrentWriters && index % 2 === 1 ? context.secondStore() : context.store();
 
   describe('concurrency', () => {
     it(
@@ -28,24 +36,37 @@ export const concurrencyTopic: ContractTopic = (context) => {
 
         const results = await Promise.allSettled(
           order.map((event, writer) =>
-            useCases(storeFor(writer), clock).tracker.updateStepStatus(file.id, stepName, CYCLE[event % CYCLE.length] ?? 'pending', {
-              occurredAt: at(100 + event),
-              message: `event ${event}`,
-            }),
+            useCases(storeFor(writer), clock).tracker.updateStepStatus(
+              file.id,
+              stepName,
+              CYCLE[event % CYCLE.length] ?? 'pending',
+              {
+                occurredAt: at(100 + event),
+                message: `event ${event}`,
+              },
+            ),
           ),
         );
 
         const outcomes = results.map((result) =>
-          result.status === 'rejected' ? String(result.reason) : result.value.ok ? 'ok' : result.value.error.code,
+          result.status === 'rejected'
+            ? String(result.reason)
+            : result.value.ok
+              ? 'ok'
+              : result.value.error.code,
         );
         expect(outcomes).toEqual(order.map(() => 'ok'));
         const logs = await orderedLogs(context.raw(), file.id);
-        expect(logs.map((log) => log.message)).toEqual(Array.from({ length: WRITERS }, (_, event) => `event ${event}`));
+        expect(logs.map((log) => log.message)).toEqual(
+          Array.from({ length: WRITERS }, (_, event) => `event ${event}`),
+        );
         const rows = await context.raw().stepRows(file.id);
         expect(rows.map((row) => textOf(row, 'step_name'))).toEqual([stepName]);
         const folded = reconstructStep(logs);
         expect(rows.map(stepView)).toEqual([foldedView(folded)]);
-        expect(folded.attempts).toBe(order.filter((event) => CYCLE[event % CYCLE.length] === 'in_progress').length);
+        expect(folded.attempts).toBe(
+          order.filter((event) => CYCLE[event % CYCLE.length] === 'in_progress').length,
+        );
         const steps = [{ stepName, status: folded.status, attempts: folded.attempts }];
         expect(rollupView(await storedFile(context.raw(), file.id))).toEqual(
           computeOverallStatus({ isDuplicate: false, workflow: DEFAULT_WORKFLOW, steps }),
@@ -80,15 +101,25 @@ export const concurrencyTopic: ContractTopic = (context) => {
             mine.push(...batch);
           }
         };
-        const perClaimer = await Promise.all(Array.from({ length: CLAIMERS }, (_, claimer) => claimLoop(claimer)));
+        const perClaimer = await Promise.all(
+          Array.from({ length: CLAIMERS }, (_, claimer) => claimLoop(claimer)),
+        );
 
         const keys = perClaimer.flat().map((claim) => `${claim.fileId}/${claim.stepName}`);
         expect(new Set(keys).size).toBe(keys.length);
         expect(keys.sort()).toEqual(fileIds.flatMap((id) => stepNames.map((name) => `${id}/${name}`)).sort());
-        expect(await useCases(context.store(), clock).claims.claim('late-claimer', { limit: 10, leaseMs: 1000, stepNames })).toEqual([]);
+        expect(
+          await useCases(context.store(), clock).claims.claim('late-claimer', {
+            limit: 10,
+            leaseMs: 1000,
+            stepNames,
+          }),
+        ).toEqual([]);
 
         const ownerOf = new Map(
-          perClaimer.flatMap((claims, claimer) => claims.map((claim) => [`${claim.fileId}/${claim.stepName}`, `claimer-${claimer}`])),
+          perClaimer.flatMap((claims, claimer) =>
+            claims.map((claim) => [`${claim.fileId}/${claim.stepName}`, `claimer-${claimer}`]),
+          ),
         );
         for (const fileId of fileIds) {
           const rows = await context.raw().stepRows(fileId);

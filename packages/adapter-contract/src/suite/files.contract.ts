@@ -1,7 +1,16 @@
 import { OVERALL_STATUSES, PENDING_ROLLUP, type FileRollup } from '@steptrail/domain';
 import { describe, expect, it } from 'vitest';
 import type { ContractTopic } from './context.js';
-import { at, ManualClock, newestFileId, newFile, uniqueTag, unwrap, useCases, workflowOf } from './fixtures.js';
+import {
+  at,
+  ManualClock,
+  newestFileId,
+  newFile,
+  uniqueTag,
+  unwrap,
+  useCases,
+  workflowOf,
+} from './fixtures.js';
 import { countsOf, dateOf, iso, rollupView, storedFile, textOf } from './raw-rows.js';
 
 const failedRollup: FileRollup = {
@@ -62,7 +71,10 @@ export const filesTopic: ContractTopic = (context) => {
       const missing = created.id + 1_000_000;
       const [locked, absent] = await context
         .store()
-        .unitOfWork.transaction(async (repos) => [await repos.files.lock(created.id), await repos.files.lock(missing)]);
+        .unitOfWork.transaction(async (repos) => [
+          await repos.files.lock(created.id),
+          await repos.files.lock(missing),
+        ]);
       expect(locked).toEqual(created);
       expect(absent).toBeNull();
     });
@@ -70,7 +82,8 @@ export const filesTopic: ContractTopic = (context) => {
     it('list returns files newest first and pages with nextBeforeId, which is null on the last page', async () => {
       const tag = uniqueTag();
       const ids: number[] = [];
-      for (let index = 0; index < 5; index += 1) ids.push((await context.store().reads.files.create(newFile(tag))).id);
+      for (let index = 0; index < 5; index += 1)
+        ids.push((await context.store().reads.files.create(newFile(tag))).id);
       const newestFirst = [...ids].reverse();
       const files = context.store().reads.files;
 
@@ -90,7 +103,9 @@ export const filesTopic: ContractTopic = (context) => {
     it('list filters on the stored rollup status and searches the original filename case-insensitively', async () => {
       const tag = uniqueTag();
       const files = context.store().reads.files;
-      const failed = await files.create(newFile(tag, { originalFilename: `Report-${tag.toUpperCase()}.PDF` }));
+      const failed = await files.create(
+        newFile(tag, { originalFilename: `Report-${tag.toUpperCase()}.PDF` }),
+      );
       const pending = await files.create(newFile(tag));
       await files.create(newFile(uniqueTag()));
       await files.saveRollup(failed.id, failedRollup);
@@ -168,7 +183,10 @@ export const filesTopic: ContractTopic = (context) => {
       expect(marked).toMatchObject({ is_duplicate: true, duplicate_of_id: original.id });
       expect(await files.get(copy.id)).toMatchObject({ isDuplicate: true, duplicateOfId: original.id });
       await files.setDuplicate(copy.id, false, null);
-      expect(await context.raw().fileRow(copy.id)).toMatchObject({ is_duplicate: false, duplicate_of_id: null });
+      expect(await context.raw().fileRow(copy.id)).toMatchObject({
+        is_duplicate: false,
+        duplicate_of_id: null,
+      });
     });
 
     it('saveRollup and saveRollups store every rollup column, statusChangedAt to the millisecond', async () => {
@@ -185,9 +203,18 @@ export const filesTopic: ContractTopic = (context) => {
         statusChangedAt: at(1.007),
       };
       await files.saveRollup(one.id, failedRollup);
-      await files.saveRollups(new Map([[two.id, processing], [three.id, failedRollup]]));
+      await files.saveRollups(
+        new Map([
+          [two.id, processing],
+          [three.id, failedRollup],
+        ]),
+      );
 
-      for (const [id, rollup] of [[one.id, failedRollup], [two.id, processing], [three.id, failedRollup]] as const) {
+      for (const [id, rollup] of [
+        [one.id, failedRollup],
+        [two.id, processing],
+        [three.id, failedRollup],
+      ] as const) {
         const row = await storedFile(context.raw(), id);
         expect(rollupView(row)).toEqual(countsOf(rollup));
         expect(textOf(row, 'last_step')).toBe(rollup.lastStep);

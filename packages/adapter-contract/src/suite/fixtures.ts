@@ -23,7 +23,8 @@ export const EPOCH = {
 } as const;
 
 /** The instant `seconds` after `epoch` (the main epoch by default). */
-export const at = (seconds: number, epoch: number = EPOCH.main): Date => new Date(epoch + Math.round(seconds * 1000));
+export const at = (seconds: number, epoch: number = EPOCH.main): Date =>
+  new Date(epoch + Math.round(seconds * 1000));
 
 /** A clock the test moves by hand. */
 export class ManualClock implements Clock {

@@ -1,4 +1,10 @@
-import { computeOverallStatus, reconstruct, type FileVerification, type FoldedStep, type Store } from '@steptrail/domain';
+import {
+  computeOverallStatus,
+  reconstruct,
+  type FileVerification,
+  type FoldedStep,
+  type Store,
+} from '@steptrail/domain';
 import { expect } from 'vitest';
 import type { LegacyLogRow, RawAccess } from '../harness.js';
 import { at } from './fixtures.js';
@@ -58,8 +64,16 @@ export async function expectStepsToEqualTheFold(
   expect(rows).toHaveLength(steps.size);
   const file = await store.reads.files.get(fileId);
   if (file === null) throw new Error(`File ${fileId} vanished`);
-  const snapshots = [...steps].map(([stepName, state]) => ({ stepName, status: state.status, attempts: state.attempts }));
-  const rollup = computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps: snapshots });
+  const snapshots = [...steps].map(([stepName, state]) => ({
+    stepName,
+    status: state.status,
+    attempts: state.attempts,
+  }));
+  const rollup = computeOverallStatus({
+    isDuplicate: file.isDuplicate,
+    workflow: file.workflow,
+    steps: snapshots,
+  });
   expect(rollupView(await storedFile(raw, fileId))).toEqual(rollup);
   return steps;
 }

@@ -4,7 +4,12 @@ import type { ContractTopic } from './context.js';
 import { at, newFile, uniqueTag } from './fixtures.js';
 import { logEntryOf } from './raw-rows.js';
 
-const entry = (fileId: number | null, stepName: string | null, seconds: number, status = 'in_progress'): NewLogEntry => ({
+const entry = (
+  fileId: number | null,
+  stepName: string | null,
+  seconds: number,
+  status = 'in_progress',
+): NewLogEntry => ({
   fileId,
   stepName,
   status,
@@ -46,7 +51,12 @@ export const logsTopic: ContractTopic = (context) => {
       expect(second.id).toBeGreaterThan(first.id);
       const rows = await context.raw().logRows(fileId);
       expect(rows.map(logEntryOf)).toEqual([first, second]);
-      expect(rows[0]).toMatchObject({ task_id: 'celery-42', step_name: 'extract_text', status: 'failure', file_id: fileId });
+      expect(rows[0]).toMatchObject({
+        task_id: 'celery-42',
+        step_name: 'extract_text',
+        status: 'failure',
+        file_id: fileId,
+      });
       expect(first.occurredAt.toISOString()).toBe(at(1.234).toISOString());
     });
 

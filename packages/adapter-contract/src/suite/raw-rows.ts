@@ -1,9 +1,4 @@
-import {
-  sortEvents,
-  type FoldedStep,
-  type LogEntry,
-  type OverallStatusResult,
-} from '@steptrail/domain';
+import { sortEvents, type FoldedStep, type LogEntry, type OverallStatusResult } from '@steptrail/domain';
 import type { RawAccess, RawRow } from '../harness.js';
 
 /** A column that must hold a Date (or null): raw rows are normalized by the backend's RawAccess. */
@@ -92,7 +87,13 @@ export function stepRowNamed(rows: readonly RawRow[], stepName: string): RawRow 
 export function rollupView(row: RawRow): OverallStatusResult {
   const count = (column: string) => numberOf(row, column) ?? Number.NaN;
   const status = textOf(row, 'processing_status');
-  if (status !== 'pending' && status !== 'processing' && status !== 'completed' && status !== 'failed' && status !== 'duplicate') {
+  if (
+    status !== 'pending' &&
+    status !== 'processing' &&
+    status !== 'completed' &&
+    status !== 'failed' &&
+    status !== 'duplicate'
+  ) {
     throw new Error(`processing_status should be an overall status, got ${JSON.stringify(status)}`);
   }
   return {
@@ -129,7 +130,11 @@ export async function orderedLogs(raw: RawAccess, fileId: number): Promise<LogEn
 
 /** Everything stored for one file, for "storage unchanged" assertions. */
 export async function rawSnapshot(raw: RawAccess, fileId: number) {
-  const [file, steps, logs] = await Promise.all([raw.fileRow(fileId), raw.stepRows(fileId), raw.logRows(fileId)]);
+  const [file, steps, logs] = await Promise.all([
+    raw.fileRow(fileId),
+    raw.stepRows(fileId),
+    raw.logRows(fileId),
+  ]);
   return { file, steps, logs };
 }
 
@@ -142,6 +147,7 @@ export async function storedFile(raw: RawAccess, fileId: number): Promise<RawRow
 
 /** The status part of a rollup, as `rollupView` reads it back. */
 export function countsOf(rollup: OverallStatusResult): OverallStatusResult {
-  const { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps } = rollup;
+  const { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps } =
+    rollup;
   return { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps };
 }

@@ -46,7 +46,11 @@ export const stepTrackerTopic: ContractTopic = (context) => {
       const file = await tracker.registerFile(newFile(uniqueTag()));
       clock.set(at(3.456));
       const applied = unwrap(
-        await tracker.updateStepStatus(file.id, 'hash_file', 'in_progress', { message: 'hashing', detail: 'sha256', taskId: 'task-1' }),
+        await tracker.updateStepStatus(file.id, 'hash_file', 'in_progress', {
+          message: 'hashing',
+          detail: 'sha256',
+          taskId: 'task-1',
+        }),
       );
 
       const [log] = await context.raw().logRows(file.id);
@@ -62,7 +66,12 @@ export const stepTrackerTopic: ContractTopic = (context) => {
       });
       const step = stepRowNamed(await context.raw().stepRows(file.id), 'hash_file');
       expect(stepView(step)).toEqual(foldedView(applied.step));
-      expect(stepView(step)).toMatchObject({ status: 'in_progress', startedAt: at(3.456).toISOString(), attempts: 1, lastEventId: applied.log.id });
+      expect(stepView(step)).toMatchObject({
+        status: 'in_progress',
+        startedAt: at(3.456).toISOString(),
+        attempts: 1,
+        lastEventId: applied.log.id,
+      });
       const stored = await storedFile(context.raw(), file.id);
       expect(rollupView(stored)).toEqual(countsOf(applied.rollup));
       expect(rollupView(stored)).toMatchObject({ status: 'processing', inProgressSteps: 1 });
@@ -74,15 +83,26 @@ export const stepTrackerTopic: ContractTopic = (context) => {
       const { tracker } = setup();
       const file = await tracker.registerFile(newFile(uniqueTag()));
       unwrap(await tracker.updateStepStatus(file.id, 'extract_text', 'in_progress', { occurredAt: at(20) }));
-      const inOrder = unwrap(await tracker.updateStepStatus(file.id, 'extract_text', 'success', { occurredAt: at(30) }));
-      const late = unwrap(await tracker.updateStepStatus(file.id, 'extract_text', 'in_progress', { occurredAt: at(10) }));
+      const inOrder = unwrap(
+        await tracker.updateStepStatus(file.id, 'extract_text', 'success', { occurredAt: at(30) }),
+      );
+      const late = unwrap(
+        await tracker.updateStepStatus(file.id, 'extract_text', 'in_progress', { occurredAt: at(10) }),
+      );
 
       expect(inOrder.refolded).toBe(false);
       expect(late.refolded).toBe(true);
       const logs = await orderedLogs(context.raw(), file.id);
       const folded = reconstructStep(logs.filter((log) => log.stepName === 'extract_text'));
-      expect(folded).toMatchObject({ status: 'success', startedAt: at(10), completedAt: at(30), attempts: 2 });
-      expect(stepView(stepRowNamed(await context.raw().stepRows(file.id), 'extract_text'))).toEqual(foldedView(folded));
+      expect(folded).toMatchObject({
+        status: 'success',
+        startedAt: at(10),
+        completedAt: at(30),
+        attempts: 2,
+      });
+      expect(stepView(stepRowNamed(await context.raw().stepRows(file.id), 'extract_text'))).toEqual(
+        foldedView(folded),
+      );
       expect(late.step).toEqual(folded);
     });
 
@@ -97,13 +117,23 @@ export const stepTrackerTopic: ContractTopic = (context) => {
         errorCode(await tracker.updateStepStatus(file.id, 'hash_file', 'done')),
         errorCode(await tracker.updateStepStatus(file.id, 'hash_file', 'SUCCESS')),
         errorCode(await tracker.updateStepStatus(file.id, 'Hash File', 'success')),
-        errorCode(await tracker.updateStepStatus(file.id, 'hash_file', 'in_progress', { completedAt: at(5) })),
+        errorCode(
+          await tracker.updateStepStatus(file.id, 'hash_file', 'in_progress', { completedAt: at(5) }),
+        ),
         errorCode(await tracker.updateStepStatus(file.id, 'hash_file', 'success', { errorMessage: 'nope' })),
         errorCode(await tracker.updateStepStatus(file.id + 1_000_000, 'hash_file', 'success')),
         errorCode(await tracker.logEvent(file.id, { stepName: 'hash_file', status: 'finished' })),
       ];
 
-      expect(codes).toEqual(['UNKNOWN_STATUS', 'UNKNOWN_STATUS', 'INVALID_STEP_NAME', 'INVALID_EVENT', 'INVALID_EVENT', 'FILE_NOT_FOUND', 'UNKNOWN_STATUS']);
+      expect(codes).toEqual([
+        'UNKNOWN_STATUS',
+        'UNKNOWN_STATUS',
+        'INVALID_STEP_NAME',
+        'INVALID_EVENT',
+        'INVALID_EVENT',
+        'FILE_NOT_FOUND',
+        'UNKNOWN_STATUS',
+      ]);
       expect(await rawSnapshot(context.raw(), file.id)).toEqual(before);
       expect(await context.raw().countTaskLevelLogs()).toBe(taskLogs);
     });
@@ -123,7 +153,12 @@ export const stepTrackerTopic: ContractTopic = (context) => {
       const { tracker, clock } = setup();
       const file = await tracker.registerFile(newFile(uniqueTag(), { managed: true }));
       unwrap(await tracker.updateStepStatus(file.id, 'hash_file', 'in_progress', { occurredAt: at(1) }));
-      unwrap(await tracker.updateStepStatus(file.id, 'hash_file', 'failure', { occurredAt: at(2), errorMessage: 'disk full' }));
+      unwrap(
+        await tracker.updateStepStatus(file.id, 'hash_file', 'failure', {
+          occurredAt: at(2),
+          errorMessage: 'disk full',
+        }),
+      );
       clock.set(at(60));
 
       expect(unwrap(await tracker.retryFailedSteps(file.id))).toEqual(['hash_file']);
@@ -143,9 +178,18 @@ export const stepTrackerTopic: ContractTopic = (context) => {
       unwrap(await tracker.setDuplicate(copy.id, true, original.id));
 
       const stored = await storedFile(context.raw(), copy.id);
-      expect(stored).toMatchObject({ is_duplicate: true, duplicate_of_id: original.id, processing_status: 'duplicate', total_steps: 0 });
+      expect(stored).toMatchObject({
+        is_duplicate: true,
+        duplicate_of_id: original.id,
+        processing_status: 'duplicate',
+        total_steps: 0,
+      });
       unwrap(await tracker.setDuplicate(copy.id, false));
-      expect(await storedFile(context.raw(), copy.id)).toMatchObject({ is_duplicate: false, duplicate_of_id: null, processing_status: 'pending' });
+      expect(await storedFile(context.raw(), copy.id)).toMatchObject({
+        is_duplicate: false,
+        duplicate_of_id: null,
+        processing_status: 'pending',
+      });
     });
 
     it('deleteFile removes the file and its steps and keeps its history', async () => {
@@ -162,7 +206,9 @@ export const stepTrackerTopic: ContractTopic = (context) => {
     it('logEvent without a file writes one task-level row and touches no step', async () => {
       const { tracker } = setup();
       const before = await context.raw().countTaskLevelLogs();
-      unwrap(await tracker.logEvent(null, { stepName: 'poll_task', message: 'polling', taskId: uniqueTag() }));
+      unwrap(
+        await tracker.logEvent(null, { stepName: 'poll_task', message: 'polling', taskId: uniqueTag() }),
+      );
       expect(await context.raw().countTaskLevelLogs()).toBe(before + 1);
     });
 
@@ -178,7 +224,9 @@ export const stepTrackerTopic: ContractTopic = (context) => {
       for (const status of ['failed', 'processing', 'pending'] as const) {
         const { page } = await queries.listFiles({ search: tag, status, limit: 50 });
         const ids = page.items.map((file) => file.id);
-        const badges = await Promise.all(ids.map(async (id) => rollupView(await storedFile(context.raw(), id)).status));
+        const badges = await Promise.all(
+          ids.map(async (id) => rollupView(await storedFile(context.raw(), id)).status),
+        );
         expect(badges.every((badge) => badge === status)).toBe(true);
         expect(ids).toHaveLength(1);
         const detail = unwrap(await queries.getFileDetail(ids[0] ?? 0));

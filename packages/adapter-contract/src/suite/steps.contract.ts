@@ -23,14 +23,32 @@ export const stepsTopic: ContractTopic = (context) => {
       const file = await context.store().reads.files.create(newFile(uniqueTag()));
       const steps = context.store().reads.steps;
 
-      expect(await steps.createMissing(file.id, ['hash_file', 'check_text'], at(5))).toEqual(['hash_file', 'check_text']);
-      expect(await steps.createMissing(file.id, ['check_text', 'extract_text'], null)).toEqual(['extract_text']);
+      expect(await steps.createMissing(file.id, ['hash_file', 'check_text'], at(5))).toEqual([
+        'hash_file',
+        'check_text',
+      ]);
+      expect(await steps.createMissing(file.id, ['check_text', 'extract_text'], null)).toEqual([
+        'extract_text',
+      ]);
       expect(await steps.createMissing(file.id, ['hash_file'], null)).toEqual([]);
 
       const rows = await context.raw().stepRows(file.id);
-      expect(rows.map((row) => textOf(row, 'step_name'))).toEqual(['hash_file', 'check_text', 'extract_text']);
+      expect(rows.map((row) => textOf(row, 'step_name'))).toEqual([
+        'hash_file',
+        'check_text',
+        'extract_text',
+      ]);
       for (const row of rows) {
-        expect(stepView(row)).toEqual(foldedView({ status: 'pending', startedAt: null, completedAt: null, errorMessage: null, attempts: 0, lastEvent: null }));
+        expect(stepView(row)).toEqual(
+          foldedView({
+            status: 'pending',
+            startedAt: null,
+            completedAt: null,
+            errorMessage: null,
+            attempts: 0,
+            lastEvent: null,
+          }),
+        );
         expect(row).toMatchObject({ file_id: file.id, lease_owner: null, lease_expires_at: null });
       }
       expect(iso(dateOf(stepRowNamed(rows, 'hash_file'), 'run_after'))).toBe(at(5).toISOString());
@@ -41,7 +59,9 @@ export const stepsTopic: ContractTopic = (context) => {
       const file = await context.store().reads.files.create(newFile(uniqueTag()));
       const steps = context.store().reads.steps;
       await steps.createMissing(file.id, ['hash_file'], null);
-      const log = await context.store().reads.logs.append({ ...logOf(file.id, 'hash_file', 3), status: 'success' });
+      const log = await context
+        .store()
+        .reads.logs.append({ ...logOf(file.id, 'hash_file', 3), status: 'success' });
       const done: FoldedStep = {
         status: 'success',
         startedAt: at(1),
@@ -76,9 +96,16 @@ export const stepsTopic: ContractTopic = (context) => {
       expect(rows).toHaveLength(1);
       expect(stepView(stepRowNamed(rows, 'extract_text'))).toEqual(foldedView(state));
 
-      const retried: FoldedStep = { ...state, status: 'pending', completedAt: null, lastEvent: { occurredAt: at(8), id: log.id } };
+      const retried: FoldedStep = {
+        ...state,
+        status: 'pending',
+        completedAt: null,
+        lastEvent: { occurredAt: at(8), id: log.id },
+      };
       await context.store().reads.steps.saveState(file.id, 'extract_text', retried);
-      expect(stepView(stepRowNamed(await context.raw().stepRows(file.id), 'extract_text'))).toEqual(foldedView(retried));
+      expect(stepView(stepRowNamed(await context.raw().stepRows(file.id), 'extract_text'))).toEqual(
+        foldedView(retried),
+      );
     });
 
     it('saveState keeps the lease of an in_progress step and drops it for any other status', async () => {
@@ -100,7 +127,9 @@ export const stepsTopic: ContractTopic = (context) => {
       expect(textOf(leased, 'lease_owner')).toBe('worker-a');
       expect(iso(dateOf(leased, 'lease_expires_at'))).toBe(at(31.5).toISOString());
 
-      await context.store().reads.steps.saveState(file.id, 'hash_file', { ...running, status: 'success', completedAt: at(2) });
+      await context
+        .store()
+        .reads.steps.saveState(file.id, 'hash_file', { ...running, status: 'success', completedAt: at(2) });
       expect(stepRowNamed(await context.raw().stepRows(file.id), 'hash_file')).toMatchObject({
         status: 'success',
         lease_owner: null,
@@ -129,7 +158,14 @@ export const stepsTopic: ContractTopic = (context) => {
     it('schedule never changes a step that is not pending, nor one without a row', async () => {
       const file = await context.store().reads.files.create(newFile(uniqueTag(), { managed: true }));
       const steps = context.store().reads.steps;
-      const done: FoldedStep = { status: 'success', startedAt: at(1), completedAt: at(2), errorMessage: null, attempts: 1, lastEvent: null };
+      const done: FoldedStep = {
+        status: 'success',
+        startedAt: at(1),
+        completedAt: at(2),
+        errorMessage: null,
+        attempts: 1,
+        lastEvent: null,
+      };
       await steps.saveState(file.id, 'hash_file', done);
       const before = await context.raw().stepRows(file.id);
 
@@ -154,15 +190,15 @@ export const stepsTopic: ContractTopic = (context) => {
       await steps.createMissing(second.id, ['alpha'], null);
       await steps.createMissing(first.id, ['mid'], null);
 
-      expect((await steps.listForFile(first.id)).map((step) => step.stepName)).toEqual(['zeta', 'alpha', 'mid']);
-      const both = await steps.listForFiles([second.id, first.id]);
-      expect(both.map((step) => `${step.fileId === first.id ? 'first' : 'second'}:${step.stepName}`)).toEqual([
-        'first:zeta',
-        'first:alpha',
-        'first:mid',
-        'second:zeta',
-        'second:alpha',
+      expect((await steps.listForFile(first.id)).map((step) => step.stepName)).toEqual([
+        'zeta',
+        'alpha',
+        'mid',
       ]);
+      const both = await steps.listForFiles([second.id, first.id]);
+      expect(both.map((step) => `${step.fileId === first.id ? 'first' : 'second'}:${step.stepName}`)).toEqual(
+        ['first:zeta', 'first:alpha', 'first:mid', 'second:zeta', 'second:alpha'],
+      );
       expect(await steps.listForFiles([])).toEqual([]);
     });
   });

@@ -19,7 +19,9 @@ const brokenRollup: FileRollup = {
 export const unitOfWorkTopic: ContractTopic = (context) => {
   /** The store for writer `index`: alternating between both stores where the backend writes concurrently. */
   const storeFor = (index: number): Store =>
-    context.backend.capabilities.concurrentWriters && index % 2 === 1 ? context.secondStore() : context.store();
+    context.backend.capabilities.concurrentWriters && index % 2 === 1
+      ? context.secondStore()
+      : context.store();
 
   describe('unit of work', () => {
     it('commits what the work wrote when it resolves, and returns its value', async () => {
@@ -55,9 +57,32 @@ export const unitOfWorkTopic: ContractTopic = (context) => {
       const failure = new Error('handler crashed mid-transaction');
 
       const run = context.store().unitOfWork.transaction(async (repos) => {
-        await repos.logs.append({ fileId: file.id, stepName: 'hash_file', status: 'success', taskId: null, message: null, detail: null, occurredAt: at(5) });
-        await repos.logs.append({ fileId: null, stepName: null, status: null, taskId: 'doomed', message: null, detail: null, occurredAt: at(5) });
-        await repos.steps.saveState(file.id, 'hash_file', { status: 'success', startedAt: at(1), completedAt: at(5), errorMessage: null, attempts: 1, lastEvent: null });
+        await repos.logs.append({
+          fileId: file.id,
+          stepName: 'hash_file',
+          status: 'success',
+          taskId: null,
+          message: null,
+          detail: null,
+          occurredAt: at(5),
+        });
+        await repos.logs.append({
+          fileId: null,
+          stepName: null,
+          status: null,
+          taskId: 'doomed',
+          message: null,
+          detail: null,
+          occurredAt: at(5),
+        });
+        await repos.steps.saveState(file.id, 'hash_file', {
+          status: 'success',
+          startedAt: at(1),
+          completedAt: at(5),
+          errorMessage: null,
+          attempts: 1,
+          lastEvent: null,
+        });
         await repos.steps.createMissing(file.id, ['queue_dropbox'], at(5));
         await repos.steps.schedule(file.id, 'check_text', at(5), true);
         await repos.files.saveRollup(file.id, brokenRollup);
@@ -95,11 +120,17 @@ export const unitOfWorkTopic: ContractTopic = (context) => {
       const clock = new ManualClock();
       const file = await context.store().reads.files.create(newFile(uniqueTag()));
       const results = await Promise.allSettled([
-        useCases(storeFor(0), clock).tracker.updateStepStatus(file.id, 'process_with_ocr', 'in_progress', { occurredAt: at(1) }),
-        useCases(storeFor(1), clock).tracker.updateStepStatus(file.id, 'process_with_ocr', 'success', { occurredAt: at(2) }),
+        useCases(storeFor(0), clock).tracker.updateStepStatus(file.id, 'process_with_ocr', 'in_progress', {
+          occurredAt: at(1),
+        }),
+        useCases(storeFor(1), clock).tracker.updateStepStatus(file.id, 'process_with_ocr', 'success', {
+          occurredAt: at(2),
+        }),
       ]);
 
-      expect(results.map((result) => (result.status === 'fulfilled' ? result.value.ok : String(result.reason)))).toEqual([true, true]);
+      expect(
+        results.map((result) => (result.status === 'fulfilled' ? result.value.ok : String(result.reason))),
+      ).toEqual([true, true]);
       const logs = await orderedLogs(context.raw(), file.id);
       expect(logs.map((log) => log.status)).toEqual(['in_progress', 'success']);
       const rows = await context.raw().stepRows(file.id);

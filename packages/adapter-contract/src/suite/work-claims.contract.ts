@@ -1,8 +1,27 @@
 import type { StepRef } from '@steptrail/domain';
 import { describe, expect, it } from 'vitest';
 import type { ContractTopic } from './context.js';
-import { at, EPOCH, errorCode, ManualClock, newFile, uniqueTag, unwrap, useCases, workflowOf } from './fixtures.js';
-import { dateOf, iso, orderedLogs, rollupView, stepRowNamed, stepView, storedFile, textOf } from './raw-rows.js';
+import {
+  at,
+  EPOCH,
+  errorCode,
+  ManualClock,
+  newFile,
+  uniqueTag,
+  unwrap,
+  useCases,
+  workflowOf,
+} from './fixtures.js';
+import {
+  dateOf,
+  iso,
+  orderedLogs,
+  rollupView,
+  stepRowNamed,
+  stepView,
+  storedFile,
+  textOf,
+} from './raw-rows.js';
 
 const LEASE_MS = 30_000;
 
@@ -12,9 +31,18 @@ export const workClaimsTopic: ContractTopic = (context) => {
     const tag = uniqueTag();
     const steps = [`${tag}_first`, `${tag}_second`] as const;
     const { tracker, claims } = useCases(context.store(), clock);
-    const file = await tracker.registerFile(newFile(tag, { managed: true, workflow: workflowOf('claims', steps) }));
+    const file = await tracker.registerFile(
+      newFile(tag, { managed: true, workflow: workflowOf('claims', steps) }),
+    );
     const ref: StepRef = { fileId: file.id, stepName: steps[0] };
-    return { file, steps, ref, tracker, claims, claimOptions: { limit: 10, leaseMs: LEASE_MS, stepNames: [...steps] } };
+    return {
+      file,
+      steps,
+      ref,
+      tracker,
+      claims,
+      claimOptions: { limit: 10, leaseMs: LEASE_MS, stepNames: [...steps] },
+    };
   };
   const rowOf = async (ref: StepRef) => stepRowNamed(await context.raw().stepRows(ref.fileId), ref.stepName);
 
@@ -25,10 +53,16 @@ export const workClaimsTopic: ContractTopic = (context) => {
       clock.set(at(1.5));
 
       const claimed = await claims.claim('worker-a', claimOptions);
-      expect(claimed.map(({ fileId, stepName, attempt }) => ({ fileId, stepName, attempt }))).toEqual([{ ...ref, attempt: 1 }]);
+      expect(claimed.map(({ fileId, stepName, attempt }) => ({ fileId, stepName, attempt }))).toEqual([
+        { ...ref, attempt: 1 },
+      ]);
       expect(claimed[0]?.leaseExpiresAt.toISOString()).toBe(at(1.5 + LEASE_MS / 1000).toISOString());
       const row = await rowOf(ref);
-      expect(stepView(row)).toMatchObject({ status: 'in_progress', startedAt: at(1.5).toISOString(), attempts: 1 });
+      expect(stepView(row)).toMatchObject({
+        status: 'in_progress',
+        startedAt: at(1.5).toISOString(),
+        attempts: 1,
+      });
       expect(textOf(row, 'lease_owner')).toBe('worker-a');
       expect(iso(dateOf(row, 'lease_expires_at'))).toBe(at(1.5 + LEASE_MS / 1000).toISOString());
       const logs = await orderedLogs(context.raw(), file.id);
@@ -58,10 +92,18 @@ export const workClaimsTopic: ContractTopic = (context) => {
 
       const applied = unwrap(await claims.finish('worker-a', ref, { status: 'success', message: 'done' }));
       expect(applied.scheduled).toBe(steps[1]);
-      expect(await rowOf(ref)).toMatchObject({ status: 'success', lease_owner: null, lease_expires_at: null });
-      expect(iso(dateOf(await rowOf({ fileId: file.id, stepName: steps[1] }), 'run_after'))).toBe(at(4).toISOString());
+      expect(await rowOf(ref)).toMatchObject({
+        status: 'success',
+        lease_owner: null,
+        lease_expires_at: null,
+      });
+      expect(iso(dateOf(await rowOf({ fileId: file.id, stepName: steps[1] }), 'run_after'))).toBe(
+        at(4).toISOString(),
+      );
       const next = await claims.claim('worker-b', claimOptions);
-      expect(next.map(({ stepName, attempt }) => ({ stepName, attempt }))).toEqual([{ stepName: steps[1], attempt: 1 }]);
+      expect(next.map(({ stepName, attempt }) => ({ stepName, attempt }))).toEqual([
+        { stepName: steps[1], attempt: 1 },
+      ]);
     });
 
     it('finish with a failure and a retry time re-queues the step, runnable again only at that time', async () => {
@@ -70,12 +112,18 @@ export const workClaimsTopic: ContractTopic = (context) => {
       await claims.claim('worker-a', claimOptions);
       clock.set(at(3));
 
-      unwrap(await claims.finish('worker-a', ref, { status: 'failure', message: 'timeout', retryAt: at(63) }));
+      unwrap(
+        await claims.finish('worker-a', ref, { status: 'failure', message: 'timeout', retryAt: at(63) }),
+      );
       const row = await rowOf(ref);
       expect(stepView(row)).toMatchObject({ status: 'pending', errorMessage: 'timeout', attempts: 1 });
       expect(row).toMatchObject({ lease_owner: null, lease_expires_at: null });
       expect(iso(dateOf(row, 'run_after'))).toBe(at(63).toISOString());
-      expect((await orderedLogs(context.raw(), file.id)).map((log) => log.status)).toEqual(['in_progress', 'failure', 'pending']);
+      expect((await orderedLogs(context.raw(), file.id)).map((log) => log.status)).toEqual([
+        'in_progress',
+        'failure',
+        'pending',
+      ]);
       expect(rollupView(await storedFile(context.raw(), file.id)).status).toBe('processing');
 
       clock.set(at(62));
@@ -93,7 +141,11 @@ export const workClaimsTopic: ContractTopic = (context) => {
 
       expect(errorCode(await claims.finish('worker-b', ref, { status: 'success' }))).toBe('LEASE_LOST');
       expect(errorCode(await claims.release('worker-b', ref, 'shutdown'))).toBe('LEASE_LOST');
-      expect(errorCode(await claims.finish('worker-a', { ...ref, stepName: 'no_such_step' }, { status: 'success' }))).toBe('LEASE_LOST');
+      expect(
+        errorCode(
+          await claims.finish('worker-a', { ...ref, stepName: 'no_such_step' }, { status: 'success' }),
+        ),
+      ).toBe('LEASE_LOST');
       expect(await context.raw().logRows(file.id)).toEqual(logsBefore);
       expect(await rowOf(ref)).toEqual(rowBefore);
     });
@@ -106,7 +158,12 @@ export const workClaimsTopic: ContractTopic = (context) => {
 
       unwrap(await claims.release('worker-a', ref, 'shutting down'));
       const row = await rowOf(ref);
-      expect(row).toMatchObject({ status: 'pending', lease_owner: null, lease_expires_at: null, attempts: 1 });
+      expect(row).toMatchObject({
+        status: 'pending',
+        lease_owner: null,
+        lease_expires_at: null,
+        attempts: 1,
+      });
       expect(iso(dateOf(row, 'run_after'))).toBe(at(9).toISOString());
       const last = (await orderedLogs(context.raw(), file.id)).at(-1);
       expect(last).toMatchObject({ status: 'pending', stepName: ref.stepName });
@@ -125,7 +182,12 @@ export const workClaimsTopic: ContractTopic = (context) => {
 
       expect(await retried.claims.recoverExpired(1000, maxAttempts)).toBeGreaterThanOrEqual(2);
       const requeued = await rowOf(retried.ref);
-      expect(requeued).toMatchObject({ status: 'pending', lease_owner: null, lease_expires_at: null, attempts: 1 });
+      expect(requeued).toMatchObject({
+        status: 'pending',
+        lease_owner: null,
+        lease_expires_at: null,
+        attempts: 1,
+      });
       expect(iso(dateOf(requeued, 'run_after'))).toBe(at(5, EPOCH.recovery).toISOString());
       const requeueLog = (await orderedLogs(context.raw(), retried.file.id)).at(-1);
       expect(requeueLog).toMatchObject({ status: 'pending', occurredAt: at(5, EPOCH.recovery) });

@@ -36,19 +36,33 @@ export const workQueueTopic: ContractTopic = (context) => {
         await repos.steps.createMissing(managed.id, [name('unscheduled')], null);
         await repos.steps.createMissing(managed.id, [name('done'), name('now')], queueTime(-20));
         await repos.steps.schedule(managed.id, name('now'), queueTime(0), true);
-        await repos.steps.saveState(managed.id, name('done'), { ...running(1), status: 'success', completedAt: at(1) });
+        await repos.steps.saveState(managed.id, name('done'), {
+          ...running(1),
+          status: 'success',
+          completedAt: at(1),
+        });
         await repos.steps.createMissing(unmanaged.id, [name('unmanaged')], queueTime(-40));
         return { managedId: managed.id, unmanagedId: unmanaged.id };
       });
-      const mine = (refs: StepRef[]) => refs.filter((ref) => ref.fileId === managedId || ref.fileId === unmanagedId);
+      const mine = (refs: StepRef[]) =>
+        refs.filter((ref) => ref.fileId === managedId || ref.fileId === unmanagedId);
 
       const all = await inTransaction((repos) => repos.queue.lockRunnable(1000, queueTime(0), null));
-      expect(mine(all)).toEqual([name('early'), name('late'), name('now')].map((stepName) => ({ fileId: managedId, stepName })));
+      expect(mine(all)).toEqual(
+        [name('early'), name('late'), name('now')].map((stepName) => ({ fileId: managedId, stepName })),
+      );
       const filtered = await inTransaction((repos) =>
-        repos.queue.lockRunnable(10, queueTime(0), [name('late'), name('future'), name('done'), name('unmanaged')]),
+        repos.queue.lockRunnable(10, queueTime(0), [
+          name('late'),
+          name('future'),
+          name('done'),
+          name('unmanaged'),
+        ]),
       );
       expect(filtered).toEqual([{ fileId: managedId, stepName: name('late') }]);
-      const limited = await inTransaction((repos) => repos.queue.lockRunnable(1, queueTime(0), [name('now'), name('early')]));
+      const limited = await inTransaction((repos) =>
+        repos.queue.lockRunnable(1, queueTime(0), [name('now'), name('early')]),
+      );
       expect(limited).toEqual([{ fileId: managedId, stepName: name('early') }]);
       expect(await inTransaction((repos) => repos.queue.lockRunnable(10, queueTime(0), []))).toEqual([]);
     });
@@ -59,11 +73,16 @@ export const workQueueTopic: ContractTopic = (context) => {
       const theirs: StepRef = { fileId: file.id, stepName: 'check_text' };
       const finished: StepRef = { fileId: file.id, stepName: 'extract_text' };
       await inTransaction(async (repos) => {
-        for (const ref of [mine, theirs, finished]) await repos.steps.saveState(file.id, ref.stepName, running(1));
+        for (const ref of [mine, theirs, finished])
+          await repos.steps.saveState(file.id, ref.stepName, running(1));
         await repos.queue.setLease(mine, 'worker-a', at(30.5));
         await repos.queue.setLease(theirs, 'worker-b', at(30.5));
         await repos.queue.setLease(finished, 'worker-a', at(30.5));
-        await repos.steps.saveState(file.id, finished.stepName, { ...running(1), status: 'success', completedAt: at(2) });
+        await repos.steps.saveState(file.id, finished.stepName, {
+          ...running(1),
+          status: 'success',
+          completedAt: at(2),
+        });
       });
       const leaseOf = async (stepName: string) => {
         const row = stepRowNamed(await context.raw().stepRows(file.id), stepName);
@@ -72,7 +91,9 @@ export const workQueueTopic: ContractTopic = (context) => {
       expect(await leaseOf('hash_file')).toEqual({ owner: 'worker-a', expiresAt: at(30.5).toISOString() });
 
       const missing: StepRef = { fileId: file.id, stepName: 'embed_metadata_into_pdf' };
-      const held = await inTransaction((repos) => repos.queue.renewLeases('worker-a', [mine, theirs, finished, missing], at(90.25)));
+      const held = await inTransaction((repos) =>
+        repos.queue.renewLeases('worker-a', [mine, theirs, finished, missing], at(90.25)),
+      );
       expect(held).toEqual([mine]);
       expect(await leaseOf('hash_file')).toEqual({ owner: 'worker-a', expiresAt: at(90.25).toISOString() });
       expect(await leaseOf('check_text')).toEqual({ owner: 'worker-b', expiresAt: at(30.5).toISOString() });
@@ -90,7 +111,11 @@ export const workQueueTopic: ContractTopic = (context) => {
         await lease('check_text', 1, leaseTime(5));
         await lease('extract_text', 1, leaseTime(0));
         await lease('check_for_duplicates', 1, leaseTime(-50));
-        await repos.steps.saveState(file.id, 'check_for_duplicates', { ...running(1), status: 'failure', completedAt: at(1) });
+        await repos.steps.saveState(file.id, 'check_for_duplicates', {
+          ...running(1),
+          status: 'failure',
+          completedAt: at(1),
+        });
       });
 
       const expired = await inTransaction((repos) => repos.queue.lockExpired(1000, leaseTime(0)));
@@ -125,7 +150,8 @@ export const workQueueTopic: ContractTopic = (context) => {
           await Promise.race([otherDone, new Promise((resolve) => setTimeout(resolve, HOLD_TIMEOUT_MS))]);
           return refs;
         });
-        await held;
+        // A holder that fails before holding anything fails the test instead of leaving it waiting.
+        await Promise.race([held, holder]);
         const other = await context
           .secondStore()
           .unitOfWork.transaction((repos) => repos.queue.lockRunnable(10, at(10), names))

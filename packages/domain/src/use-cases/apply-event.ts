@@ -8,6 +8,11 @@ import type { Repositories } from '../ports/unit-of-work.js';
 import { nextWorkflowStep } from '../workflow/workflow.js';
 
 export interface StepChange {
+  /**
+   * Internal events (claims, retries, lease recovery) pass true: their time is raised to the step's last event
+   * time when that lies ahead of the clock, so they always sort after what they react to.
+   */
+  afterLastEvent?: boolean;
   fileId: number;
   stepName: string;
   status: StepStatus;
@@ -20,7 +25,7 @@ export interface StepChange {
 export interface AppliedEvent {
   log: LogEntry;
   step: FoldedStep;
-  /** True when the event sorted before the step's last event and the step was re-folded from its logs. */
+  /** True when the step was rebuilt from its logs: a late event, or a row the fold had not written before. */
   refolded: boolean;
   rollup: FileRollup;
   /** The workflow step made runnable by this event, if any. */
@@ -37,11 +42,14 @@ export async function applyEvent(
   change: StepChange,
   now: Date,
 ): Promise<AppliedEvent> {
-  const log = await repos.logs.append(change);
-  const event = toStepEvent(log);
-  if (event === null) throw new Error(`Status ${change.status} was validated but the fold does not read it`);
   const stored = await repos.steps.get(file.id, change.stepName);
   const previous = foldedFrom(stored);
+  const { afterLastEvent, ...entry } = change;
+  const last = stored?.lastEvent?.occurredAt;
+  if (afterLastEvent === true && last !== undefined && last > entry.occurredAt) entry.occurredAt = last;
+  const log = await repos.logs.append(entry);
+  const event = toStepEvent(log);
+  if (event === null) throw new Error(`Status ${change.status} was validated but the fold does not read it`);
   const inOrder = previous !== null && appliesInOrder(previous, event);
   const step = inOrder ? evolve(previous, event) : reconstructStep(await repos.logs.listForStep(file.id, change.stepName));
   await repos.steps.saveState(file.id, change.stepName, step);

@@ -149,7 +149,8 @@ export class LegacyMigration {
       const overall = computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps: own });
       if (sameRollup(overall, file.rollup)) continue;
       const lastStep = latestStep(own) ?? file.rollup.lastStep;
-      rollups.set(file.id, { ...overall, lastStep, statusChangedAt: now });
+      const statusChangedAt = overall.status === file.rollup.status ? file.rollup.statusChangedAt : now;
+      rollups.set(file.id, { ...overall, lastStep, statusChangedAt });
     }
     if (rollups.size > 0) await repos.files.saveRollups(rollups);
     return counts;

@@ -223,7 +223,7 @@ export async function requeue(
   const applied = await applyEvent(
     repos,
     file,
-    { fileId: file.id, stepName, status, occurredAt: now, message, detail: null, taskId: null },
+    { fileId: file.id, stepName, status, occurredAt: now, message, detail: null, taskId: null, afterLastEvent: true },
     now,
   );
   if (file.managed && status === 'pending') {

@@ -2,6 +2,9 @@ import type { Clock } from '../ports/clock.js';
 import { domainError, err, ok, type DomainError, type Result } from '../result.js';
 import type { StepStatus } from '../status/step-status.js';
 
+/** How far ahead of this server's clock an event time may lie. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 /** The seed API's keyword arguments, in camelCase. */
 export interface StepUpdateOptions {
   /** A failure's error text; stored as the log's message when `message` is absent. */
@@ -45,7 +48,17 @@ export function resolveOccurredAt(
     if (Number.isNaN(candidate.getTime())) return err(domainError('INVALID_EVENT', 'The event time is not a valid date.'));
   }
   const [first, ...others] = candidates;
-  if (first === undefined) return ok(clock.now());
+  const now = clock.now();
+  if (first === undefined) return ok(now);
+  if (first.getTime() - now.getTime() > MAX_CLOCK_SKEW_MS) {
+    // A time far ahead would sort after every later event and freeze the step; only clock skew is tolerated.
+    return err(
+      domainError(
+        'INVALID_EVENT',
+        `The event time ${first.toISOString()} lies more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes in the future.`,
+      ),
+    );
+  }
   if (others.some((other) => other.getTime() !== first.getTime())) {
     return err(domainError('INVALID_EVENT', 'occurredAt, startedAt and completedAt name different instants; give one.'));
   }

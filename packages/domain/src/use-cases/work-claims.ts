@@ -127,6 +127,11 @@ export class WorkClaims {
     now: Date,
     taskId: string | null,
   ): Promise<AppliedEvent> {
-    return applyEvent(repos, file, { fileId: file.id, stepName, status, occurredAt: now, message, detail, taskId }, now);
+    return applyEvent(
+      repos,
+      file,
+      { fileId: file.id, stepName, status, occurredAt: now, message, detail, taskId, afterLastEvent: true },
+      now,
+    );
   }
 }

@@ -92,7 +92,12 @@ export function encodeWorkflow(workflow: Workflow): string {
 
 export function decodeWorkflow(stored: string | null): Workflow {
   if (stored === null || stored === '') return DEFAULT_WORKFLOW;
-  const parsed: unknown = JSON.parse(stored);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stored);
+  } catch (error) {
+    throw new Error(`Stored workflow is not valid JSON: ${stored.slice(0, 200)}`, { cause: error });
+  }
   if (
     typeof parsed === 'object' &&
     parsed !== null &&

@@ -51,7 +51,13 @@ export function stepEvent(
   id: number,
   texts: { message?: string | null; detail?: string | null } = {},
 ): StepEvent {
-  return { status, occurredAt: at(seconds), id, message: texts.message ?? null, detail: texts.detail ?? null };
+  return {
+    status,
+    occurredAt: at(seconds),
+    id,
+    message: texts.message ?? null,
+    detail: texts.detail ?? null,
+  };
 }
 
 export function logEntry(fields: Partial<LogEntry> & { id: number }): LogEntry {
@@ -96,7 +102,9 @@ export function setup() {
 }
 
 /** Unwraps a Result in a test, failing loudly with its error. */
-export function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
+export function unwrap<T>(
+  result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } },
+): T {
   if (!result.ok) throw new Error(`Expected ok, got ${result.error.code}: ${result.error.message}`);
   return result.value;
 }
@@ -146,7 +154,15 @@ export function fileRecord(
   overrides: Partial<Omit<FileRecord, 'rollup'>> & { rollup?: Partial<FileRollup> } = {},
 ): FileRecord {
   const { rollup, ...fields } = overrides;
-  const base = { ...newFile(), id: 1, isDuplicate: false, duplicateOfId: null, createdAt: at(0), updatedAt: at(0), ...fields };
+  const base = {
+    ...newFile(),
+    id: 1,
+    isDuplicate: false,
+    duplicateOfId: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...fields,
+  };
   const overall = computeOverallStatus({ isDuplicate: base.isDuplicate, workflow: base.workflow, steps });
   return { ...base, rollup: { ...overall, lastStep: null, statusChangedAt: null, ...rollup } };
 }

@@ -38,18 +38,42 @@ const STEP_POOL = [
 const stepArb = fc.constantFrom(...STEP_POOL);
 
 export const operationArb: fc.Arbitrary<LiveOperation> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('update' as const), stepName: stepArb, event: liveEventArb }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('note' as const), stepName: stepArb, occurredAt: instantArb }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('uploads' as const), destinations: fc.subarray(['dropbox', 's3']) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('initialize' as const), steps: fc.subarray(STEP_POOL) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({ kind: fc.constant('update' as const), stepName: stepArb, event: liveEventArb }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('note' as const), stepName: stepArb, occurredAt: instantArb }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('uploads' as const),
+      destinations: fc.subarray(['dropbox', 's3']),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('initialize' as const), steps: fc.subarray(STEP_POOL) }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'retry' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), isDuplicate: fc.boolean() }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'claim' as const }) },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('finish' as const), outcome: fc.constantFrom('success', 'skipped', 'failure', 'retry') }),
+    arbitrary: fc.record({
+      kind: fc.constant('finish' as const),
+      outcome: fc.constantFrom('success', 'skipped', 'failure', 'retry'),
+    }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), maxAttempts: fc.integer({ min: 1, max: 3 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('expire' as const),
+      maxAttempts: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
 );
 
 export const scenarioArb = fc.record({
@@ -59,10 +83,16 @@ export const scenarioArb = fc.record({
 });
 
 /** Runs the operations through the use-cases; expected failures (Results) are part of normal life. */
-export async function runScenario(scenario: { workflow: Workflow; managed: boolean; operations: LiveOperation[] }) {
+export async function runScenario(scenario: {
+  workflow: Workflow;
+  managed: boolean;
+  operations: LiveOperation[];
+}) {
   const context = setup();
   const { tracker, claims, clock } = context;
-  const file = await tracker.registerFile(newFile({ workflow: scenario.workflow, managed: scenario.managed }));
+  const file = await tracker.registerFile(
+    newFile({ workflow: scenario.workflow, managed: scenario.managed }),
+  );
   let held: StepRef[] = [];
   for (const operation of scenario.operations) {
     clock.advance(250);
@@ -71,7 +101,11 @@ export async function runScenario(scenario: { workflow: Workflow; managed: boole
         await tracker.updateStepStatus(file.id, operation.stepName, operation.event.status, operation.event);
         break;
       case 'note':
-        await tracker.logEvent(file.id, { stepName: operation.stepName, message: 'note', occurredAt: operation.occurredAt });
+        await tracker.logEvent(file.id, {
+          stepName: operation.stepName,
+          message: 'note',
+          occurredAt: operation.occurredAt,
+        });
         break;
       case 'uploads':
         await tracker.addUploadSteps(file.id, operation.destinations);

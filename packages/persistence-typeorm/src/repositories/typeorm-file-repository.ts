@@ -13,6 +13,20 @@ import { FILE_COLUMNS, toFileRecord } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { requireInteger } from '../mappers/column-parsers.js';
 
+const ROLLUPS_PER_STATEMENT = 200;
+type CastKind = 'integer' | 'boolean' | 'timestamp' | 'text';
+const ROLLUP_COLUMNS: ReadonlyArray<readonly [string, keyof FileRollup, CastKind]> = [
+  ['processing_status', 'status', 'text'],
+  ['has_errors', 'hasErrors', 'boolean'],
+  ['total_steps', 'totalSteps', 'integer'],
+  ['completed_steps', 'completedSteps', 'integer'],
+  ['failed_steps', 'failedSteps', 'integer'],
+  ['in_progress_steps', 'inProgressSteps', 'integer'],
+  ['skipped_steps', 'skippedSteps', 'integer'],
+  ['last_step', 'lastStep', 'text'],
+  ['status_changed_at', 'statusChangedAt', 'timestamp'],
+];
+
 export class TypeormFileRepository implements FileRepository {
   constructor(
     private readonly sql: SqlExecutor,
@@ -73,8 +87,27 @@ export class TypeormFileRepository implements FileRepository {
     );
   }
 
+  /** One UPDATE per chunk of files (CASE on id), portable to every dialect; backfills write thousands at once. */
   async saveRollups(rollups: ReadonlyMap<number, FileRollup>): Promise<void> {
-    for (const [id, rollup] of rollups) await this.saveRollup(id, rollup);
+    const d = this.sql.dialect;
+    const entries = [...rollups];
+    for (let start = 0; start < entries.length; start += ROLLUPS_PER_STATEMENT) {
+      const chunk = entries.slice(start, start + ROLLUPS_PER_STATEMENT);
+      const params: Record<string, unknown> = { now: d.time(this.now()), ids: chunk.map(([id]) => id) };
+      chunk.forEach(([id, rollup], index) => {
+        params[`id${index}`] = id;
+        ROLLUP_COLUMNS.forEach(([, field], column) => {
+          const value = rollup[field];
+          params[`v${index}_${column}`] = value instanceof Date ? d.time(value) : value;
+        });
+      });
+      const cast = (placeholder: string, kind: CastKind) => d.castParam?.(placeholder, kind) ?? placeholder;
+      const assignments = ROLLUP_COLUMNS.map(([columnName, , kind], column) => {
+        const branches = chunk.map((_, index) => `WHEN :id${index} THEN ${cast(`:v${index}_${column}`, kind)}`);
+        return `${columnName} = CASE id ${branches.join(' ')} END`;
+      });
+      await this.sql.write(`UPDATE files SET ${assignments.join(', ')}, updated_at = :now WHERE id IN (:...ids)`, params);
+    }
   }
 
   async setDuplicate(id: number, isDuplicate: boolean, duplicateOfId: number | null): Promise<void> {

@@ -61,7 +61,7 @@ export async function revertSchemaPlan(runner: QueryRunner, dialect: SchemaDiale
     if (!(await dialect.tableExists(runner, table.name))) continue;
     const indexes = await dialect.indexNames(runner, table.name);
     for (const index of table.indexes) {
-      if (index.name !== 'unique_file_step' && indexes.has(index.name)) {
+      if (index.origin === 'steptrail' && indexes.has(index.name)) {
         await runner.query(dialect.dropIndex(table.name, index.name));
       }
     }

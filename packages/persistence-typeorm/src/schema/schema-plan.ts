@@ -20,6 +20,8 @@ export interface PlannedIndex {
   name: string;
   columns: readonly string[];
   unique: boolean;
+  /** DocuElevate's own indexes (same names as its models create) survive a revert; steptrail's are dropped. */
+  origin: 'docuelevate' | 'steptrail';
 }
 
 export interface PlannedTable {
@@ -66,8 +68,9 @@ export const FILES_TABLE: PlannedTable = {
     own('updated_at', 'timestamp', true),
   ],
   indexes: [
-    { name: 'ix_files_status_id', columns: ['processing_status', 'id'], unique: false },
-    { name: 'ix_files_filehash', columns: ['filehash'], unique: false },
+    { name: 'ix_files_status_id', columns: ['processing_status', 'id'], unique: false, origin: 'steptrail' },
+    // SQLAlchemy's name for DocuElevate's `filehash = Column(String, index=True)`.
+    { name: 'ix_files_filehash', columns: ['filehash'], unique: false, origin: 'docuelevate' },
   ],
 };
 
@@ -91,9 +94,9 @@ export const STEPS_TABLE: PlannedTable = {
     own('lease_expires_at', 'timestamp', true),
   ],
   indexes: [
-    { name: 'unique_file_step', columns: ['file_id', 'step_name'], unique: true },
-    { name: 'ix_steps_runnable', columns: ['status', 'run_after'], unique: false },
-    { name: 'ix_steps_lease', columns: ['status', 'lease_expires_at'], unique: false },
+    { name: 'unique_file_step', columns: ['file_id', 'step_name'], unique: true, origin: 'docuelevate' },
+    { name: 'ix_steps_runnable', columns: ['status', 'run_after'], unique: false, origin: 'steptrail' },
+    { name: 'ix_steps_lease', columns: ['status', 'lease_expires_at'], unique: false, origin: 'steptrail' },
   ],
 };
 
@@ -111,8 +114,8 @@ export const LOGS_TABLE: PlannedTable = {
     doc('timestamp', 'timestamp', true),
   ],
   indexes: [
-    { name: 'ix_processing_logs_file_step_time', columns: ['file_id', 'step_name', 'timestamp', 'id'], unique: false },
-    { name: 'ix_processing_logs_file_time', columns: ['file_id', 'timestamp', 'id'], unique: false },
+    { name: 'ix_processing_logs_file_step_time', columns: ['file_id', 'step_name', 'timestamp', 'id'], unique: false, origin: 'steptrail' },
+    { name: 'ix_processing_logs_file_time', columns: ['file_id', 'timestamp', 'id'], unique: false, origin: 'steptrail' },
   ],
 };
 

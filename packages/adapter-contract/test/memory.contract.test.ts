@@ -1,0 +1,3 @@
+import { memoryBackend, memoryHarness, runContractSuite } from '../src/index.js';
+
+runContractSuite(memoryHarness, memoryBackend);

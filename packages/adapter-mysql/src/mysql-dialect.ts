@@ -1,0 +1,66 @@
+import type { Dialect } from '@steptrail/persistence-typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { mapMysqlError } from './errors.js';
+
+/**
+ * The id of the inserted row from mysql2's ResultSetHeader (TypeORM's `raw`); null when nothing was inserted
+ * (an ignored duplicate reports 0).
+ */
+function readInsertId(raw: unknown): number | null {
+  if (typeof raw !== 'object' || raw === null || !('insertId' in raw)) return null;
+  const id = typeof raw.insertId === 'string' ? Number(raw.insertId) : raw.insertId;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+/**
+ * Runs `work` in one READ COMMITTED transaction on its own pooled connection. Not InnoDB's default REPEATABLE
+ * READ: after locking a file row the core re-reads that step's logs to re-fold a late event, and must see the
+ * rows other transactions committed meanwhile, not the snapshot taken at the transaction's first read.
+ */
+async function readCommitted<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.startTransaction('READ COMMITTED');
+    try {
+      const result = await work(runner);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      // After a deadlock InnoDB has already rolled back; after a lost connection ROLLBACK fails too. Either way
+      // the caller needs the original error, and mysql2's pool discards a connection that failed.
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    }
+  } catch (error) {
+    throw mapMysqlError(error);
+  } finally {
+    await runner.release();
+  }
+}
+
+/** The Dialect for MySQL 8 and MariaDB 10.6+ (both have SKIP LOCKED). */
+export function mysqlDialect(): Dialect {
+  return {
+    name: 'mysql',
+    lockFileRow: ' FOR UPDATE',
+    lockSkipLocked: ' FOR UPDATE SKIP LOCKED',
+    lockFileRowSkipLocked: ' FOR UPDATE SKIP LOCKED',
+    announceSql: null,
+    returningId: '',
+    // Not `ON DUPLICATE KEY UPDATE id = id`: mysql2 connects with CLIENT_FOUND_ROWS (the core wants UPDATE to
+    // report matched rows), and with it a duplicate that changes nothing still counts 1 affected row.
+    // IGNORE also turns foreign-key and truncation errors into warnings; neither can happen here: every caller
+    // has locked (or just created) the file row, and step names are validated to at most 128 characters.
+    insertIgnore: (table, columns) => ({ head: `INSERT IGNORE INTO ${table} (${columns.join(', ')})`, tail: '' }),
+    // MySQL fires ON DUPLICATE KEY on any unique key; the conflict target is the table's only one besides the
+    // auto-increment id, which inserts never supply. VALUES() is deprecated in MySQL 8.0.20 but still supported,
+    // and MariaDB has no row-alias alternative.
+    upsertTail: (_conflict, columns) =>
+      ` ON DUPLICATE KEY UPDATE ${columns.map((column) => `${column} = VALUES(${column})`).join(', ')}`,
+    // The connection's timezone 'Z' makes mysql2 write and read DATETIME values as UTC.
+    time: (value) => value,
+    insertId: (raw) => readInsertId(raw),
+    transaction: readCommitted,
+    mapError: mapMysqlError,
+  };
+}

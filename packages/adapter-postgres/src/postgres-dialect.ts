@@ -1,0 +1,81 @@
+import { parseInteger, type Dialect } from '@steptrail/persistence-typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { mapPostgresError } from './errors.js';
+
+/** The channel claims announce on and idle workers LISTEN to. */
+export const WORK_CHANNEL = 'steptrail_work';
+
+/**
+ * An instant as UTC ISO text rather than a Date: pg would send a Date in the process's local zone, which a
+ * `timestamp without time zone` column (found in adopted databases) stores as wall time, silently shifting it.
+ * A timestamptz column reads the `Z`; a timestamp column ignores it and keeps the UTC wall time. Either way the
+ * value reads back (see data-source.ts) as the same instant.
+ */
+export const postgresTime = (value: Date): string => value.toISOString();
+
+const CAST_TYPES = { integer: 'INTEGER', boolean: 'BOOLEAN', timestamp: 'TIMESTAMPTZ', text: 'TEXT' } as const;
+
+export function postgresDialect(): Dialect {
+  return {
+    name: 'postgres',
+    // NO KEY UPDATE, not UPDATE: inserting a step takes a KEY SHARE lock on its file row for the foreign key,
+    // which FOR UPDATE would block, so two step writers of one file would deadlock.
+    lockFileRow: ' FOR NO KEY UPDATE',
+    lockSkipLocked: ' FOR UPDATE SKIP LOCKED',
+    lockFileRowSkipLocked: ' FOR NO KEY UPDATE SKIP LOCKED',
+    // NOTIFY is transactional: listeners hear it at commit, never for work that rolled back.
+    announceSql: `SELECT pg_notify('${WORK_CHANNEL}', '')`,
+    returningId: ' RETURNING id',
+    insertIgnore: (table, columns, conflict) => ({
+      head: `INSERT INTO ${table} (${columns.join(', ')})`,
+      // Naming the key keeps every other constraint (foreign keys, other unique keys) an error.
+      tail: conflict.length === 0 ? ' ON CONFLICT DO NOTHING' : ` ON CONFLICT (${conflict.join(', ')}) DO NOTHING`,
+    }),
+    upsertTail: (conflict, columns) =>
+      ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
+    // Inside CASE PostgreSQL cannot infer a parameter's type from the column and would take it as text.
+    // CAST(... AS ...), not `::`, which TypeORM's `:name` placeholder scanner would misread.
+    castParam: (placeholder, kind) => `CAST(${placeholder} AS ${CAST_TYPES[kind]})`,
+    time: postgresTime,
+    // There is no driver-level insert id: ids come back in the RETURNING row, as a number (int4) or text (int8).
+    insertId: (_raw, rows) => {
+      const row = rows[0];
+      return row === undefined || !('id' in row) ? null : parseInteger('id', row.id);
+    },
+    transaction: runInTransaction,
+    mapError: mapPostgresError,
+  };
+}
+
+/**
+ * READ COMMITTED on a dedicated connection: writers serialize on the file row lock they take first, so every
+ * statement must see rows committed by the writer that held the lock before (REPEATABLE READ would fail them).
+ */
+async function runInTransaction<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.startTransaction('READ COMMITTED');
+    try {
+      const result = await work(runner);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      await rollbackQuietly(runner);
+      throw error;
+    }
+  } catch (error) {
+    throw mapPostgresError(error);
+  } finally {
+    await runner.release();
+  }
+}
+
+/** A failed rollback (the connection is gone) must not hide the error that caused it. */
+async function rollbackQuietly(runner: QueryRunner): Promise<void> {
+  if (!runner.isTransactionActive) return;
+  try {
+    await runner.rollbackTransaction();
+  } catch {
+    // The server discards an unfinished transaction when its session ends.
+  }
+}

@@ -1,0 +1,5 @@
+export * from './database-url.js';
+export * from './database-config.js';
+export * from './env-config.js';
+export * from './open-store.js';
+export * from './container-parts.js';

@@ -1,4 +1,4 @@
-import { OVERALL_STATUSES, PENDING_ROLLUP, type FileRollup } from '@steptrail/domain';
+import { decodeWorkflow, OVERALL_STATUSES, PENDING_ROLLUP, type FileRollup } from '@steptrail/domain';
 import { describe, expect, it } from 'vitest';
 import type { ContractTopic } from './context.js';
 import {
@@ -52,6 +52,7 @@ export const filesTopic: ContractTopic = (context) => {
       const stored = await storedFile(context.raw(), created.id);
       expect(rollupView(stored)).toEqual(countsOf(PENDING_ROLLUP));
       expect(dateOf(stored, 'created_at')).toBeInstanceOf(Date);
+      expect(decodeWorkflow(textOf(stored, 'workflow'))).toEqual(workflow);
     });
 
     it('get answers null and getMany skips ids that do not exist, ascending by id', async () => {

@@ -5,7 +5,7 @@ import type { SqlExecutor } from '../sql-executor.js';
 /**
  * Claiming never waits: candidate step rows and then their file rows are locked with SKIP LOCKED (one immediate
  * write transaction on SQLite), so a claimer cannot deadlock with writers that lock file first, step second.
- * Only managed files ever get a run_after, so the candidates need no join.
+ * Only steps of managed files are runnable: an external pipeline runs the others, whatever their run_after.
  */
 export class TypeormWorkQueue implements WorkQueue {
   constructor(
@@ -20,8 +20,9 @@ export class TypeormWorkQueue implements WorkQueue {
     const rows = await this.sql.rows(
       `SELECT file_id, step_name FROM file_processing_steps
        WHERE status = 'pending' AND run_after <= :now${filter}
+         AND EXISTS (SELECT 1 FROM files f WHERE f.id = file_processing_steps.file_id AND f.managed = :managed)
        ORDER BY run_after, id LIMIT :limit${d.lockSkipLocked}`,
-      { now: d.time(now), limit, stepNames },
+      { now: d.time(now), limit, stepNames, managed: true },
     );
     const refs = rows.map((row) => ({
       fileId: requireInteger('file_processing_steps.file_id', row.file_id),

@@ -6,7 +6,9 @@ const ssr = { resolve: { conditions: ['@steptrail/source', 'node', 'import', 'de
 
 // The int and e2e workers also get these as `node --conditions`, so they must not contain 'import':
 // with it, require('pg-pool') inside pg loads pg-pool's ESM build and pg fails to construct its Pool.
-const serverSsr = { resolve: { conditions: ['@steptrail/source', 'module', 'node', 'development|production'] } };
+const serverSsr = {
+  resolve: { conditions: ['@steptrail/source', 'module', 'node', 'development|production'] },
+};
 
 // Starts a throwaway PostgreSQL and MariaDB once per run (shared by int and e2e), or skips them with a
 // written reason when they are not installed and CI is not set.

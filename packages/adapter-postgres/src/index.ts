@@ -38,6 +38,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
       subscribeToWakeups: postgresWorkNotifications({
         url: options.url,
         connectTimeoutMs: options.connectTimeoutMs,
+        applicationName: `${options.applicationName ?? 'steptrail'}-work-listener`,
         onConnectionError: options.onNotificationError,
       }),
     });

@@ -9,6 +9,8 @@ export interface WorkNotificationOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   connectTimeoutMs?: number;
+  /** Shown in pg_stat_activity for the listening session. */
+  applicationName?: string;
   /** Told about every failed (re)connect, e.g. to log it; the listener keeps retrying regardless. */
   onConnectionError?: (error: unknown) => void;
 }
@@ -60,7 +62,7 @@ class WorkListener {
   private async connect(): Promise<void> {
     const client = new pg.Client({
       connectionString: this.options.url,
-      application_name: 'steptrail-work-listener',
+      application_name: this.options.applicationName ?? 'steptrail-work-listener',
       connectionTimeoutMillis: this.options.connectTimeoutMs ?? 10_000,
       // A silently dead peer (a cut network, a failed-over server) would otherwise leave us listening to nothing.
       keepAlive: true,

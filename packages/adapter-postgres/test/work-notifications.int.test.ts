@@ -41,13 +41,24 @@ class WakeCounter {
   }
 }
 
-const listenerSessions = (url: string): Promise<number[]> =>
+const listenerSessions = (url: string, applicationName: string): Promise<number[]> =>
   withClient(url, async (client) => {
     const result = await client.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'steptrail-work-listener'`,
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+      [applicationName],
     );
     return result.rows.map((row) => row.pid);
   });
+
+/** The listening sessions once they settle: a backend that was told to go may show for a moment after. */
+async function settledSessions(url: string, applicationName: string, expected: number): Promise<number[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const sessions = await listenerSessions(url, applicationName);
+    if (sessions.length === expected || Date.now() > deadline) return sessions;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe.skipIf(serverUrl === null)(postgresTitle('LISTEN/NOTIFY wake-ups'), () => {
   let url = '';
@@ -125,14 +136,16 @@ describe.skipIf(serverUrl === null)(postgresTitle('LISTEN/NOTIFY wake-ups'), () 
 
   it('a listener whose session the server ends reconnects, wakes once, and hears later announcements', async () => {
     const heard = new WakeCounter();
-    const stop = await postgresWorkNotifications({ url, initialBackoffMs: 20, maxBackoffMs: 200 })(heard.listener);
-    opened.push({ close: stop });
-    const [pid] = await listenerSessions(url);
+    const applicationName = 'reconnecting-listener';
+    const subscribe = postgresWorkNotifications({ url, applicationName, initialBackoffMs: 20, maxBackoffMs: 200 });
+    opened.push({ close: await subscribe(heard.listener) });
+    const [pid] = await listenerSessions(url, applicationName);
     const reconnected = heard.next(10_000);
     await withClient(url, (client) => client.query('SELECT pg_terminate_backend($1)', [pid]));
     await reconnected;
-    expect(await listenerSessions(url)).not.toContain(pid);
-    expect(await listenerSessions(url)).toHaveLength(1);
+    const sessions = await settledSessions(url, applicationName, 1);
+    expect(sessions).toHaveLength(1);
+    expect(sessions).not.toContain(pid);
 
     const announced = heard.next(10_000);
     await register(announcer, 'after-reconnect');
@@ -141,9 +154,9 @@ describe.skipIf(serverUrl === null)(postgresTitle('LISTEN/NOTIFY wake-ups'), () 
   });
 
   it('closing the store ends its listening session', async () => {
-    const store = await openPostgresStore({ url, poolSize: 1 });
-    expect(await listenerSessions(url)).toHaveLength(1);
+    const store = await openPostgresStore({ url, poolSize: 1, applicationName: 'closing' });
+    expect(await listenerSessions(url, 'closing-work-listener')).toHaveLength(1);
     await store.close();
-    expect(await listenerSessions(url)).toEqual([]);
+    expect(await settledSessions(url, 'closing-work-listener', 0)).toEqual([]);
   });
 });

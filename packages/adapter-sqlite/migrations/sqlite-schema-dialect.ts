@@ -24,29 +24,39 @@ function definition(column: PlannedColumn): string {
   return parts.join(' ');
 }
 
+/** The `name` column of PRAGMA/sqlite_master rows, checked rather than cast. */
+function names(rows: unknown): string[] {
+  if (!Array.isArray(rows)) throw new Error('SQLite returned no rows array for a schema query.');
+  return rows.map((row: unknown) => {
+    if (typeof row === 'object' && row !== null && 'name' in row && typeof row.name === 'string')
+      return row.name;
+    throw new Error(`Unexpected schema row ${JSON.stringify(row)}.`);
+  });
+}
+
 const sqliteLiteral = (value: string): string => (value === 'FALSE' ? '0' : value === 'TRUE' ? '1' : value);
 
 export const sqliteSchemaDialect: SchemaDialect = {
   tableOptions: '',
   quote,
   async tableExists(runner: QueryRunner, table: string) {
-    const rows: unknown[] = await runner.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`, [table]);
-    return rows.length > 0;
+    return (
+      names(await runner.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`, [table]))
+        .length > 0
+    );
   },
   async columnNames(runner: QueryRunner, table: string) {
-    const rows: Array<{ name: string }> = await runner.query(`PRAGMA table_info(${quote(table)})`);
-    return new Set(rows.map((row) => row.name));
+    return new Set(names(await runner.query(`PRAGMA table_info(${quote(table)})`)));
   },
   async indexNames(runner: QueryRunner, table: string) {
-    const rows: Array<{ name: string }> = await runner.query(`PRAGMA index_list(${quote(table)})`);
-    const names = new Set(rows.map((row) => row.name));
+    const indexes = new Set(names(await runner.query(`PRAGMA index_list(${quote(table)})`)));
     // A UNIQUE constraint declared in CREATE TABLE shows as sqlite_autoindex_*: look for one on (file_id, step_name).
-    for (const row of rows) {
-      if (!row.name.startsWith('sqlite_autoindex_')) continue;
-      const columns: Array<{ name: string }> = await runner.query(`PRAGMA index_info(${quote(row.name)})`);
-      if (columns.map((column) => column.name).join(',') === 'file_id,step_name') names.add('unique_file_step');
+    for (const index of [...indexes]) {
+      if (!index.startsWith('sqlite_autoindex_')) continue;
+      const columns = names(await runner.query(`PRAGMA index_info(${quote(index)})`));
+      if (columns.join(',') === 'file_id,step_name') indexes.add('unique_file_step');
     }
-    return names;
+    return indexes;
   },
   columnDefinition: definition,
   tableConstraints: (table) =>

@@ -10,7 +10,9 @@ import { createDocuElevateDatabase, docuElevateRows } from './docuelevate-fixtur
 const columnsOf = (path: string, table: string): string[] => {
   const db = new Database(path, { readonly: true });
   try {
-    return (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((row) => row.name);
+    return (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map(
+      (row) => row.name,
+    );
   } finally {
     db.close();
   }
@@ -40,14 +42,27 @@ describe('adopting a DocuElevate SQLite database', () => {
     const before = docuElevateRows(path);
     await migrate();
     expect(docuElevateRows(path)).toEqual(before);
-    expect(columnsOf(path, 'files')).toEqual(expect.arrayContaining(['owner_id', 'ocr_text', 'processing_status', 'workflow', 'managed']));
+    expect(columnsOf(path, 'files')).toEqual(
+      expect.arrayContaining(['owner_id', 'ocr_text', 'processing_status', 'workflow', 'managed']),
+    );
     expect(columnsOf(path, 'file_processing_steps')).toEqual(
-      expect.arrayContaining(['attempts', 'last_event_at', 'last_event_id', 'run_after', 'lease_owner', 'lease_expires_at']),
+      expect.arrayContaining([
+        'attempts',
+        'last_event_at',
+        'last_event_id',
+        'run_after',
+        'lease_owner',
+        'lease_expires_at',
+      ]),
     );
     const db = new Database(path, { readonly: true });
-    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as Array<{ name: string }>).map((row) => row.name);
+    const indexes = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as Array<{ name: string }>
+    ).map((row) => row.name);
     db.close();
-    expect(indexes).toEqual(expect.arrayContaining(['ix_processing_logs_file_step_time', 'ix_files_status_id']));
+    expect(indexes).toEqual(
+      expect.arrayContaining(['ix_processing_logs_file_step_time', 'ix_files_status_id']),
+    );
   });
 
   it('running the migrations twice is a no-op', async () => {
@@ -72,7 +87,11 @@ describe('adopting a DocuElevate SQLite database', () => {
     await migrate();
     const store = await openSqliteStore({ path });
     try {
-      const migration = new LegacyMigration({ unitOfWork: store.unitOfWork, reads: store.reads, clock: systemClock });
+      const migration = new LegacyMigration({
+        unitOfWork: store.unitOfWork,
+        reads: store.reads,
+        clock: systemClock,
+      });
       const totals = await migration.migrateAllFiles({ mode: 'all' });
       expect(totals.filesFailed).toBe(0);
       const queries = new StatusQueries(store.reads);

@@ -65,7 +65,11 @@ export function docuElevateRows(path: string): Record<string, unknown[]> {
            FROM file_processing_steps ORDER BY id`,
         )
         .all(),
-      logs: db.prepare('SELECT id, file_id, task_id, step_name, status, message, detail, timestamp FROM processing_logs ORDER BY id').all(),
+      logs: db
+        .prepare(
+          'SELECT id, file_id, task_id, step_name, status, message, detail, timestamp FROM processing_logs ORDER BY id',
+        )
+        .all(),
     };
   } finally {
     db.close();

@@ -35,7 +35,9 @@ describe('SQLite driver errors surface as domain store errors', () => {
 
   it('a step row for a file that does not exist is a foreign_key_violation', async () => {
     const error = await sql
-      .write(`INSERT INTO file_processing_steps (file_id, step_name, status) VALUES (999, 'hash_file', 'pending')`)
+      .write(
+        `INSERT INTO file_processing_steps (file_id, step_name, status) VALUES (999, 'hash_file', 'pending')`,
+      )
       .catch((caught: unknown) => caught);
     expect(isStoreError(error, 'foreign_key_violation')).toBe(true);
   });

@@ -20,7 +20,12 @@ describe('event times ahead of the clock', () => {
     const { store, tracker, clock } = setup();
     const file = await tracker.registerFile(newFile());
     const ahead = new Date(clock.now().getTime() + 60_000);
-    unwrap(await tracker.updateStepStatus(file.id, 'hash_file', 'failure', { occurredAt: ahead, errorMessage: 'x' }));
+    unwrap(
+      await tracker.updateStepStatus(file.id, 'hash_file', 'failure', {
+        occurredAt: ahead,
+        errorMessage: 'x',
+      }),
+    );
     unwrap(await tracker.retryFailedSteps(file.id));
     const step = await store.reads.steps.get(file.id, 'hash_file');
     expect(step?.status).toBe('pending');

@@ -24,7 +24,11 @@ export interface Dialect {
   /** Appended to an INSERT so it returns the new id in its rows ('' when the driver reports insertId). */
   readonly returningId: string;
   /** `INSERT` prefix and suffix that make an insert a no-op when the unique key already exists. */
-  insertIgnore(table: string, columns: readonly string[], conflict: readonly string[]): { head: string; tail: string };
+  insertIgnore(
+    table: string,
+    columns: readonly string[],
+    conflict: readonly string[],
+  ): { head: string; tail: string };
   /** Suffix turning an INSERT into an upsert that overwrites `columns` on a conflict of `conflict`. */
   upsertTail(conflict: readonly string[], columns: readonly string[]): string;
   /**

@@ -58,9 +58,11 @@ export class TypeormStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await new SqlExecutor(this.options.readDataSource ?? this.options.dataSource, this.options.dialect, null).rows(
-      'SELECT 1 AS ok',
-    );
+    await new SqlExecutor(
+      this.options.readDataSource ?? this.options.dataSource,
+      this.options.dialect,
+      null,
+    ).rows('SELECT 1 AS ok');
   }
 
   async close(): Promise<void> {
@@ -76,8 +78,15 @@ export class TypeormStore implements Store {
     for (let attempt = 1; ; attempt += 1) {
       let announced = false;
       try {
-        const result = await this.options.dialect.transaction(this.options.dataSource, (runner: QueryRunner) =>
-          work(this.repositories(new SqlExecutor(this.options.dataSource, this.options.dialect, runner), () => (announced = true))),
+        const result = await this.options.dialect.transaction(
+          this.options.dataSource,
+          (runner: QueryRunner) =>
+            work(
+              this.repositories(
+                new SqlExecutor(this.options.dataSource, this.options.dialect, runner),
+                () => (announced = true),
+              ),
+            ),
         );
         if (announced) this.workSignal.wake();
         return result;

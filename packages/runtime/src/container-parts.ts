@@ -1,14 +1,19 @@
 import 'reflect-metadata';
+import type { WorkflowCatalog } from '@steptrail/domain';
 import {
   LegacyMigration,
   StatusQueries,
   StepTracker,
   WorkClaims,
-  WorkflowCatalog,
   type Clock,
   type Store,
 } from '@steptrail/domain';
-import { container as rootContainer, instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import {
+  container as rootContainer,
+  instanceCachingFactory,
+  type DependencyContainer,
+  type InjectionToken,
+} from 'tsyringe';
 
 /** Typed tokens for what every app registers; apps add their own next to these. */
 export const TOKENS = {
@@ -36,7 +41,9 @@ export function createCoreContainer(parts: CoreParts): DependencyContainer {
   const store = (c: DependencyContainer) => c.resolve(TOKENS.Store);
   const clock = (c: DependencyContainer) => c.resolve(TOKENS.Clock);
   container.register(TOKENS.StepTracker, {
-    useFactory: instanceCachingFactory((c) => new StepTracker({ unitOfWork: store(c).unitOfWork, clock: clock(c) })),
+    useFactory: instanceCachingFactory(
+      (c) => new StepTracker({ unitOfWork: store(c).unitOfWork, clock: clock(c) }),
+    ),
   });
   container.register(TOKENS.StatusQueries, {
     useFactory: instanceCachingFactory((c) => new StatusQueries(store(c).reads)),
@@ -47,7 +54,9 @@ export function createCoreContainer(parts: CoreParts): DependencyContainer {
     ),
   });
   container.register(TOKENS.WorkClaims, {
-    useFactory: instanceCachingFactory((c) => new WorkClaims({ unitOfWork: store(c).unitOfWork, clock: clock(c) })),
+    useFactory: instanceCachingFactory(
+      (c) => new WorkClaims({ unitOfWork: store(c).unitOfWork, clock: clock(c) }),
+    ),
   });
   return container;
 }

@@ -23,9 +23,14 @@ export function parseDatabaseUrl(value: string, cwd: string): Result<DatabaseTar
   const trimmed = value.trim();
   if (trimmed.startsWith('sqlite:')) {
     // Accept sqlite:path, sqlite://relative and sqlite:///absolute alike.
-    const rest = trimmed.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '').replace(/^\/\/(?!\/)/, '');
+    const rest = trimmed
+      .slice('sqlite:'.length)
+      .replace(/^\/\/(?=\/)/, '')
+      .replace(/^\/\/(?!\/)/, '');
     if (rest === '' || rest === ':memory:') {
-      return err(invalid(`DATABASE_URL ${JSON.stringify(value)} names no database file; expected ${ALLOWED}.`));
+      return err(
+        invalid(`DATABASE_URL ${JSON.stringify(value)} names no database file; expected ${ALLOWED}.`),
+      );
     }
     const path = isAbsolute(rest) ? rest : resolve(cwd, rest);
     return ok({ kind: 'sqlite', path, display: `sqlite:${path}` });

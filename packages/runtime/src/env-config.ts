@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** Every problem in the environment at once, one line each: what was wrong and what is allowed. */
 export class ConfigError extends Error {
@@ -9,7 +9,10 @@ export class ConfigError extends Error {
 }
 
 /** Parses an environment object with a zod schema; throws ConfigError listing every problem. */
-export function parseEnv<S extends z.ZodType>(schema: S, env: Readonly<Record<string, string | undefined>>): z.infer<S> {
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>>,
+): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(

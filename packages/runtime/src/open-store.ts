@@ -27,7 +27,8 @@ export async function openStore(target: DatabaseTarget, options: StoreOptions = 
   }
 }
 
-const poolSize = (options: StoreOptions) => (options.poolSize === undefined ? {} : { poolSize: options.poolSize });
+const poolSize = (options: StoreOptions) =>
+  options.poolSize === undefined ? {} : { poolSize: options.poolSize };
 
 /** A data source with the target's migrations registered (not initialised): what the migrator drives. */
 export async function migrationDataSource(target: DatabaseTarget): Promise<DataSource> {

@@ -29,7 +29,11 @@ export async function runCommand(
 }
 
 /** Runs a probe command (pg_isready) and tells whether it exited with 0. */
-export async function commandSucceeds(command: string, args: readonly string[], options: SpawnOptions): Promise<boolean> {
+export async function commandSucceeds(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions,
+): Promise<boolean> {
   return (await startChild(command, args, options).exited) === 0;
 }
 

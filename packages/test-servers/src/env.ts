@@ -17,16 +17,22 @@ const serverList = optionalText.transform((value, ctx): readonly ServerKind[] | 
   const kinds = value.split(',').map((part) => part.trim());
   const unknown = kinds.filter((kind) => kind !== 'postgres' && kind !== 'mariadb');
   if (unknown.length > 0) {
-    ctx.addIssue({ code: 'custom', message: `unknown server(s) ${unknown.join(', ')}; use all, none or a list of postgres,mariadb` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown server(s) ${unknown.join(', ')}; use all, none or a list of postgres,mariadb`,
+    });
     return z.NEVER;
   }
   return kinds.filter((kind): kind is ServerKind => kind === 'postgres' || kind === 'mariadb');
 });
 
 const urlWithScheme = (schemes: readonly string[]) =>
-  optionalText.refine((value) => value === null || schemes.some((scheme) => value.startsWith(`${scheme}://`)), {
-    message: `must start with ${schemes.map((scheme) => `${scheme}://`).join(' or ')}`,
-  });
+  optionalText.refine(
+    (value) => value === null || schemes.some((scheme) => value.startsWith(`${scheme}://`)),
+    {
+      message: `must start with ${schemes.map((scheme) => `${scheme}://`).join(' or ')}`,
+    },
+  );
 
 const schema = z.object({
   CI: optionalText.transform((value) => value === 'true' || value === '1'),

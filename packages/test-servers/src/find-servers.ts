@@ -40,7 +40,11 @@ export function findServers(options: FindServersOptions = {}): FoundServers {
   const only = options.only ?? null;
   const disabled = (kind: ServerKind) =>
     only !== null && !only.includes(kind)
-      ? { available: false as const, reason: 'treated as not installed because STEPTRAIL_TEST_SERVERS leaves it out', installHint: installHints[kind] }
+      ? {
+          available: false as const,
+          reason: 'treated as not installed because STEPTRAIL_TEST_SERVERS leaves it out',
+          installHint: installHints[kind],
+        }
       : null;
   return {
     postgres: disabled('postgres') ?? findPostgres(),
@@ -76,7 +80,11 @@ export function findMariaDb(): ServerLookup<MariaDbBinaries> {
   const installDb = findExecutable('mariadb-install-db', dirs);
   if (mariadbd !== null && installDb !== null) return { available: true, binaries: { mariadbd, installDb } };
   const missing = mariadbd === null ? 'mariadbd' : 'mariadb-install-db';
-  return { available: false, reason: `${missing} not found on PATH or in /usr/sbin`, installHint: installHints.mariadb };
+  return {
+    available: false,
+    reason: `${missing} not found on PATH or in /usr/sbin`,
+    installHint: installHints.mariadb,
+  };
 }
 
 function postgresVersionsNewestFirst(): string[] {

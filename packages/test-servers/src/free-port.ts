@@ -12,7 +12,9 @@ export function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : null;
-      server.close(() => (port === null ? reject(new Error('could not read the port the kernel chose')) : resolve(port)));
+      server.close(() =>
+        port === null ? reject(new Error('could not read the port the kernel chose')) : resolve(port),
+      );
     });
   });
 }

@@ -35,13 +35,19 @@ const sameOnEveryMachine = [
 /** Starts a throwaway MariaDB on a free port of 127.0.0.1, with an empty `steptrail_test` database. */
 export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<RunningServer> {
   const lookup = findMariaDb();
-  if (!lookup.available) throw new Error(`cannot start MariaDB: ${lookup.reason}; install with ${lookup.installHint}`);
+  if (!lookup.available)
+    throw new Error(`cannot start MariaDB: ${lookup.reason}; install with ${lookup.installHint}`);
   return startOnFreePort((port) =>
     startOnce(lookup.binaries, port, options.database ?? 'steptrail_test', options.startTimeoutMs ?? 60_000),
   );
 }
 
-async function startOnce(binaries: MariaDbBinaries, port: number, database: string, timeoutMs: number): Promise<RunningServer> {
+async function startOnce(
+  binaries: MariaDbBinaries,
+  port: number,
+  database: string,
+  timeoutMs: number,
+): Promise<RunningServer> {
   const root = await mkdtemp(join(tmpdir(), 'steptrail-mariadb-'));
   const dataDir = join(root, 'data');
   // A tmpdir of its own: MariaDB names internal temp tables after a counter, so two servers (or two
@@ -54,10 +60,14 @@ async function startOnce(binaries: MariaDbBinaries, port: number, database: stri
   const spawnOptions = { cwd: root, runAs: null };
   try {
     await mkdir(tmpDir);
-    await runCommand(binaries.installDb, [...common, '--auth-root-authentication-method=normal', '--skip-test-db'], {
-      ...spawnOptions,
-      timeoutMs,
-    });
+    await runCommand(
+      binaries.installDb,
+      [...common, '--auth-root-authentication-method=normal', '--skip-test-db'],
+      {
+        ...spawnOptions,
+        timeoutMs,
+      },
+    );
     const args = [
       ...common,
       `--port=${port}`,
@@ -95,7 +105,12 @@ async function startOnce(binaries: MariaDbBinaries, port: number, database: stri
 /** A protocol-level check: the handshake and a ping succeed, not merely the TCP connect. */
 async function acceptsConnections(port: number): Promise<boolean> {
   try {
-    const connection = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', connectTimeout: 2_000 });
+    const connection = await mysql.createConnection({
+      host: '127.0.0.1',
+      port,
+      user: 'root',
+      connectTimeout: 2_000,
+    });
     try {
       await connection.ping();
       return true;

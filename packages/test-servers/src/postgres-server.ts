@@ -29,11 +29,18 @@ const testOnlySettings = [
 /** Starts a throwaway PostgreSQL on a free port of 127.0.0.1, with an empty `steptrail_test` database. */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<RunningServer> {
   const lookup = findPostgres();
-  if (!lookup.available) throw new Error(`cannot start PostgreSQL: ${lookup.reason}; install with ${lookup.installHint}`);
+  if (!lookup.available)
+    throw new Error(`cannot start PostgreSQL: ${lookup.reason}; install with ${lookup.installHint}`);
   // PostgreSQL refuses to run as root; the Debian package creates this user.
   const runAs = serverUser('postgres');
   return startOnFreePort((port) =>
-    startOnce(lookup.binaries, runAs, port, options.database ?? 'steptrail_test', options.startTimeoutMs ?? 60_000),
+    startOnce(
+      lookup.binaries,
+      runAs,
+      port,
+      options.database ?? 'steptrail_test',
+      options.startTimeoutMs ?? 60_000,
+    ),
   );
 }
 
@@ -53,12 +60,23 @@ async function startOnce(
       ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C'],
       { ...spawnOptions, timeoutMs },
     );
-    const settings = [`listen_addresses=127.0.0.1`, ...testOnlySettings].flatMap((setting) => ['-c', setting]);
+    const settings = [`listen_addresses=127.0.0.1`, ...testOnlySettings].flatMap((setting) => [
+      '-c',
+      setting,
+    ]);
     // The socket goes into the data directory so parallel servers never share /var/run/postgresql.
-    const server = spawnServer(binaries.postgres, ['-D', dataDir, '-p', String(port), '-k', dataDir, ...settings], spawnOptions);
+    const server = spawnServer(
+      binaries.postgres,
+      ['-D', dataDir, '-p', String(port), '-k', dataDir, ...settings],
+      spawnOptions,
+    );
     const forget = stopOnExit(server, 'SIGQUIT', dataDir);
     const isReady = () =>
-      commandSucceeds(binaries.pgIsready, ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres'], spawnOptions);
+      commandSucceeds(
+        binaries.pgIsready,
+        ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres'],
+        spawnOptions,
+      );
     try {
       await waitUntilReady(server, isReady, 'PostgreSQL', timeoutMs);
       const url = await createDatabase(`postgres://postgres@127.0.0.1:${port}/postgres`, database);

@@ -72,17 +72,35 @@ async function startTestServers(): Promise<Started> {
   const env = readTestServerEnv();
   const found = findServers({ only: env.allowedServers });
   const plans: readonly [Plan, Plan] = [
-    { label: 'PostgreSQL', variable: 'TEST_POSTGRES_URL', givenUrl: env.postgresUrl, lookup: found.postgres, start: startPostgres },
-    { label: 'MariaDB', variable: 'TEST_MYSQL_URL', givenUrl: env.mysqlUrl, lookup: found.mariadb, start: startMariaDb },
+    {
+      label: 'PostgreSQL',
+      variable: 'TEST_POSTGRES_URL',
+      givenUrl: env.postgresUrl,
+      lookup: found.postgres,
+      start: startPostgres,
+    },
+    {
+      label: 'MariaDB',
+      variable: 'TEST_MYSQL_URL',
+      givenUrl: env.mysqlUrl,
+      lookup: found.mariadb,
+      start: startMariaDb,
+    },
   ];
   if (env.ci) requireEveryBackend(plans);
   // Both servers start at once: their set-up steps mostly wait on the disk, not on the two cores.
   const [postgres, mysql] = await Promise.allSettled([resolve(plans[0]), resolve(plans[1])]);
   if (postgres.status === 'rejected' || mysql.status === 'rejected') {
     const results = [postgres, mysql];
-    await Promise.all(results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.stop()] : [])));
-    const reasons = results.flatMap((result): unknown[] => (result.status === 'rejected' ? [result.reason] : []));
-    throw reasons.length === 1 ? reasons[0] : new AggregateError(reasons, 'the test servers could not be started');
+    await Promise.all(
+      results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.stop()] : [])),
+    );
+    const reasons = results.flatMap((result): unknown[] =>
+      result.status === 'rejected' ? [result.reason] : [],
+    );
+    throw reasons.length === 1
+      ? reasons[0]
+      : new AggregateError(reasons, 'the test servers could not be started');
   }
   const restoreEnv = exportTestServerUrls({ postgres: postgres.value.url, mysql: mysql.value.url });
   return {
@@ -92,7 +110,8 @@ async function startTestServers(): Promise<Started> {
       const stopping = Date.now();
       await Promise.all([postgres.value.stop(), mysql.value.stop()]);
       restoreEnv();
-      if (postgres.value.owned || mysql.value.owned) log(`test servers stopped in ${Date.now() - stopping} ms`);
+      if (postgres.value.owned || mysql.value.owned)
+        log(`test servers stopped in ${Date.now() - stopping} ms`);
     },
   };
 }
@@ -104,7 +123,8 @@ function requireEveryBackend(plans: readonly Plan[]): void {
       ? []
       : [`${label}: ${lookup.reason}; install with ${lookup.installHint} (or set ${variable})`],
   );
-  if (missing.length > 0) throw new Error(`database servers are required when CI=true:\n  ${missing.join('\n  ')}`);
+  if (missing.length > 0)
+    throw new Error(`database servers are required when CI=true:\n  ${missing.join('\n  ')}`);
 }
 
 async function resolve({ label, variable, givenUrl, lookup, start }: Plan): Promise<Resolved> {
@@ -120,9 +140,12 @@ async function resolve({ label, variable, givenUrl, lookup, start }: Plan): Prom
   const started = Date.now();
   const server = await start().catch((error: unknown) => {
     const why = error instanceof Error ? error.message : String(error);
-    throw new Error(`${label} is installed but did not start (STEPTRAIL_TEST_SERVERS=none skips it): ${why}`, {
-      cause: error,
-    });
+    throw new Error(
+      `${label} is installed but did not start (STEPTRAIL_TEST_SERVERS=none skips it): ${why}`,
+      {
+        cause: error,
+      },
+    );
   });
   log(`${label} started in ${Date.now() - started} ms at ${server.url}`);
   return { url: server.url, skipReason: null, owned: true, stop: server.stop };

@@ -15,9 +15,13 @@ export function serverUser(name: string): RunAs | null {
   if (!isRoot()) return null;
   const existing = lookUpUser(name);
   if (existing !== null) return existing;
-  execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name], {
-    stdio: 'pipe',
-  });
+  execFileSync(
+    'useradd',
+    ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name],
+    {
+      stdio: 'pipe',
+    },
+  );
   const created = lookUpUser(name);
   if (created === null) throw new Error(`useradd reported success but user ${name} is not in /etc/passwd`);
   return created;
@@ -26,7 +30,8 @@ export function serverUser(name: string): RunAs | null {
 function lookUpUser(name: string): RunAs | null {
   for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
     const [user, , uid, gid] = line.split(':');
-    if (user === name && uid !== undefined && gid !== undefined) return { uid: Number(uid), gid: Number(gid) };
+    if (user === name && uid !== undefined && gid !== undefined)
+      return { uid: Number(uid), gid: Number(gid) };
   }
   return null;
 }

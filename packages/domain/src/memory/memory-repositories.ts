@@ -1,6 +1,12 @@
 import { compareEvents, type EventPosition, type LogEntry } from '../events/step-event.js';
 import type { FoldedStep } from '../events/step-state.fold.js';
-import { PENDING_ROLLUP, type FileRecord, type FileRollup, type NewFile, type StoredStep } from '../files/file-record.js';
+import {
+  PENDING_ROLLUP,
+  type FileRecord,
+  type FileRollup,
+  type NewFile,
+  type StoredStep,
+} from '../files/file-record.js';
 import type { FileListQuery, FilePage, FileRepository, StatusCounts } from '../ports/file-repository.js';
 import type { CandidateMode, LegacyMigrationStore } from '../ports/legacy-migration-store.js';
 import type { LogPage, LogRepository, NewLogEntry } from '../ports/log-repository.js';
@@ -139,7 +145,11 @@ class MemorySteps implements StepRepository {
       .map(copy);
   }
 
-  async createMissing(fileId: number, stepNames: readonly string[], runAfter: Date | null): Promise<string[]> {
+  async createMissing(
+    fileId: number,
+    stepNames: readonly string[],
+    runAfter: Date | null,
+  ): Promise<string[]> {
     const created: string[] = [];
     for (const stepName of stepNames) {
       const key = stepKey(fileId, stepName);
@@ -211,14 +221,22 @@ class MemoryLogs implements LogRepository {
   }
 
   async page(fileId: number, limit: number, after: EventPosition | null): Promise<LogPage> {
-    const all = this.ordered((log) => log.fileId === fileId && (after === null || compareEvents(after, log) < 0));
+    const all = this.ordered(
+      (log) => log.fileId === fileId && (after === null || compareEvents(after, log) < 0),
+    );
     const items = all.slice(0, limit);
     const last = items[items.length - 1];
-    return { items, next: all.length > limit && last !== undefined ? { occurredAt: last.occurredAt, id: last.id } : null };
+    return {
+      items,
+      next: all.length > limit && last !== undefined ? { occurredAt: last.occurredAt, id: last.id } : null,
+    };
   }
 
   async listSince(afterId: number, limit: number): Promise<LogEntry[]> {
-    return this.state().logs.filter((log) => log.id > afterId).slice(0, limit).map(copy);
+    return this.state()
+      .logs.filter((log) => log.id > afterId)
+      .slice(0, limit)
+      .map(copy);
   }
 
   async maxId(): Promise<number> {
@@ -249,7 +267,8 @@ class MemoryQueue implements WorkQueue {
 
   async setLease(step: StepRef, owner: string, expiresAt: Date): Promise<void> {
     const row = this.state().steps.get(stepKey(step.fileId, step.stepName));
-    if (row !== undefined) Object.assign(row, { leaseOwner: owner, leaseExpiresAt: new Date(expiresAt), runAfter: null });
+    if (row !== undefined)
+      Object.assign(row, { leaseOwner: owner, leaseExpiresAt: new Date(expiresAt), runAfter: null });
   }
 
   async renewLeases(owner: string, steps: readonly StepRef[], expiresAt: Date): Promise<StepRef[]> {
@@ -265,7 +284,9 @@ class MemoryQueue implements WorkQueue {
 
   async lockExpired(limit: number, now: Date): Promise<ExpiredLease[]> {
     return [...this.state().steps.values()]
-      .filter((step) => step.status === 'in_progress' && step.leaseExpiresAt !== null && step.leaseExpiresAt < now)
+      .filter(
+        (step) => step.status === 'in_progress' && step.leaseExpiresAt !== null && step.leaseExpiresAt < now,
+      )
       .slice(0, limit)
       .map(({ fileId, stepName, leaseOwner, attempts }) => ({ fileId, stepName, leaseOwner, attempts }));
   }

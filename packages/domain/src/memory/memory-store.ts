@@ -17,7 +17,10 @@ export class MemoryStore implements Store {
   private closed = false;
 
   readonly capabilities = { dialect: 'memory', concurrentWriters: false, pushNotifications: true };
-  readonly reads: Repositories = memoryRepositories(() => this.committed, () => this.wake());
+  readonly reads: Repositories = memoryRepositories(
+    () => this.committed,
+    () => this.wake(),
+  );
 
   readonly unitOfWork: UnitOfWork = {
     transaction: <T>(work: (repos: Repositories) => Promise<T>): Promise<T> => {
@@ -65,7 +68,12 @@ export class MemoryStore implements Store {
     if (this.closed) throw new Error('The in-memory store is closed.');
     const working = cloneState(this.committed);
     let announced = false;
-    const result = await work(memoryRepositories(() => working, () => (announced = true)));
+    const result = await work(
+      memoryRepositories(
+        () => working,
+        () => (announced = true),
+      ),
+    );
     this.committed = working;
     if (announced) this.wake();
     return result;

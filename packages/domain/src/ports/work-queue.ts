@@ -11,7 +11,7 @@ export interface ExpiredLease extends StepRef {
 /** Transaction-scoped access to runnable work. */
 export interface WorkQueue {
   /**
-   * Locks up to `limit` runnable steps (pending, runAfter <= now) together with their files, never waiting on
+   * Locks up to `limit` runnable steps (pending, runAfter <= now, of managed files) together with their files, never waiting on
    * rows another transaction holds; earliest runAfter first. Restricted to `stepNames` when given.
    */
   lockRunnable(limit: number, now: Date, stepNames: readonly string[] | null): Promise<StepRef[]>;

@@ -61,6 +61,8 @@ export function computeOverallStatus({ isDuplicate, workflow, steps }: StatusInp
   if (counts.completedSteps + counts.skippedSteps === real.length) {
     return result(hasTerminal ? 'completed' : 'pending');
   }
-  const terminalSucceeded = real.some((step) => classifier.isTerminal(step.stepName) && step.status === 'success');
+  const terminalSucceeded = real.some(
+    (step) => classifier.isTerminal(step.stepName) && step.status === 'success',
+  );
   return result(terminalSucceeded ? 'completed' : 'pending');
 }

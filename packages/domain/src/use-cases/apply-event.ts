@@ -51,10 +51,19 @@ export async function applyEvent(
   const event = toStepEvent(log);
   if (event === null) throw new Error(`Status ${change.status} was validated but the fold does not read it`);
   const inOrder = previous !== null && appliesInOrder(previous, event);
-  const step = inOrder ? evolve(previous, event) : reconstructStep(await repos.logs.listForStep(file.id, change.stepName));
+  const step = inOrder
+    ? evolve(previous, event)
+    : reconstructStep(await repos.logs.listForStep(file.id, change.stepName));
   await repos.steps.saveState(file.id, change.stepName, step);
   const rollup = await refreshRollup(repos, file, change.stepName, now);
-  const scheduled = await scheduleNext(repos, file, change.stepName, previous?.status ?? null, step.status, now);
+  const scheduled = await scheduleNext(
+    repos,
+    file,
+    change.stepName,
+    previous?.status ?? null,
+    step.status,
+    now,
+  );
   return { log, step, refolded: !inOrder, rollup, scheduled };
 }
 

@@ -47,9 +47,13 @@ export class LegacyMigration {
   constructor(private readonly deps: { unitOfWork: UnitOfWork; reads: Repositories; clock: Clock }) {}
 
   /** Rebuilds one file's steps from its logs; `dryRun` only counts. */
-  async migrateLogsToSteps(fileId: number, options: { dryRun?: boolean } = {}): Promise<Result<MigrationTotals>> {
+  async migrateLogsToSteps(
+    fileId: number,
+    options: { dryRun?: boolean } = {},
+  ): Promise<Result<MigrationTotals>> {
     const file = await this.deps.reads.files.get(fileId);
-    if (file === null) return err(domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId }));
+    if (file === null)
+      return err(domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId }));
     const totals = emptyTotals();
     await this.runBatch([fileId], options.dryRun ?? false, totals);
     return ok(totals);
@@ -115,7 +119,11 @@ export class LegacyMigration {
     );
   }
 
-  private async runBatch(fileIds: readonly number[], dryRun: boolean, totals: MigrationTotals): Promise<void> {
+  private async runBatch(
+    fileIds: readonly number[],
+    dryRun: boolean,
+    totals: MigrationTotals,
+  ): Promise<void> {
     try {
       const counts = await this.deps.unitOfWork.transaction((repos) => this.rebuild(repos, fileIds, dryRun));
       for (const fileCounts of counts.values()) addCounts(totals, fileCounts);
@@ -129,7 +137,10 @@ export class LegacyMigration {
       }
       totals.totalFiles += 1;
       totals.filesFailed += 1;
-      totals.errors.push({ fileId: fileIds[0] ?? 0, message: error instanceof Error ? error.message : String(error) });
+      totals.errors.push({
+        fileId: fileIds[0] ?? 0,
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -140,13 +151,20 @@ export class LegacyMigration {
   ): Promise<Map<number, StepRebuildCounts>> {
     const counts = await repos.legacy.rebuildSteps(fileIds, dryRun);
     if (dryRun) return counts;
-    const [files, steps] = await Promise.all([repos.files.getMany(fileIds), repos.steps.listForFiles(fileIds)]);
+    const [files, steps] = await Promise.all([
+      repos.files.getMany(fileIds),
+      repos.steps.listForFiles(fileIds),
+    ]);
     const now = this.deps.clock.now();
     const rollups = new Map<number, FileRollup>();
     const stepsByFile = groupBy(steps, (step) => step.fileId);
     for (const file of files) {
       const own = stepsByFile.get(file.id) ?? [];
-      const overall = computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps: own });
+      const overall = computeOverallStatus({
+        isDuplicate: file.isDuplicate,
+        workflow: file.workflow,
+        steps: own,
+      });
       if (sameRollup(overall, file.rollup)) continue;
       const lastStep = latestStep(own) ?? file.rollup.lastStep;
       const statusChangedAt = overall.status === file.rollup.status ? file.rollup.statusChangedAt : now;

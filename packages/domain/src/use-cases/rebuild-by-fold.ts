@@ -5,7 +5,12 @@ import type { StepRebuildCounts } from '../ports/legacy-migration-store.js';
 import type { LogRepository } from '../ports/log-repository.js';
 import type { StepRepository } from '../ports/step-repository.js';
 
-const emptyCounts = (): StepRebuildCounts => ({ stepsCreated: 0, stepsUpdated: 0, stepsUnchanged: 0, eventsIgnored: 0 });
+const emptyCounts = (): StepRebuildCounts => ({
+  stepsCreated: 0,
+  stepsUpdated: 0,
+  stepsUnchanged: 0,
+  eventsIgnored: 0,
+});
 
 /**
  * The reference implementation of LegacyMigrationStore.rebuildSteps on top of the plain ports: fold each file's
@@ -17,7 +22,9 @@ export async function rebuildStepsByFold(
   dryRun: boolean,
 ): Promise<Map<number, StepRebuildCounts>> {
   const byFile = groupBy(await ports.logs.listForFiles(fileIds), (log) => log.fileId);
-  const rows = new Map((await ports.steps.listForFiles(fileIds)).map((row) => [`${row.fileId}\u0000${row.stepName}`, row]));
+  const rows = new Map(
+    (await ports.steps.listForFiles(fileIds)).map((row) => [`${row.fileId}\u0000${row.stepName}`, row]),
+  );
   const result = new Map<number, StepRebuildCounts>();
   for (const fileId of fileIds) {
     const counts = emptyCounts();

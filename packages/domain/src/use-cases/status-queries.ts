@@ -67,7 +67,11 @@ export class StatusQueries {
   }
 
   /** A file's history, oldest first, paged after `after`. */
-  async getProcessingLogs(fileId: number, limit: number, after: EventPosition | null = null): Promise<Result<LogPage>> {
+  async getProcessingLogs(
+    fileId: number,
+    limit: number,
+    after: EventPosition | null = null,
+  ): Promise<Result<LogPage>> {
     const file = await this.reads.files.get(fileId);
     if (file === null) return notFound(fileId);
     return ok(await this.reads.logs.page(fileId, clampLimit(limit), after));
@@ -91,7 +95,8 @@ export class StatusQueries {
 
 const clampLimit = (limit: number): number => Math.max(1, Math.min(MAX_PAGE_SIZE, Math.trunc(limit)));
 
-const notFound = (fileId: number) => err(domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId }));
+const notFound = (fileId: number) =>
+  err(domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId }));
 
 function toView(step: StoredStep): StepView {
   return {

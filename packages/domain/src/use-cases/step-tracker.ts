@@ -34,7 +34,8 @@ export class StepTracker {
       const created = await repos.files.create(file);
       const [first, ...rest] = created.workflow.steps;
       const now = this.deps.clock.now();
-      if (first !== undefined) await repos.steps.createMissing(created.id, [first], created.managed ? now : null);
+      if (first !== undefined)
+        await repos.steps.createMissing(created.id, [first], created.managed ? now : null);
       await repos.steps.createMissing(created.id, rest, null);
       await refreshRollup(repos, created, null, now);
       if (created.managed) await repos.queue.announce();
@@ -113,7 +114,10 @@ export class StepTracker {
     const stepName = note.stepName ?? null;
     const status = note.status ?? null;
     if (fileId !== null && stepName !== null && status !== null) {
-      const applied = await this.updateStepStatus(fileId, stepName, status, { ...note, errorMessage: undefined });
+      const applied = await this.updateStepStatus(fileId, stepName, status, {
+        ...note,
+        errorMessage: undefined,
+      });
       return applied.ok ? ok({ logId: applied.value.log.id }) : applied;
     }
     if (status !== null) {
@@ -150,7 +154,12 @@ export class StepTracker {
         const row = rows.find((candidate) => candidate.stepName === name);
         if (row?.status !== 'failure') {
           const state = row === undefined ? 'does not exist' : `is ${row.status}`;
-          return err(domainError('NOT_RETRYABLE', `Step ${name} of file ${fileId} ${state}; only failed steps can be retried.`));
+          return err(
+            domainError(
+              'NOT_RETRYABLE',
+              `Step ${name} of file ${fileId} ${state}; only failed steps can be retried.`,
+            ),
+          );
         }
       }
       for (const name of wanted) {
@@ -161,7 +170,11 @@ export class StepTracker {
   }
 
   /** Marks or clears the duplicate flag; the rollup follows in the same transaction. */
-  async setDuplicate(fileId: number, isDuplicate: boolean, duplicateOfId: number | null = null): Promise<Result<FileRecord>> {
+  async setDuplicate(
+    fileId: number,
+    isDuplicate: boolean,
+    duplicateOfId: number | null = null,
+  ): Promise<Result<FileRecord>> {
     return this.withFile(fileId, async (repos, file) => {
       await repos.files.setDuplicate(fileId, isDuplicate, isDuplicate ? duplicateOfId : null);
       const updated: FileRecord = { ...file, isDuplicate, duplicateOfId: isDuplicate ? duplicateOfId : null };
@@ -202,10 +215,14 @@ function eventMessage(status: StepStatus, options: StepUpdateOptions): Result<st
   const { message, errorMessage } = options;
   if (errorMessage == null) return ok(message ?? null);
   if (status !== 'failure') {
-    return err(domainError('INVALID_EVENT', `errorMessage is accepted with status failure only, not ${status}.`));
+    return err(
+      domainError('INVALID_EVENT', `errorMessage is accepted with status failure only, not ${status}.`),
+    );
   }
   if (message != null && message !== errorMessage) {
-    return err(domainError('INVALID_EVENT', 'A failure takes errorMessage or message, not two different texts.'));
+    return err(
+      domainError('INVALID_EVENT', 'A failure takes errorMessage or message, not two different texts.'),
+    );
   }
   return ok(errorMessage);
 }
@@ -223,7 +240,16 @@ export async function requeue(
   const applied = await applyEvent(
     repos,
     file,
-    { fileId: file.id, stepName, status, occurredAt: now, message, detail: null, taskId: null, afterLastEvent: true },
+    {
+      fileId: file.id,
+      stepName,
+      status,
+      occurredAt: now,
+      message,
+      detail: null,
+      taskId: null,
+      afterLastEvent: true,
+    },
     now,
   );
   if (file.managed && status === 'pending') {

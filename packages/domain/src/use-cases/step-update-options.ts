@@ -32,20 +32,29 @@ export function resolveOccurredAt(
   if (options.occurredAt != null) candidates.push(options.occurredAt);
   if (options.startedAt != null) {
     if (status !== 'in_progress') {
-      return err(domainError('INVALID_EVENT', `startedAt is accepted with status in_progress only, not ${status}; pass occurredAt.`));
+      return err(
+        domainError(
+          'INVALID_EVENT',
+          `startedAt is accepted with status in_progress only, not ${status}; pass occurredAt.`,
+        ),
+      );
     }
     candidates.push(options.startedAt);
   }
   if (options.completedAt != null) {
     if (status === 'in_progress' || status === 'pending') {
       return err(
-        domainError('INVALID_EVENT', `completedAt is accepted with success, failure or skipped only, not ${status}.`),
+        domainError(
+          'INVALID_EVENT',
+          `completedAt is accepted with success, failure or skipped only, not ${status}.`,
+        ),
       );
     }
     candidates.push(options.completedAt);
   }
   for (const candidate of candidates) {
-    if (Number.isNaN(candidate.getTime())) return err(domainError('INVALID_EVENT', 'The event time is not a valid date.'));
+    if (Number.isNaN(candidate.getTime()))
+      return err(domainError('INVALID_EVENT', 'The event time is not a valid date.'));
   }
   const [first, ...others] = candidates;
   const now = clock.now();
@@ -60,7 +69,12 @@ export function resolveOccurredAt(
     );
   }
   if (others.some((other) => other.getTime() !== first.getTime())) {
-    return err(domainError('INVALID_EVENT', 'occurredAt, startedAt and completedAt name different instants; give one.'));
+    return err(
+      domainError(
+        'INVALID_EVENT',
+        'occurredAt, startedAt and completedAt name different instants; give one.',
+      ),
+    );
   }
   return ok(first);
 }

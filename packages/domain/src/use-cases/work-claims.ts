@@ -39,7 +39,16 @@ export class WorkClaims {
       for (const ref of refs) {
         const file = await repos.files.lock(ref.fileId);
         if (file === null) continue;
-        const applied = await this.record(repos, file, ref.stepName, 'in_progress', `Claimed by worker ${workerId}`, null, now, workerId);
+        const applied = await this.record(
+          repos,
+          file,
+          ref.stepName,
+          'in_progress',
+          `Claimed by worker ${workerId}`,
+          null,
+          now,
+          workerId,
+        );
         await repos.queue.setLease(ref, workerId, leaseExpiresAt);
         claimed.push({ ...ref, file, attempt: applied.step.attempts, leaseExpiresAt });
       }
@@ -59,10 +68,26 @@ export class WorkClaims {
   async finish(workerId: string, ref: StepRef, outcome: StepOutcome): Promise<Result<AppliedEvent>> {
     return this.whileHeld(workerId, ref, async (repos, file, now) => {
       const detail = outcome.detail ?? null;
-      const applied = await this.record(repos, file, ref.stepName, outcome.status, outcome.message ?? null, detail, now, workerId);
+      const applied = await this.record(
+        repos,
+        file,
+        ref.stepName,
+        outcome.status,
+        outcome.message ?? null,
+        detail,
+        now,
+        workerId,
+      );
       if (outcome.status === 'failure' && outcome.retryAt !== null) {
         const when = outcome.retryAt.toISOString();
-        return requeue(repos, file, ref.stepName, `Retry ${applied.step.attempts + 1} scheduled for ${when}`, outcome.retryAt, now);
+        return requeue(
+          repos,
+          file,
+          ref.stepName,
+          `Retry ${applied.step.attempts + 1} scheduled for ${when}`,
+          outcome.retryAt,
+          now,
+        );
       }
       return applied;
     });
@@ -108,9 +133,13 @@ export class WorkClaims {
       const step = file === null ? null : await repos.steps.get(ref.fileId, ref.stepName);
       if (file === null || step === null || step.status !== 'in_progress' || step.leaseOwner !== workerId) {
         return err(
-          domainError('LEASE_LOST', `Worker ${workerId} no longer holds step ${ref.stepName} of file ${ref.fileId}.`, {
-            ...ref,
-          }),
+          domainError(
+            'LEASE_LOST',
+            `Worker ${workerId} no longer holds step ${ref.stepName} of file ${ref.fileId}.`,
+            {
+              ...ref,
+            },
+          ),
         );
       }
       return ok(await work(repos, file, this.deps.clock.now()));

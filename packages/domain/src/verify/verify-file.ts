@@ -11,7 +11,14 @@ type RollupField = keyof OverallStatusResult;
 export type Discrepancy =
   | { kind: 'missing_step'; stepName: string; message: string }
   | { kind: 'extra_step'; stepName: string; message: string }
-  | { kind: 'step_field'; stepName: string; field: StepField; expected: string | null; actual: string | null; message: string }
+  | {
+      kind: 'step_field';
+      stepName: string;
+      field: StepField;
+      expected: string | null;
+      actual: string | null;
+      message: string;
+    }
   | { kind: 'rollup'; field: RollupField; expected: string; actual: string; message: string };
 
 export interface FileVerification {
@@ -83,7 +90,8 @@ function compareStep(stepName: string, folded: FoldedStep, row: StoredStep): Dis
   for (const field of STEP_FIELDS) {
     const want = folded[field];
     const have = row[field];
-    const same = want instanceof Date || have instanceof Date ? sameInstant(asDate(want), asDate(have)) : want === have;
+    const same =
+      want instanceof Date || have instanceof Date ? sameInstant(asDate(want), asDate(have)) : want === have;
     if (same) continue;
     const expected = render(want);
     const actual = render(have);

@@ -29,7 +29,8 @@ export function normalizeStepName(name: string): string {
   return STEP_ALIASES[name] ?? name;
 }
 
-export const isQueueStep = (name: string): boolean => name.startsWith(QUEUE_PREFIX) && name.length > QUEUE_PREFIX.length;
+export const isQueueStep = (name: string): boolean =>
+  name.startsWith(QUEUE_PREFIX) && name.length > QUEUE_PREFIX.length;
 export const isUploadToStep = (name: string): boolean =>
   name.startsWith(UPLOAD_PREFIX) && name.length > UPLOAD_PREFIX.length;
 /** `queue_*` and `upload_to_*`: the per-destination steps. */

@@ -46,10 +46,14 @@ export class WorkflowCatalog {
     const workflow = this.profiles.get(wanted);
     if (workflow !== undefined) return ok(workflow);
     return err(
-      domainError('UNKNOWN_WORKFLOW', `Unknown workflow "${wanted}"; known workflows: ${this.names().join(', ')}.`, {
-        received: wanted,
-        known: this.names(),
-      }),
+      domainError(
+        'UNKNOWN_WORKFLOW',
+        `Unknown workflow "${wanted}"; known workflows: ${this.names().join(', ')}.`,
+        {
+          received: wanted,
+          known: this.names(),
+        },
+      ),
     );
   }
 }

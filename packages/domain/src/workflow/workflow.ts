@@ -36,7 +36,8 @@ export function defineWorkflow(name: string, steps: readonly string[]): Result<W
   const seen = new Set<string>();
   for (const step of steps) {
     const parsed = parseStepName(step);
-    if (!parsed.ok) return err(domainError('INVALID_WORKFLOW', `Workflow "${name}": ${parsed.error.message}`));
+    if (!parsed.ok)
+      return err(domainError('INVALID_WORKFLOW', `Workflow "${name}": ${parsed.error.message}`));
     if (isUploadStep(step)) {
       return err(
         domainError(

@@ -11,7 +11,8 @@ export class RowParseError extends Error {
 }
 
 // SQLite (and legacy rows) store UTC timestamps as text: "YYYY-MM-DD HH:MM:SS[.ffffff]", optionally with a zone.
-const TEXT_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const TEXT_TIMESTAMP =
+  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 export function parseTimestamp(column: string, value: unknown): Date | null {
   if (value === null || value === undefined) return null;

@@ -103,7 +103,8 @@ export function toStoredStep(row: Row): StoredStep {
     completedAt: parseTimestamp('file_processing_steps.completed_at', row.completed_at),
     errorMessage: parseText('file_processing_steps.error_message', row.error_message),
     attempts: parseInteger('file_processing_steps.attempts', row.attempts) ?? 0,
-    lastEvent: lastEventAt !== null && lastEventId !== null ? { occurredAt: lastEventAt, id: lastEventId } : null,
+    lastEvent:
+      lastEventAt !== null && lastEventId !== null ? { occurredAt: lastEventAt, id: lastEventId } : null,
     runAfter: parseTimestamp('file_processing_steps.run_after', row.run_after),
     leaseOwner: parseText('file_processing_steps.lease_owner', row.lease_owner),
     leaseExpiresAt: parseTimestamp('file_processing_steps.lease_expires_at', row.lease_expires_at),
@@ -112,7 +113,8 @@ export function toStoredStep(row: Row): StoredStep {
   };
 }
 
-export const LOG_COLUMNS = 'l.id, l.file_id, l.task_id, l.step_name, l.status, l.message, l.detail, l.timestamp';
+export const LOG_COLUMNS =
+  'l.id, l.file_id, l.task_id, l.step_name, l.status, l.message, l.detail, l.timestamp';
 
 export function toLogEntry(row: Row): LogEntry {
   return {

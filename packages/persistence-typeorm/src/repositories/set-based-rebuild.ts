@@ -1,5 +1,11 @@
 import { sameStepState, type FoldedStep, type StepRebuildCounts } from '@steptrail/domain';
-import { parseInteger, parseText, parseTimestamp, requireInteger, requireText } from '../mappers/column-parsers.js';
+import {
+  parseInteger,
+  parseText,
+  parseTimestamp,
+  requireInteger,
+  requireText,
+} from '../mappers/column-parsers.js';
 import { STEP_COLUMNS, toStoredStep } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 
@@ -59,7 +65,9 @@ const WRITE_COLUMNS = [
   'created_at',
   'updated_at',
 ];
-const OVERWRITTEN = WRITE_COLUMNS.filter((column) => !['file_id', 'step_name', 'created_at'].includes(column));
+const OVERWRITTEN = WRITE_COLUMNS.filter(
+  (column) => !['file_id', 'step_name', 'created_at'].includes(column),
+);
 const ROWS_PER_STATEMENT = 400;
 
 interface FoldedRow {
@@ -84,7 +92,9 @@ export async function rebuildStepsSetBased(
   const folded = (await sql.rows(FOLD_SQL, { fileIds: ids })).map(toFoldedRow);
   const existing = new Map(
     (
-      await sql.rows(`SELECT ${STEP_COLUMNS} FROM file_processing_steps WHERE file_id IN (:...fileIds)`, { fileIds: ids })
+      await sql.rows(`SELECT ${STEP_COLUMNS} FROM file_processing_steps WHERE file_id IN (:...fileIds)`, {
+        fileIds: ids,
+      })
     ).map((row) => {
       const step = toStoredStep(row);
       return [`${step.fileId}\u0000${step.stepName}`, step];
@@ -96,7 +106,11 @@ export async function rebuildStepsSetBased(
     if (fileCounts === undefined) continue;
     fileCounts.eventsIgnored += row.ignored;
     const current = existing.get(`${row.fileId}\u0000${row.stepName}`);
-    if (current !== undefined && sameStepState(current, row.state) && sameEvent(current.lastEvent, row.state.lastEvent)) {
+    if (
+      current !== undefined &&
+      sameStepState(current, row.state) &&
+      sameEvent(current.lastEvent, row.state.lastEvent)
+    ) {
       fileCounts.stepsUnchanged += 1;
       continue;
     }
@@ -121,7 +135,8 @@ function toFoldedRow(row: Record<string, unknown>): FoldedRow {
       completedAt: parseTimestamp('completed_at', row.completed_at),
       errorMessage: parseText('error_message', row.error_message),
       attempts: parseInteger('attempts', row.attempts) ?? 0,
-      lastEvent: lastEventAt !== null && lastEventId !== null ? { occurredAt: lastEventAt, id: lastEventId } : null,
+      lastEvent:
+        lastEventAt !== null && lastEventId !== null ? { occurredAt: lastEventAt, id: lastEventId } : null,
     },
   };
 }
@@ -168,6 +183,9 @@ async function writeRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Date
       });
       return `(:f${index}, :n${index}, :s${index}, :b${index}, :c${index}, :e${index}, :a${index}, :t${index}, :i${index}, NULL, NULL, :now, :now)`;
     });
-    await sql.write(`INSERT INTO file_processing_steps (${WRITE_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}${tail}`, params);
+    await sql.write(
+      `INSERT INTO file_processing_steps (${WRITE_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}${tail}`,
+      params,
+    );
   }
 }

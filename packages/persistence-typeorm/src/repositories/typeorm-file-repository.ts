@@ -64,9 +64,12 @@ export class TypeormFileRepository implements FileRepository {
   }
 
   async lock(id: number): Promise<FileRecord | null> {
-    const row = await this.sql.one(`SELECT ${FILE_COLUMNS} FROM files WHERE id = :id${this.sql.dialect.lockFileRow}`, {
-      id,
-    });
+    const row = await this.sql.one(
+      `SELECT ${FILE_COLUMNS} FROM files WHERE id = :id${this.sql.dialect.lockFileRow}`,
+      {
+        id,
+      },
+    );
     return row === null ? null : toFileRecord(row);
   }
 
@@ -103,10 +106,15 @@ export class TypeormFileRepository implements FileRepository {
       });
       const cast = (placeholder: string, kind: CastKind) => d.castParam?.(placeholder, kind) ?? placeholder;
       const assignments = ROLLUP_COLUMNS.map(([columnName, , kind], column) => {
-        const branches = chunk.map((_, index) => `WHEN :id${index} THEN ${cast(`:v${index}_${column}`, kind)}`);
+        const branches = chunk.map(
+          (_, index) => `WHEN :id${index} THEN ${cast(`:v${index}_${column}`, kind)}`,
+        );
         return `${columnName} = CASE id ${branches.join(' ')} END`;
       });
-      await this.sql.write(`UPDATE files SET ${assignments.join(', ')}, updated_at = :now WHERE id IN (:...ids)`, params);
+      await this.sql.write(
+        `UPDATE files SET ${assignments.join(', ')}, updated_at = :now WHERE id IN (:...ids)`,
+        params,
+      );
     }
   }
 
@@ -148,7 +156,10 @@ export class TypeormFileRepository implements FileRepository {
       params.pattern = `%${query.search.toLowerCase().replace(/[!%_]/g, (char) => `!${char}`)}%`;
     }
     const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
-    const rows = await this.sql.rows(`SELECT ${FILE_COLUMNS} FROM files ${clause} ORDER BY id DESC LIMIT :limit`, params);
+    const rows = await this.sql.rows(
+      `SELECT ${FILE_COLUMNS} FROM files ${clause} ORDER BY id DESC LIMIT :limit`,
+      params,
+    );
     const items = rows.slice(0, query.limit).map(toFileRecord);
     const last = items[items.length - 1];
     return { items, nextBeforeId: rows.length > query.limit && last !== undefined ? last.id : null };
@@ -167,11 +178,13 @@ export class TypeormFileRepository implements FileRepository {
   }
 
   async listAfter(afterId: number, limit: number): Promise<FileRecord[]> {
-    const rows = await this.sql.rows(`SELECT ${FILE_COLUMNS} FROM files WHERE id > :afterId ORDER BY id LIMIT :limit`, {
-      afterId,
-      limit,
-    });
+    const rows = await this.sql.rows(
+      `SELECT ${FILE_COLUMNS} FROM files WHERE id > :afterId ORDER BY id LIMIT :limit`,
+      {
+        afterId,
+        limit,
+      },
+    );
     return rows.map(toFileRecord);
   }
 }
-

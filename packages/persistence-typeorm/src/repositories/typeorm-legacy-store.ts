@@ -10,7 +10,6 @@ import { requireInteger } from '../mappers/column-parsers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { rebuildStepsSetBased } from './set-based-rebuild.js';
 
-
 export class TypeormLegacyStore implements LegacyMigrationStore {
   constructor(
     private readonly sql: SqlExecutor,
@@ -21,7 +20,9 @@ export class TypeormLegacyStore implements LegacyMigrationStore {
 
   async candidateFileIds(mode: CandidateMode, afterId: number, limit: number): Promise<number[]> {
     const withoutSteps =
-      mode === 'missing' ? ' AND NOT EXISTS (SELECT 1 FROM file_processing_steps s WHERE s.file_id = f.id)' : '';
+      mode === 'missing'
+        ? ' AND NOT EXISTS (SELECT 1 FROM file_processing_steps s WHERE s.file_id = f.id)'
+        : '';
     const rows = await this.sql.rows(
       `SELECT f.id FROM files f
        WHERE f.id > :afterId AND EXISTS (SELECT 1 FROM processing_logs l WHERE l.file_id = f.id)${withoutSteps}

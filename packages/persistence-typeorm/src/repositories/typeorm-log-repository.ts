@@ -59,10 +59,13 @@ export class TypeormLogRepository implements LogRepository {
   }
 
   async listSince(afterId: number, limit: number): Promise<LogEntry[]> {
-    const rows = await this.sql.rows(`SELECT ${LOG_COLUMNS} FROM processing_logs l WHERE l.id > :afterId ORDER BY l.id LIMIT :limit`, {
-      afterId,
-      limit,
-    });
+    const rows = await this.sql.rows(
+      `SELECT ${LOG_COLUMNS} FROM processing_logs l WHERE l.id > :afterId ORDER BY l.id LIMIT :limit`,
+      {
+        afterId,
+        limit,
+      },
+    );
     return rows.map(toLogEntry);
   }
 

@@ -46,7 +46,11 @@ export class TypeormStepRepository implements StepRepository {
     return rows.map(toStoredStep);
   }
 
-  async createMissing(fileId: number, stepNames: readonly string[], runAfter: Date | null): Promise<string[]> {
+  async createMissing(
+    fileId: number,
+    stepNames: readonly string[],
+    runAfter: Date | null,
+  ): Promise<string[]> {
     const d = this.sql.dialect;
     const columns = ['file_id', 'step_name', 'status', 'attempts', 'run_after', 'created_at', 'updated_at'];
     const { head, tail } = d.insertIgnore('file_processing_steps', columns, ['file_id', 'step_name']);
@@ -68,7 +72,9 @@ export class TypeormStepRepository implements StepRepository {
     const now = d.time(this.now());
     const columns = ['file_id', 'step_name', 'created_at', ...STATE_COLUMNS];
     // The lease survives only while the step stays in progress; any other state ends it.
-    const overwritten = keepLease ? STATE_COLUMNS.filter((column) => !column.startsWith('lease_')) : STATE_COLUMNS;
+    const overwritten = keepLease
+      ? STATE_COLUMNS.filter((column) => !column.startsWith('lease_'))
+      : STATE_COLUMNS;
     const tail = d.upsertTail(['file_id', 'step_name'], overwritten);
     await this.sql.write(
       `INSERT INTO file_processing_steps (${columns.join(', ')})

@@ -34,10 +34,17 @@ export async function applySchemaPlan(runner: QueryRunner, dialect: SchemaDialec
         if (!existing.has(column.name)) await runner.query(dialect.addColumn(table.name, column));
       }
     } else {
-      const definitions = [...table.columns.map((column) => dialect.columnDefinition(column)), ...dialect.tableConstraints(table)];
-      await runner.query(`CREATE TABLE ${dialect.quote(table.name)} (${definitions.join(', ')})${dialect.tableOptions}`);
+      const definitions = [
+        ...table.columns.map((column) => dialect.columnDefinition(column)),
+        ...dialect.tableConstraints(table),
+      ];
+      await runner.query(
+        `CREATE TABLE ${dialect.quote(table.name)} (${definitions.join(', ')})${dialect.tableOptions}`,
+      );
       // Remembered so that `schema down` drops only tables steptrail created, never DocuElevate's.
-      await runner.query(`INSERT INTO ${META_TABLE} (table_name, created_at) VALUES ('${table.name}', '${new Date().toISOString()}')`);
+      await runner.query(
+        `INSERT INTO ${META_TABLE} (table_name, created_at) VALUES ('${table.name}', '${new Date().toISOString()}')`,
+      );
     }
     const indexes = await dialect.indexNames(runner, table.name);
     for (const index of table.indexes) {

@@ -30,7 +30,12 @@ export interface PlannedTable {
   indexes: readonly PlannedIndex[];
 }
 
-const doc = (name: string, kind: ColumnKind, nullable: boolean, extra: Partial<PlannedColumn> = {}): PlannedColumn => ({
+const doc = (
+  name: string,
+  kind: ColumnKind,
+  nullable: boolean,
+  extra: Partial<PlannedColumn> = {},
+): PlannedColumn => ({
   name,
   kind,
   nullable,
@@ -114,8 +119,18 @@ export const LOGS_TABLE: PlannedTable = {
     doc('timestamp', 'timestamp', true),
   ],
   indexes: [
-    { name: 'ix_processing_logs_file_step_time', columns: ['file_id', 'step_name', 'timestamp', 'id'], unique: false, origin: 'steptrail' },
-    { name: 'ix_processing_logs_file_time', columns: ['file_id', 'timestamp', 'id'], unique: false, origin: 'steptrail' },
+    {
+      name: 'ix_processing_logs_file_step_time',
+      columns: ['file_id', 'step_name', 'timestamp', 'id'],
+      unique: false,
+      origin: 'steptrail',
+    },
+    {
+      name: 'ix_processing_logs_file_time',
+      columns: ['file_id', 'timestamp', 'id'],
+      unique: false,
+      origin: 'steptrail',
+    },
   ],
 };
 

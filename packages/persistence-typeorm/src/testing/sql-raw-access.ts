@@ -19,11 +19,13 @@ function normalize(row: Record<string, unknown>, columnKinds: Map<string, string
     const kind = columnKinds.get(column);
     if (kind === 'timestamp') result[column] = parseTimestamp(column, value);
     else if (kind === 'boolean') result[column] = value === null ? null : parseBoolean(column, value);
-    else if (kind === 'id' || kind === 'integer' || kind === 'bigint') result[column] = parseInteger(column, value);
+    else if (kind === 'id' || kind === 'integer' || kind === 'bigint')
+      result[column] = parseInteger(column, value);
     else if (value === null || value === undefined) result[column] = null;
-    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') result[column] = value;
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      result[column] = value;
     else if (value instanceof Date) result[column] = value;
-    else result[column] = String(value);
+    else result[column] = JSON.stringify(value);
   }
   return result;
 }
@@ -38,18 +40,23 @@ function pythonTimestamp(value: Date): string {
 /** RawAccess for any SQL backend: reads and plants rows with plain SQL, bypassing the repositories. */
 export function sqlRawAccess(dataSource: DataSource, dialect: Dialect): RawAccess {
   const sql = new SqlExecutor(dataSource, dialect, null);
-  const legacyTime = (value: Date): unknown => (dialect.name === 'sqlite' ? pythonTimestamp(value) : dialect.time(value));
+  const legacyTime = (value: Date): unknown =>
+    dialect.name === 'sqlite' ? pythonTimestamp(value) : dialect.time(value);
   return {
     async fileRow(fileId) {
       const row = await sql.one('SELECT * FROM files WHERE id = :fileId', { fileId });
       return row === null ? null : normalize(row, FILE_KINDS);
     },
     async stepRows(fileId) {
-      const rows = await sql.rows('SELECT * FROM file_processing_steps WHERE file_id = :fileId ORDER BY id', { fileId });
+      const rows = await sql.rows('SELECT * FROM file_processing_steps WHERE file_id = :fileId ORDER BY id', {
+        fileId,
+      });
       return rows.map((row) => normalize(row, STEP_KINDS));
     },
     async logRows(fileId) {
-      const rows = await sql.rows('SELECT * FROM processing_logs WHERE file_id = :fileId ORDER BY id', { fileId });
+      const rows = await sql.rows('SELECT * FROM processing_logs WHERE file_id = :fileId ORDER BY id', {
+        fileId,
+      });
       return rows.map((row) => normalize(row, LOG_KINDS));
     },
     async countTaskLevelLogs() {

@@ -1,0 +1,77 @@
+import { STEP_STATUSES, parseDestination, parseStepName, parseStepStatus } from '@steptrail/domain';
+import { z } from 'zod';
+import { domainValue, isoDateTime, LONG_TEXT, queryInt, SHORT_TEXT } from './common.schemas.js';
+import { overallStatusJson } from './file.schemas.js';
+
+const stepName = domainValue(parseStepName).meta({ description: "Lower-case step name, e.g. extract_text; 1-128 of a-z 0-9 _ - ." });
+const stepNames = z.array(stepName).min(1).max(200);
+
+export const stepStateJson = z
+  .strictObject({
+    status: z.string().meta({ description: `One of ${STEP_STATUSES.join(', ')}; legacy rows may hold other values` }),
+    startedAt: isoDateTime.nullable(),
+    completedAt: isoDateTime.nullable(),
+    errorMessage: z.string().nullable(),
+    attempts: z.number().int(),
+  })
+  .meta({ id: 'StepState' });
+
+export const stepsJson = z.strictObject({ steps: z.record(z.string(), stepStateJson) });
+
+export const initStepsBody = z.strictObject({
+  steps: stepNames.optional().meta({ description: "Step names to create; the file's workflow steps when absent" }),
+});
+
+export const addUploadsBody = z.strictObject({
+  destinations: z.array(domainValue(parseDestination)).min(1).max(50),
+});
+
+export const retryBody = z.strictObject({
+  steps: stepNames.optional().meta({ description: 'Failed steps to re-queue; every failed step when absent' }),
+});
+
+const optionalText = (max: number) => z.string().max(max).nullable().optional();
+
+export const eventBody = z.strictObject({
+  stepName,
+  status: domainValue(parseStepStatus, STEP_STATUSES),
+  message: optionalText(LONG_TEXT),
+  detail: optionalText(LONG_TEXT),
+  errorMessage: optionalText(LONG_TEXT).meta({ description: "A failure's error; stored as the log's message when message is absent" }),
+  occurredAt: isoDateTime
+    .transform((value) => new Date(value))
+    .optional()
+    .meta({ description: 'When it happened (ISO 8601 with offset); now when absent' }),
+  taskId: optionalText(SHORT_TEXT),
+});
+
+export const createdStepsJson = z.strictObject({ created: z.array(z.string()).meta({ description: 'Rows that did not exist before' }) });
+export const retriedJson = z.strictObject({ retried: z.array(z.string()) });
+
+export const eventRecordedJson = z.strictObject({
+  step: stepStateJson.extend({ name: z.string() }),
+  status: overallStatusJson,
+  logId: z.number().int().meta({ description: 'The history row; also the id of its Server-Sent Event' }),
+});
+
+export const logEntryJson = z
+  .strictObject({
+    id: z.number().int(),
+    fileId: z.number().int().nullable(),
+    taskId: z.string().nullable(),
+    stepName: z.string().nullable(),
+    status: z.string().nullable(),
+    message: z.string().nullable(),
+    detail: z.string().nullable(),
+    occurredAt: isoDateTime,
+  })
+  .meta({ id: 'LogEntry' });
+
+export const logsQuery = z.strictObject({
+  limit: queryInt(1, 500, 100),
+  cursor: z.string().min(1).max(200).optional().meta({ description: 'nextCursor of the previous page' }),
+});
+
+export const logPageJson = z.strictObject({ items: z.array(logEntryJson), nextCursor: z.string().nullable() });
+
+export { SHORT_TEXT };

@@ -1,0 +1,105 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { ClaimedStep, Clock, StepOutcome, StepTracker, Store, WorkClaims } from '@steptrail/domain';
+import { FileArtifacts } from '../handlers/file-artifacts.js';
+import { FilePipeline } from '../handlers/file-pipeline.js';
+import type { BoundHandlers } from '../handlers/handler-registry.js';
+import type { StepResult } from '../handlers/step-handler.js';
+import { describeError, type Logger } from '../logger.js';
+import { failureOutcome, type RetryPolicy } from './retry-policy.js';
+import { PermanentError } from './permanent-error.js';
+
+export interface StepRunnerDeps {
+  store: Store;
+  claims: WorkClaims;
+  tracker: StepTracker;
+  handlers: BoundHandlers;
+  retry: RetryPolicy;
+  clock: Clock;
+  log: Logger;
+  workerId: string;
+  storageDir: string;
+  workDir: string;
+  scratchDir: string;
+}
+
+/** What the engine tells a running step: abort, and whether the step was handed back already. */
+export interface StepControl {
+  signal: AbortSignal;
+  /** True once the engine released the step (shutdown): its outcome must not be recorded any more. */
+  released(): boolean;
+}
+
+const FINISH_ATTEMPTS = 5;
+
+/** Runs one claimed step: its handler in a scratch folder, then records the outcome (or the retry). */
+export class StepRunner {
+  constructor(private readonly deps: StepRunnerDeps) {}
+
+  async run(step: ClaimedStep, control: StepControl): Promise<void> {
+    const outcome = await this.execute(step, control);
+    if (control.released()) return;
+    await this.finish(step, outcome);
+  }
+
+  private async execute(step: ClaimedStep, control: StepControl): Promise<StepOutcome> {
+    const { deps } = this;
+    const handler = deps.handlers.get(step.stepName);
+    let scratchDir: string | null = null;
+    try {
+      if (handler === null) throw new PermanentError(`No handler for step ${step.stepName} on worker ${deps.workerId}.`);
+      await mkdir(deps.scratchDir, { recursive: true });
+      scratchDir = await mkdtemp(join(deps.scratchDir, `${step.fileId}-${step.stepName}-`));
+      const pipeline = new FilePipeline({ store: deps.store, tracker: deps.tracker, clock: deps.clock, workerId: deps.workerId }, step.file, step.stepName);
+      const result = await handler({
+        file: step.file,
+        stepName: step.stepName,
+        attempt: step.attempt,
+        maxAttempts: deps.retry.maxAttempts(step.stepName),
+        workerId: deps.workerId,
+        sourcePath: isAbsolute(step.file.localFilename) ? step.file.localFilename : resolve(deps.storageDir, step.file.localFilename),
+        scratchDir,
+        artifacts: FileArtifacts.forFile(deps.workDir, step.fileId),
+        log: pipeline,
+        pipeline,
+        signal: control.signal,
+      });
+      return toOutcome(result);
+    } catch (error) {
+      const outcome = failureOutcome(error, step, deps.retry, deps.clock.now());
+      deps.log.warn('step attempt failed', { fileId: step.fileId, step: step.stepName, attempt: step.attempt, error: describeError(error), retry: outcome.retryAt });
+      return outcome;
+    } finally {
+      if (scratchDir !== null) await rm(scratchDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Records the outcome; a lost lease means another worker owns the step now, and nothing is written. */
+  private async finish(step: ClaimedStep, outcome: StepOutcome): Promise<void> {
+    const { deps } = this;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const finished = await deps.claims.finish(deps.workerId, step, outcome);
+        if (!finished.ok) deps.log.warn('outcome not recorded', { fileId: step.fileId, step: step.stepName, reason: finished.error.message });
+        else deps.log.debug('step finished', { fileId: step.fileId, step: step.stepName, status: outcome.status });
+        return;
+      } catch (error) {
+        // The database may be briefly unreachable; past that the lease runs out and the reaper re-queues the step.
+        if (attempt >= FINISH_ATTEMPTS || deps.clock.now() >= step.leaseExpiresAt) {
+          deps.log.error('could not record the outcome; the step will be re-queued when its lease expires', {
+            fileId: step.fileId,
+            step: step.stepName,
+            error: describeError(error),
+          });
+          return;
+        }
+        await new Promise((done) => setTimeout(done, 100 * 2 ** attempt));
+      }
+    }
+  }
+}
+
+function toOutcome(result: StepResult): StepOutcome {
+  if (result.status === 'skipped') return { status: 'skipped', message: result.reason, detail: result.detail ?? null };
+  return { status: 'success', message: result.message ?? null, detail: result.detail ?? null };
+}

@@ -2,13 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources in tests (no build needed); Node itself uses dist.
 const source = { conditions: ['@steptrail/source', 'module', 'node', 'development|production'] };
-const ssr = { resolve: { conditions: ['@steptrail/source', 'node', 'import', 'default'] } };
-
-// The int and e2e workers also get these as `node --conditions`, so they must not contain 'import':
-// with it, require('pg-pool') inside pg loads pg-pool's ESM build and pg fails to construct its Pool.
-const serverSsr = {
-  resolve: { conditions: ['@steptrail/source', 'module', 'node', 'development|production'] },
-};
+// Workers may also get these as `node --conditions`, so they must not contain 'import': with it,
+// require('pg-pool') inside pg loads pg-pool's ESM build and pg fails to construct its Pool.
+const ssr = { resolve: source };
 
 // Starts a throwaway PostgreSQL and MariaDB once per run (shared by int and e2e), or skips them with a
 // written reason when they are not installed and CI is not set.
@@ -30,7 +26,7 @@ export default defineConfig({
       },
       {
         resolve: source,
-        ssr: serverSsr,
+        ssr,
         test: {
           name: 'int',
           include: ['packages/*/test/**/*.int.test.ts', 'apps/*/test/**/*.int.test.ts'],
@@ -46,7 +42,7 @@ export default defineConfig({
       },
       {
         resolve: source,
-        ssr: serverSsr,
+        ssr,
         test: {
           name: 'e2e',
           include: ['**/*.e2e.test.ts'],

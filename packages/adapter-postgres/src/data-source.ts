@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { postgresMigrations } from '../migrations/index.js';
+import { bindEachOccurrenceSeparately } from './parameter-binding.js';
+import { parseUtcTimestamp } from './utc-timestamp.js';
 
 export interface PostgresConnectionOptions {
   /** postgres://user:password@host:port/database */
@@ -13,18 +15,6 @@ export interface PostgresConnectionOptions {
   applicationName?: string;
 }
 
-const parseTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, 'text');
-
-/**
- * `timestamp without time zone` text ("2025-03-01 12:00:00.123456", maybe " BC") read as UTC. pg's default reads
- * it in the process's local zone; steptrail only ever stores UTC wall time in such columns of adopted databases.
- */
-export function parseUtcTimestamp(value: string): Date | number {
-  // "infinity" and "-infinity" have no zone to add; the default parser turns them into ±Infinity.
-  if (value.endsWith('infinity')) return parseTimestamptz(value);
-  return parseTimestamptz(value.replace(/^(\S+ \S+)/, '$1Z'));
-}
-
 /** Per pool, not pg.types: the global parsers belong to whoever else uses pg in the process. */
 function utcTimestampTypes(): pg.CustomTypesConfig {
   const types = new pg.TypeOverrides();
@@ -34,7 +24,7 @@ function utcTimestampTypes(): pg.CustomTypesConfig {
 
 /** A pg-backed data source in UTC with steptrail's migrations registered; synchronize is never on. */
 export function createPostgresDataSource(options: PostgresConnectionOptions): DataSource {
-  return new DataSource({
+  const dataSource = new DataSource({
     type: 'postgres',
     // Hand TypeORM the pg this package depends on instead of letting it require one from its own location.
     driver: pg,
@@ -54,4 +44,6 @@ export function createPostgresDataSource(options: PostgresConnectionOptions): Da
       types: utcTimestampTypes(),
     },
   });
+  bindEachOccurrenceSeparately(dataSource);
+  return dataSource;
 }

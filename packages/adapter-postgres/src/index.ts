@@ -6,7 +6,8 @@ import { mapPostgresError } from './errors.js';
 import { postgresDialect } from './postgres-dialect.js';
 import { postgresWorkNotifications } from './work-notifications.js';
 
-export { createPostgresDataSource, parseUtcTimestamp, type PostgresConnectionOptions } from './data-source.js';
+export { createPostgresDataSource, type PostgresConnectionOptions } from './data-source.js';
+export { parseUtcTimestamp } from './utc-timestamp.js';
 export { postgresCapabilities } from './capabilities.js';
 export { mapPostgresError } from './errors.js';
 export { postgresDialect, postgresTime, WORK_CHANNEL } from './postgres-dialect.js';

@@ -85,7 +85,7 @@ export class StepRunner {
         return;
       } catch (error) {
         // The database may be briefly unreachable; past that the lease runs out and the reaper re-queues the step.
-        if (attempt >= FINISH_ATTEMPTS || deps.clock.now() >= step.leaseExpiresAt) {
+        if (attempt >= FINISH_ATTEMPTS) {
           deps.log.error('could not record the outcome; the step will be re-queued when its lease expires', {
             fileId: step.fileId,
             step: step.stepName,

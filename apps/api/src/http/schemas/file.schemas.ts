@@ -1,10 +1,4 @@
-import {
-  OVERALL_STATUSES,
-  STEP_STATUSES,
-  parseOverallStatus,
-  parseStepName,
-  type OverallStatus,
-} from '@steptrail/domain';
+import { OVERALL_STATUSES, parseOverallStatus, type OverallStatus } from '@steptrail/domain';
 import { z } from 'zod';
 import { domainValue, isoDateTime, queryInt, SHORT_TEXT } from './common.schemas.js';
 
@@ -105,6 +99,3 @@ export const patchFileBody = z.strictObject({
   isDuplicate: z.boolean(),
   duplicateOfId: z.number().int().min(1).nullable().optional().meta({ description: 'The original this file duplicates' }),
 });
-
-export const stepNameValue = domainValue(parseStepName);
-export const stepStatusValues = STEP_STATUSES;

@@ -74,4 +74,3 @@ export const logsQuery = z.strictObject({
 
 export const logPageJson = z.strictObject({ items: z.array(logEntryJson), nextCursor: z.string().nullable() });
 
-export { SHORT_TEXT };

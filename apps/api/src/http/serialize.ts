@@ -1,0 +1,100 @@
+import type {
+  AppliedEvent,
+  EventPosition,
+  FileRecord,
+  LogEntry,
+  OverallStatusResult,
+  StepSummary,
+  StepView,
+} from '@steptrail/domain';
+import type { z } from 'zod';
+import type { fileJson, fileListJson, overallStatusJson, stepSummaryJson } from './schemas/file.schemas.js';
+import type { eventRecordedJson, logEntryJson, stepStateJson } from './schemas/step.schemas.js';
+
+// Domain values to the JSON the schemas describe: dates become ISO strings, nothing else changes shape.
+
+const iso = (date: Date): string => date.toISOString();
+const isoOrNull = (date: Date | null): string | null => (date === null ? null : date.toISOString());
+
+export function fileToJson(file: FileRecord): z.input<typeof fileJson> {
+  return {
+    id: file.id,
+    filehash: file.filehash,
+    originalFilename: file.originalFilename,
+    localFilename: file.localFilename,
+    fileSize: file.fileSize,
+    mimeType: file.mimeType,
+    isDuplicate: file.isDuplicate,
+    duplicateOfId: file.duplicateOfId,
+    workflow: { name: file.workflow.name, steps: [...file.workflow.steps] },
+    managed: file.managed,
+    lastStep: file.rollup.lastStep,
+    statusChangedAt: isoOrNull(file.rollup.statusChangedAt),
+    createdAt: iso(file.createdAt),
+    updatedAt: iso(file.updatedAt),
+  };
+}
+
+export function overallToJson(status: OverallStatusResult): z.input<typeof overallStatusJson> {
+  return {
+    status: status.status,
+    hasErrors: status.hasErrors,
+    totalSteps: status.totalSteps,
+    completedSteps: status.completedSteps,
+    failedSteps: status.failedSteps,
+    inProgressSteps: status.inProgressSteps,
+    skippedSteps: status.skippedSteps,
+  };
+}
+
+export const summaryToJson = (summary: StepSummary): z.input<typeof stepSummaryJson> => ({
+  main: { ...summary.main },
+  uploads: { ...summary.uploads },
+  totalMainSteps: summary.totalMainSteps,
+  totalUploadTasks: summary.totalUploadTasks,
+});
+
+export const listItemToJson = (file: FileRecord): z.input<typeof fileListJson>['items'][number] => ({
+  id: file.id,
+  originalFilename: file.originalFilename,
+  status: file.rollup.status,
+  hasErrors: file.rollup.hasErrors,
+  lastStep: file.rollup.lastStep,
+  updatedAt: iso(file.updatedAt),
+});
+
+export const stepToJson = (step: StepView): z.input<typeof stepStateJson> => ({
+  status: step.status,
+  startedAt: isoOrNull(step.startedAt),
+  completedAt: isoOrNull(step.completedAt),
+  errorMessage: step.errorMessage,
+  attempts: step.attempts,
+});
+
+export const appliedToJson = (stepName: string, applied: AppliedEvent): z.input<typeof eventRecordedJson> => ({
+  step: { name: stepName, ...stepToJson(applied.step) },
+  status: overallToJson(applied.rollup),
+  logId: applied.log.id,
+});
+
+export const logToJson = (log: LogEntry): z.input<typeof logEntryJson> => ({
+  id: log.id,
+  fileId: log.fileId,
+  taskId: log.taskId,
+  stepName: log.stepName,
+  status: log.status,
+  message: log.message,
+  detail: log.detail,
+  occurredAt: iso(log.occurredAt),
+});
+
+/** Log pages continue after an (occurredAt, id) position; the cursor is that position, opaque to clients. */
+export const encodeLogCursor = (position: EventPosition): string =>
+  Buffer.from(`${position.occurredAt.toISOString()}|${position.id}`, 'utf8').toString('base64url');
+
+export function decodeLogCursor(cursor: string): EventPosition | null {
+  const [time, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (time === undefined || id === undefined || extra !== undefined || !/^\d{1,15}$/.test(id)) return null;
+  const occurredAt = new Date(time);
+  return Number.isNaN(occurredAt.getTime()) || occurredAt.toISOString() !== time ? null : { occurredAt, id: Number(id) };
+}

@@ -1,0 +1,189 @@
+import type { ClaimedStep, WorkClaims, WorkSignal } from '@steptrail/domain';
+import { describeError, type Logger } from '../logger.js';
+import { LeaseHeartbeat, key } from './lease-heartbeat.js';
+import { Reaper } from './reaper.js';
+import { sleep } from './sleep.js';
+import type { StepRunner } from './step-runner.js';
+
+export interface EngineOptions {
+  workerId: string;
+  concurrency: number;
+  claimBatchSize: number;
+  leaseMs: number;
+  heartbeatMs: number;
+  reaperIntervalMs: number;
+  /** How long an idle worker sleeps before looking again when no wake-up arrives. */
+  idleWaitMs: number;
+  shutdownGraceMs: number;
+  /** The steps this worker has handlers for. */
+  stepNames: readonly string[];
+  maxAttempts: (stepName: string) => number;
+}
+
+export interface EngineDeps {
+  claims: WorkClaims;
+  workSignal: WorkSignal;
+  runner: StepRunner;
+  log: Logger;
+}
+
+interface InFlight {
+  step: ClaimedStep;
+  controller: AbortController;
+  released: boolean;
+  done: Promise<void>;
+}
+
+/** How a stop ended: steps that finished during the grace period, and steps handed back. */
+export interface StopReport {
+  finished: number;
+  released: number;
+}
+
+/**
+ * The claim loop: claims runnable steps in batches up to the free slots, runs each on the StepRunner, renews
+ * leases by heartbeat and recovers dead workers' steps. stop() stops claiming, lets running steps finish for the
+ * grace period, then releases the rest.
+ */
+export class WorkerEngine {
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly stopper = new AbortController();
+  private readonly heartbeat: LeaseHeartbeat;
+  private readonly reaper: Reaper;
+  private slotWaiters: Array<() => void> = [];
+  private loopDone: Promise<void> | null = null;
+  private stopping: Promise<StopReport> | null = null;
+  private claimFailures = 0;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly options: EngineOptions,
+  ) {
+    const { claims, log } = deps;
+    this.heartbeat = new LeaseHeartbeat(
+      { claims, log, workerId: options.workerId, leaseMs: options.leaseMs, intervalMs: options.heartbeatMs },
+      () =>
+        [...this.inFlight.values()]
+          .filter((entry) => !entry.released)
+          .map((entry) => ({ ref: entry.step, onLost: () => this.leaseLost(entry) })),
+    );
+    this.reaper = new Reaper({ claims, log, intervalMs: options.reaperIntervalMs, maxAttempts: options.maxAttempts });
+  }
+
+  get running(): number {
+    return this.inFlight.size;
+  }
+
+  start(): void {
+    if (this.loopDone !== null) return;
+    this.heartbeat.start();
+    this.reaper.start();
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming; finishes or releases every running step; resolves when nothing of this worker runs. */
+  stop(): Promise<StopReport> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async loop(): Promise<void> {
+    const { options } = this;
+    while (!this.stopper.signal.aborted) {
+      const free = options.concurrency - this.inFlight.size;
+      if (free <= 0) {
+        await this.slotFreed();
+        continue;
+      }
+      // Subscribe before claiming: an announcement that lands between the claim and the wait still wakes us.
+      const waitDone = new AbortController();
+      const wake = this.deps.workSignal.wait(options.idleWaitMs, AbortSignal.any([this.stopper.signal, waitDone.signal]));
+      const claimed = await this.claim(Math.min(free, options.claimBatchSize));
+      for (const step of claimed) this.launch(step);
+      if (claimed.length === 0 && !this.stopper.signal.aborted) await wake;
+      waitDone.abort();
+    }
+  }
+
+  private async claim(limit: number): Promise<ClaimedStep[]> {
+    try {
+      const claimed = await this.deps.claims.claim(this.options.workerId, {
+        limit,
+        leaseMs: this.options.leaseMs,
+        stepNames: this.options.stepNames,
+      });
+      this.claimFailures = 0;
+      return claimed;
+    } catch (error) {
+      this.claimFailures += 1;
+      const pause = Math.min(10_000, this.options.idleWaitMs * 2 ** Math.min(this.claimFailures, 10));
+      this.deps.log.error('claiming failed; backing off', { error: describeError(error), pauseMs: pause });
+      await sleep(pause, this.stopper.signal);
+      return [];
+    }
+  }
+
+  private launch(step: ClaimedStep): void {
+    const controller = new AbortController();
+    const entry: InFlight = { step, controller, released: false, done: Promise.resolve() };
+    this.inFlight.set(key(step), entry);
+    this.deps.log.debug('step claimed', { fileId: step.fileId, step: step.stepName, attempt: step.attempt });
+    entry.done = this.deps.runner
+      .run(step, { signal: controller.signal, released: () => entry.released })
+      .catch((error: unknown) => this.deps.log.error('step runner crashed', { step: step.stepName, error: describeError(error) }))
+      .finally(() => {
+        this.inFlight.delete(key(step));
+        const waiters = this.slotWaiters;
+        this.slotWaiters = [];
+        for (const wake of waiters) wake();
+      });
+  }
+
+  private slotFreed(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stopper.signal.aborted) return resolve();
+      const done = () => {
+        this.stopper.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      this.slotWaiters.push(done);
+      this.stopper.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private leaseLost(entry: InFlight): void {
+    if (entry.controller.signal.aborted) return;
+    this.deps.log.warn('lease lost; abandoning the step', { fileId: entry.step.fileId, step: entry.step.stepName });
+    entry.controller.abort(new Error('lease lost'));
+  }
+
+  private async shutdown(): Promise<StopReport> {
+    this.stopper.abort();
+    await this.loopDone;
+    await this.reaper.stop();
+    const running = [...this.inFlight.values()];
+    this.deps.log.info('stopping: waiting for running steps', { running: running.length, graceMs: this.options.shutdownGraceMs });
+    const allDone = Promise.all(running.map((entry) => entry.done));
+    await Promise.race([allDone, sleep(this.options.shutdownGraceMs)]);
+    const left = [...this.inFlight.values()];
+    for (const entry of left) await this.release(entry);
+    // Give the aborted handlers a moment to clean up their scratch folders; their outcome is no longer recorded.
+    await Promise.race([Promise.all(left.map((entry) => entry.done)), sleep(2_000)]);
+    await this.heartbeat.stop();
+    const report = { finished: running.length - left.length, released: left.length };
+    this.deps.log.info('stopped', report);
+    return report;
+  }
+
+  private async release(entry: InFlight): Promise<void> {
+    entry.released = true;
+    entry.controller.abort(new Error('worker shutting down'));
+    try {
+      const released = await this.deps.claims.release(this.options.workerId, entry.step, 'worker shutting down');
+      if (!released.ok) this.deps.log.warn('release not recorded', { step: entry.step.stepName, reason: released.error.message });
+    } catch (error) {
+      // The lease then expires and the reaper of another worker re-queues the step.
+      this.deps.log.error('release failed', { step: entry.step.stepName, error: describeError(error) });
+    }
+  }
+}

@@ -38,8 +38,12 @@ export async function restoreForeignKeyIndexes(runner: QueryRunner): Promise<voi
   for (const table of SCHEMA_PLAN) {
     const keys = await foreignKeys(runner, table.name);
     if (keys.length === 0) continue;
-    const steptrailOwned = new Set(table.indexes.filter((index) => index.origin === 'steptrail').map((index) => index.name));
-    const staying = (await indexShapes(runner, table.name)).filter((shape) => !steptrailOwned.has(shape.name));
+    const steptrailOwned = new Set(
+      table.indexes.filter((index) => index.origin === 'steptrail').map((index) => index.name),
+    );
+    const staying = (await indexShapes(runner, table.name)).filter(
+      (shape) => !steptrailOwned.has(shape.name),
+    );
     for (const key of keys) {
       const [first] = key.columns;
       if (first === undefined || staying.some((shape) => leadsWith(shape.columns, key.columns))) continue;

@@ -1,4 +1,10 @@
-import type { ColumnKind, PlannedColumn, PlannedIndex, PlannedTable, SchemaDialect } from '@steptrail/persistence-typeorm';
+import type {
+  ColumnKind,
+  PlannedColumn,
+  PlannedIndex,
+  PlannedTable,
+  SchemaDialect,
+} from '@steptrail/persistence-typeorm';
 import type { QueryRunner } from 'typeorm';
 
 const TYPES: Readonly<Record<Exclude<ColumnKind, 'id'>, string>> = {
@@ -22,7 +28,11 @@ const TABLE_OPTIONS = ' ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4
 export const quoteMysql = (identifier: string): string => `\`${identifier.replace(/`/g, '``')}\``;
 
 /** Rows of a metadata query, typed as what they are: unknown values by column name. */
-export async function queryRows(runner: QueryRunner, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+export async function queryRows(
+  runner: QueryRunner,
+  sql: string,
+  params: unknown[],
+): Promise<Record<string, unknown>[]> {
   const result: unknown = await runner.query(sql, params);
   if (!Array.isArray(result)) throw new Error(`Expected rows from: ${sql}`);
   return result.filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null);
@@ -40,7 +50,8 @@ function definition(column: PlannedColumn): string {
 /** "files(id)" → ["files", "id"]. */
 function target(references: string): [string, string] {
   const match = /^(\w+)\s*\((\w+)\)$/.exec(references);
-  if (match?.[1] === undefined || match[2] === undefined) throw new Error(`Cannot read the reference ${references}`);
+  if (match?.[1] === undefined || match[2] === undefined)
+    throw new Error(`Cannot read the reference ${references}`);
   return [match[1], match[2]];
 }
 
@@ -103,13 +114,16 @@ export const mysqlSchemaDialect: SchemaDialect = {
     const names = new Set(shapes.map((shape) => shape.name));
     // A UNIQUE (file_id, step_name) created without a name is named after its first column; it is the same
     // constraint, and a second one would only slow every write down.
-    if (shapes.some((shape) => shape.unique && shape.columns.join(',') === 'file_id,step_name')) names.add('unique_file_step');
+    if (shapes.some((shape) => shape.unique && shape.columns.join(',') === 'file_id,step_name'))
+      names.add('unique_file_step');
     return names;
   },
   columnDefinition: definition,
   tableConstraints: (table: PlannedTable) => [
     ...table.columns.filter(hasReference).map((column) => foreignKey(table.name, column)),
-    ...(table.name === 'file_processing_steps' ? ['CONSTRAINT `unique_file_step` UNIQUE (`file_id`, `step_name`)'] : []),
+    ...(table.name === 'file_processing_steps'
+      ? ['CONSTRAINT `unique_file_step` UNIQUE (`file_id`, `step_name`)']
+      : []),
   ],
   addColumn: (table, column) =>
     `ALTER TABLE ${quoteMysql(table)} ADD COLUMN ${definition(column)}${hasReference(column) ? `, ADD ${foreignKey(table, column)}` : ''}`,

@@ -26,7 +26,8 @@ export function parseMysqlUrl(url: string): Endpoint {
     throw new Error(`Expected a mysql:// or mariadb:// URL, got the scheme ${parsed.protocol}`);
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  if (database === '') throw new Error('The MySQL URL names no database (mysql://user:password@host:3306/database).');
+  if (database === '')
+    throw new Error('The MySQL URL names no database (mysql://user:password@host:3306/database).');
   return {
     // URL keeps the brackets of an IPv6 literal; the socket API wants the bare address.
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),

@@ -55,7 +55,9 @@ export function mapMysqlError(error: unknown): unknown {
     (failure.fatal ? 'unavailable' : undefined);
   if (kind === undefined) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const label = [failure.errno, failure.code].filter((part) => part !== null).join(' ');
+  // Node's socket errors carry negative errnos that only repeat their code.
+  const errno = failure.errno !== null && failure.errno > 0 ? failure.errno : null;
+  const label = [errno, failure.code].filter((part) => part !== null).join(' ');
   return new StoreError(kind, `MySQL ${label}: ${message}`, { cause: error });
 }
 

@@ -17,7 +17,10 @@ function readInsertId(raw: unknown): number | null {
  * READ: after locking a file row the core re-reads that step's logs to re-fold a late event, and must see the
  * rows other transactions committed meanwhile, not the snapshot taken at the transaction's first read.
  */
-async function readCommitted<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+async function readCommitted<T>(
+  dataSource: DataSource,
+  work: (runner: QueryRunner) => Promise<T>,
+): Promise<T> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.startTransaction('READ COMMITTED');
@@ -51,7 +54,10 @@ export function mysqlDialect(): Dialect {
     // report matched rows), and with it a duplicate that changes nothing still counts 1 affected row.
     // IGNORE also turns foreign-key and truncation errors into warnings; neither can happen here: every caller
     // has locked (or just created) the file row, and step names are validated to at most 128 characters.
-    insertIgnore: (table, columns) => ({ head: `INSERT IGNORE INTO ${table} (${columns.join(', ')})`, tail: '' }),
+    insertIgnore: (table, columns) => ({
+      head: `INSERT IGNORE INTO ${table} (${columns.join(', ')})`,
+      tail: '',
+    }),
     // MySQL fires ON DUPLICATE KEY on any unique key; the conflict target is the table's only one besides the
     // auto-increment id, which inserts never supply. VALUES() is deprecated in MySQL 8.0.20 but still supported,
     // and MariaDB has no row-alias alternative.

@@ -4,11 +4,27 @@ import type { DataSource } from 'typeorm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mysqlSchemaDialect } from '../migrations/mysql-schema-dialect.js';
 import { openMysqlStore } from '../src/index.js';
-import { DOCUELEVATE_DDL, DOCUELEVATE_DDL_WITHOUT_LOG_FILE_INDEX, DOCUELEVATE_ROWS } from './support/docuelevate-schema.js';
+import {
+  DOCUELEVATE_DDL,
+  DOCUELEVATE_DDL_WITHOUT_LOG_FILE_INDEX,
+  DOCUELEVATE_ROWS,
+} from './support/docuelevate-schema.js';
 import { connect, freshDatabase, mysqlTitle, noMysql } from './support/mysql-test-database.js';
-import { docuElevateRows, docuElevateSchema, tableNames, tableRows, tableSchema } from './support/schema-snapshot.js';
+import {
+  docuElevateRows,
+  docuElevateSchema,
+  tableNames,
+  tableRows,
+  tableSchema,
+} from './support/schema-snapshot.js';
 
-const STEPTRAIL_TABLES = ['file_processing_steps', 'files', 'processing_logs', 'steptrail_migrations', 'steptrail_schema_meta'].sort();
+const STEPTRAIL_TABLES = [
+  'file_processing_steps',
+  'files',
+  'processing_logs',
+  'steptrail_migrations',
+  'steptrail_schema_meta',
+].sort();
 
 describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), () => {
   const opened: DataSource[] = [];
@@ -52,16 +68,29 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         expect(columnNames).toEqual(expect.arrayContaining(table.columns.map((column) => column.name)));
         const indexNames = schema.indexes.map((index) => index.name);
         expect(indexNames).toEqual(expect.arrayContaining(table.indexes.map((index) => index.name)));
-        expect(indexNames).toEqual(expect.arrayContaining((before[table.name]?.indexes ?? []).map((index) => index.name)));
+        expect(indexNames).toEqual(
+          expect.arrayContaining((before[table.name]?.indexes ?? []).map((index) => index.name)),
+        );
         expect(schema.foreignKeys).toEqual(before[table.name]?.foreignKeys);
       }
-      expect(await tableRows(dataSource, 'files', ['id', 'processing_status', 'managed', 'has_errors', 'total_steps', 'workflow'])).toEqual([
+      expect(
+        await tableRows(dataSource, 'files', [
+          'id',
+          'processing_status',
+          'managed',
+          'has_errors',
+          'total_steps',
+          'workflow',
+        ]),
+      ).toEqual([
         { id: 1, processing_status: 'pending', managed: 0, has_errors: 0, total_steps: 0, workflow: null },
         { id: 2, processing_status: 'pending', managed: 0, has_errors: 0, total_steps: 0, workflow: null },
         { id: 3, processing_status: 'pending', managed: 0, has_errors: 0, total_steps: 0, workflow: null },
       ]);
       // DocuElevate's ix_files_filehash is the index steptrail plans; it is adopted, not doubled.
-      const onFilehash = (await tableSchema(dataSource, 'files')).indexes.filter((index) => index.columns === 'filehash');
+      const onFilehash = (await tableSchema(dataSource, 'files')).indexes.filter(
+        (index) => index.columns === 'filehash',
+      );
       expect(onFilehash.map((index) => index.name)).toEqual(['ix_files_filehash']);
     });
 
@@ -96,7 +125,9 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
       const failing: SchemaDialect = {
         ...mysqlSchemaDialect,
         createIndex: (table, index) =>
-          index.name === 'ix_processing_logs_file_time' ? 'SELECT no_such_column FROM dual' : mysqlSchemaDialect.createIndex(table, index),
+          index.name === 'ix_processing_logs_file_time'
+            ? 'SELECT no_such_column FROM dual'
+            : mysqlSchemaDialect.createIndex(table, index),
       };
       const runner = interrupted.createQueryRunner();
       await expect(applySchemaPlan(runner, failing)).rejects.toThrow(/no_such_column/);
@@ -114,7 +145,9 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
       const store = await openMysqlStore({ url: urlOf(dataSource), poolSize: 2 });
       try {
         const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });
-        const applied = await tracker.updateStepStatus(1, 'extract_text', 'in_progress', { message: 'retried by steptrail' });
+        const applied = await tracker.updateStepStatus(1, 'extract_text', 'in_progress', {
+          message: 'retried by steptrail',
+        });
         expect(applied.ok).toBe(true);
         const step = await store.reads.steps.get(1, 'extract_text');
         expect(step).toMatchObject({ status: 'in_progress', errorMessage: 'OCR timeout – 60 s' });
@@ -135,13 +168,19 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
       expect((await tableNames(dataSource)).sort()).toEqual(STEPTRAIL_TABLES);
       for (const table of SCHEMA_PLAN) {
         const schema = await tableSchema(dataSource, table.name);
-        expect(schema.columns.map((column) => column.name)).toEqual(table.columns.map((column) => column.name));
+        expect(schema.columns.map((column) => column.name)).toEqual(
+          table.columns.map((column) => column.name),
+        );
         expect(schema.indexes.map((index) => index.name)).toEqual(
           expect.arrayContaining(['PRIMARY', ...table.indexes.map((index) => index.name)]),
         );
         expect(schema.options).toEqual({ engine: 'InnoDB', rowFormat: 'Dynamic', collation: 'utf8mb4_bin' });
       }
-      expect((await tableSchema(dataSource, 'processing_logs')).columns.find((column) => column.name === 'timestamp')?.type).toBe('datetime(6)');
+      expect(
+        (await tableSchema(dataSource, 'processing_logs')).columns.find(
+          (column) => column.name === 'timestamp',
+        )?.type,
+      ).toBe('datetime(6)');
       expect((await tableSchema(dataSource, 'file_processing_steps')).foreignKeys).toEqual([
         { name: 'fk_file_processing_steps_file_id', columns: 'file_id', parent: 'files' },
       ]);
@@ -161,6 +200,17 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
       await runner.release();
 
       expect(await docuElevateSchema(dataSource)).toEqual(schema);
+    });
+
+    it('migrates and undoes inside TypeORM transactions too, as the migrator asks for them', async () => {
+      const dataSource = await database('st_fresh_tx_modes');
+
+      expect(
+        (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name),
+      ).toEqual(['InitialSchema1764300000000']);
+      await dataSource.undoLastMigration({ transaction: 'all' });
+
+      expect(await tableNames(dataSource)).toEqual(['steptrail_migrations']);
     });
 
     it('undoing the migration drops every table steptrail created', async () => {

@@ -1,17 +1,25 @@
 import { createServer } from 'node:net';
-import { isStoreError, StoreError, type StoreErrorKind } from '@steptrail/domain';
+import { isStoreError, StoreError } from '@steptrail/domain';
 import { SqlExecutor, type TypeormStore } from '@steptrail/persistence-typeorm';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../migrations/mysql-schema-dialect.js';
 import { mysqlDialect, openMysqlStore } from '../src/index.js';
-import { connect, freshDatabase, migrate, mysqlTitle, noMysql, signal } from './support/mysql-test-database.js';
+import {
+  connect,
+  freshDatabase,
+  migrate,
+  mysqlTitle,
+  noMysql,
+  signal,
+} from './support/mysql-test-database.js';
 
 const dialect = mysqlDialect();
 
-const kindOf = (reason: unknown): StoreErrorKind | string =>
+const kindOf = (reason: unknown): string =>
   reason instanceof StoreError ? reason.kind : `not a StoreError: ${String(reason)}`;
 
-async function rejectionKind(promise: Promise<unknown>): Promise<StoreErrorKind | string> {
+async function rejectionKind(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
     return 'resolved';
@@ -58,10 +66,13 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL errors provoked on a real server'), (
   };
 
   const insertStep = (fileId: number, stepName: string) =>
-    sql.write(`INSERT INTO file_processing_steps (file_id, step_name, status) VALUES (:fileId, :stepName, 'pending')`, {
-      fileId,
-      stepName,
-    });
+    sql.write(
+      `INSERT INTO file_processing_steps (file_id, step_name, status) VALUES (:fileId, :stepName, 'pending')`,
+      {
+        fileId,
+        stepName,
+      },
+    );
 
   it('a second row for the same (file_id, step_name) is a unique_violation', async () => {
     const fileId = await newFileId();
@@ -76,7 +87,9 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL errors provoked on a real server'), (
   it('deleting a file row that step rows still reference is a foreign_key_violation', async () => {
     const fileId = await newFileId();
     await insertStep(fileId, 'hash_file');
-    expect(await rejectionKind(sql.write('DELETE FROM files WHERE id = :fileId', { fileId }))).toBe('foreign_key_violation');
+    expect(await rejectionKind(sql.write('DELETE FROM files WHERE id = :fileId', { fileId }))).toBe(
+      'foreign_key_violation',
+    );
   });
 
   it('two transactions locking two files in opposite order deadlock, and the victim fails as transient_conflict', async () => {
@@ -97,10 +110,14 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL errors provoked on a real server'), (
       lockInTurn(second, first, secondLocked.resolve, firstLocked.promise),
     ]);
 
-    const kinds = outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : kindOf(outcome.reason)));
+    const kinds = outcomes.map((outcome) =>
+      outcome.status === 'fulfilled' ? outcome.value : kindOf(outcome.reason),
+    );
     expect(kinds.sort()).toEqual(['committed', 'transient_conflict']);
     const victim = outcomes.find((outcome) => outcome.status === 'rejected');
-    expect(victim?.status === 'rejected' && victim.reason instanceof StoreError && victim.reason.message).toMatch(/1213/);
+    expect(
+      victim?.status === 'rejected' && victim.reason instanceof StoreError && victim.reason.message,
+    ).toMatch(/1213/);
   });
 
   it('the unit of work runs a deadlock victim again, so both transactions commit', async () => {
@@ -157,7 +174,7 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL errors provoked on a real server'), (
     const victim = await connect(url, 1);
     try {
       const outcome = dialect.transaction(victim, async (runner) => {
-        const [row] = (await runner.query('SELECT CONNECTION_ID() AS id')) as Array<{ id: number }>;
+        const [row] = await queryRows(runner, 'SELECT CONNECTION_ID() AS id', []);
         await dataSource.query(`KILL ${Number(row?.id)}`);
         await runner.query('SELECT 1');
       });
@@ -169,7 +186,10 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL errors provoked on a real server'), (
 
   it('opening a store on a port where no server listens fails as unavailable', async () => {
     const port = await closedPort();
-    const opening = openMysqlStore({ url: `mysql://root@127.0.0.1:${port}/nothing`, connectTimeoutMs: 2_000 });
+    const opening = openMysqlStore({
+      url: `mysql://root@127.0.0.1:${port}/nothing`,
+      connectTimeoutMs: 2_000,
+    });
     await expect(opening).rejects.toSatisfy((error: unknown) => isStoreError(error, 'unavailable'));
   });
 });

@@ -10,29 +10,60 @@ function driverError(fields: { errno?: number; code?: string; fatal?: boolean })
 
 const wrapped = (error: Error) => new QueryFailedError('SELECT 1', [], error);
 
-const kindOf = (error: unknown): StoreErrorKind | 'unmapped' => (error instanceof StoreError ? error.kind : 'unmapped');
+const kindOf = (error: unknown): StoreErrorKind | 'unmapped' =>
+  error instanceof StoreError ? error.kind : 'unmapped';
 
 describe('mapMysqlError', () => {
-  const cases: ReadonlyArray<[string, { errno?: number; code?: string; fatal?: boolean }, StoreErrorKind | 'unmapped']> = [
+  const cases: ReadonlyArray<
+    [string, { errno?: number; code?: string; fatal?: boolean }, StoreErrorKind | 'unmapped']
+  > = [
     ['a duplicate key', { errno: 1062, code: 'ER_DUP_ENTRY' }, 'unique_violation'],
-    ['a duplicate key reported with its key name', { errno: 1586, code: 'ER_DUP_ENTRY_WITH_KEY_NAME' }, 'unique_violation'],
-    ['a child row without its parent', { errno: 1452, code: 'ER_NO_REFERENCED_ROW_2' }, 'foreign_key_violation'],
-    ['deleting a parent that is still referenced', { errno: 1451, code: 'ER_ROW_IS_REFERENCED_2' }, 'foreign_key_violation'],
+    [
+      'a duplicate key reported with its key name',
+      { errno: 1586, code: 'ER_DUP_ENTRY_WITH_KEY_NAME' },
+      'unique_violation',
+    ],
+    [
+      'a child row without its parent',
+      { errno: 1452, code: 'ER_NO_REFERENCED_ROW_2' },
+      'foreign_key_violation',
+    ],
+    [
+      'deleting a parent that is still referenced',
+      { errno: 1451, code: 'ER_ROW_IS_REFERENCED_2' },
+      'foreign_key_violation',
+    ],
     ['the old missing-parent number', { errno: 1216, code: 'ER_NO_REFERENCED_ROW' }, 'foreign_key_violation'],
-    ['the old still-referenced number', { errno: 1217, code: 'ER_ROW_IS_REFERENCED' }, 'foreign_key_violation'],
+    [
+      'the old still-referenced number',
+      { errno: 1217, code: 'ER_ROW_IS_REFERENCED' },
+      'foreign_key_violation',
+    ],
     ['a deadlock', { errno: 1213, code: 'ER_LOCK_DEADLOCK' }, 'transient_conflict'],
     ['a lock wait timeout', { errno: 1205, code: 'ER_LOCK_WAIT_TIMEOUT' }, 'transient_conflict'],
-    ['MariaDB snapshot isolation seeing a changed row', { errno: 1020, code: 'ER_CHECKREAD' }, 'transient_conflict'],
+    [
+      'MariaDB snapshot isolation seeing a changed row',
+      { errno: 1020, code: 'ER_CHECKREAD' },
+      'transient_conflict',
+    ],
     ['too many connections', { errno: 1040, code: 'ER_CON_COUNT_ERROR' }, 'unavailable'],
     ['a server shutting down', { errno: 1053, code: 'ER_SERVER_SHUTDOWN' }, 'unavailable'],
     ['a killed connection', { errno: 1927, code: 'ER_CONNECTION_KILLED' }, 'unavailable'],
-    ['an idle connection closed by MySQL 8', { errno: 4031, code: 'ER_CLIENT_INTERACTION_TIMEOUT' }, 'unavailable'],
+    [
+      'an idle connection closed by MySQL 8',
+      { errno: 4031, code: 'ER_CLIENT_INTERACTION_TIMEOUT' },
+      'unavailable',
+    ],
     ['a refused TCP connection', { errno: -111, code: 'ECONNREFUSED' }, 'unavailable'],
     ['a connect timeout', { code: 'ETIMEDOUT' }, 'unavailable'],
     ['a connection lost mid-query', { code: 'PROTOCOL_CONNECTION_LOST', fatal: true }, 'unavailable'],
     ['a server gone away', { errno: 2006 }, 'unavailable'],
     ['a server lost during a query', { errno: 2013 }, 'unavailable'],
-    ['any other fatal connection error', { code: 'PROTOCOL_PACKETS_OUT_OF_ORDER', fatal: true }, 'unavailable'],
+    [
+      'any other fatal connection error',
+      { code: 'PROTOCOL_PACKETS_OUT_OF_ORDER', fatal: true },
+      'unavailable',
+    ],
     ['a syntax error', { errno: 1064, code: 'ER_PARSE_ERROR' }, 'unmapped'],
     ['an unknown column', { errno: 1054, code: 'ER_BAD_FIELD_ERROR' }, 'unmapped'],
     ['a value too long for its column', { errno: 1406, code: 'ER_DATA_TOO_LONG' }, 'unmapped'],

@@ -3,7 +3,14 @@ import { SqlExecutor } from '@steptrail/persistence-typeorm';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlDialect, openMysqlStore } from '../src/index.js';
-import { connect, freshDatabase, migrate, mysqlTitle, noMysql, signal } from './support/mysql-test-database.js';
+import {
+  connect,
+  freshDatabase,
+  migrate,
+  mysqlTitle,
+  noMysql,
+  signal,
+} from './support/mysql-test-database.js';
 
 const dialect = mysqlDialect();
 
@@ -49,8 +56,13 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL dialect on a real server'), () => {
 
   it('insertIgnore reports one affected row for a new step and none for a duplicate', async () => {
     const file = await store.reads.files.create(newFile('ignore'));
-    const { head, tail } = dialect.insertIgnore('file_processing_steps', ['file_id', 'step_name', 'status'], ['file_id', 'step_name']);
-    const insert = () => sql.write(`${head} VALUES (:fileId, 'hash_file', 'pending')${tail}`, { fileId: file.id });
+    const { head, tail } = dialect.insertIgnore(
+      'file_processing_steps',
+      ['file_id', 'step_name', 'status'],
+      ['file_id', 'step_name'],
+    );
+    const insert = () =>
+      sql.write(`${head} VALUES (:fileId, 'hash_file', 'pending')${tail}`, { fileId: file.id });
     expect((await insert()).affected).toBe(1);
     expect((await insert()).affected).toBe(0);
   });
@@ -62,7 +74,10 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL dialect on a real server'), () => {
     const renewed = await store.unitOfWork.transaction(async (repos) => {
       await repos.steps.saveState(file.id, 'hash_file', running);
       await repos.queue.setLease(step, 'worker-1', expiresAt);
-      return [await repos.queue.renewLeases('worker-1', [step], expiresAt), await repos.queue.renewLeases('worker-1', [step], expiresAt)];
+      return [
+        await repos.queue.renewLeases('worker-1', [step], expiresAt),
+        await repos.queue.renewLeases('worker-1', [step], expiresAt),
+      ];
     });
     expect(renewed).toEqual([[step], [step]]);
   });
@@ -72,9 +87,15 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL dialect on a real server'), () => {
     await store.unitOfWork.transaction(async (repos) => {
       await repos.steps.createMissing(file.id, ['hash_file'], null);
       await repos.steps.saveState(file.id, 'hash_file', running);
-      await repos.steps.saveState(file.id, 'hash_file', { ...running, status: 'success', completedAt: new Date('2025-03-01T12:00:01.000Z') });
+      await repos.steps.saveState(file.id, 'hash_file', {
+        ...running,
+        status: 'success',
+        completedAt: new Date('2025-03-01T12:00:01.000Z'),
+      });
     });
-    const rows = await sql.rows('SELECT status, attempts FROM file_processing_steps WHERE file_id = :id', { id: file.id });
+    const rows = await sql.rows('SELECT status, attempts FROM file_processing_steps WHERE file_id = :id', {
+      id: file.id,
+    });
     expect(rows).toEqual([{ status: 'success', attempts: 1 }]);
   });
 
@@ -85,11 +106,22 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL dialect on a real server'), () => {
       const file = await store.reads.files.create(newFile('utc'));
       const occurredAt = new Date('2025-01-15T23:59:58.123Z');
       const log = await store.unitOfWork.transaction((repos) =>
-        repos.logs.append({ fileId: file.id, stepName: 'hash_file', status: 'in_progress', message: null, detail: null, taskId: null, occurredAt }),
+        repos.logs.append({
+          fileId: file.id,
+          stepName: 'hash_file',
+          status: 'in_progress',
+          message: null,
+          detail: null,
+          taskId: null,
+          occurredAt,
+        }),
       );
-      const stored = await sql.one(`SELECT DATE_FORMAT(timestamp, '%Y-%m-%d %H:%i:%s.%f') AS text FROM processing_logs WHERE id = :id`, {
-        id: log.id,
-      });
+      const stored = await sql.one(
+        `SELECT DATE_FORMAT(timestamp, '%Y-%m-%d %H:%i:%s.%f') AS text FROM processing_logs WHERE id = :id`,
+        {
+          id: log.id,
+        },
+      );
       expect(stored).toEqual({ text: '2025-01-15 23:59:58.123000' });
       const [read] = await store.reads.logs.listForStep(file.id, 'hash_file');
       expect(read?.occurredAt.toISOString()).toBe(occurredAt.toISOString());

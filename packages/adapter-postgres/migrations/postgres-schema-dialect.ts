@@ -36,34 +36,44 @@ JOIN pg_class i ON i.oid = ix.indexrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = current_schema() AND t.relname = $1`;
 
-interface IndexRow {
-  name: string;
-  is_unique: boolean;
-  columns: string[];
+/** Rows of a catalog query; information_schema and pg_catalog give text, booleans and text[] as asked. */
+async function select(runner: QueryRunner, sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
+  const result: unknown = await runner.query(sql, params);
+  if (!Array.isArray(result)) throw new Error(`Expected rows from: ${sql}`);
+  return result.filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null);
 }
+
+const text = (value: unknown): string => {
+  if (typeof value !== 'string') throw new Error(`Expected text from the catalog, got ${JSON.stringify(value)}`);
+  return value;
+};
 
 export const postgresSchemaDialect: SchemaDialect = {
   tableOptions: '',
   quote,
   async tableExists(runner: QueryRunner, table: string) {
-    const rows: unknown[] = await runner.query(
+    const rows = await select(
+      runner,
       `SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`,
       [table],
     );
     return rows.length > 0;
   },
   async columnNames(runner: QueryRunner, table: string) {
-    const rows: Array<{ column_name: string }> = await runner.query(
+    const rows = await select(
+      runner,
       `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
       [table],
     );
-    return new Set(rows.map((row) => row.column_name));
+    return new Set(rows.map((row) => text(row.column_name)));
   },
   async indexNames(runner: QueryRunner, table: string) {
-    const rows: IndexRow[] = await runner.query(INDEXES_SQL, [table]);
-    const names = new Set(rows.map((row) => row.name));
+    const rows = await select(runner, INDEXES_SQL, [table]);
+    const names = new Set(rows.map((row) => text(row.name)));
     // Whatever a database calls its UNIQUE(file_id, step_name), it is the key steptrail's upserts rely on.
-    if (rows.some((row) => row.is_unique && row.columns.join(',') === 'file_id,step_name')) names.add('unique_file_step');
+    const isStepKey = (row: Record<string, unknown>) =>
+      row.is_unique === true && Array.isArray(row.columns) && row.columns.join(',') === 'file_id,step_name';
+    if (rows.some(isStepKey)) names.add('unique_file_step');
     return names;
   },
   columnDefinition: definition,

@@ -66,7 +66,7 @@ function candidates(error: unknown): object[] {
   found.push(error);
   // Node reports a refused connection to a host with several addresses as an AggregateError of socket errors.
   if (error instanceof AggregateError) {
-    for (const inner of error.errors) if (typeof inner === 'object' && inner !== null) found.push(inner);
+    for (const inner of error.errors as unknown[]) if (typeof inner === 'object' && inner !== null) found.push(inner);
   }
   return found;
 }

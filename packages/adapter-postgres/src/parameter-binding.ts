@@ -22,7 +22,7 @@ export function escapeEachOccurrence(sql: string, parameters: Record<string, unk
       return value.map(bind).join(', ');
     }
     // TypeORM's convention for raw SQL fragments in parameters.
-    if (typeof value === 'function') return String(value());
+    if (typeof value === 'function') return String((value as () => unknown)());
     return bind(value);
   });
   return [text, values];

@@ -49,7 +49,8 @@ describe('mapPostgresError', () => {
     const driverError = pgError('23505', 'duplicate key value violates unique constraint "unique_file_step"');
     const mapped = mapPostgresError(new QueryFailedError('INSERT ...', [], driverError));
     expect(mapped).toBeInstanceOf(StoreError);
-    expect(mapped).toMatchObject({ kind: 'unique_violation', cause: expect.any(QueryFailedError) });
+    expect(mapped).toMatchObject({ kind: 'unique_violation' });
+    expect((mapped as StoreError).cause).toBeInstanceOf(QueryFailedError);
     expect((mapped as StoreError).message).toContain('23505');
   });
 

@@ -1,21 +1,21 @@
 import { SqlExecutor } from '@steptrail/persistence-typeorm';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDataSource, postgresDialect } from '../src/index.js';
-import { freshDatabase, postgresTitle, serverUrl } from './support/postgres-database.js';
+import { freshDatabase, postgresTitle, serverUrl, withClient } from './support/postgres-database.js';
 
 const instant = new Date('2025-03-01T12:34:56.789Z');
 
 describe.skipIf(serverUrl === null)(postgresTitle('timestamps in a process that is not on UTC'), () => {
   const previousZone = process.env['TZ'];
+  let url = '';
   let dataSource: DataSource;
   let sql: SqlExecutor;
 
   beforeAll(async () => {
     // A zone with an offset, so reading or writing in local time would show as hours of difference.
     process.env['TZ'] = 'America/New_York';
-    const url = await freshDatabase('adapter_pg_timestamps');
+    url = await freshDatabase('adapter_pg_timestamps');
     dataSource = await createPostgresDataSource({ url, poolSize: 2 }).initialize();
     sql = new SqlExecutor(dataSource, postgresDialect(), null);
     await sql.write(`CREATE TABLE stamps (id SERIAL PRIMARY KEY, with_zone TIMESTAMP(6) WITH TIME ZONE,
@@ -66,10 +66,11 @@ describe.skipIf(serverUrl === null)(postgresTitle('timestamps in a process that 
     expect(rows).toEqual([{ n: '2' }]);
   });
 
-  it('leaves the process-wide pg type parsers alone', () => {
-    const globalParser = pg.types.getTypeParser(pg.types.builtins.TIMESTAMP, 'text');
-    const parsed = globalParser('2025-03-01 12:34:56.789') as Date;
-    // pg's own default reads the wall time in the local zone; only steptrail's pools read it as UTC.
-    expect(parsed.getTime()).not.toBe(instant.getTime());
+  it('leaves the process-wide pg type parsers alone: a plain pg client still reads timestamp as local time', async () => {
+    const [row] = await withClient(url, async (client) =>
+      (await client.query<{ stamp: Date }>(`SELECT '2025-03-01 12:34:56.789'::timestamp AS stamp`)).rows,
+    );
+    expect(row?.stamp.getTime()).toBe(new Date(2025, 2, 1, 12, 34, 56, 789).getTime());
+    expect(row?.stamp.getTime()).not.toBe(instant.getTime());
   });
 });

@@ -48,19 +48,27 @@ export async function tableSchema(dataSource: DataSource, table: string) {
 
 /** The definitions of DocuElevate's three tables. */
 export async function docuElevateSchema(dataSource: DataSource) {
-  const entries = await Promise.all(DOCUELEVATE_TABLES.map(async (table) => [table, await tableSchema(dataSource, table)] as const));
+  const entries = await Promise.all(
+    DOCUELEVATE_TABLES.map(async (table) => [table, await tableSchema(dataSource, table)] as const),
+  );
   return Object.fromEntries(entries);
 }
 
 /** Every row of the table in id order, `columns` only when given. */
-export function tableRows(dataSource: DataSource, table: string, columns?: readonly string[]): Promise<Row[]> {
+export function tableRows(
+  dataSource: DataSource,
+  table: string,
+  columns?: readonly string[],
+): Promise<Row[]> {
   const list = columns === undefined ? '*' : columns.map((column) => `\`${column}\``).join(', ');
   return rowsOf(dataSource, `SELECT ${list} FROM \`${table}\` ORDER BY id`);
 }
 
 /** Every row of DocuElevate's three tables. */
 export async function docuElevateRows(dataSource: DataSource) {
-  const entries = await Promise.all(DOCUELEVATE_TABLES.map(async (table) => [table, await tableRows(dataSource, table)] as const));
+  const entries = await Promise.all(
+    DOCUELEVATE_TABLES.map(async (table) => [table, await tableRows(dataSource, table)] as const),
+  );
   return Object.fromEntries(entries);
 }
 

@@ -73,7 +73,7 @@ export interface Route {
 
 export function defineRoute<S extends RequestSchemas, R extends Responses>(
   spec: RouteSpec<S, R>,
-  handler: Handler<S, R>,
+  handler: Handler<NoInfer<S>, NoInfer<R>>,
 ): Route {
   return {
     spec,

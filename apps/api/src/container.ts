@@ -1,0 +1,80 @@
+import { systemClock, type Clock, type Store } from '@steptrail/domain';
+import { TOKENS, createCoreContainer, openStore } from '@steptrail/runtime';
+import type { DestinationStream } from 'pino';
+import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import type { ApiConfig } from './config.js';
+import { ApiServer } from './http/api-server.js';
+import { createApp } from './http/create-app.js';
+import { ApiMetrics } from './http/metrics/api-metrics.js';
+import type { RouteDeps } from './http/routes/route-deps.js';
+import { LiveEvents } from './http/sse/live-events.js';
+import { ContentStore } from './http/uploads/content-store.js';
+import { createLogger, type Logger } from './logging/logger.js';
+
+/** The API's own tokens, next to the runtime's TOKENS. */
+export const API = {
+  Config: Symbol('ApiConfig') as InjectionToken<ApiConfig>,
+  Logger: Symbol('Logger') as InjectionToken<Logger>,
+  Metrics: Symbol('ApiMetrics') as InjectionToken<ApiMetrics>,
+  LiveEvents: Symbol('LiveEvents') as InjectionToken<LiveEvents>,
+  ContentStore: Symbol('ContentStore') as InjectionToken<ContentStore>,
+  RouteDeps: Symbol('RouteDeps') as InjectionToken<RouteDeps>,
+  Server: Symbol('ApiServer') as InjectionToken<ApiServer>,
+} as const;
+
+export interface ApiContainerOptions {
+  /** A store to use instead of opening the one DATABASE_URL names (tests pass the in-memory store). */
+  store?: Store;
+  clock?: Clock;
+  /** Where JSON logs go instead of stdout. */
+  logDestination?: DestinationStream;
+}
+
+/**
+ * The composition root: a fresh container from validated config. Only this file knows which adapter runs and how
+ * the parts are wired; a new container per process start and per test.
+ */
+export async function buildApiContainer(config: ApiConfig, options: ApiContainerOptions = {}): Promise<DependencyContainer> {
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? (await openStore(config.database, { clock, ...(config.poolSize === undefined ? {} : { poolSize: config.poolSize }) }));
+  const container = createCoreContainer({ store, clock, workflows: config.workflows });
+  const logger = createLogger(config.logLevel, options.logDestination);
+  container.register(API.Config, { useValue: config });
+  container.register(API.Logger, { useValue: logger });
+  container.register(API.Metrics, {
+    useFactory: instanceCachingFactory((c) => new ApiMetrics(() => c.resolve(TOKENS.Store).reads.files.countByStatus())),
+  });
+  container.register(API.LiveEvents, {
+    useFactory: instanceCachingFactory((c) => new LiveEvents(c.resolve(TOKENS.Store), config.events, logger.child({ component: 'live-events' }))),
+  });
+  container.register(API.ContentStore, { useFactory: instanceCachingFactory(() => new ContentStore(config.storageDir)) });
+  container.register(API.RouteDeps, {
+    useFactory: instanceCachingFactory(
+      (c): RouteDeps => ({
+        config,
+        store: c.resolve(TOKENS.Store),
+        tracker: c.resolve(TOKENS.StepTracker),
+        queries: c.resolve(TOKENS.StatusQueries),
+        workflows: c.resolve(TOKENS.Workflows),
+        live: c.resolve(API.LiveEvents),
+        metrics: c.resolve(API.Metrics),
+        content: c.resolve(API.ContentStore),
+      }),
+    ),
+  });
+  container.register(API.Server, {
+    useFactory: instanceCachingFactory(
+      (c) =>
+        new ApiServer({
+          app: createApp(c.resolve(API.RouteDeps), logger),
+          store: c.resolve(TOKENS.Store),
+          live: c.resolve(API.LiveEvents),
+          log: logger,
+          host: config.host,
+          port: config.port,
+          shutdownTimeoutMs: config.shutdownTimeoutMs,
+        }),
+    ),
+  });
+  return container;
+}

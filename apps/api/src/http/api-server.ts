@@ -1,0 +1,80 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Store } from '@steptrail/domain';
+import type { Express } from 'express';
+import type { Logger } from '../logging/logger.js';
+import type { LiveEvents } from './sse/live-events.js';
+
+export interface ApiServerDeps {
+  app: Express;
+  store: Store;
+  live: LiveEvents;
+  log: Logger;
+  host: string;
+  port: number;
+  shutdownTimeoutMs: number;
+}
+
+/** The listening HTTP server and its graceful shutdown. */
+export class ApiServer {
+  private server: Server | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly deps: ApiServerDeps) {}
+
+  /** Starts listening (port 0 picks a free port) and returns the base URL. */
+  async listen(): Promise<string> {
+    const server = createServer({ requestTimeout: 300_000, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, this.deps.app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.deps.port, this.deps.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.deps.log.info({ url: this.url, database: this.deps.store.capabilities.dialect }, 'API listening');
+    return this.url;
+  }
+
+  get url(): string {
+    const address = this.server?.address();
+    if (address === null || address === undefined || typeof address === 'string') throw new Error('The API is not listening.');
+    const { address: host, port } = address satisfies AddressInfo;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+
+  /**
+   * Stops accepting connections, ends live-event streams, lets running requests finish (up to the shutdown timeout,
+   * then cuts the rest), and closes the store. Safe to call more than once.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const server = this.server;
+    const { log } = this.deps;
+    if (server !== null) {
+      log.info('API shutting down: no new connections, draining requests');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await this.deps.live.close();
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), this.deps.shutdownTimeoutMs);
+      });
+      if ((await Promise.race([closed, timedOut])) === 'timeout') {
+        log.warn('requests still running at the shutdown timeout were cut');
+        server.closeAllConnections();
+        await closed;
+      }
+      clearTimeout(timer);
+    } else {
+      await this.deps.live.close();
+    }
+    await this.deps.store.close();
+    log.info('API stopped');
+  }
+}

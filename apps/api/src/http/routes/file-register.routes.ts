@@ -1,0 +1,102 @@
+import type { NewFile } from '@steptrail/domain';
+import type { Request } from 'express';
+import { ApiError } from '../errors/api-error.js';
+import { errorResponse, SHORT_TEXT } from '../schemas/common.schemas.js';
+import { fileWithStatusJson, registerFileBody, uploadForm } from '../schemas/file.schemas.js';
+import { defineRoute, type Route } from '../routing/route.js';
+import { parseParts, problemsOf, validationError } from '../routing/validation.js';
+import { fileToJson, overallToJson } from '../serialize.js';
+import { readMultipart, type MultipartUpload } from '../uploads/multipart-upload.js';
+import { writeNote } from './history-notes.js';
+import { unwrap, type RouteDeps } from './route-deps.js';
+
+/** POST /api/files: an upload steptrail's worker will process, or a registration by an external pipeline. */
+export function fileRegisterRoutes(deps: RouteDeps): Route[] {
+  return [
+    defineRoute(
+      {
+        method: 'post',
+        path: '/api/files',
+        operationId: 'createFile',
+        summary: 'Upload a document (multipart) or register one processed by an external pipeline (JSON)',
+        description:
+          'multipart/form-data with a `file` part stores the document under its SHA-256, creates the file record with a ' +
+          'snapshot of its workflow, initialises its steps and makes the first one runnable (managed=true). A JSON body ' +
+          'registers a file whose pipeline runs elsewhere and reports progress through /events (managed=false).',
+        tag: 'files',
+        scope: 'write',
+        schemas: {},
+        accepts: ['json', 'multipart'],
+        documentedBodies: { 'multipart/form-data': uploadForm, 'application/json': registerFileBody },
+        responses: {
+          201: { description: 'The file and its status', schema: fileWithStatusJson },
+          413: { description: 'The upload is larger than MAX_UPLOAD_BYTES', schema: errorResponse },
+        },
+        errors: [413, 415],
+      },
+      async (_input, req, res) => {
+        const multipart = typeof req.is('multipart/form-data') === 'string';
+        const file = multipart ? await fromUpload(deps, req) : await fromJson(deps, req);
+        const created = await deps.tracker.registerFile(file);
+        const mode = created.managed ? 'uploaded' : 'registered by an external pipeline';
+        await writeNote(deps.tracker, res, created.id, `File ${mode} (workflow ${created.workflow.name})`);
+        deps.live.changed();
+        const detail = unwrap(await deps.queries.getFileDetail(created.id));
+        return { status: 201, body: { file: fileToJson(detail.file), status: overallToJson(detail.status) } };
+      },
+    ),
+  ];
+}
+
+async function fromJson(deps: RouteDeps, req: Request): Promise<NewFile> {
+  const { body } = parseParts({ body: registerFileBody }, { body: req.body, params: {}, query: {}, headers: {} });
+  const workflow = unwrap(deps.workflows.resolve(body.workflow));
+  return {
+    filehash: body.filehash,
+    originalFilename: body.originalFilename,
+    localFilename: body.localFilename ?? '',
+    fileSize: body.fileSize,
+    mimeType: body.mimeType ?? null,
+    workflow,
+    managed: false,
+  };
+}
+
+async function fromUpload(deps: RouteDeps, req: Request): Promise<NewFile> {
+  let upload: MultipartUpload;
+  try {
+    upload = await readMultipart(req, deps.content, deps.config.maxUploadBytes);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw validationError([{ path: 'body', code: 'invalid_multipart', message: `Malformed multipart body: ${reason}` }]);
+  }
+  const { file } = upload;
+  try {
+    if (upload.tooLarge) {
+      throw new ApiError('PAYLOAD_TOO_LARGE', `The file is larger than the limit of ${deps.config.maxUploadBytes} bytes.`, {
+        limitBytes: deps.config.maxUploadBytes,
+      });
+    }
+    const problems = [...upload.problems];
+    const fields = uploadForm.omit({ file: true }).safeParse(upload.fields);
+    if (!fields.success) problems.push(...problemsOf('body', fields.error));
+    if (file === null) problems.push({ path: 'body.file', code: 'invalid_type', message: 'A part named "file" is required.' });
+    else if (file.filename.length > SHORT_TEXT) {
+      problems.push({ path: 'body.file', code: 'too_big', message: `The file name is longer than ${SHORT_TEXT} characters.` });
+    }
+    if (problems.length > 0 || file === null || !fields.success) throw validationError(problems);
+    const workflow = unwrap(deps.workflows.resolve(fields.data.workflow));
+    return {
+      filehash: file.blob.sha256,
+      originalFilename: file.filename === '' ? null : file.filename,
+      localFilename: await file.blob.commit(),
+      fileSize: file.blob.size,
+      mimeType: file.mimeType,
+      workflow,
+      managed: true,
+    };
+  } catch (error) {
+    await file?.blob.discard();
+    throw error;
+  }
+}

@@ -1,0 +1,170 @@
+import { errorResponse, fileIdParams } from '../schemas/common.schemas.js';
+import { fileWithStatusJson, patchFileBody } from '../schemas/file.schemas.js';
+import {
+  addUploadsBody,
+  createdStepsJson,
+  eventBody,
+  eventRecordedJson,
+  initStepsBody,
+  retriedJson,
+  retryBody,
+} from '../schemas/step.schemas.js';
+import { defineRoute, type Route } from '../routing/route.js';
+import { validationError } from '../routing/validation.js';
+import { appliedToJson, fileToJson, overallToJson } from '../serialize.js';
+import { writeNote } from './history-notes.js';
+import { unwrap, type RouteDeps } from './route-deps.js';
+
+const notFound = { description: 'No file with this id', schema: errorResponse };
+
+/** The write side: every change goes through the domain's StepTracker. */
+export function fileCommandRoutes({ tracker, queries, live, metrics }: RouteDeps): Route[] {
+  return [
+    defineRoute(
+      {
+        method: 'post',
+        path: '/api/files/:id/steps',
+        operationId: 'initializeSteps',
+        summary: "Create pending rows for the file's workflow steps (or the named ones); idempotent",
+        tag: 'steps',
+        scope: 'write',
+        schemas: { params: fileIdParams, body: initStepsBody },
+        bodyOptional: true,
+        responses: { 200: { description: 'Names of the rows created by this call', schema: createdStepsJson }, 404: notFound },
+        errors: [404, 413, 415],
+      },
+      async ({ params, body }, _req, res) => {
+        const created = unwrap(await tracker.initializeFileSteps(params.id, body.steps));
+        if (created.length > 0) await writeNote(tracker, res, params.id, `Steps initialised: ${created.join(', ')}`);
+        live.changed();
+        return { status: 200, body: { created } };
+      },
+    ),
+    defineRoute(
+      {
+        method: 'post',
+        path: '/api/files/:id/uploads',
+        operationId: 'addUploadSteps',
+        summary: 'Add queue_{destination} and upload_to_{destination} steps; idempotent',
+        tag: 'steps',
+        scope: 'write',
+        schemas: { params: fileIdParams, body: addUploadsBody },
+        responses: { 200: { description: 'Names of the rows created by this call', schema: createdStepsJson }, 404: notFound },
+        errors: [404, 413, 415],
+      },
+      async ({ params, body }, _req, res) => {
+        const created = unwrap(await tracker.addUploadSteps(params.id, body.destinations));
+        if (created.length > 0) await writeNote(tracker, res, params.id, `Upload steps added: ${created.join(', ')}`);
+        live.changed();
+        return { status: 200, body: { created } };
+      },
+    ),
+    defineRoute(
+      {
+        method: 'post',
+        path: '/api/files/:id/events',
+        operationId: 'recordEvent',
+        summary: 'Record a step status change: its history row, step row and the file rollup change atomically',
+        tag: 'steps',
+        scope: 'write',
+        schemas: { params: fileIdParams, body: eventBody },
+        responses: { 201: { description: 'The step after the event, and the file status', schema: eventRecordedJson }, 404: notFound },
+        errors: [404, 413, 415],
+      },
+      async ({ params, body }) => {
+        const { stepName, status, ...options } = body;
+        const applied = unwrap(await tracker.updateStepStatus(params.id, stepName, status, options));
+        metrics.recordTransition(stepName, status);
+        live.changed();
+        return { status: 201, body: appliedToJson(stepName, applied) };
+      },
+    ),
+    defineRoute(
+      {
+        method: 'post',
+        path: '/api/files/:id/retry',
+        operationId: 'retryFailedSteps',
+        summary: 'Re-queue failed steps (all, or the named ones) with a pending event',
+        tag: 'steps',
+        scope: 'write',
+        schemas: { params: fileIdParams, body: retryBody },
+        bodyOptional: true,
+        responses: {
+          200: { description: 'The steps re-queued', schema: retriedJson },
+          404: notFound,
+          409: { description: 'A named step is not failed (NOT_RETRYABLE)', schema: errorResponse },
+        },
+        errors: [404, 409, 413, 415],
+      },
+      async ({ params, body }) => {
+        const retried = unwrap(await tracker.retryFailedSteps(params.id, body.steps));
+        for (const step of retried) metrics.recordTransition(step, 'pending');
+        live.changed();
+        return { status: 200, body: { retried } };
+      },
+    ),
+    defineRoute(
+      {
+        method: 'patch',
+        path: '/api/files/:id',
+        operationId: 'markDuplicate',
+        summary: 'Mark a file as a duplicate (status duplicate) or clear the mark',
+        tag: 'files',
+        scope: 'write',
+        schemas: { params: fileIdParams, body: patchFileBody },
+        responses: {
+          200: { description: 'The file and its status', schema: fileWithStatusJson },
+          404: notFound,
+          409: { description: 'duplicateOfId names no file (CONFLICT)', schema: errorResponse },
+        },
+        errors: [404, 409, 413, 415],
+      },
+      async ({ params, body }, _req, res) => {
+        const original = body.duplicateOfId ?? null;
+        if (original !== null && (!body.isDuplicate || original === params.id)) {
+          throw validationError([
+            { path: 'body.duplicateOfId', code: 'invalid_value', message: 'Only a duplicate names an original, and not itself.' },
+          ]);
+        }
+        unwrap(await tracker.setDuplicate(params.id, body.isDuplicate, original));
+        const note = body.isDuplicate
+          ? `Marked as a duplicate${original === null ? '' : ` of file ${original}`}`
+          : 'Duplicate mark cleared';
+        await writeNote(tracker, res, params.id, note);
+        live.changed();
+        const detail = unwrap(await queries.getFileDetail(params.id));
+        return { status: 200, body: { file: fileToJson(detail.file), status: overallToJson(detail.status) } };
+      },
+    ),
+    defineRoute(
+      {
+        method: 'delete',
+        path: '/api/files/:id',
+        operationId: 'deleteFile',
+        summary: 'Delete a file and its step rows; its history stays',
+        tag: 'files',
+        scope: 'admin',
+        schemas: { params: fileIdParams },
+        responses: {
+          204: { description: 'Deleted', schema: null },
+          404: notFound,
+          409: { description: 'Another file is marked as a duplicate of this one (CONFLICT)', schema: errorResponse },
+        },
+        errors: [404, 409],
+      },
+      async ({ params }, _req, res) => {
+        unwrap(await queries.getFile(params.id));
+        // The note goes first: once the file is gone, the history can no longer be tied to it.
+        await writeNote(tracker, res, params.id, 'Deletion requested: the file and its step rows are removed, this history stays');
+        try {
+          unwrap(await tracker.deleteFile(params.id));
+        } catch (error) {
+          await writeNote(tracker, res, params.id, 'Deletion refused; the file is unchanged');
+          throw error;
+        }
+        live.changed();
+        return { status: 204, body: undefined };
+      },
+    ),
+  ];
+}

@@ -1,0 +1,148 @@
+import { errorResponse, fileIdParams } from '../schemas/common.schemas.js';
+import { fileDetailJson, fileListJson, listFilesQuery, overallStatusJson, stepSummaryJson } from '../schemas/file.schemas.js';
+import { logPageJson, logsQuery, stepsJson } from '../schemas/step.schemas.js';
+import { validationError } from '../routing/validation.js';
+import { defineRoute, type Route } from '../routing/route.js';
+import {
+  decodeLogCursor,
+  encodeLogCursor,
+  fileToJson,
+  listItemToJson,
+  logToJson,
+  overallToJson,
+  stepToJson,
+  summaryToJson,
+} from '../serialize.js';
+import { unwrap, type RouteDeps } from './route-deps.js';
+
+const notFound = { description: 'No file with this id', schema: errorResponse };
+
+/** The read side: index reads of current state and pages of history. */
+export function fileQueryRoutes({ queries }: RouteDeps): Route[] {
+  return [
+    defineRoute(
+      {
+        method: 'get',
+        path: '/api/files',
+        operationId: 'listFiles',
+        summary: 'List files, newest first',
+        description: 'Keyset-paginated; the status filter reads the stored rollup, so it matches the badges exactly.',
+        tag: 'files',
+        scope: 'read',
+        schemas: { query: listFilesQuery },
+        responses: { 200: { description: 'A page of files and the count of files per status', schema: fileListJson } },
+        errors: [],
+      },
+      async ({ query }) => {
+        const { page, counts } = await queries.listFiles({
+          limit: query.limit,
+          ...(query.status === undefined ? {} : { status: query.status }),
+          ...(query.q === undefined ? {} : { search: query.q }),
+          ...(query.cursor === undefined ? {} : { beforeId: query.cursor }),
+        });
+        return {
+          status: 200,
+          body: {
+            items: page.items.map(listItemToJson),
+            nextCursor: page.nextBeforeId === null ? null : String(page.nextBeforeId),
+            counts: { ...counts },
+          },
+        };
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/api/files/:id',
+        operationId: 'getFile',
+        summary: 'A file with its overall status and step summary',
+        tag: 'files',
+        scope: 'read',
+        schemas: { params: fileIdParams },
+        responses: { 200: { description: 'The file', schema: fileDetailJson }, 404: notFound },
+        errors: [404],
+      },
+      async ({ params }) => {
+        const detail = unwrap(await queries.getFileDetail(params.id));
+        return {
+          status: 200,
+          body: { file: fileToJson(detail.file), status: overallToJson(detail.status), summary: summaryToJson(detail.summary) },
+        };
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/api/files/:id/status',
+        operationId: 'getFileStatus',
+        summary: 'Overall status of a file',
+        tag: 'files',
+        scope: 'read',
+        schemas: { params: fileIdParams },
+        responses: { 200: { description: 'The overall status', schema: overallStatusJson }, 404: notFound },
+        errors: [404],
+      },
+      async ({ params }) => ({ status: 200, body: overallToJson(unwrap(await queries.getFileOverallStatus(params.id))) }),
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/api/files/:id/steps',
+        operationId: 'getFileSteps',
+        summary: 'Current state of every step of a file',
+        tag: 'files',
+        scope: 'read',
+        schemas: { params: fileIdParams },
+        responses: { 200: { description: 'Steps by name', schema: stepsJson }, 404: notFound },
+        errors: [404],
+      },
+      async ({ params }) => {
+        const steps = unwrap(await queries.getFileStepStatus(params.id));
+        return {
+          status: 200,
+          body: { steps: Object.fromEntries(Object.entries(steps).map(([name, step]) => [name, stepToJson(step)])) },
+        };
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/api/files/:id/summary',
+        operationId: 'getFileSummary',
+        summary: 'Step counts of a file (main steps and upload tasks)',
+        tag: 'files',
+        scope: 'read',
+        schemas: { params: fileIdParams },
+        responses: { 200: { description: 'The step summary', schema: stepSummaryJson }, 404: notFound },
+        errors: [404],
+      },
+      async ({ params }) => ({ status: 200, body: summaryToJson(unwrap(await queries.getStepSummary(params.id))) }),
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/api/files/:id/logs',
+        operationId: 'getFileLogs',
+        summary: 'History of a file, oldest first, paged',
+        tag: 'files',
+        scope: 'read',
+        schemas: { params: fileIdParams, query: logsQuery },
+        responses: { 200: { description: 'A page of history rows', schema: logPageJson }, 404: notFound },
+        errors: [404],
+      },
+      async ({ params, query }) => {
+        const after = query.cursor === undefined ? null : decodeLogCursor(query.cursor);
+        if (query.cursor !== undefined && after === null) {
+          throw validationError([
+            { path: 'query.cursor', code: 'invalid_cursor', message: 'Not a nextCursor value returned by this endpoint.' },
+          ]);
+        }
+        const page = unwrap(await queries.getProcessingLogs(params.id, query.limit, after));
+        return {
+          status: 200,
+          body: { items: page.items.map(logToJson), nextCursor: page.next === null ? null : encodeLogCursor(page.next) },
+        };
+      },
+    ),
+  ];
+}

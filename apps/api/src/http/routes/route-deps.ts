@@ -1,0 +1,24 @@
+import type { Result, StatusQueries, StepTracker, Store, WorkflowCatalog } from '@steptrail/domain';
+import type { ApiConfig } from '../../config.js';
+import { fromDomainError } from '../errors/error-table.js';
+import type { ApiMetrics } from '../metrics/api-metrics.js';
+import type { LiveEvents } from '../sse/live-events.js';
+import type { ContentStore } from '../uploads/content-store.js';
+
+/** What route handlers use; the container builds it. */
+export interface RouteDeps {
+  config: ApiConfig;
+  store: Store;
+  tracker: StepTracker;
+  queries: StatusQueries;
+  workflows: WorkflowCatalog;
+  live: LiveEvents;
+  metrics: ApiMetrics;
+  content: ContentStore;
+}
+
+/** The value of a domain Result, or the matching API error thrown. */
+export function unwrap<T>(result: Result<T>): T {
+  if (result.ok) return result.value;
+  throw fromDomainError(result.error);
+}

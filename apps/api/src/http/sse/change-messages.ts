@@ -1,0 +1,56 @@
+import type { FileRecord, LogEntry } from '@steptrail/domain';
+import { logToJson } from '../serialize.js';
+
+export interface SseMessage {
+  /** The log id: what a reconnecting client sends back as Last-Event-ID. */
+  id?: number;
+  event: string;
+  data: unknown;
+}
+
+/**
+ * The events of one batch of log rows, in id order: `step` for a row that changed a step, `note` for history that
+ * changed none, and after the last row of each file a `file` event with that file's current rollup (or
+ * `deleted: true`), so status changes reach clients without a second request.
+ */
+export function changeMessages(rows: readonly LogEntry[], files: ReadonlyMap<number, FileRecord>): SseMessage[] {
+  const lastRowOfFile = new Map<number, number>();
+  rows.forEach((row, index) => {
+    if (row.fileId !== null) lastRowOfFile.set(row.fileId, index);
+  });
+  const messages: SseMessage[] = [];
+  rows.forEach((row, index) => {
+    const isStepChange = row.fileId !== null && row.stepName !== null && row.status !== null;
+    messages.push({ id: row.id, event: isStepChange ? 'step' : 'note', data: logToJson(row) });
+    if (row.fileId !== null && lastRowOfFile.get(row.fileId) === index) {
+      messages.push({ id: row.id, event: 'file', data: fileState(row.fileId, files.get(row.fileId)) });
+    }
+  });
+  return messages;
+}
+
+function fileState(fileId: number, file: FileRecord | undefined) {
+  if (file === undefined) return { fileId, deleted: true };
+  const { rollup } = file;
+  return {
+    fileId,
+    deleted: false,
+    originalFilename: file.originalFilename,
+    status: rollup.status,
+    hasErrors: rollup.hasErrors,
+    totalSteps: rollup.totalSteps,
+    completedSteps: rollup.completedSteps,
+    failedSteps: rollup.failedSteps,
+    inProgressSteps: rollup.inProgressSteps,
+    skippedSteps: rollup.skippedSteps,
+    lastStep: rollup.lastStep,
+    statusChangedAt: rollup.statusChangedAt?.toISOString() ?? null,
+    updatedAt: file.updatedAt.toISOString(),
+  };
+}
+
+/** One message in the text/event-stream format; JSON never contains a raw newline, so one data line suffices. */
+export function formatMessage(message: SseMessage): string {
+  const id = message.id === undefined ? '' : `id: ${message.id}\n`;
+  return `${id}event: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`;
+}

@@ -1,0 +1,157 @@
+import { emptyTotals, type CandidateMode, type LegacyMigration, type MigrationTotals } from '@steptrail/domain';
+import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import type { Interrupts } from '../cli/interrupts.js';
+import { UsageError } from '../cli/usage-error.js';
+import type { DatabaseSession } from '../database-session.js';
+import { formatCount, formatElapsed } from '../output/format.js';
+import type { Output } from '../output/output.js';
+import type { Progress } from '../output/progress.js';
+import { summaryTable } from '../output/summary-table.js';
+import type { BackfillCheckpoint, CheckpointTable } from '../sql/checkpoint-table.js';
+import { addTotals, countsOf, highestFileId, totalsRows } from './migration-totals.js';
+
+export interface LogsToStepsOptions {
+  fileId: number | null;
+  batchSize: number;
+  dryRun: boolean;
+  all: boolean;
+  restart: boolean;
+}
+
+interface Walk {
+  mode: CandidateMode;
+  dryRun: boolean;
+  batchSize: number;
+  resumed: BackfillCheckpoint | null;
+  startedAt: Date;
+}
+
+/** Thrown out of the batch callback to stop between batches (Ctrl-C, SIGTERM). */
+class StopRequested extends Error {}
+
+const ERRORS_SHOWN = 20;
+
+/** `logs-to-steps`: rebuilds step rows from legacy logs, batch by batch, resumable. */
+export class LogsToStepsCommand {
+  constructor(
+    private readonly db: DatabaseSession,
+    private readonly output: Output,
+    private readonly interrupts: Interrupts,
+    private readonly now: () => Date,
+  ) {}
+
+  async run(options: LogsToStepsOptions): Promise<ExitCode> {
+    await this.db.requireMigrated();
+    const { legacy } = await this.db.useCases();
+    if (options.fileId !== null) return this.one(legacy, options.fileId, options.dryRun);
+    const mode: CandidateMode = options.all ? 'all' : 'missing';
+    const checkpoints = await this.db.checkpoints();
+    if (options.restart && !options.dryRun) await checkpoints.clear(mode);
+    const resumed = options.restart ? null : await checkpoints.load(mode);
+    if (resumed !== null) {
+      this.output.note(
+        `Continuing the run started ${resumed.startedAt.toISOString()}: files up to id ${resumed.lastFileId} are done ` +
+          `(${formatCount(resumed.totals.totalFiles)} files). --restart starts over.`,
+      );
+    }
+    const walk: Walk = { mode, dryRun: options.dryRun, batchSize: options.batchSize, resumed, startedAt: resumed?.startedAt ?? this.now() };
+    return this.many(legacy, checkpoints, walk);
+  }
+
+  private async one(legacy: LegacyMigration, fileId: number, dryRun: boolean): Promise<ExitCode> {
+    const started = Date.now();
+    const result = await legacy.migrateLogsToSteps(fileId, { dryRun });
+    if (!result.ok) throw new UsageError(`${result.error.message} Give the id of a row in files.`, 'logs-to-steps');
+    this.report(result.value, { fileId, dryRun, mode: 'file', elapsedMs: Date.now() - started });
+    return result.value.filesFailed > 0 ? EXIT.problems : EXIT.ok;
+  }
+
+  private async many(legacy: LegacyMigration, checkpoints: CheckpointTable, walk: Walk): Promise<ExitCode> {
+    const started = Date.now();
+    const afterId = walk.resumed?.lastFileId ?? 0;
+    const prior = walk.resumed?.totals ?? emptyTotals();
+    const progress = this.output.progress();
+    progress.start({ label: 'logs-to-steps', total: Math.max(0, (await highestFileId((await this.db.useCases()).store)) - afterId), unit: 'files' });
+    let reached = { totals: emptyTotals(), lastFileId: afterId };
+    try {
+      const totals = await legacy.migrateAllFiles({
+        batchSize: walk.batchSize,
+        dryRun: walk.dryRun,
+        mode: walk.mode,
+        afterId,
+        onBatch: async (running, lastFileId) => {
+          reached = { totals: running, lastFileId };
+          await this.afterBatch(checkpoints, walk, prior, reached, progress, afterId);
+        },
+      });
+      progress.stop();
+      if (!walk.dryRun) await checkpoints.clear(walk.mode);
+      return this.finish(addTotals(prior, totals), totals, walk, { elapsedMs: Date.now() - started, interrupted: false, lastFileId: reached.lastFileId });
+    } catch (error) {
+      progress.stop();
+      if (!(error instanceof StopRequested)) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`logs-to-steps stopped after file ${reached.lastFileId} (run it again to continue): ${message}`, { cause: error });
+      }
+      return this.finish(addTotals(prior, reached.totals), reached.totals, walk, { elapsedMs: Date.now() - started, interrupted: true, lastFileId: reached.lastFileId });
+    }
+  }
+
+  /** Records progress in the checkpoint first, so what is shown is what a rerun continues from. */
+  private async afterBatch(
+    checkpoints: CheckpointTable,
+    walk: Walk,
+    prior: MigrationTotals,
+    reached: { totals: MigrationTotals; lastFileId: number },
+    progress: Progress,
+    afterId: number,
+  ): Promise<void> {
+    if (!walk.dryRun) {
+      await checkpoints.save({
+        mode: walk.mode,
+        lastFileId: reached.lastFileId,
+        totals: addTotals(prior, reached.totals),
+        startedAt: walk.startedAt,
+        updatedAt: this.now(),
+      });
+    }
+    progress.update({
+      position: reached.lastFileId - afterId,
+      count: reached.totals.totalFiles,
+      detail: { lastFileId: reached.lastFileId, ...countsOf(reached.totals) },
+      force: true,
+    });
+    if (this.interrupts.stopRequested) throw new StopRequested();
+  }
+
+  private finish(
+    cumulative: MigrationTotals,
+    thisRun: MigrationTotals,
+    walk: Walk,
+    run: { elapsedMs: number; interrupted: boolean; lastFileId: number },
+  ): ExitCode {
+    this.report(cumulative, {
+      mode: walk.mode,
+      dryRun: walk.dryRun,
+      resumedAfterFileId: walk.resumed?.lastFileId ?? null,
+      thisRun: countsOf(thisRun),
+      ...run,
+    });
+    if (run.interrupted) {
+      this.output.note(`Stopped after file ${run.lastFileId}; run the same command to continue from there.`);
+      return EXIT.interrupted;
+    }
+    return cumulative.filesFailed > 0 ? EXIT.problems : EXIT.ok;
+  }
+
+  private report(totals: MigrationTotals, extra: Record<string, unknown> & { dryRun: boolean; elapsedMs: number }): void {
+    this.output.result({ ...totals, ...extra }, () => {
+      const title = `logs-to-steps${extra.dryRun ? ' (dry run: nothing was changed)' : ''}`;
+      const rate = totals.totalFiles / Math.max(extra.elapsedMs / 1000, 0.001);
+      const rows = [...totalsRows(totals), ['elapsed', `${formatElapsed(extra.elapsedMs)} (${formatCount(rate)} files/s)`] as const];
+      const errors = totals.errors.slice(0, ERRORS_SHOWN).map(({ fileId, message }) => `  file ${fileId}: ${message}`);
+      const more = totals.filesFailed > errors.length ? [`  ... ${formatCount(totals.filesFailed - errors.length)} more`] : [];
+      return [summaryTable(title, rows), ...(errors.length > 0 ? ['Files that failed:', ...errors, ...more] : [])].join('\n');
+    });
+  }
+}

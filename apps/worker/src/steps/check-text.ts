@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { RECORD, TEXT_CHECK, recordArtifact, required, type TextCheckArtifact } from '../documents/artifacts.js';
+import { meaningfulCharacters, readPdfText } from '../documents/pdf-text.js';
+import { success, type StepHandler } from '../handlers/step-handler.js';
+
+const config = z
+  .object({
+    /** Below this many non-blank characters per page on average, a PDF counts as scanned. */
+    minCharactersPerPage: z.number().int().min(0).default(10),
+  })
+  .default({ minCharactersPerPage: 10 });
+
+/** Decides whether the document has a usable text layer or needs OCR. */
+export function checkTextStep(): StepHandler<z.infer<typeof config>> {
+  return {
+    stepName: 'check_text',
+    configSchema: config,
+    async run({ sourcePath, artifacts, config, signal }) {
+      const record = await required(artifacts.readJson(RECORD, recordArtifact), 'The file record from create_file_record');
+      let check: TextCheckArtifact;
+      if (record.kind === 'text') {
+        const characters = meaningfulCharacters(await readFile(sourcePath, 'utf8'));
+        check = { hasTextLayer: true, characters, pages: null, needsOcr: false };
+      } else if (record.kind === 'image') {
+        check = { hasTextLayer: false, characters: 0, pages: 1, needsOcr: true };
+      } else {
+        const { pages, pageCount } = await readPdfText(sourcePath, signal);
+        const characters = meaningfulCharacters(pages.join(''));
+        const hasTextLayer = characters > 0 && characters >= config.minCharactersPerPage * Math.max(1, pageCount);
+        check = { hasTextLayer, characters, pages: pageCount, needsOcr: !hasTextLayer };
+      }
+      await artifacts.writeJson(TEXT_CHECK, check);
+      return success(
+        check.needsOcr
+          ? `No usable text layer (${check.characters} characters); OCR needed`
+          : `Text layer found: ${check.characters} characters${check.pages === null ? '' : ` on ${check.pages} page(s)`}`,
+      );
+    },
+  };
+}

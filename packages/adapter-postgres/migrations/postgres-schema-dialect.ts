@@ -37,14 +37,19 @@ JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = current_schema() AND t.relname = $1`;
 
 /** Rows of a catalog query; information_schema and pg_catalog give text, booleans and text[] as asked. */
-async function select(runner: QueryRunner, sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
+async function select(
+  runner: QueryRunner,
+  sql: string,
+  params: unknown[],
+): Promise<Array<Record<string, unknown>>> {
   const result: unknown = await runner.query(sql, params);
   if (!Array.isArray(result)) throw new Error(`Expected rows from: ${sql}`);
   return result.filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null);
 }
 
 const text = (value: unknown): string => {
-  if (typeof value !== 'string') throw new Error(`Expected text from the catalog, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string')
+    throw new Error(`Expected text from the catalog, got ${JSON.stringify(value)}`);
   return value;
 };
 
@@ -88,6 +93,7 @@ export const postgresSchemaDialect: SchemaDialect = {
 function createIndex(table: string, index: PlannedIndex): string {
   const columns = index.columns.map(quote).join(', ');
   // A unique key becomes a constraint, as DocuElevate declares unique_file_step, so both databases look alike.
-  if (index.unique) return `ALTER TABLE ${quote(table)} ADD CONSTRAINT ${quote(index.name)} UNIQUE (${columns})`;
+  if (index.unique)
+    return `ALTER TABLE ${quote(table)} ADD CONSTRAINT ${quote(index.name)} UNIQUE (${columns})`;
   return `CREATE INDEX IF NOT EXISTS ${quote(index.name)} ON ${quote(table)} (${columns})`;
 }

@@ -14,10 +14,19 @@ const SQLSTATE_KINDS: Readonly<Record<string, StoreError['kind']>> = {
 };
 
 /** Node socket errors raised before PostgreSQL ever answers. */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'EPIPE',
+]);
 
 // pg reports a connection lost mid-session or a connect timeout with a plain Error that has no code.
-const LOST_CONNECTION = /^Connection terminated|^Client has encountered a connection error|timeout exceeded when trying to connect/;
+const LOST_CONNECTION =
+  /^Connection terminated|^Client has encountered a connection error|timeout exceeded when trying to connect/;
 
 /** Maps a pg error (bare, or wrapped by TypeORM as QueryFailedError.driverError) to a StoreError when it is known. */
 export function mapPostgresError(error: unknown): unknown {
@@ -66,7 +75,8 @@ function candidates(error: unknown): object[] {
   found.push(error);
   // Node reports a refused connection to a host with several addresses as an AggregateError of socket errors.
   if (error instanceof AggregateError) {
-    for (const inner of error.errors as unknown[]) if (typeof inner === 'object' && inner !== null) found.push(inner);
+    for (const inner of error.errors as unknown[])
+      if (typeof inner === 'object' && inner !== null) found.push(inner);
   }
   return found;
 }

@@ -11,7 +11,11 @@ export { parseUtcTimestamp } from './utc-timestamp.js';
 export { postgresCapabilities } from './capabilities.js';
 export { mapPostgresError } from './errors.js';
 export { postgresDialect, postgresTime, WORK_CHANNEL } from './postgres-dialect.js';
-export { postgresWorkNotifications, type WakeupSubscription, type WorkNotificationOptions } from './work-notifications.js';
+export {
+  postgresWorkNotifications,
+  type WakeupSubscription,
+  type WorkNotificationOptions,
+} from './work-notifications.js';
 export { postgresMigrations } from '../migrations/index.js';
 
 export interface OpenPostgresStoreOptions {

@@ -13,7 +13,12 @@ export const WORK_CHANNEL = 'steptrail_work';
  */
 export const postgresTime = (value: Date): string => value.toISOString();
 
-const CAST_TYPES = { integer: 'INTEGER', boolean: 'BOOLEAN', timestamp: 'TIMESTAMPTZ', text: 'TEXT' } as const;
+const CAST_TYPES = {
+  integer: 'INTEGER',
+  boolean: 'BOOLEAN',
+  timestamp: 'TIMESTAMPTZ',
+  text: 'TEXT',
+} as const;
 
 export function postgresDialect(): Dialect {
   return {
@@ -29,7 +34,10 @@ export function postgresDialect(): Dialect {
     insertIgnore: (table, columns, conflict) => ({
       head: `INSERT INTO ${table} (${columns.join(', ')})`,
       // Naming the key keeps every other constraint (foreign keys, other unique keys) an error.
-      tail: conflict.length === 0 ? ' ON CONFLICT DO NOTHING' : ` ON CONFLICT (${conflict.join(', ')}) DO NOTHING`,
+      tail:
+        conflict.length === 0
+          ? ' ON CONFLICT DO NOTHING'
+          : ` ON CONFLICT (${conflict.join(', ')}) DO NOTHING`,
     }),
     upsertTail: (conflict, columns) =>
       ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
@@ -51,7 +59,10 @@ export function postgresDialect(): Dialect {
  * READ COMMITTED on a dedicated connection: writers serialize on the file row lock they take first, so every
  * statement must see rows committed by the writer that held the lock before (REPEATABLE READ would fail them).
  */
-async function runInTransaction<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+async function runInTransaction<T>(
+  dataSource: DataSource,
+  work: (runner: QueryRunner) => Promise<T>,
+): Promise<T> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.startTransaction('READ COMMITTED');

@@ -16,7 +16,9 @@ export function parseUtcTimestamp(text: string): Date | number | string {
   // 1 BC is year 0 in the proleptic Gregorian calendar JavaScript uses.
   const fullYear = era === undefined ? Number(year) : 1 - Number(year);
   const millis = fraction === '' ? 0 : Math.trunc(Number(`0${fraction}`) * 1000);
-  const date = new Date(Date.UTC(2000, Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), millis));
+  const date = new Date(
+    Date.UTC(2000, Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), millis),
+  );
   // Date.UTC maps years 0-99 to 1900-1999, so the year is set on its own.
   date.setUTCFullYear(fullYear);
   return date;

@@ -37,120 +37,170 @@ async function plannedSchemaIsPresent(url: string): Promise<void> {
     for (const table of SCHEMA_PLAN) {
       const shape = await schemaShape(client, [table.name]);
       const columns = shape.columns.map((line) => line.split(' ')[0]);
-      expect(columns).toEqual(expect.arrayContaining(table.columns.map((column) => `${table.name}.${column.name}`)));
+      expect(columns).toEqual(
+        expect.arrayContaining(table.columns.map((column) => `${table.name}.${column.name}`)),
+      );
       const indexNames = shape.indexes.map((line) => /INDEX (\S+) ON/.exec(line)?.[1]);
       expect(indexNames).toEqual(expect.arrayContaining(table.indexes.map((index) => index.name)));
     }
   });
 }
 
-describe.skipIf(serverUrl === null).each([
-  { kind: 'timestamptz', label: 'DocuElevate with DateTime(timezone=True) columns', type: 'TIMESTAMP WITH TIME ZONE' },
-  { kind: 'naive', label: 'an older DocuElevate with naive DateTime columns', type: 'TIMESTAMP WITHOUT TIME ZONE' },
-])(postgresTitle('adopting $label'), ({ kind, type }) => {
-  async function docuElevateDatabase(): Promise<string> {
-    const url = await newDatabase(kind);
-    await withClient(url, async (client) => {
-      for (const statement of docuElevateDdl(type)) await client.query(statement);
-      await seedDocuElevateRows(client);
-    });
-    return url;
-  }
+const VARIANTS = [
+  {
+    kind: 'timestamptz',
+    label: 'DocuElevate with DateTime(timezone=True) columns',
+    type: 'TIMESTAMP WITH TIME ZONE',
+  },
+  {
+    kind: 'naive',
+    label: 'an older DocuElevate with naive DateTime columns',
+    type: 'TIMESTAMP WITHOUT TIME ZONE',
+  },
+] as const;
 
-  const snapshot = (url: string) =>
-    withClient(url, async (client) => ({ rows: await docuElevateRows(client), schema: await schemaShape(client, DOC_TABLES) }));
-
-  it('adds steptrail columns and indexes and leaves every existing row and DocuElevate definition unchanged', async () => {
-    const url = await docuElevateDatabase();
-    const before = await snapshot(url);
-    expect(await migrate(url)).toEqual(['InitialSchema1764300000000']);
-    const after = await snapshot(url);
-
-    expect(after.rows).toEqual(before.rows);
-    expect(after.schema.columns).toEqual(expect.arrayContaining(before.schema.columns));
-    expect(after.schema.indexes).toEqual(expect.arrayContaining(before.schema.indexes));
-    expect(after.schema.constraints).toEqual(expect.arrayContaining(before.schema.constraints));
-    await plannedSchemaIsPresent(url);
-    // The tables were DocuElevate's: steptrail created none of them, so none is recorded as its own.
-    expect(await withClient(url, async (client) => (await client.query<Record<string, unknown>>('SELECT * FROM steptrail_schema_meta')).rows)).toEqual([]);
-  });
-
-  it('schema down removes exactly what steptrail added and keeps DocuElevate tables, indexes and rows', async () => {
-    const url = await docuElevateDatabase();
-    const before = await snapshot(url);
-    const tablesBefore = await withClient(url, tableNames);
-    await migrate(url);
-    await undoLastMigration(url);
-
-    expect(await snapshot(url)).toEqual(before);
-    // TypeORM keeps its (now empty) migrations table, so `up` can run again later.
-    expect(await withClient(url, tableNames)).toEqual([...tablesBefore, 'steptrail_migrations'].sort());
-  });
-
-  it('running the migrations again is a no-op', async () => {
-    const url = await docuElevateDatabase();
-    await migrate(url);
-    const once = await snapshot(url);
-    expect(await migrate(url)).toEqual([]);
-    expect(await snapshot(url)).toEqual(once);
-  });
-
-  it('steptrail rebuilds steps from the legacy logs, reads DocuElevate instants exactly, and writes only its own file columns', async () => {
-    const url = await docuElevateDatabase();
-    await migrate(url);
-    const filesBefore = (await withClient(url, docuElevateRows)).files ?? [];
-    const now = new Date('2025-01-02T03:04:05.678Z');
-    const store = await openPostgresStore({ url, poolSize: 2, clock: fixedClock(now) });
-    try {
-      const deps = { unitOfWork: store.unitOfWork, clock: fixedClock(now) };
-      const migration = new LegacyMigration({ ...deps, reads: store.reads });
-      const totals = await migration.migrateAllFiles({ mode: 'all' });
-      expect(totals).toMatchObject({ totalFiles: 2, filesFailed: 0, errors: [] });
-      const clean = await migration.verifyMigration(FILE.logsOnly);
-      expect(clean.ok && clean.value.discrepancies).toEqual([]);
-      // DocuElevate's row with a legacy status and no log behind it is kept as it is, and reported.
-      const planted = await migration.verifyMigration(FILE.processed);
-      expect(planted.ok && planted.value.discrepancies.map((found) => [found.kind, 'stepName' in found ? found.stepName : null])).toEqual([
-        ['extra_step', 'upload_to_dropbox'],
-      ]);
-      expect(await store.reads.steps.get(FILE.processed, 'upload_to_dropbox')).toMatchObject({ status: 'completed' });
-
-      const hash = await store.reads.steps.get(FILE.logsOnly, 'hash_file');
-      expect(hash).toMatchObject({ status: 'success', startedAt: at(SEEDED.hashStarted), completedAt: at(SEEDED.hashDone) });
-      const check = await store.reads.steps.get(FILE.logsOnly, 'check_text');
-      expect(check).toMatchObject({ status: 'failure', completedAt: at(SEEDED.textFailed), errorMessage: 'OCR engine timed out' });
-      expect((await store.reads.files.get(FILE.processed))?.createdAt).toEqual(at(SEEDED.uploaded));
-
-      const tracker = new StepTracker(deps);
-      expect((await tracker.retryFailedSteps(FILE.logsOnly)).ok).toBe(true);
-      const applied = await tracker.updateStepStatus(FILE.logsOnly, 'check_text', 'in_progress');
-      expect(applied.ok && applied.value.step).toMatchObject({ status: 'in_progress', attempts: 2 });
-      const detail = await new StatusQueries(store.reads).getFileDetail(FILE.logsOnly);
-      expect(detail.ok && detail.value.status.status).toBe('processing');
-
-      const created = await tracker.registerFile({
-        filehash: 'h-new', originalFilename: 'new.pdf', localFilename: '/workdir/tmp/new.pdf', fileSize: 1,
-        mimeType: 'application/pdf', workflow: DEFAULT_WORKFLOW, managed: true,
+for (const { kind, label, type } of VARIANTS)
+  describe.skipIf(serverUrl === null)(postgresTitle(`adopting ${label}`), () => {
+    async function docuElevateDatabase(): Promise<string> {
+      const url = await newDatabase(kind);
+      await withClient(url, async (client) => {
+        for (const statement of docuElevateDdl(type)) await client.query(statement);
+        await seedDocuElevateRows(client);
       });
-      expect((await store.reads.files.get(created.id))?.createdAt).toEqual(now);
-      expect((await withClient(url, docuElevateRows)).files?.slice(0, filesBefore.length)).toEqual(filesBefore);
-    } finally {
-      await store.close();
+      return url;
     }
+
+    const snapshot = (url: string) =>
+      withClient(url, async (client) => ({
+        rows: await docuElevateRows(client),
+        schema: await schemaShape(client, DOC_TABLES),
+      }));
+
+    it('adds steptrail columns and indexes and leaves every existing row and DocuElevate definition unchanged', async () => {
+      const url = await docuElevateDatabase();
+      const before = await snapshot(url);
+      expect(await migrate(url)).toEqual(['InitialSchema1764300000000']);
+      const after = await snapshot(url);
+
+      expect(after.rows).toEqual(before.rows);
+      expect(after.schema.columns).toEqual(expect.arrayContaining(before.schema.columns));
+      expect(after.schema.indexes).toEqual(expect.arrayContaining(before.schema.indexes));
+      expect(after.schema.constraints).toEqual(expect.arrayContaining(before.schema.constraints));
+      await plannedSchemaIsPresent(url);
+      // The tables were DocuElevate's: steptrail created none of them, so none is recorded as its own.
+      expect(
+        await withClient(
+          url,
+          async (client) =>
+            (await client.query<Record<string, unknown>>('SELECT * FROM steptrail_schema_meta')).rows,
+        ),
+      ).toEqual([]);
+    });
+
+    it('schema down removes exactly what steptrail added and keeps DocuElevate tables, indexes and rows', async () => {
+      const url = await docuElevateDatabase();
+      const before = await snapshot(url);
+      const tablesBefore = await withClient(url, tableNames);
+      await migrate(url);
+      await undoLastMigration(url);
+
+      expect(await snapshot(url)).toEqual(before);
+      // TypeORM keeps its (now empty) migrations table, so `up` can run again later.
+      expect(await withClient(url, tableNames)).toEqual([...tablesBefore, 'steptrail_migrations'].sort());
+    });
+
+    it('running the migrations again is a no-op', async () => {
+      const url = await docuElevateDatabase();
+      await migrate(url);
+      const once = await snapshot(url);
+      expect(await migrate(url)).toEqual([]);
+      expect(await snapshot(url)).toEqual(once);
+    });
+
+    it('steptrail rebuilds steps from the legacy logs, reads DocuElevate instants exactly, and writes only its own file columns', async () => {
+      const url = await docuElevateDatabase();
+      await migrate(url);
+      const filesBefore = (await withClient(url, docuElevateRows)).files ?? [];
+      const now = new Date('2025-01-02T03:04:05.678Z');
+      const store = await openPostgresStore({ url, poolSize: 2, clock: fixedClock(now) });
+      try {
+        const deps = { unitOfWork: store.unitOfWork, clock: fixedClock(now) };
+        const migration = new LegacyMigration({ ...deps, reads: store.reads });
+        const totals = await migration.migrateAllFiles({ mode: 'all' });
+        expect(totals).toMatchObject({ totalFiles: 2, filesFailed: 0, errors: [] });
+        const clean = await migration.verifyMigration(FILE.logsOnly);
+        expect(clean.ok && clean.value.discrepancies).toEqual([]);
+        // DocuElevate's row with a legacy status and no log behind it is kept as it is, and reported.
+        const planted = await migration.verifyMigration(FILE.processed);
+        expect(
+          planted.ok &&
+            planted.value.discrepancies.map((found) => [
+              found.kind,
+              'stepName' in found ? found.stepName : null,
+            ]),
+        ).toEqual([['extra_step', 'upload_to_dropbox']]);
+        expect(await store.reads.steps.get(FILE.processed, 'upload_to_dropbox')).toMatchObject({
+          status: 'completed',
+        });
+
+        const hash = await store.reads.steps.get(FILE.logsOnly, 'hash_file');
+        expect(hash).toMatchObject({
+          status: 'success',
+          startedAt: at(SEEDED.hashStarted),
+          completedAt: at(SEEDED.hashDone),
+        });
+        const check = await store.reads.steps.get(FILE.logsOnly, 'check_text');
+        expect(check).toMatchObject({
+          status: 'failure',
+          completedAt: at(SEEDED.textFailed),
+          errorMessage: 'OCR engine timed out',
+        });
+        expect((await store.reads.files.get(FILE.processed))?.createdAt).toEqual(at(SEEDED.uploaded));
+
+        const tracker = new StepTracker(deps);
+        expect((await tracker.retryFailedSteps(FILE.logsOnly)).ok).toBe(true);
+        const applied = await tracker.updateStepStatus(FILE.logsOnly, 'check_text', 'in_progress');
+        expect(applied.ok && applied.value.step).toMatchObject({ status: 'in_progress', attempts: 2 });
+        const detail = await new StatusQueries(store.reads).getFileDetail(FILE.logsOnly);
+        expect(detail.ok && detail.value.status.status).toBe('processing');
+
+        const created = await tracker.registerFile({
+          filehash: 'h-new',
+          originalFilename: 'new.pdf',
+          localFilename: '/workdir/tmp/new.pdf',
+          fileSize: 1,
+          mimeType: 'application/pdf',
+          workflow: DEFAULT_WORKFLOW,
+          managed: true,
+        });
+        expect((await store.reads.files.get(created.id))?.createdAt).toEqual(now);
+        expect((await withClient(url, docuElevateRows)).files?.slice(0, filesBefore.length)).toEqual(
+          filesBefore,
+        );
+      } finally {
+        await store.close();
+      }
+    });
   });
-});
 
 describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL database'), () => {
   it('creates all three tables with every planned column and index, timestamps as timestamptz(6)', async () => {
     const url = await newDatabase('fresh');
     expect(await migrate(url)).toEqual(['InitialSchema1764300000000']);
     await plannedSchemaIsPresent(url);
-    const shape = await withClient(url, (client) => schemaShape(client, SCHEMA_PLAN.map((table) => table.name)));
+    const shape = await withClient(url, (client) =>
+      schemaShape(
+        client,
+        SCHEMA_PLAN.map((table) => table.name),
+      ),
+    );
     expect(shape.columns).toContain('processing_logs.timestamp timestamp with time zone(6)');
     expect(shape.columns).toContain('file_processing_steps.lease_expires_at timestamp with time zone(6)');
     expect(shape.columns).toContain("files.id integer not null default nextval('files_id_seq'::regclass)");
     expect(shape.constraints).toContain('file_processing_steps.unique_file_step UNIQUE (file_id, step_name)');
-    expect(shape.constraints).toContain('file_processing_steps.file_processing_steps_file_id_fkey FOREIGN KEY (file_id) REFERENCES files(id)');
+    expect(shape.constraints).toContain(
+      'file_processing_steps.file_processing_steps_file_id_fkey FOREIGN KEY (file_id) REFERENCES files(id)',
+    );
   });
 
   it('a second run finds nothing to apply and changes nothing', async () => {

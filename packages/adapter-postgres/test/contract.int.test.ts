@@ -9,7 +9,8 @@ const backend: ContractBackend = {
   name: 'postgres',
   capabilities: {
     concurrentWriters: true,
-    concurrencyNote: 'each store has its own connection pool; writers serialize on row locks, claimers skip locked rows',
+    concurrencyNote:
+      'each store has its own connection pool; writers serialize on row locks, claimers skip locked rows',
   },
 };
 

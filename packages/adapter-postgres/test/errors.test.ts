@@ -75,10 +75,11 @@ describe('mapPostgresError', () => {
     expect(mapPostgresError(error)).toBe(error);
   });
 
-  it.each([['a string', 'nope'], ['null', null], ['an error without code', new Error('plain')]])(
-    'leaves %s unchanged',
-    (_what, value) => {
-      expect(mapPostgresError(value)).toBe(value);
-    },
-  );
+  it.each([
+    ['a string', 'nope'],
+    ['null', null],
+    ['an error without code', new Error('plain')],
+  ])('leaves %s unchanged', (_what, value) => {
+    expect(mapPostgresError(value)).toBe(value);
+  });
 });

@@ -10,14 +10,16 @@ describe('escapeEachOccurrence', () => {
   });
 
   it('expands :...list into one position per element', () => {
-    expect(escapeEachOccurrence('SELECT 1 WHERE id IN (:...ids) AND a = :a', { ids: [3, 4, 5], a: true })).toEqual([
-      'SELECT 1 WHERE id IN ($1, $2, $3) AND a = $4',
-      [3, 4, 5, true],
-    ]);
+    expect(
+      escapeEachOccurrence('SELECT 1 WHERE id IN (:...ids) AND a = :a', { ids: [3, 4, 5], a: true }),
+    ).toEqual(['SELECT 1 WHERE id IN ($1, $2, $3) AND a = $4', [3, 4, 5, true]]);
   });
 
   it('leaves colons that name no parameter alone (literals, casts)', () => {
-    expect(escapeEachOccurrence(`SELECT '12:30:00'::time, :x`, { x: null })).toEqual([`SELECT '12:30:00'::time, $1`, [null]]);
+    expect(escapeEachOccurrence(`SELECT '12:30:00'::time, :x`, { x: null })).toEqual([
+      `SELECT '12:30:00'::time, $1`,
+      [null],
+    ]);
   });
 
   it('inlines a function parameter as raw SQL, as TypeORM does', () => {

@@ -42,9 +42,12 @@ describe.skipIf(serverUrl === null)(postgresTitle('timestamps in a process that 
       'INSERT INTO stamps (with_zone, without_zone) VALUES (:time, :time) RETURNING id',
       { time },
     );
-    const row = await sql.one('SELECT with_zone, without_zone, without_zone::text AS wall FROM stamps WHERE id = :id', {
-      id: insertId,
-    });
+    const row = await sql.one(
+      'SELECT with_zone, without_zone, without_zone::text AS wall FROM stamps WHERE id = :id',
+      {
+        id: insertId,
+      },
+    );
     expect(row).toEqual({ with_zone: instant, without_zone: instant, wall: '2025-03-01 12:34:56.789' });
   });
 
@@ -67,8 +70,10 @@ describe.skipIf(serverUrl === null)(postgresTitle('timestamps in a process that 
   });
 
   it('leaves the process-wide pg type parsers alone: a plain pg client still reads timestamp as local time', async () => {
-    const [row] = await withClient(url, async (client) =>
-      (await client.query<{ stamp: Date }>(`SELECT '2025-03-01 12:34:56.789'::timestamp AS stamp`)).rows,
+    const [row] = await withClient(
+      url,
+      async (client) =>
+        (await client.query<{ stamp: Date }>(`SELECT '2025-03-01 12:34:56.789'::timestamp AS stamp`)).rows,
     );
     expect(row?.stamp.getTime()).toBe(new Date(2025, 2, 1, 12, 34, 56, 789).getTime());
     expect(row?.stamp.getTime()).not.toBe(instant.getTime());

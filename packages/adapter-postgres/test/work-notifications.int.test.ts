@@ -137,7 +137,12 @@ describe.skipIf(serverUrl === null)(postgresTitle('LISTEN/NOTIFY wake-ups'), () 
   it('a listener whose session the server ends reconnects, wakes once, and hears later announcements', async () => {
     const heard = new WakeCounter();
     const applicationName = 'reconnecting-listener';
-    const subscribe = postgresWorkNotifications({ url, applicationName, initialBackoffMs: 20, maxBackoffMs: 200 });
+    const subscribe = postgresWorkNotifications({
+      url,
+      applicationName,
+      initialBackoffMs: 20,
+      maxBackoffMs: 200,
+    });
     opened.push({ close: await subscribe(heard.listener) });
     const [pid] = await listenerSessions(url, applicationName);
     const reconnected = heard.next(10_000);

@@ -28,14 +28,16 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   prune: ['older-than', 'dry-run'],
 };
 
-export type ParsedArgv = { ok: true; invocation: Invocation } | { ok: false; error: UsageError };
+export type ParsedArgv =
+  | { ok: true; invocation: Invocation }
+  | { ok: false; error: UsageError; /** Whether --json was among the arguments, to report the error in kind. */ json: boolean };
 
 /** Parses the arguments after `node main.js`; unknown commands, flags and values are usage errors. */
 export function parseArgv(args: readonly string[]): ParsedArgv {
   try {
     return { ok: true, invocation: parse(args) };
   } catch (error) {
-    if (error instanceof UsageError) return { ok: false, error };
+    if (error instanceof UsageError) return { ok: false, error, json: args.includes('--json') };
     throw error;
   }
 }

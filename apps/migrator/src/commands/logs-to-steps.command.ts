@@ -146,7 +146,7 @@ export class LogsToStepsCommand {
 
   private report(totals: MigrationTotals, extra: Record<string, unknown> & { dryRun: boolean; elapsedMs: number }): void {
     this.output.result({ ...totals, ...extra }, () => {
-      const title = `logs-to-steps${extra.dryRun ? ' (dry run: nothing was changed)' : ''}`;
+      const title = `logs-to-steps${extra.dryRun ? ' (dry run: nothing was changed)' : ''}${extra.interrupted === true ? ' (interrupted)' : ''}`;
       const rate = totals.totalFiles / Math.max(extra.elapsedMs / 1000, 0.001);
       const rows = [...totalsRows(totals), ['elapsed', `${formatElapsed(extra.elapsedMs)} (${formatCount(rate)} files/s)`] as const];
       const errors = totals.errors.slice(0, ERRORS_SHOWN).map(({ fileId, message }) => `  file ${fileId}: ${message}`);

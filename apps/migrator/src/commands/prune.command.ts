@@ -126,19 +126,17 @@ export class PruneCommand {
     tally: PruneTally,
     run: { olderThan: string; cutoff: Date; dryRun: boolean; interrupted: boolean; elapsedMs: number },
   ): void {
-    const verb = run.dryRun ? 'would be deleted' : 'deleted';
-    this.output.result({ ...tally, ...run }, () => {
+    this.output.result({ ...tally, ...run, cutoff: run.cutoff.toISOString() }, () => {
       const rows = [
-        ['cutoff', run.cutoff.toISOString()],
-        [`files whose history ${verb}`, formatCount(tally.filesPruned)],
-        [`  their log rows ${verb}`, formatCount(tally.fileLogRows)],
-        [`task-level rows (no file) ${verb}`, formatCount(tally.taskLevelRows)],
-        [`rows of files that no longer exist ${verb}`, formatCount(tally.rowsOfDeletedFiles)],
+        [run.dryRun ? 'files whose history would be deleted' : 'files whose history was deleted', formatCount(tally.filesPruned)],
+        ['  their log rows', formatCount(tally.fileLogRows)],
+        ['task-level log rows (no file id)', formatCount(tally.taskLevelRows)],
+        ['log rows of files that no longer exist', formatCount(tally.rowsOfDeletedFiles)],
         ...KEPT_REASONS.map((reason) => [KEPT_LABELS[reason], formatCount(tally.kept[reason])] as const),
         ['elapsed', formatElapsed(run.elapsedMs)],
       ] as const;
-      const title = `prune --older-than ${run.olderThan}${run.dryRun ? ' (dry run: nothing was deleted)' : ''}${run.interrupted ? ' (interrupted)' : ''}`;
-      return summaryTable(title, rows);
+      const mode = run.dryRun ? ', dry run: nothing was deleted' : run.interrupted ? ', interrupted' : '';
+      return summaryTable(`prune --older-than ${run.olderThan} (rows before ${run.cutoff.toISOString()}${mode})`, rows);
     });
   }
 }

@@ -46,7 +46,7 @@ export class SqlRunner {
   }
 
   private run(sql: string, params: SqlParams) {
-    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params, {});
+    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
     return this.withRunner((runner) => runner.query(query, values, true));
   }
 

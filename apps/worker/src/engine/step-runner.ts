@@ -36,10 +36,15 @@ const FINISH_ATTEMPTS = 5;
 export class StepRunner {
   constructor(private readonly deps: StepRunnerDeps) {}
 
-  async run(step: ClaimedStep, control: StepControl): Promise<void> {
+  /** Runs the step and records its outcome; returns when a retry is due, so the engine can wake up for it. */
+  async run(step: ClaimedStep, control: StepControl): Promise<{ retryAt: Date | null }> {
     const outcome = await this.execute(step, control);
-    if (control.released()) return;
+    if (control.released() || control.signal.aborted) {
+      this.deps.log.debug('step abandoned', { fileId: step.fileId, step: step.stepName, reason: String(control.signal.reason) });
+      return { retryAt: null };
+    }
     await this.finish(step, outcome);
+    return { retryAt: outcome.status === 'failure' ? outcome.retryAt : null };
   }
 
   private async execute(step: ClaimedStep, control: StepControl): Promise<StepOutcome> {
@@ -67,6 +72,7 @@ export class StepRunner {
       return toOutcome(result);
     } catch (error) {
       const outcome = failureOutcome(error, step, deps.retry, deps.clock.now());
+      if (control.signal.aborted) return outcome;
       deps.log.warn('step attempt failed', { fileId: step.fileId, step: step.stepName, attempt: step.attempt, error: describeError(error), retry: outcome.retryAt });
       return outcome;
     } finally {

@@ -54,6 +54,8 @@ export class WorkerEngine {
   private loopDone: Promise<void> | null = null;
   private stopping: Promise<StopReport> | null = null;
   private claimFailures = 0;
+  /** Retries this worker scheduled: a delayed retry is announced when scheduled, not when it comes due. */
+  private retryTimes: number[] = [];
 
   constructor(
     private readonly deps: EngineDeps,
@@ -97,12 +99,20 @@ export class WorkerEngine {
       }
       // Subscribe before claiming: an announcement that lands between the claim and the wait still wakes us.
       const waitDone = new AbortController();
-      const wake = this.deps.workSignal.wait(options.idleWaitMs, AbortSignal.any([this.stopper.signal, waitDone.signal]));
+      const wake = this.deps.workSignal.wait(this.idleWait(), AbortSignal.any([this.stopper.signal, waitDone.signal]));
       const claimed = await this.claim(Math.min(free, options.claimBatchSize));
       for (const step of claimed) this.launch(step);
       if (claimed.length === 0 && !this.stopper.signal.aborted) await wake;
       waitDone.abort();
     }
+  }
+
+  /** The idle wait, cut short when a retry this worker scheduled comes due sooner. */
+  private idleWait(): number {
+    const now = Date.now();
+    this.retryTimes = this.retryTimes.filter((time) => time > now);
+    const nextRetry = Math.min(...this.retryTimes) - now + 1;
+    return Math.max(1, Math.min(this.options.idleWaitMs, nextRetry));
   }
 
   private async claim(limit: number): Promise<ClaimedStep[]> {
@@ -130,6 +140,9 @@ export class WorkerEngine {
     this.deps.log.debug('step claimed', { fileId: step.fileId, step: step.stepName, attempt: step.attempt });
     entry.done = this.deps.runner
       .run(step, { signal: controller.signal, released: () => entry.released })
+      .then(({ retryAt }) => {
+        if (retryAt !== null) this.retryTimes.push(retryAt.getTime());
+      })
       .catch((error: unknown) => this.deps.log.error('step runner crashed', { step: step.stepName, error: describeError(error) }))
       .finally(() => {
         this.inFlight.delete(key(step));

@@ -3,7 +3,7 @@ import { isAbsolute } from 'node:path';
 import type { HandlerRegistry } from './handler-registry.js';
 
 /** What a WORKER_PLUGINS module exports: a function that registers its handlers. */
-export type RegisterHandlers = (registry: HandlerRegistry) => void | Promise<void>;
+export type RegisterHandlers = (registry: HandlerRegistry) => unknown;
 
 /** Imports each plugin module and lets it register handlers; a module without `register` is refused. */
 export async function loadPlugins(specifiers: readonly string[], registry: HandlerRegistry): Promise<void> {

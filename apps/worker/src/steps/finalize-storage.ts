@@ -1,6 +1,6 @@
 import { copyFile, stat } from 'node:fs/promises';
-import { METADATA, RECORD, STAMPED_PDF, STORED, metadataArtifact, recordArtifact, required, storedArtifact } from '../documents/artifacts.js';
-import type { DocumentMetadata } from '../documents/document-metadata.js';
+import { METADATA, RECORD, STAMPED_PDF, STORED, recordArtifact, required, storedArtifact } from '../documents/artifacts.js';
+import { metadataArtifact, type DocumentMetadata } from '../documents/document-metadata.js';
 import { safeDocumentName } from '../documents/safe-name.js';
 import { moveAtomically, sameFile } from '../documents/store-atomically.js';
 import type { FileArtifacts } from '../handlers/file-artifacts.js';

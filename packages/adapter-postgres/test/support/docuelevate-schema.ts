@@ -46,11 +46,32 @@ export function docuElevateDdl(timestamp: string): string[] {
 /** DocuElevate's tables and their columns, in DDL order: what the snapshots compare. */
 export const DOCUELEVATE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   files: [
-    'id', 'owner_id', 'filehash', 'original_filename', 'local_filename', 'original_file_path', 'processed_file_path',
-    'file_size', 'mime_type', 'is_duplicate', 'duplicate_of_id', 'ocr_text', 'ai_metadata', 'document_title', 'created_at',
+    'id',
+    'owner_id',
+    'filehash',
+    'original_filename',
+    'local_filename',
+    'original_file_path',
+    'processed_file_path',
+    'file_size',
+    'mime_type',
+    'is_duplicate',
+    'duplicate_of_id',
+    'ocr_text',
+    'ai_metadata',
+    'document_title',
+    'created_at',
   ],
   file_processing_steps: [
-    'id', 'file_id', 'step_name', 'status', 'started_at', 'completed_at', 'error_message', 'created_at', 'updated_at',
+    'id',
+    'file_id',
+    'step_name',
+    'status',
+    'started_at',
+    'completed_at',
+    'error_message',
+    'created_at',
+    'updated_at',
   ],
   processing_logs: ['id', 'file_id', 'task_id', 'step_name', 'status', 'message', 'detail', 'timestamp'],
   application_settings: ['id', 'key', 'value', 'created_at', 'updated_at'],
@@ -96,7 +117,9 @@ export async function seedDocuElevateRows(client: pg.Client): Promise<void> {
        (3, 't-3', 'check_text', 'failure', 'OCR engine timed out', 'Traceback ...', '${s.textFailed}'),
        (NULL, 'beat', NULL, 'success', 'nightly cleanup', NULL, '${s.textFailed}')`,
   );
-  await client.query(`INSERT INTO application_settings (key, value) VALUES ('database_url', 'postgresql://…')`);
+  await client.query(
+    `INSERT INTO application_settings (key, value) VALUES ('database_url', 'postgresql://…')`,
+  );
 }
 
 /** Every DocuElevate row as PostgreSQL prints it, so "unchanged" means unchanged to the byte. */
@@ -104,7 +127,10 @@ export async function docuElevateRows(client: pg.Client): Promise<Record<string,
   const snapshot: Record<string, string[][]> = {};
   for (const [table, columns] of Object.entries(DOCUELEVATE_COLUMNS)) {
     const list = columns.map((column) => `"${column}"::text`).join(', ');
-    const result = await client.query<string[]>({ text: `SELECT ${list} FROM ${table} ORDER BY id`, rowMode: 'array' });
+    const result = await client.query<string[]>({
+      text: `SELECT ${list} FROM ${table} ORDER BY id`,
+      rowMode: 'array',
+    });
     snapshot[table] = result.rows;
   }
   return snapshot;

@@ -1,0 +1,72 @@
+import { systemClock, WorkflowCatalog, type Clock } from '@steptrail/domain';
+import { createCoreContainer, migrationDataSource, openStore, TOKENS, type DatabaseTarget } from '@steptrail/runtime';
+import { container as rootContainer, instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import { Interrupts } from './cli/interrupts.js';
+import { LogsToStepsCommand } from './commands/logs-to-steps.command.js';
+import { DEFAULT_PACING, PruneCommand, type PrunePacing } from './commands/prune.command.js';
+import { SchemaCommand } from './commands/schema.command.js';
+import { VerifyCommand } from './commands/verify.command.js';
+import type { MigratorConfig } from './config.js';
+import { DatabaseSession, type DatabaseOpeners, type UseCases } from './database-session.js';
+import { Output } from './output/output.js';
+import type { Terminal } from './output/terminal.js';
+
+/** The migrator's own tokens; the store and use-cases come from the runtime's core container. */
+export const MIGRATOR = {
+  Database: Symbol('DatabaseSession') as InjectionToken<DatabaseSession>,
+  Output: Symbol('Output') as InjectionToken<Output>,
+  Interrupts: Symbol('Interrupts') as InjectionToken<Interrupts>,
+  SchemaCommand: Symbol('SchemaCommand') as InjectionToken<SchemaCommand>,
+  LogsToStepsCommand: Symbol('LogsToStepsCommand') as InjectionToken<LogsToStepsCommand>,
+  VerifyCommand: Symbol('VerifyCommand') as InjectionToken<VerifyCommand>,
+  PruneCommand: Symbol('PruneCommand') as InjectionToken<PruneCommand>,
+} as const;
+
+export interface MigratorOptions {
+  json: boolean;
+  clock?: Clock;
+  prunePacing?: PrunePacing;
+}
+
+/** Connections per process for server databases: one transaction at a time, plus autocommit reads. */
+const POOL_SIZE = 4;
+
+/** The composition root: a fresh container per run (and per test) with every command wired to one database. */
+export function createMigratorContainer(config: MigratorConfig, terminal: Terminal, options: MigratorOptions): DependencyContainer {
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
+  const container = rootContainer.createChildContainer();
+  container.register(MIGRATOR.Output, { useValue: new Output(terminal, options.json) });
+  container.register(MIGRATOR.Interrupts, { useValue: new Interrupts(terminal) });
+  container.register(MIGRATOR.Database, { useValue: new DatabaseSession(config.database, openers(clock)) });
+  const db = (c: DependencyContainer) => c.resolve(MIGRATOR.Database);
+  const output = (c: DependencyContainer) => c.resolve(MIGRATOR.Output);
+  const interrupts = (c: DependencyContainer) => c.resolve(MIGRATOR.Interrupts);
+  container.register(MIGRATOR.SchemaCommand, {
+    useFactory: instanceCachingFactory((c) => new SchemaCommand(db(c), output(c))),
+  });
+  container.register(MIGRATOR.LogsToStepsCommand, {
+    useFactory: instanceCachingFactory((c) => new LogsToStepsCommand(db(c), output(c), interrupts(c), now)),
+  });
+  container.register(MIGRATOR.VerifyCommand, {
+    useFactory: instanceCachingFactory((c) => new VerifyCommand(db(c), output(c), interrupts(c))),
+  });
+  container.register(MIGRATOR.PruneCommand, {
+    useFactory: instanceCachingFactory(
+      (c) => new PruneCommand(db(c), output(c), interrupts(c), now, options.prunePacing ?? DEFAULT_PACING),
+    ),
+  });
+  return container;
+}
+
+/** Which adapter runs is decided here and in the runtime, from the parsed DATABASE_URL only. */
+function openers(clock: Clock): DatabaseOpeners {
+  return {
+    dataSource: (target: DatabaseTarget) => migrationDataSource(target),
+    async useCases(target: DatabaseTarget): Promise<UseCases> {
+      const store = await openStore(target, { clock, poolSize: POOL_SIZE });
+      const core = createCoreContainer({ store, clock, workflows: WorkflowCatalog.defaults() });
+      return { store, legacy: core.resolve(TOKENS.LegacyMigration) };
+    },
+  };
+}

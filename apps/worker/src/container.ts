@@ -1,0 +1,131 @@
+import 'reflect-metadata';
+import { WorkflowCatalog, systemClock, type Clock, type Store } from '@steptrail/domain';
+import { ConfigError, TOKENS, createCoreContainer, openStore } from '@steptrail/runtime';
+import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import type { WorkerConfig } from './config.js';
+import { TesseractOcr } from './documents/ocr.js';
+import { OpenAiExtractor } from './documents/openai-extractor.js';
+import { createDestination } from './destinations/create-destination.js';
+import type { Destination } from './destinations/destination.js';
+import { WorkerEngine } from './engine/worker-engine.js';
+import { retryPolicy, type RetryPolicy } from './engine/retry-policy.js';
+import { StepRunner } from './engine/step-runner.js';
+import { HandlerRegistry, type BoundHandlers } from './handlers/handler-registry.js';
+import { loadPlugins, type RegisterHandlers } from './handlers/plugins.js';
+import { createLogger, type Logger } from './logger.js';
+import { registerDefaultHandlers } from './steps/default-handlers.js';
+import { metadataExtractor } from './steps/extract-metadata.js';
+
+export const WORKER_TOKENS = {
+  Config: Symbol('WorkerConfig') as InjectionToken<WorkerConfig>,
+  Logger: Symbol('Logger') as InjectionToken<Logger>,
+  Destinations: Symbol('Destinations') as InjectionToken<readonly Destination[]>,
+  Handlers: Symbol('Handlers') as InjectionToken<BoundHandlers>,
+  RetryPolicy: Symbol('RetryPolicy') as InjectionToken<RetryPolicy>,
+  StepRunner: Symbol('StepRunner') as InjectionToken<StepRunner>,
+  Engine: Symbol('WorkerEngine') as InjectionToken<WorkerEngine>,
+} as const;
+
+/** What a caller (the API's in-process worker, tests, the benchmark) may supply instead of the defaults. */
+export interface WorkerOverrides {
+  /** An open store to share (the API's, in one process); the worker then neither opens nor closes one. */
+  store?: Store;
+  clock?: Clock;
+  logger?: Logger;
+  /** Destinations beyond the configured DESTINATIONS (programmatic ones, test doubles). */
+  destinations?: readonly Destination[];
+  /** Registers handlers after the built-in ones and the plugins; may replace them. */
+  register?: RegisterHandlers;
+  /** False leaves out the default workflow's handlers (a worker for custom steps only). */
+  builtInHandlers?: boolean;
+}
+
+export interface BuiltWorker {
+  container: DependencyContainer;
+  /** Closes what the container opened: destinations, and the store unless it was supplied. */
+  dispose(): Promise<void>;
+}
+
+/** The worker's composition root: a fresh container per call, the adapter chosen by config.database. */
+export async function buildWorkerContainer(config: WorkerConfig, overrides: WorkerOverrides = {}): Promise<BuiltWorker> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(config.logLevel, { workerId: config.workerId });
+  const destinations = [...(await Promise.all(config.destinations.map(createDestination))), ...(overrides.destinations ?? [])];
+  const handlers = await buildHandlers(config, destinations, overrides);
+  const store = overrides.store ?? (await openStore(config.database, { clock, poolSize: config.concurrency + 4 }));
+  const container = createCoreContainer({ store, clock, workflows: WorkflowCatalog.defaults() });
+  container.register(WORKER_TOKENS.Config, { useValue: config });
+  container.register(WORKER_TOKENS.Logger, { useValue: logger });
+  container.register(WORKER_TOKENS.Destinations, { useValue: destinations });
+  container.register(WORKER_TOKENS.Handlers, { useValue: handlers });
+  container.register(WORKER_TOKENS.RetryPolicy, {
+    useValue: retryPolicy({
+      backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
+      maxAttempts: config.maxAttempts,
+      maxAttemptsByStep: config.maxAttemptsByStep,
+    }),
+  });
+  container.register(WORKER_TOKENS.StepRunner, { useFactory: instanceCachingFactory((c) => stepRunner(c, config)) });
+  container.register(WORKER_TOKENS.Engine, { useFactory: instanceCachingFactory((c) => engine(c, config)) });
+  return {
+    container,
+    dispose: async () => {
+      await Promise.all(destinations.map((destination) => destination.close?.()));
+      if (overrides.store === undefined) await store.close();
+    },
+  };
+}
+
+async function buildHandlers(config: WorkerConfig, destinations: readonly Destination[], overrides: WorkerOverrides): Promise<BoundHandlers> {
+  const registry = new HandlerRegistry();
+  if (overrides.builtInHandlers !== false) {
+    registerDefaultHandlers(registry, {
+      ocr: new TesseractOcr(config.ocr),
+      extractor: metadataExtractor(config.openai === null ? null : new OpenAiExtractor(config.openai)),
+      processedDir: config.processedDir,
+      destinations,
+    });
+  }
+  await loadPlugins(config.plugins, registry);
+  await overrides.register?.(registry);
+  const bound = registry.bind(config.stepConfig);
+  if (!bound.ok) throw new ConfigError(bound.problems);
+  return bound.handlers;
+}
+
+function stepRunner(c: DependencyContainer, config: WorkerConfig): StepRunner {
+  return new StepRunner({
+    store: c.resolve(TOKENS.Store),
+    claims: c.resolve(TOKENS.WorkClaims),
+    tracker: c.resolve(TOKENS.StepTracker),
+    handlers: c.resolve(WORKER_TOKENS.Handlers),
+    retry: c.resolve(WORKER_TOKENS.RetryPolicy),
+    clock: c.resolve(TOKENS.Clock),
+    log: c.resolve(WORKER_TOKENS.Logger),
+    workerId: config.workerId,
+    storageDir: config.storageDir,
+    workDir: config.workDir,
+    scratchDir: config.scratchDir,
+  });
+}
+
+function engine(c: DependencyContainer, config: WorkerConfig): WorkerEngine {
+  const store = c.resolve(TOKENS.Store);
+  const retry = c.resolve(WORKER_TOKENS.RetryPolicy);
+  return new WorkerEngine(
+    { claims: c.resolve(TOKENS.WorkClaims), workSignal: store.workSignal, runner: c.resolve(WORKER_TOKENS.StepRunner), log: c.resolve(WORKER_TOKENS.Logger) },
+    {
+      workerId: config.workerId,
+      concurrency: config.concurrency,
+      claimBatchSize: config.claimBatchSize,
+      leaseMs: config.leaseMs,
+      heartbeatMs: config.heartbeatMs,
+      reaperIntervalMs: config.reaperIntervalMs,
+      // With push notifications the wait only guards against a missed wake-up and delayed retries coming due.
+      idleWaitMs: store.capabilities.pushNotifications ? Math.max(config.pollIntervalMs, 1_000) : config.pollIntervalMs,
+      shutdownGraceMs: config.shutdownGraceMs,
+      stepNames: c.resolve(WORKER_TOKENS.Handlers).stepNames(),
+      maxAttempts: (stepName) => retry.maxAttempts(stepName),
+    },
+  );
+}

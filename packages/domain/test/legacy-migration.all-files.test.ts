@@ -45,7 +45,7 @@ describe('LegacyMigration.migrateAllFiles', () => {
     expect(await context.store.reads.steps.listForFile(ids.a)).toEqual([]);
   });
 
-  it('mode all re-derives every file with logs and repairs rows that drifted', async () => {
+  it('mode all re-derives every file, those without logs included, and repairs rows that drifted', async () => {
     const context = setup();
     const ids = await mixed(context);
     await context.migration.migrateAllFiles();
@@ -54,8 +54,8 @@ describe('LegacyMigration.migrateAllFiles', () => {
     );
     const result = await context.migration.migrateAllFiles({ mode: 'all' });
     expect(result).toMatchObject({
-      totalFiles: 4,
-      filesMigrated: 4,
+      totalFiles: 5,
+      filesMigrated: 5,
       totalStepsUpdated: 1,
       totalStepsCreated: 0,
     });

@@ -131,8 +131,8 @@ export const LEGACY_FILES: readonly LegacyFile[] = [
     tag: 'stale_rows',
     logs: [...startAndFinish('hash_file', 120), ...startAndFinish('create_file_record', 121)],
     stepRows: [
-      // DocuElevate's order by timestamp alone left the same-second start last.
-      { step: 'hash_file', status: 'in_progress', startedAt: old(120), completedAt: null },
+      // Written by DocuElevate's tracker, never by steptrail: finished, but completed_at went missing.
+      { step: 'hash_file', status: 'success', startedAt: old(120), completedAt: null },
       { step: 'create_file_record', status: 'success', startedAt: old(121), completedAt: old(121) },
     ],
   },

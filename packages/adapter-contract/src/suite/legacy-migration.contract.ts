@@ -111,7 +111,7 @@ export const legacyMigrationTopic: ContractTopic = (context) => {
       expect((await migration.migrateLogsToSteps(fileId + 1_000_000)).ok).toBe(false);
     });
 
-    it('candidates: missing takes files with logs and no step rows, all takes every file with logs', async () => {
+    it('candidates: missing takes files with logs and no step rows, all takes every file', async () => {
       const { migration } = setup();
       const legacy = context.store().reads.legacy;
       const afterId = await newestFileId(context.store());
@@ -125,6 +125,7 @@ export const legacyMigrationTopic: ContractTopic = (context) => {
       expect(onlyMine(await legacy.candidateFileIds('all', afterId, 1000), mine)).toEqual([
         withoutSteps,
         withSteps,
+        withoutLogs,
       ]);
       expect(await legacy.candidateFileIds('all', withSteps, 1000)).not.toContain(withSteps);
       const plantedRows = await context.raw().stepRows(withSteps);

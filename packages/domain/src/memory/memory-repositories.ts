@@ -300,7 +300,7 @@ function candidates(state: MemoryState, mode: CandidateMode, afterId: number, li
   const withLogs = new Set(state.logs.map((log) => log.fileId).filter((id): id is number => id !== null));
   const withSteps = new Set([...state.steps.values()].map((step) => step.fileId));
   return [...state.files.keys()]
-    .filter((id) => id > afterId && withLogs.has(id) && (mode === 'all' || !withSteps.has(id)))
+    .filter((id) => id > afterId && (mode === 'all' || (withLogs.has(id) && !withSteps.has(id))))
     .sort((a, b) => a - b)
     .slice(0, limit);
 }

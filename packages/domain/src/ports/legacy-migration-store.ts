@@ -9,8 +9,8 @@ export interface StepRebuildCounts {
 
 export interface LegacyMigrationStore {
   /**
-   * Ids of existing files that have logs, ascending, above `afterId`: with mode `missing` only those without any
-   * step row (DocuElevate's candidates), with `all` every one.
+   * Ids of existing files, ascending, above `afterId`: with mode `missing` those with logs and without any step
+   * row (DocuElevate's candidates); with `all` every file, so a repair also refreshes rollups of files without logs.
    */
   candidateFileIds(mode: CandidateMode, afterId: number, limit: number): Promise<number[]>;
   /**

@@ -19,14 +19,14 @@ export class TypeormLegacyStore implements LegacyMigrationStore {
   ) {}
 
   async candidateFileIds(mode: CandidateMode, afterId: number, limit: number): Promise<number[]> {
-    const withoutSteps =
+    // DocuElevate's candidates: files with history and no step rows. A repair (`all`) takes every file.
+    const filter =
       mode === 'missing'
-        ? ' AND NOT EXISTS (SELECT 1 FROM file_processing_steps s WHERE s.file_id = f.id)'
+        ? ` AND EXISTS (SELECT 1 FROM processing_logs l WHERE l.file_id = f.id)
+            AND NOT EXISTS (SELECT 1 FROM file_processing_steps s WHERE s.file_id = f.id)`
         : '';
     const rows = await this.sql.rows(
-      `SELECT f.id FROM files f
-       WHERE f.id > :afterId AND EXISTS (SELECT 1 FROM processing_logs l WHERE l.file_id = f.id)${withoutSteps}
-       ORDER BY f.id LIMIT :limit`,
+      `SELECT f.id FROM files f WHERE f.id > :afterId${filter} ORDER BY f.id LIMIT :limit`,
       { afterId, limit },
     );
     return rows.map((row) => requireInteger('files.id', row.id));

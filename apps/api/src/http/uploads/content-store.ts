@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -40,16 +41,13 @@ export class ContentStore {
         callback(null, chunk);
       },
     });
-    const handle = await open(temporary, 'wx', 0o640);
     try {
-      await pipeline(source, tap, handle.createWriteStream({ autoClose: false }));
-      await handle.sync();
+      // flush: fsync before close, so a file renamed into place is on disk.
+      await pipeline(source, tap, createWriteStream(temporary, { flags: 'wx', mode: 0o640, flush: true }));
     } catch (error) {
-      await handle.close();
       await rm(temporary, { force: true });
       throw error;
     }
-    await handle.close();
     const sha256 = hash.digest('hex');
     return {
       sha256,

@@ -1,5 +1,6 @@
 export * from './result.js';
 export * from './group-by.js';
+export * from './wake-hub.js';
 export * from './status/step-status.js';
 export * from './status/overall-status.js';
 export * from './status/step-summary.js';

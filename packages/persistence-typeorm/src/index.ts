@@ -1,6 +1,6 @@
 export * from './dialect.js';
 export * from './sql-executor.js';
-export * from './wake-hub.js';
+
 export * from './typeorm-store.js';
 export * from './mappers/column-parsers.js';
 export * from './mappers/row-mappers.js';

@@ -1,4 +1,5 @@
 import {
+  WakeHub,
   isStoreError,
   type Clock,
   type Repositories,
@@ -14,7 +15,7 @@ import { TypeormLogRepository } from './repositories/typeorm-log-repository.js';
 import { TypeormStepRepository } from './repositories/typeorm-step-repository.js';
 import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
 import { SqlExecutor } from './sql-executor.js';
-import { WakeHub } from './wake-hub.js';
+
 
 export interface TypeormStoreOptions {
   /** The initialized data source that runs transactions. */

@@ -74,7 +74,11 @@ export class ApiServer {
     } else {
       await this.deps.live.close();
     }
-    await this.deps.store.close();
+    try {
+      await this.deps.store.close();
+    } catch (error) {
+      log.warn({ err: error }, 'closing the store failed');
+    }
     log.info('API stopped');
   }
 }

@@ -84,6 +84,15 @@ export class Harness {
     }
   }
 
+  /** Polls until the step has one of `wanted` statuses; returns its row. */
+  async waitForStep(fileId: number, stepName: string, wanted: readonly string[]): Promise<StoredStep> {
+    for (;;) {
+      const step = (await this.steps(fileId))[stepName];
+      if (step !== undefined && wanted.includes(step.status)) return step;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
   async steps(fileId: number): Promise<Record<string, StoredStep>> {
     const rows = await this.store.reads.steps.listForFile(fileId);
     return Object.fromEntries(rows.map((row) => [row.stepName, row]));

@@ -1,6 +1,6 @@
 import type { Store } from '../ports/store.js';
 import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
-import type { WorkSignal } from '../ports/work-queue.js';
+import { WakeHub } from '../wake-hub.js';
 import { memoryRepositories } from './memory-repositories.js';
 import { cloneState, emptyMemoryState, type MemoryState } from './memory-state.js';
 
@@ -13,7 +13,6 @@ export type { MemoryState } from './memory-state.js';
 export class MemoryStore implements Store {
   private committed: MemoryState = emptyMemoryState();
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly waiters = new Set<() => void>();
   private closed = false;
 
   readonly capabilities = { dialect: 'memory', concurrentWriters: false, pushNotifications: true };
@@ -30,20 +29,7 @@ export class MemoryStore implements Store {
     },
   };
 
-  readonly workSignal: WorkSignal = {
-    wait: (timeoutMs, signal) =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.waiters.delete(done);
-          signal?.removeEventListener('abort', done);
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        this.waiters.add(done);
-        signal?.addEventListener('abort', done, { once: true });
-      }),
-  };
+  readonly workSignal = new WakeHub();
 
   /**
    * Runs `visit` on the committed state, in turn with transactions so it never interleaves with one. Only the
@@ -80,6 +66,6 @@ export class MemoryStore implements Store {
   }
 
   private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.workSignal.wake();
   }
 }

@@ -1,4 +1,4 @@
-import type { WorkSignal } from '@steptrail/domain';
+import type { WorkSignal } from './ports/work-queue.js';
 
 /** In-process wake-ups for idle workers, fed by local commits and by a push source such as LISTEN/NOTIFY. */
 export class WakeHub implements WorkSignal {

@@ -127,7 +127,9 @@ for (const { kind, label, type } of VARIANTS)
         const deps = { unitOfWork: store.unitOfWork, clock: fixedClock(now) };
         const migration = new LegacyMigration({ ...deps, reads: store.reads });
         const totals = await migration.migrateAllFiles({ mode: 'all' });
-        expect(totals).toMatchObject({ totalFiles: 2, filesFailed: 0, errors: [] });
+        // Repair mode takes every file: the duplicate has no logs, yet its rollup must say duplicate.
+        expect(totals).toMatchObject({ totalFiles: 3, filesFailed: 0, errors: [] });
+        expect((await store.reads.files.get(FILE.duplicate))?.rollup.status).toBe('duplicate');
         const clean = await migration.verifyMigration(FILE.logsOnly);
         expect(clean.ok && clean.value.discrepancies).toEqual([]);
         // DocuElevate's row with a legacy status and no log behind it is kept as it is, and reported.

@@ -55,7 +55,8 @@ export class SseClient {
         this.waiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      // Wakes on new data, and at least every 25 ms so conditions outside the stream are seen too.
+      const timer = setTimeout(done, Math.max(0, Math.min(25, timeoutMs)));
       this.waiters.add(done);
     });
   }

@@ -1,0 +1,4 @@
+import { memoryBackend } from './support/api-harness.js';
+import { describeApiSuite } from './support/api-suite.js';
+
+describeApiSuite(memoryBackend);

@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { titleWithSkipReason } from '@steptrail/test-servers/backend-urls';
+import { describe, expect, test } from 'vitest';
+import { API } from '../../../src/container.js';
+import { expectError } from '../http.js';
+import { recordOk, registerExternal } from '../fixtures.js';
+import { SseClient } from '../sse-client.js';
+import type { SuiteContext } from './suite-context.js';
+
+const run = promisify(execFile);
+const support = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
+
+/** Records an event from a separate Node process, the way a worker or another API instance would. */
+async function writeFromAnotherProcess(databaseUrl: string, fileId: number, stepName: string, status: string): Promise<number> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--conditions=@steptrail/source', '--import', support('ts-register.mjs'), support('write-event.child.ts'), databaseUrl, String(fileId), stepName, status],
+    { timeout: 60_000 },
+  );
+  return (JSON.parse(stdout.trim()) as { logId: number }).logId;
+}
+
+export function liveEventTests(ctx: SuiteContext): void {
+  describe('live events (SSE)', () => {
+    const notShared = ctx.backend.shared ? null : 'the in-memory store lives inside one process; no other process can write to it';
+    test.skipIf(notShared !== null)(
+      titleWithSkipReason('an event written by another process reaches a connected client, followed by the file status', notShared),
+      async () => {
+        const api = ctx.api();
+        const { file } = await registerExternal(api);
+        const client = await SseClient.connect(`${api.url}/api/events`);
+        try {
+          await client.waitFor((event) => event.event === 'ready');
+          const logId = await writeFromAnotherProcess(ctx.databaseUrl() ?? '', file.id, 'hash_file', 'in_progress');
+          const step = await client.waitFor((event) => event.event === 'step' && event.data['id'] === logId);
+          expect(step).toMatchObject({ id: String(logId), data: { fileId: file.id, stepName: 'hash_file', status: 'in_progress', message: 'written by another process' } });
+          const status = await client.waitFor((event) => event.event === 'file' && event.data['fileId'] === file.id && event.id === String(logId));
+          expect(status.data).toMatchObject({ deleted: false, status: 'processing', inProgressSteps: 1, lastStep: 'hash_file' });
+        } finally {
+          client.close();
+        }
+      },
+    );
+
+    test('a client resuming with Last-Event-ID gets what it missed, in log order', async () => {
+      const api = ctx.api();
+      const { file } = await registerExternal(api);
+      const first = await recordOk(api, file.id, 'hash_file', 'in_progress');
+      const second = await recordOk(api, file.id, 'hash_file', 'success');
+      const third = await recordOk(api, file.id, 'create_file_record', 'failure', { errorMessage: 'db down' });
+      const client = await SseClient.connect(`${api.url}/api/events`, { 'last-event-id': String(first.logId) });
+      try {
+        await client.waitFor((event) => event.event === 'file' && event.id === String(third.logId));
+        const mine = client.events.filter((event) => event.data['fileId'] === file.id);
+        expect(mine.map((event) => `${event.event}:${event.id}`)).toEqual([
+          `step:${second.logId}`,
+          `step:${third.logId}`,
+          `file:${third.logId}`,
+        ]);
+        expect(mine[2]?.data).toMatchObject({ status: 'failed', hasErrors: true });
+      } finally {
+        client.close();
+      }
+    });
+
+    test('registration and deletion reach clients as notes and file events', async () => {
+      const api = ctx.api();
+      const client = await SseClient.connect(`${api.url}/api/events`);
+      try {
+        await client.waitFor((event) => event.event === 'ready');
+        const { file } = await registerExternal(api);
+        await client.waitFor((event) => event.event === 'note' && event.data['fileId'] === file.id);
+        await client.waitFor((event) => event.event === 'file' && event.data['fileId'] === file.id && event.data['status'] === 'pending');
+        expect((await api.fetch(`/api/files/${file.id}`, { method: 'DELETE' })).status).toBe(204);
+        await client.waitFor((event) => event.event === 'file' && event.data['fileId'] === file.id && event.data['deleted'] === true);
+      } finally {
+        client.close();
+      }
+    });
+
+    test('idle streams get heartbeats, and a client that goes away is cleaned up', async () => {
+      const api = ctx.api();
+      const live = api.container.resolve(API.LiveEvents);
+      const before = live.openStreams;
+      const client = await SseClient.connect(`${api.url}/api/events`);
+      expect(client.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      await client.waitUntil(() => client.comments.includes('heartbeat'));
+      expect(live.openStreams).toBe(before + 1);
+      client.close();
+      await client.waitUntil(() => live.openStreams === before);
+    });
+
+    test('a Last-Event-ID that is not an event id is 400', async () => {
+      const api = ctx.api();
+      const response = await api.fetch('/api/events', { headers: { 'last-event-id': 'yesterday' } });
+      const body = await expectError(response, 400, 'VALIDATION_FAILED');
+      expect(body.error.details?.problems?.[0]?.path).toBe('headers.last-event-id');
+    });
+  });
+}

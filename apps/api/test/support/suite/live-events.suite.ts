@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { titleWithSkipReason } from '@steptrail/test-servers/backend-urls';
 import { describe, expect, test } from 'vitest';
 import { API } from '../../../src/container.js';
+import { startApi } from '../api-harness.js';
 import { expectError } from '../http.js';
 import { recordOk, registerExternal } from '../fixtures.js';
 import { SseClient } from '../sse-client.js';
@@ -81,15 +82,19 @@ export function liveEventTests(ctx: SuiteContext): void {
     });
 
     test('idle streams get heartbeats, and a client that goes away is cleaned up', async () => {
-      const api = ctx.api();
-      const live = api.container.resolve(API.LiveEvents);
-      const before = live.openStreams;
-      const client = await SseClient.connect(`${api.url}/api/events`);
-      expect(client.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-      await client.waitUntil(() => client.comments.includes('heartbeat'));
-      expect(live.openStreams).toBe(before + 1);
-      client.close();
-      await client.waitUntil(() => live.openStreams === before);
+      const api = await startApi(ctx.databaseUrl(), { EVENTS_HEARTBEAT_MS: '100' });
+      try {
+        const live = api.container.resolve(API.LiveEvents);
+        const client = await SseClient.connect(`${api.url}/api/events`);
+        expect(client.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+        expect(client.response.headers.get('cache-control')).toBe('no-cache, no-transform');
+        await client.waitUntil(() => client.comments.includes('heartbeat'));
+        expect(live.openStreams).toBe(1);
+        client.close();
+        await client.waitUntil(() => live.openStreams === 0);
+      } finally {
+        await api.close();
+      }
     });
 
     test('a Last-Event-ID that is not an event id is 400', async () => {

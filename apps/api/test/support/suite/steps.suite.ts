@@ -51,9 +51,9 @@ export function stepTests(ctx: SuiteContext): void {
     test('a late event (earlier occurredAt) is folded in order and does not undo a later success', async () => {
       const api = ctx.api();
       const { file } = await registerExternal(api);
-      await recordOk(api, file.id, 'hash_file', 'success', { occurredAt: '2030-01-01T10:00:05.000Z' });
-      const late = await recordOk(api, file.id, 'hash_file', 'in_progress', { occurredAt: '2030-01-01T10:00:01.000+00:00' });
-      expect(late.step).toMatchObject({ status: 'success', startedAt: '2030-01-01T10:00:01.000Z', completedAt: '2030-01-01T10:00:05.000Z' });
+      await recordOk(api, file.id, 'hash_file', 'success', { occurredAt: '2020-01-01T10:00:05.000Z' });
+      const late = await recordOk(api, file.id, 'hash_file', 'in_progress', { occurredAt: '2020-01-01T10:00:01.000+00:00' });
+      expect(late.step).toMatchObject({ status: 'success', startedAt: '2020-01-01T10:00:01.000Z', completedAt: '2020-01-01T10:00:05.000Z' });
     });
 
     test('the history is paged oldest first with an opaque cursor and no row twice', async () => {

@@ -2,12 +2,20 @@
 // Data is only ever put into the page as text (never as HTML).
 const STATUSES = ['pending', 'processing', 'completed', 'failed', 'duplicate'];
 const $ = (selector) => document.querySelector(selector);
-const state = { filter: null, search: '', cursor: null, selected: null, historyCursor: null, lastEventId: null };
+const state = {
+  filter: null,
+  search: '',
+  cursor: null,
+  selected: null,
+  historyCursor: null,
+  lastEventId: null,
+};
 
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child ?? '')));
+  for (const child of children)
+    node.append(child instanceof Node ? child : document.createTextNode(String(child ?? '')));
   return node;
 }
 const badge = (status) => el('span', { class: `badge ${status}` }, status);
@@ -40,7 +48,11 @@ function renderCounts(counts) {
   const nav = $('#counts');
   nav.replaceChildren(
     ...STATUSES.map((status) => {
-      const button = el('button', { class: status, 'aria-pressed': String(state.filter === status) }, `${status} ${counts[status]}`);
+      const button = el(
+        'button',
+        { class: status, 'aria-pressed': String(state.filter === status) },
+        `${status} ${counts[status]}`,
+      );
       button.addEventListener('click', () => {
         state.filter = state.filter === status ? null : status;
         void loadFiles(true);
@@ -51,8 +63,15 @@ function renderCounts(counts) {
 }
 
 function fileRow(item) {
-  const row = el('tr', { 'data-id': item.id }, el('td', {}, item.id), el('td', {}, item.originalFilename ?? '(unnamed)'),
-    el('td', {}, badge(item.status)), el('td', {}, item.lastStep ?? '–'), el('td', {}, when(item.updatedAt)));
+  const row = el(
+    'tr',
+    { 'data-id': item.id },
+    el('td', {}, item.id),
+    el('td', {}, item.originalFilename ?? '(unnamed)'),
+    el('td', {}, badge(item.status)),
+    el('td', {}, item.lastStep ?? '–'),
+    el('td', {}, when(item.updatedAt)),
+  );
   if (item.id === state.selected) row.classList.add('selected');
   row.addEventListener('click', () => void selectFile(item.id));
   return row;
@@ -81,7 +100,9 @@ async function loadFiles(reset) {
 
 async function selectFile(id) {
   state.selected = id;
-  for (const row of document.querySelectorAll('#files tbody tr')) row.classList.toggle('selected', Number(row.dataset.id) === id);
+  history.replaceState(null, '', `#file=${id}`);
+  for (const row of document.querySelectorAll('#files tbody tr'))
+    row.classList.toggle('selected', Number(row.dataset.id) === id);
   $('#detail').hidden = false;
   $('#history').replaceChildren();
   state.historyCursor = null;
@@ -93,21 +114,34 @@ async function loadDetail() {
   const [detail, steps] = await Promise.all([api(`/api/files/${id}`), api(`/api/files/${id}/steps`)]);
   if (id !== state.selected) return;
   const { file, status, summary } = detail;
-  $('#detail-title').replaceChildren(`#${file.id} ${file.originalFilename ?? '(unnamed)'} `, badge(status.status));
+  $('#detail-title').replaceChildren(
+    `#${file.id} ${file.originalFilename ?? '(unnamed)'} `,
+    badge(status.status),
+  );
   $('#detail-meta').textContent =
     `workflow ${file.workflow.name} · ${file.managed ? 'managed by steptrail' : 'external pipeline'} · ` +
     `${status.completedSteps}/${status.totalSteps} steps done, ${status.failedSteps} failed · ` +
     `${summary.uploads.success}/${summary.totalUploadTasks} uploads · sha256 ${file.filehash.slice(0, 12)}…`;
   $('#steps tbody').replaceChildren(
     ...Object.entries(steps.steps).map(([name, step]) =>
-      el('tr', {}, el('td', {}, name), el('td', {}, badge(step.status)), el('td', {}, when(step.startedAt)),
-        el('td', {}, when(step.completedAt)), el('td', {}, step.attempts), el('td', {}, step.errorMessage ?? '')),
+      el(
+        'tr',
+        {},
+        el('td', {}, name),
+        el('td', {}, badge(step.status)),
+        el('td', {}, when(step.startedAt)),
+        el('td', {}, when(step.completedAt)),
+        el('td', {}, step.attempts),
+        el('td', {}, step.errorMessage ?? ''),
+      ),
     ),
   );
 }
 
 function historyItem(log) {
-  const what = log.stepName ? [`${log.stepName} `, badge(log.status ?? 'note')] : [el('span', { class: 'muted' }, 'note')];
+  const what = log.stepName
+    ? [`${log.stepName} `, badge(log.status ?? 'note')]
+    : [el('span', { class: 'muted' }, 'note')];
   return el('li', {}, el('time', {}, when(log.occurredAt)), ...what, ` ${log.message ?? ''}`);
 }
 
@@ -125,7 +159,10 @@ async function loadHistory() {
 let countsTimer = null;
 function refreshCountsSoon() {
   clearTimeout(countsTimer);
-  countsTimer = setTimeout(() => void api(`/api/files?limit=1`).then((page) => renderCounts(page.counts), showError), 300);
+  countsTimer = setTimeout(
+    () => void api(`/api/files?limit=1`).then((page) => renderCounts(page.counts), showError),
+    300,
+  );
 }
 
 function onFileEvent(change) {
@@ -133,8 +170,13 @@ function onFileEvent(change) {
   const matches = !change.deleted && (!state.filter || change.status === state.filter);
   if (row && !matches) row.remove();
   else if (matches && !state.search) {
-    const fresh = fileRow({ id: change.fileId, originalFilename: change.originalFilename, status: change.status,
-      lastStep: change.lastStep, updatedAt: change.updatedAt });
+    const fresh = fileRow({
+      id: change.fileId,
+      originalFilename: change.originalFilename,
+      status: change.status,
+      lastStep: change.lastStep,
+      updatedAt: change.updatedAt,
+    });
     if (row) row.replaceWith(fresh);
     else $('#files tbody').prepend(fresh);
     fresh.classList.add('flash');
@@ -157,7 +199,9 @@ async function follow() {
   for (;;) {
     try {
       const extra = state.lastEventId === null ? {} : { 'Last-Event-ID': state.lastEventId };
-      const response = await fetch('/api/events', { headers: { ...headers(), ...extra, Accept: 'text/event-stream' } });
+      const response = await fetch('/api/events', {
+        headers: { ...headers(), ...extra, Accept: 'text/event-stream' },
+      });
       if (!response.ok || !response.body) throw new Error(`live events: HTTP ${response.status}`);
       live.textContent = 'live';
       live.className = 'live on';
@@ -214,3 +258,5 @@ $('#token-form').addEventListener('submit', (event) => {
 });
 void loadFiles(true);
 void follow();
+const linked = /^#file=(\d+)$/.exec(location.hash);
+if (linked) void selectFile(Number(linked[1]));

@@ -55,7 +55,10 @@ const workflowDefinitions = text.optional().transform((value, ctx): Record<strin
   }
   const shape = z.record(z.string(), z.array(z.string())).safeParse(parsed);
   if (shape.success) return shape.data;
-  ctx.addIssue({ code: 'custom', message: 'must be a JSON object mapping profile names to arrays of step names' });
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be a JSON object mapping profile names to arrays of step names',
+  });
   return z.NEVER;
 });
 
@@ -66,7 +69,10 @@ const schema = (cwd: string) =>
     .extend({
       HOST: text.min(1).default('127.0.0.1'),
       PORT: integer(0, 65_535, 3000),
-      STORAGE_DIR: text.min(1).default('./data/uploads').transform((dir) => resolve(cwd, dir)),
+      STORAGE_DIR: text
+        .min(1)
+        .default('./data/storage')
+        .transform((dir) => resolve(cwd, dir)),
       MAX_UPLOAD_BYTES: integer(1, MAX_FILE_SIZE, 100 * 1024 * 1024),
       MAX_JSON_BYTES: integer(1024, 64 * 1024 * 1024, 1024 * 1024),
       API_TOKENS: text.optional().transform((value, ctx): ApiToken[] => {
@@ -81,7 +87,11 @@ const schema = (cwd: string) =>
       EVENTS_HEARTBEAT_MS: integer(100, 300_000, 15_000),
       EVENTS_GAP_GRACE_MS: integer(0, 60_000, 2000),
       SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
-      DB_POOL_SIZE: text.regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(200)).optional(),
+      DB_POOL_SIZE: text
+        .regex(/^\d+$/, 'must be a whole number')
+        .transform(Number)
+        .pipe(z.number().int().min(1).max(200))
+        .optional(),
       START_WORKER: flag(true),
     })
     .superRefine(
@@ -99,14 +109,17 @@ const schema = (cwd: string) =>
         const definitions: unknown = env.WORKFLOWS;
         if (typeof definitions === 'object' && definitions !== null) {
           const catalog = buildCatalog(env.WORKFLOWS, env.DEFAULT_WORKFLOW);
-          if (!catalog.ok) ctx.addIssue({ code: 'custom', path: ['WORKFLOWS'], message: catalog.error.message });
+          if (!catalog.ok)
+            ctx.addIssue({ code: 'custom', path: ['WORKFLOWS'], message: catalog.error.message });
         }
       },
       { when: () => true },
     );
 
 const buildCatalog = (definitions: Record<string, string[]>, defaultName: string | undefined) =>
-  defaultName === undefined ? WorkflowCatalog.create(definitions) : WorkflowCatalog.create(definitions, defaultName);
+  defaultName === undefined
+    ? WorkflowCatalog.create(definitions)
+    : WorkflowCatalog.create(definitions, defaultName);
 
 /** 127.0.0.0/8, ::1 and localhost: only there may the API run without tokens. */
 export function isLoopbackHost(host: string): boolean {
@@ -121,7 +134,9 @@ export function isLoopbackHost(host: string): boolean {
 export function parseApiConfig(env: Readonly<Record<string, string | undefined>>, cwd: string): ApiConfig {
   const parsed = schema(cwd).safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
   }
   const values = parsed.data;
   const workflows = buildCatalog(values.WORKFLOWS, values.DEFAULT_WORKFLOW);
@@ -136,7 +151,11 @@ export function parseApiConfig(env: Readonly<Record<string, string | undefined>>
     tokens: values.API_TOKENS,
     logLevel: values.LOG_LEVEL,
     workflows: workflows.value,
-    events: { pollMs: values.EVENTS_POLL_MS, heartbeatMs: values.EVENTS_HEARTBEAT_MS, gapGraceMs: values.EVENTS_GAP_GRACE_MS },
+    events: {
+      pollMs: values.EVENTS_POLL_MS,
+      heartbeatMs: values.EVENTS_HEARTBEAT_MS,
+      gapGraceMs: values.EVENTS_GAP_GRACE_MS,
+    },
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     poolSize: values.DB_POOL_SIZE,
     startWorker: values.START_WORKER,

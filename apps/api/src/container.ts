@@ -34,33 +34,46 @@ export interface ApiContainerOptions {
  * The composition root: a fresh container from validated config. Only this file knows which adapter runs and how
  * the parts are wired; a new container per process start and per test.
  */
-export async function buildApiContainer(config: ApiConfig, options: ApiContainerOptions = {}): Promise<DependencyContainer> {
+export async function buildApiContainer(
+  config: ApiConfig,
+  options: ApiContainerOptions = {},
+): Promise<DependencyContainer> {
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await openStore(config.database, { clock, ...(config.poolSize === undefined ? {} : { poolSize: config.poolSize }) }));
+  const store =
+    options.store ??
+    (await openStore(config.database, {
+      clock,
+      ...(config.poolSize === undefined ? {} : { poolSize: config.poolSize }),
+    }));
   const container = createCoreContainer({ store, clock, workflows: config.workflows });
   const logger = createLogger(config.logLevel, options.logDestination);
   container.register(API.Config, { useValue: config });
   container.register(API.Logger, { useValue: logger });
   container.register(API.Metrics, {
-    useFactory: instanceCachingFactory((c) => new ApiMetrics(() => c.resolve(TOKENS.Store).reads.files.countByStatus())),
+    useFactory: instanceCachingFactory(
+      (c) => new ApiMetrics(() => c.resolve(TOKENS.Store).reads.files.countByStatus()),
+    ),
   });
   container.register(API.LiveEvents, {
-    useFactory: instanceCachingFactory((c) => new LiveEvents(c.resolve(TOKENS.Store), config.events, logger.child({ component: 'live-events' }))),
-  });
-  container.register(API.ContentStore, { useFactory: instanceCachingFactory(() => new ContentStore(config.storageDir)) });
-  container.register(API.RouteDeps, {
     useFactory: instanceCachingFactory(
-      (c): RouteDeps => ({
-        config,
-        store: c.resolve(TOKENS.Store),
-        tracker: c.resolve(TOKENS.StepTracker),
-        queries: c.resolve(TOKENS.StatusQueries),
-        workflows: c.resolve(TOKENS.Workflows),
-        live: c.resolve(API.LiveEvents),
-        metrics: c.resolve(API.Metrics),
-        content: c.resolve(API.ContentStore),
-      }),
+      (c) =>
+        new LiveEvents(c.resolve(TOKENS.Store), config.events, logger.child({ component: 'live-events' })),
     ),
+  });
+  container.register(API.ContentStore, {
+    useFactory: instanceCachingFactory(() => new ContentStore(config.storageDir)),
+  });
+  container.register(API.RouteDeps, {
+    useFactory: instanceCachingFactory((c): RouteDeps => ({
+      config,
+      store: c.resolve(TOKENS.Store),
+      tracker: c.resolve(TOKENS.StepTracker),
+      queries: c.resolve(TOKENS.StatusQueries),
+      workflows: c.resolve(TOKENS.Workflows),
+      live: c.resolve(API.LiveEvents),
+      metrics: c.resolve(API.Metrics),
+      content: c.resolve(API.ContentStore),
+    })),
   });
   container.register(API.Server, {
     useFactory: instanceCachingFactory(

@@ -1,15 +1,19 @@
 import { ConfigError } from '@steptrail/runtime';
 
-/** Runs `main`; a configuration error prints its problems (no stack) and exits with 2, anything else with 1. */
+/**
+ * Runs `main`; a configuration error prints its problems (no stack) and exits with 2, any other start-up failure
+ * exits with 1. Exiting explicitly matters: a half-started process may hold connections that keep it alive.
+ */
 export function runMain(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
-      process.exitCode = 2;
-      return;
+      process.exit(2);
     }
-    process.stderr.write(`steptrail failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
+    process.stderr.write(
+      `steptrail failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
   });
 }
 

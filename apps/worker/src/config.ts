@@ -40,6 +40,8 @@ const schema = (cwd: string) =>
     REAPER_INTERVAL_MS: int(100, 3_600_000).optional(),
     POLL_INTERVAL_MS: int(10, 60_000).default(250),
     SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(10_000),
+    /** A handler still running after this long is abandoned and the attempt counts as a transient failure. */
+    STEP_TIMEOUT_MS: int(1_000, 86_400_000).default(3_600_000),
     MAX_ATTEMPTS: int(1, 100).default(5),
     /** Per-step overrides, e.g. {"upload_to_s3": 10, "extract_metadata_with_gpt": 3}. */
     MAX_ATTEMPTS_BY_STEP: json(z.record(stepName, int(1, 100))).default({}),
@@ -83,6 +85,7 @@ export interface WorkerConfig {
   reaperIntervalMs: number;
   pollIntervalMs: number;
   shutdownGraceMs: number;
+  stepTimeoutMs: number;
   maxAttempts: number;
   maxAttemptsByStep: Readonly<Record<string, number>>;
   retryBaseMs: number;
@@ -115,6 +118,7 @@ export function parseWorkerConfig(env: Readonly<Record<string, string | undefine
     reaperIntervalMs: raw.REAPER_INTERVAL_MS ?? Math.max(100, Math.floor(raw.LEASE_MS / 2)),
     pollIntervalMs: raw.POLL_INTERVAL_MS,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    stepTimeoutMs: raw.STEP_TIMEOUT_MS,
     maxAttempts: raw.MAX_ATTEMPTS,
     maxAttemptsByStep: raw.MAX_ATTEMPTS_BY_STEP,
     retryBaseMs: raw.RETRY_BASE_MS,

@@ -70,7 +70,7 @@ export async function buildWorkerContainer(config: WorkerConfig, overrides: Work
   return {
     container,
     dispose: async () => {
-      await Promise.all(destinations.map((destination) => destination.close?.()));
+      await Promise.all(destinations.map(async (destination) => destination.close?.()));
       if (overrides.store === undefined) await store.close();
     },
   };
@@ -106,6 +106,7 @@ function stepRunner(c: DependencyContainer, config: WorkerConfig): StepRunner {
     storageDir: config.storageDir,
     workDir: config.workDir,
     scratchDir: config.scratchDir,
+    stepTimeoutMs: config.stepTimeoutMs,
   });
 }
 

@@ -24,7 +24,7 @@ export function describeError(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
-    parts.push(current instanceof Error ? `${current.name}: ${current.message}` : String(current));
+    parts.push(current instanceof Error ? `${current.name}: ${current.message}` : typeof current === 'string' ? current : JSON.stringify(current));
     current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join(' <- caused by ');

@@ -135,6 +135,27 @@ describe.each(testBackends())('the engine on $name', (backend) => {
     expect(statuses(await h.history(file.id, 'wobble'))).toEqual(['in_progress', 'failure', 'pending', 'in_progress', 'failure', 'pending', 'in_progress', 'failure']);
   });
 
+  test('a handler that hangs past STEP_TIMEOUT_MS is abandoned and its attempt recorded as failed', async () => {
+    const file = await uploadFile(h.tracker(), h.dirs.storage, Buffer.from('t'), 't.txt', workflow('hang', ['hang']));
+    let aborted = false;
+    await h.start({ STEP_TIMEOUT_MS: '1000', MAX_ATTEMPTS: '1' }, {
+      builtInHandlers: false,
+      register: (registry) =>
+        registry.register({
+          stepName: 'hang',
+          // Notices the abort but never settles: the engine must not wait for it.
+          run: ({ signal }) => {
+            signal.addEventListener('abort', () => (aborted = true), { once: true });
+            return new Promise(() => undefined);
+          },
+        }),
+    });
+
+    expect((await h.waitFor(file.id)).status.status).toBe('failed');
+    expect((await h.steps(file.id))['hang']?.errorMessage).toBe('Step hang did not finish within 1000 ms (STEP_TIMEOUT_MS); abandoned.');
+    expect(aborted).toBe(true);
+  });
+
   test('runs at most WORKER_CONCURRENCY steps at once, claiming them together', async () => {
     const files = await Promise.all(
       Array.from({ length: 8 }, (_, index) => uploadFile(h.tracker(), h.dirs.storage, Buffer.from(`f${index}`), `f${index}.txt`, workflow('gate', ['gated']))),

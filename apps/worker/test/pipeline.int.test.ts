@@ -93,6 +93,19 @@ describe.each(testBackends())('the default pipeline on $name', (backend) => {
     expect((await readdir(h.dirs.destination))[0]).toMatch(/\.png$/);
   });
 
+  test('with OCR switched off, a scanned PDF still completes: OCR and text extraction are skipped with the reason', async () => {
+    const file = await upload((await scannedPdf()).bytes, 'scan.pdf');
+    await h.start({ DESTINATIONS: destinations(), OCR_ENABLED: 'false' });
+
+    const detail = await h.waitFor(file.id, (d) => d.summary.uploads.success > 0 || d.status.status === 'failed');
+
+    expect(detail.status.status).toBe('completed');
+    expect(statuses(await h.history(file.id, 'process_with_ocr'))).toEqual(['skipped']);
+    expect(await lastMessage(file.id, 'process_with_ocr')).toBe('No text layer, and OCR is not available: OCR is switched off (OCR_ENABLED=false)');
+    expect(await lastMessage(file.id, 'extract_text')).toBe('No text layer, and OCR is not available: OCR is switched off (OCR_ENABLED=false)');
+    expect(await readdir(h.dirs.destination)).toEqual(['scan.pdf']);
+  });
+
   test('a corrupt PDF fails create_file_record at once with the reason, and nothing after it runs', async () => {
     const file = await upload(corruptPdf(), 'broken.pdf');
     await h.start({ DESTINATIONS: destinations() });

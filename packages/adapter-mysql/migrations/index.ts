@@ -1,4 +1,5 @@
 import { InitialSchema1764300000000 } from './1764300000000-initial-schema.js';
+import { WidenLegacyColumns1764300000001 } from './1764300000001-widen-legacy-columns.js';
 
 /** Every MySQL/MariaDB migration, oldest first. */
-export const mysqlMigrations = [InitialSchema1764300000000];
+export const mysqlMigrations = [InitialSchema1764300000000, WidenLegacyColumns1764300000001];

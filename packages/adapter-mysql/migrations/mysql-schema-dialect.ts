@@ -7,7 +7,8 @@ import type {
 } from '@steptrail/persistence-typeorm';
 import type { QueryRunner } from 'typeorm';
 
-const TYPES: Readonly<Record<Exclude<ColumnKind, 'id'>, string>> = {
+/** steptrail's own type for each column kind; an adopted column narrower than this is widened to it. */
+export const MYSQL_COLUMN_TYPES: Readonly<Record<Exclude<ColumnKind, 'id'>, string>> = {
   integer: 'INT',
   bigint: 'BIGINT',
   boolean: 'BOOLEAN',
@@ -38,11 +39,17 @@ export async function queryRows(
   return result.filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null);
 }
 
-const text = (value: unknown): string => (Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
+/** A metadata value as text (some server versions return information_schema values as binary strings). */
+export const textValue = (value: unknown): string =>
+  Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
 
 function definition(column: PlannedColumn): string {
   if (column.kind === 'id') return `${quoteMysql(column.name)} INT NOT NULL AUTO_INCREMENT PRIMARY KEY`;
-  const parts = [quoteMysql(column.name), TYPES[column.kind], column.nullable ? 'NULL' : 'NOT NULL'];
+  const parts = [
+    quoteMysql(column.name),
+    MYSQL_COLUMN_TYPES[column.kind],
+    column.nullable ? 'NULL' : 'NOT NULL',
+  ];
   if (column.defaultValue !== undefined) parts.push(`DEFAULT ${column.defaultValue}`);
   return parts.join(' ');
 }
@@ -81,9 +88,9 @@ export async function indexShapes(runner: QueryRunner, table: string): Promise<I
   );
   const shapes = new Map<string, IndexShape>();
   for (const row of rows) {
-    const name = text(row.name);
+    const name = textValue(row.name);
     const shape = shapes.get(name) ?? { name, unique: Number(row.non_unique) === 0, columns: [] };
-    shape.columns.push(text(row.column_name));
+    shape.columns.push(textValue(row.column_name));
     shapes.set(name, shape);
   }
   return [...shapes.values()];
@@ -107,7 +114,7 @@ export const mysqlSchemaDialect: SchemaDialect = {
       'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
       [table],
     );
-    return new Set(rows.map((row) => text(row.name)));
+    return new Set(rows.map((row) => textValue(row.name)));
   },
   async indexNames(runner, table) {
     const shapes = await indexShapes(runner, table);

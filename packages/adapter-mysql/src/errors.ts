@@ -1,6 +1,11 @@
 import { StoreError, type StoreErrorKind } from '@steptrail/domain';
 
-/** Server error numbers (MySQL and MariaDB share them) → the domain's storage errors. */
+/**
+ * Server error numbers (MySQL and MariaDB share them) → the domain's storage errors. Left out on purpose: 1406
+ * ER_DATA_TOO_LONG and 1265 WARN_DATA_TRUNCATED (errors in strict mode). A value that does not fit its column is
+ * none of the kinds: no other row is involved, and the same write fails again however often it is retried. It is a
+ * fault — a column narrower than steptrail's schema, which WidenLegacyColumns widens — and is thrown as it is.
+ */
 const BY_ERRNO: ReadonlyMap<number, StoreErrorKind> = new Map<number, StoreErrorKind>([
   [1062, 'unique_violation'], // ER_DUP_ENTRY
   [1586, 'unique_violation'], // ER_DUP_ENTRY_WITH_KEY_NAME

@@ -1,18 +1,32 @@
 import { StepTracker, systemClock } from '@steptrail/domain';
-import { applySchemaPlan, SCHEMA_PLAN, type SchemaDialect } from '@steptrail/persistence-typeorm';
-import type { DataSource } from 'typeorm';
+import {
+  applySchemaPlan,
+  SCHEMA_PLAN,
+  type SchemaDialect,
+  type TypeormStore,
+} from '@steptrail/persistence-typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InitialSchema1764300000000 } from '../migrations/1764300000000-initial-schema.js';
+import { mysqlMigrations } from '../migrations/index.js';
+import { widenLegacyColumns } from '../migrations/legacy-column-widening.js';
 import { mysqlSchemaDialect } from '../migrations/mysql-schema-dialect.js';
 import { openMysqlStore } from '../src/index.js';
 import {
   DOCUELEVATE_DDL,
+  DOCUELEVATE_DDL_HAND_TUNED,
   DOCUELEVATE_DDL_WITHOUT_LOG_FILE_INDEX,
   DOCUELEVATE_ROWS,
 } from './support/docuelevate-schema.js';
 import { connect, freshDatabase, mysqlTitle, noMysql } from './support/mysql-test-database.js';
 import {
+  docuElevateCreateStatements,
   docuElevateRows,
   docuElevateSchema,
+  DOCUELEVATE_TABLES,
+  exactDocuElevateRows,
+  exactRows,
+  rowsOf,
   tableNames,
   tableRows,
   tableSchema,
@@ -42,17 +56,23 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
 
   const docuElevate = (name: string, ddl = DOCUELEVATE_DDL) => database(name, [...ddl, ...DOCUELEVATE_ROWS]);
   const undo = (dataSource: DataSource) => dataSource.undoLastMigration({ transaction: 'none' });
+  /** Undoes every migration, newest first, as `schema down --to` the first one and then that one would. */
+  const undoAll = async (dataSource: DataSource) => {
+    for (const _migration of mysqlMigrations) await undo(dataSource);
+  };
 
   describe('adopting a DocuElevate database', () => {
-    it('changes no existing row in any of DocuElevate’s columns', async () => {
+    it('changes no existing row in any of DocuElevate’s columns, to the microsecond', async () => {
       const dataSource = await docuElevate('st_adopt_rows');
       const before = await docuElevateRows(dataSource);
+      const exactBefore = await exactDocuElevateRows(dataSource);
 
       await dataSource.runMigrations();
 
       for (const [table, rows] of Object.entries(before)) {
         const columns = Object.keys(rows[0] ?? {});
         expect(await tableRows(dataSource, table, columns)).toEqual(rows);
+        expect(await exactRows(dataSource, table, columns)).toEqual(exactBefore[table]);
       }
     });
 
@@ -94,16 +114,20 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
       expect(onFilehash.map((index) => index.name)).toEqual(['ix_files_filehash']);
     });
 
-    it('undoing the migration restores DocuElevate’s table definitions and rows exactly', async () => {
+    it('undoing the migrations restores DocuElevate’s table definitions and rows exactly', async () => {
       const dataSource = await docuElevate('st_adopt_undo');
-      const [schema, rows] = [await docuElevateSchema(dataSource), await docuElevateRows(dataSource)];
+      const [schema, rows] = [await docuElevateSchema(dataSource), await exactDocuElevateRows(dataSource)];
+      const statements = await docuElevateCreateStatements(dataSource);
 
       await dataSource.runMigrations();
-      await undo(dataSource);
+      await undoAll(dataSource);
 
       expect(await docuElevateSchema(dataSource)).toEqual(schema);
-      expect(await docuElevateRows(dataSource)).toEqual(rows);
-      expect(await tableNames(dataSource)).not.toContain('steptrail_schema_meta');
+      expect(await docuElevateCreateStatements(dataSource)).toEqual(statements);
+      expect(await exactDocuElevateRows(dataSource)).toEqual(rows);
+      expect((await tableNames(dataSource)).sort()).toEqual(
+        [...DOCUELEVATE_TABLES, 'steptrail_migrations'].sort(),
+      );
     });
 
     it('undoing gives back the index InnoDB had made for a foreign key that only steptrail’s indexes served', async () => {
@@ -112,7 +136,7 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
       expect(schema.processing_logs?.indexes.map((index) => index.name)).toContain('file_id');
 
       await dataSource.runMigrations();
-      await undo(dataSource);
+      await undoAll(dataSource);
 
       expect(await docuElevateSchema(dataSource)).toEqual(schema);
     });
@@ -142,9 +166,7 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
     it('lets steptrail record events for DocuElevate’s files, next to their history', async () => {
       const dataSource = await docuElevate('st_adopt_use');
       await dataSource.runMigrations();
-      const store = await openMysqlStore({ url: urlOf(dataSource), poolSize: 2 });
-      try {
-        const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });
+      await withTracker(dataSource, async (tracker, store) => {
         const applied = await tracker.updateStepStatus(1, 'extract_text', 'in_progress', {
           message: 'retried by steptrail',
         });
@@ -153,9 +175,191 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         expect(step).toMatchObject({ status: 'in_progress', errorMessage: 'OCR timeout – 60 s' });
         const history = await store.reads.logs.listForStep(1, 'extract_text');
         expect(history.map((log) => log.message)).toEqual(['OCR timeout – 60 s', 'retried by steptrail']);
-      } finally {
-        await store.close();
+      });
+    });
+  });
+
+  describe('widening what DocuElevate declares narrower than steptrail writes', () => {
+    it('widens whole-second DATETIMEs to DATETIME(6) and the VARCHAR message to TEXT, and no other column', async () => {
+      const dataSource = await docuElevate('st_widen_types');
+      const before = await docuElevateSchema(dataSource);
+
+      await dataSource.runMigrations();
+
+      const after = await docuElevateSchema(dataSource);
+      for (const table of DOCUELEVATE_TABLES) {
+        for (const column of before[table]?.columns ?? []) {
+          const name = String(column.name);
+          expect(
+            after[table]?.columns.find((found) => found.name === name),
+            `${table}.${name}`,
+          ).toEqual({
+            ...column,
+            ...WIDENED[table]?.[name],
+          });
+        }
       }
+    });
+
+    it('keeps a hand-tuned column’s comment, NOT NULL and ON UPDATE, leaves a DATETIME(3) alone, and undoing restores each', async () => {
+      const dataSource = await docuElevate('st_widen_tuned', DOCUELEVATE_DDL_HAND_TUNED);
+      const [schema, rows] = [await docuElevateSchema(dataSource), await exactDocuElevateRows(dataSource)];
+      const statements = await docuElevateCreateStatements(dataSource);
+
+      await dataSource.runMigrations();
+
+      const column = async (table: string, name: string) =>
+        (await tableSchema(dataSource, table)).columns.find((found) => found.name === name);
+      expect(await column('processing_logs', 'task_id')).toMatchObject({
+        type: 'varchar(255)',
+        nullable: 'YES',
+        comment: "Celery's task id",
+      });
+      expect(await column('processing_logs', 'status')).toMatchObject({ type: 'varchar(255)' });
+      expect(await column('file_processing_steps', 'updated_at')).toMatchObject({
+        type: 'datetime(6)',
+        nullable: 'NO',
+        defaultValue: CURRENT_TIMESTAMP_6,
+        extra: ON_UPDATE_CURRENT_TIMESTAMP_6,
+        comment: 'set by DEFAULT current_timestamp()',
+      });
+      expect(await column('files', 'created_at')).toEqual(
+        schema.files?.columns.find((found) => found.name === 'created_at'),
+      );
+
+      await undoAll(dataSource);
+
+      expect(await docuElevateSchema(dataSource)).toEqual(schema);
+      expect(await docuElevateCreateStatements(dataSource)).toEqual(statements);
+      expect(await exactDocuElevateRows(dataSource)).toEqual(rows);
+    });
+
+    it('records each widened column’s original definition, and undoing the widening alone gives each back', async () => {
+      const dataSource = await docuElevate('st_widen_record');
+      const before = await docuElevateSchema(dataSource);
+      await dataSource.runMigrations();
+
+      const records = await rowsOf(dataSource, 'SELECT * FROM steptrail_widened_columns');
+      expect(
+        records.map((record) => `${String(record.table_name)}.${String(record.column_name)}`).sort(),
+      ).toEqual(
+        Object.entries(WIDENED)
+          .flatMap(([table, columns]) => Object.keys(columns).map((name) => `${table}.${name}`))
+          .sort(),
+      );
+      for (const record of records) {
+        const original = before[String(record.table_name)]?.columns.find(
+          (column) => column.name === record.column_name,
+        );
+        expect(record).toMatchObject({
+          column_type: original?.type,
+          is_nullable: original?.nullable,
+          column_default: original?.defaultValue,
+          extra: original?.extra,
+        });
+      }
+      await undo(dataSource);
+
+      const after = await docuElevateSchema(dataSource);
+      for (const table of DOCUELEVATE_TABLES) {
+        const names = new Set(before[table]?.columns.map((column) => column.name));
+        expect(after[table]?.columns.filter((column) => names.has(column.name))).toEqual(
+          before[table]?.columns,
+        );
+      }
+      expect(await tableNames(dataSource)).not.toContain('steptrail_widened_columns');
+      expect(await tableNames(dataSource)).toContain('steptrail_schema_meta');
+    });
+
+    it('an event recorded with a millisecond time reads back to the millisecond, and one arriving late within the same second folds in (timestamp, id) order', async () => {
+      const dataSource = await docuElevate('st_widen_millis');
+      await dataSource.runMigrations();
+      const [succeeded, failedEarlier] = [
+        new Date('2024-03-03T08:00:00.700Z'),
+        new Date('2024-03-03T08:00:00.300Z'),
+      ];
+
+      await withTracker(dataSource, async (tracker, store) => {
+        const step = 'send_to_all_destinations';
+        expect((await tracker.updateStepStatus(1, step, 'success', { occurredAt: succeeded })).ok).toBe(true);
+        const late = { occurredAt: failedEarlier, errorMessage: 'late report of an earlier failure' };
+        expect((await tracker.updateStepStatus(1, step, 'failure', late)).ok).toBe(true);
+
+        const history = await store.reads.logs.listForStep(1, step);
+        expect(history.map((log) => [log.status, log.occurredAt.toISOString()])).toEqual([
+          ['failure', failedEarlier.toISOString()],
+          ['success', succeeded.toISOString()],
+        ]);
+        expect(await store.reads.steps.get(1, step)).toMatchObject({
+          status: 'success',
+          startedAt: failedEarlier,
+          completedAt: succeeded,
+          errorMessage: null,
+        });
+      });
+      const stored = await rowsOf(
+        dataSource,
+        `SELECT DATE_FORMAT(timestamp, '%H:%i:%s.%f') AS at FROM processing_logs
+         WHERE step_name = 'send_to_all_destinations' ORDER BY timestamp, id`,
+      );
+      expect(stored.map((row) => row.at)).toEqual(['08:00:00.300000', '08:00:00.700000']);
+    });
+
+    it('stores a log message longer than DocuElevate’s VARCHAR(255) whole', async () => {
+      const dataSource = await docuElevate('st_widen_message');
+      await dataSource.runMigrations();
+      const message = `Traceback – ${'ä€🧾 '.repeat(400)}`;
+
+      await withTracker(dataSource, async (tracker, store) => {
+        const failed = await tracker.updateStepStatus(3, 'hash_file', 'failure', { errorMessage: message });
+        expect(failed.ok).toBe(true);
+        const history = await store.reads.logs.listForStep(3, 'hash_file');
+        expect(history.at(-1)?.message).toBe(message);
+      });
+    });
+
+    it('running the migrations again, or the widening alone, changes nothing', async () => {
+      const dataSource = await docuElevate('st_widen_twice');
+      await dataSource.runMigrations();
+      const schema = await docuElevateCreateStatements(dataSource);
+      const records = await rowsOf(
+        dataSource,
+        'SELECT * FROM steptrail_widened_columns ORDER BY table_name, column_name',
+      );
+
+      expect(await dataSource.runMigrations()).toEqual([]);
+      await withRunner(dataSource, widenLegacyColumns);
+
+      expect(await docuElevateCreateStatements(dataSource)).toEqual(schema);
+      expect(
+        await rowsOf(dataSource, 'SELECT * FROM steptrail_widened_columns ORDER BY table_name, column_name'),
+      ).toEqual(records);
+    });
+
+    it('a widening that stopped before its last ALTER is finished by running the migrations again, and undone exactly', async () => {
+      const dataSource = await docuElevate('st_widen_interrupted');
+      const [schema, statements] = [
+        await docuElevateSchema(dataSource),
+        await docuElevateCreateStatements(dataSource),
+      ];
+      await withRunner(dataSource, (runner) => new InitialSchema1764300000000().up(runner));
+      await withRunner(dataSource, (runner) =>
+        expect(widenLegacyColumns(stopBefore(runner, /^ALTER TABLE `processing_logs`/))).rejects.toThrow(
+          /stopped/,
+        ),
+      );
+      const logTimestamp = async () =>
+        (await tableSchema(dataSource, 'processing_logs')).columns.find(
+          (column) => column.name === 'timestamp',
+        )?.type;
+      expect(await logTimestamp()).toBe('datetime');
+
+      await dataSource.runMigrations();
+      expect(await logTimestamp()).toBe('datetime(6)');
+      await undoAll(dataSource);
+
+      expect(await docuElevateSchema(dataSource)).toEqual(schema);
+      expect(await docuElevateCreateStatements(dataSource)).toEqual(statements);
     });
   });
 
@@ -189,6 +393,20 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
       ]);
     });
 
+    it('the widening finds nothing to widen in the tables steptrail created itself', async () => {
+      const dataSource = await database('st_fresh_widen');
+      await withRunner(dataSource, (runner) => new InitialSchema1764300000000().up(runner));
+      const [names, statements] = [
+        await tableNames(dataSource),
+        await docuElevateCreateStatements(dataSource),
+      ];
+
+      await withRunner(dataSource, widenLegacyColumns);
+
+      expect(await tableNames(dataSource)).toEqual(names);
+      expect(await docuElevateCreateStatements(dataSource)).toEqual(statements);
+    });
+
     it('running the migrations a second time, or the schema plan again, changes nothing', async () => {
       const dataSource = await database('st_fresh_twice');
       await dataSource.runMigrations();
@@ -207,8 +425,9 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
 
       expect(
         (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name),
-      ).toEqual(['InitialSchema1764300000000']);
+      ).toEqual(['InitialSchema1764300000000', 'WidenLegacyColumns1764300000001']);
       await dataSource.undoLastMigration({ transaction: 'all' });
+      await dataSource.undoLastMigration({ transaction: 'each' });
 
       expect(await tableNames(dataSource)).toEqual(['steptrail_migrations']);
     });
@@ -217,7 +436,7 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
       const dataSource = await database('st_fresh_undo');
       await dataSource.runMigrations();
 
-      await undo(dataSource);
+      await undoAll(dataSource);
 
       expect(await tableNames(dataSource)).toEqual(['steptrail_migrations']);
     });
@@ -229,4 +448,62 @@ function urlOf(dataSource: DataSource): string {
   const options = dataSource.options;
   if (options.type !== 'mysql') throw new Error('not a MySQL data source');
   return `mysql://${options.username ?? 'root'}:${options.password ?? ''}@${options.host ?? '127.0.0.1'}:${options.port ?? 3306}/${options.database ?? ''}`;
+}
+
+/** What an adopted table's columns look like after widening, where they differ from DocuElevate's. */
+const CURRENT_TIMESTAMP_6: unknown = expect.stringMatching(/^current_timestamp\(6\)$/i);
+// MySQL 8 adds DEFAULT_GENERATED to EXTRA; MariaDB writes the clause only.
+const ON_UPDATE_CURRENT_TIMESTAMP_6: unknown = expect.stringMatching(
+  /^(DEFAULT_GENERATED )?on update current_timestamp\(6\)$/i,
+);
+const WIDENED: Readonly<Record<string, Readonly<Record<string, Record<string, unknown>>>>> = {
+  files: { created_at: { type: 'datetime(6)', defaultValue: CURRENT_TIMESTAMP_6 } },
+  file_processing_steps: {
+    started_at: { type: 'datetime(6)' },
+    completed_at: { type: 'datetime(6)' },
+    created_at: { type: 'datetime(6)', defaultValue: CURRENT_TIMESTAMP_6 },
+    updated_at: { type: 'datetime(6)', defaultValue: CURRENT_TIMESTAMP_6 },
+  },
+  processing_logs: {
+    message: { type: 'text' },
+    timestamp: { type: 'datetime(6)', defaultValue: CURRENT_TIMESTAMP_6 },
+  },
+};
+
+async function withRunner(
+  dataSource: DataSource,
+  work: (runner: QueryRunner) => Promise<unknown>,
+): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await work(runner);
+  } finally {
+    await runner.release();
+  }
+}
+
+/** A store and a tracker on the database of `dataSource`, closed after `work`. */
+async function withTracker(
+  dataSource: DataSource,
+  work: (tracker: StepTracker, store: TypeormStore) => Promise<void>,
+): Promise<void> {
+  const store = await openMysqlStore({ url: urlOf(dataSource), poolSize: 2 });
+  try {
+    await work(new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock }), store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** `runner`, except that the first statement matching `statement` fails, as if the process had died there. */
+function stopBefore(runner: QueryRunner, statement: RegExp): QueryRunner {
+  return new Proxy(runner, {
+    get(target, property, receiver) {
+      if (property !== 'query') return Reflect.get(target, property, receiver) as unknown;
+      return (sql: string, parameters?: unknown[]): Promise<unknown> =>
+        statement.test(sql)
+          ? Promise.reject(new Error(`stopped before ${sql}`))
+          : target.query(sql, parameters);
+    },
+  });
 }

@@ -67,6 +67,7 @@ describe('mapMysqlError', () => {
     ['a syntax error', { errno: 1064, code: 'ER_PARSE_ERROR' }, 'unmapped'],
     ['an unknown column', { errno: 1054, code: 'ER_BAD_FIELD_ERROR' }, 'unmapped'],
     ['a value too long for its column', { errno: 1406, code: 'ER_DATA_TOO_LONG' }, 'unmapped'],
+    ['a value truncated to fit its column', { errno: 1265, code: 'WARN_DATA_TRUNCATED' }, 'unmapped'],
   ];
 
   it.each(cases)('maps %s (%j) wrapped by TypeORM to %s', (_what, fields, kind) => {

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '@steptrail/domain';
 import type { Express } from 'express';
@@ -19,12 +19,24 @@ export interface ApiServerDeps {
 export class ApiServer {
   private server: Server | null = null;
   private closing: Promise<void> | null = null;
+  private inFlight = 0;
+  private drained: (() => void) | null = null;
 
   constructor(private readonly deps: ApiServerDeps) {}
 
   /** Starts listening (port 0 picks a free port) and returns the base URL. */
   async listen(): Promise<string> {
-    const server = createServer({ requestTimeout: 300_000, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, this.deps.app);
+    const server = createServer(
+      { requestTimeout: 300_000, headersTimeout: 60_000, keepAliveTimeout: 5_000 },
+      this.deps.app,
+    );
+    server.on('request', (_req, res: ServerResponse) => {
+      this.inFlight += 1;
+      res.once('close', () => {
+        this.inFlight -= 1;
+        if (this.inFlight === 0) this.drained?.();
+      });
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.deps.port, this.deps.host, () => {
@@ -37,9 +49,22 @@ export class ApiServer {
     return this.url;
   }
 
+  /** Resolves true when no request is running, false when the shutdown timeout came first. */
+  private drain(): Promise<boolean> {
+    if (this.inFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), this.deps.shutdownTimeoutMs);
+      this.drained = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
+
   get url(): string {
     const address = this.server?.address();
-    if (address === null || address === undefined || typeof address === 'string') throw new Error('The API is not listening.');
+    if (address === null || address === undefined || typeof address === 'string')
+      throw new Error('The API is not listening.');
     const { address: host, port } = address satisfies AddressInfo;
     return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
@@ -57,20 +82,13 @@ export class ApiServer {
     const server = this.server;
     const { log } = this.deps;
     if (server !== null) {
-      log.info('API shutting down: no new connections, draining requests');
+      log.info({ inFlight: this.inFlight }, 'API shutting down: no new connections, draining requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await this.deps.live.close();
-      server.closeIdleConnections();
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), this.deps.shutdownTimeoutMs);
-      });
-      if ((await Promise.race([closed, timedOut])) === 'timeout') {
-        log.warn('requests still running at the shutdown timeout were cut');
-        server.closeAllConnections();
-        await closed;
-      }
-      clearTimeout(timer);
+      if (!(await this.drain())) log.warn('requests still running at the shutdown timeout were cut');
+      // Keep-alive and freshly opened sockets carry no request now; nothing is lost by closing them.
+      server.closeAllConnections();
+      await closed;
     } else {
       await this.deps.live.close();
     }

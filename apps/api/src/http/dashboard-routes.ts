@@ -25,7 +25,9 @@ export function documentRoutes(openApi: () => Record<string, unknown>): Route[] 
       },
       async (_input, _req, res) => {
         await new Promise<void>((resolve, reject) =>
-          res.sendFile('index.html', { root: PUBLIC_DIR }, (error) => (error === undefined ? resolve() : reject(error))),
+          res.sendFile('index.html', { root: PUBLIC_DIR }, (error) =>
+            error === undefined ? resolve() : reject(error),
+          ),
         );
         return { handled: true };
       },

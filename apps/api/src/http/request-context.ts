@@ -31,7 +31,8 @@ export function requestContext(logger: Logger) {
     res.locals.log = logger.child({ requestId });
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
+    // 'close' also fires for streams the client ended, which never 'finish'.
+    res.on('close', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const level = res.statusCode >= 500 ? 'error' : 'info';
       res.locals.log[level](

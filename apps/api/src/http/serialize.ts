@@ -71,7 +71,10 @@ export const stepToJson = (step: StepView): z.input<typeof stepStateJson> => ({
   attempts: step.attempts,
 });
 
-export const appliedToJson = (stepName: string, applied: AppliedEvent): z.input<typeof eventRecordedJson> => ({
+export const appliedToJson = (
+  stepName: string,
+  applied: AppliedEvent,
+): z.input<typeof eventRecordedJson> => ({
   step: { name: stepName, ...stepToJson(applied.step) },
   status: overallToJson(applied.rollup),
   logId: applied.log.id,
@@ -96,5 +99,7 @@ export function decodeLogCursor(cursor: string): EventPosition | null {
   const [time, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (time === undefined || id === undefined || extra !== undefined || !/^\d{1,15}$/.test(id)) return null;
   const occurredAt = new Date(time);
-  return Number.isNaN(occurredAt.getTime()) || occurredAt.toISOString() !== time ? null : { occurredAt, id: Number(id) };
+  return Number.isNaN(occurredAt.getTime()) || occurredAt.toISOString() !== time
+    ? null
+    : { occurredAt, id: Number(id) };
 }

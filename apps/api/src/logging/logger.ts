@@ -9,7 +9,10 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     level,
     base: { service: 'steptrail-api' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', 'authorization'],
+      censor: '[redacted]',
+    },
   };
   return destination === undefined ? pino(options) : pino(options, destination);
 }

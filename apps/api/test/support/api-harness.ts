@@ -19,7 +19,12 @@ export interface Backend {
   prepare(suite: string): Promise<string | null>;
 }
 
-export const memoryBackend: Backend = { name: 'memory', shared: false, foreignKeys: false, prepare: async () => null };
+export const memoryBackend: Backend = {
+  name: 'memory',
+  shared: false,
+  foreignKeys: false,
+  prepare: async () => null,
+};
 
 export const sqliteBackend: Backend = {
   name: 'sqlite',
@@ -68,7 +73,10 @@ export interface RunningApi {
 }
 
 /** Starts the API on a free port with `env` on top of test defaults; the caller closes it. */
-export async function startApi(databaseUrl: string | null, env: Record<string, string> = {}): Promise<RunningApi> {
+export async function startApi(
+  databaseUrl: string | null,
+  env: Record<string, string> = {},
+): Promise<RunningApi> {
   const config = parseApiConfig(
     {
       PORT: '0',
@@ -82,7 +90,9 @@ export async function startApi(databaseUrl: string | null, env: Record<string, s
     process.cwd(),
   );
   const logs: Array<Record<string, unknown>> = [];
-  const logDestination = { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) };
+  const logDestination = {
+    write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>),
+  };
   const container = await buildApiContainer(config, {
     ...(databaseUrl === null ? { store: new MemoryStore() } : {}),
     logDestination,

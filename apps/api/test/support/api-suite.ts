@@ -14,30 +14,33 @@ import { SUITE_ENV, type SuiteContext } from './suite/suite-context.js';
  * plus instances of its own for auth and shutdown. Tests create their own files and depend on no other test.
  */
 export function describeApiSuite(backend: Backend, skipReason: string | null = null): void {
-  describe.skipIf(skipReason !== null)(titleWithSkipReason(`API over HTTP on ${backend.name}`, skipReason), () => {
-    let api: RunningApi | undefined;
-    let databaseUrl: string | null = null;
-    beforeAll(async () => {
-      databaseUrl = await backend.prepare(`steptrail_api_${backend.name}`);
-      api = await startApi(databaseUrl, SUITE_ENV);
-    });
-    afterAll(async () => {
-      await api?.close();
-      removeScratchDirs();
-    });
-    const ctx: SuiteContext = {
-      backend,
-      api: () => {
-        if (api === undefined) throw new Error('the API did not start');
-        return api;
-      },
-      databaseUrl: () => databaseUrl,
-    };
-    fileTests(ctx);
-    stepTests(ctx);
-    errorTests(ctx);
-    liveEventTests(ctx);
-    authTests(ctx);
-    operationsTests(ctx);
-  });
+  describe.skipIf(skipReason !== null)(
+    titleWithSkipReason(`API over HTTP on ${backend.name}`, skipReason),
+    () => {
+      let api: RunningApi | undefined;
+      let databaseUrl: string | null = null;
+      beforeAll(async () => {
+        databaseUrl = await backend.prepare(`steptrail_api_${backend.name}`);
+        api = await startApi(databaseUrl, SUITE_ENV);
+      });
+      afterAll(async () => {
+        await api?.close();
+        removeScratchDirs();
+      });
+      const ctx: SuiteContext = {
+        backend,
+        api: () => {
+          if (api === undefined) throw new Error('the API did not start');
+          return api;
+        },
+        databaseUrl: () => databaseUrl,
+      };
+      fileTests(ctx);
+      stepTests(ctx);
+      errorTests(ctx);
+      liveEventTests(ctx);
+      authTests(ctx);
+      operationsTests(ctx);
+    },
+  );
 }

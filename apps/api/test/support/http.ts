@@ -1,7 +1,11 @@
 import { expect } from 'vitest';
 
 export interface ErrorJson {
-  error: { code: string; message: string; details?: { problems?: Array<{ path: string; code: string; message: string }> } & Record<string, unknown> };
+  error: {
+    code: string;
+    message: string;
+    details?: { problems?: Array<{ path: string; code: string; message: string }> } & Record<string, unknown>;
+  };
 }
 
 export const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
@@ -9,7 +13,10 @@ export const json = (body: unknown, headers: Record<string, string> = {}): Reque
   body: JSON.stringify(body),
 });
 
-export const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({ method: 'POST', ...json(body, headers) });
+export const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: 'POST',
+  ...json(body, headers),
+});
 
 /** Reads a JSON response and checks its status first, showing the body when it differs. */
 export async function expectJson<T>(response: Response, status: number): Promise<T> {
@@ -26,4 +33,3 @@ export async function expectError(response: Response, status: number, code: stri
   expect(JSON.stringify(body)).not.toMatch(/\n\s+at |\.ts:\d+|node:internal/);
   return body;
 }
-

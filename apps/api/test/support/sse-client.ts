@@ -18,7 +18,10 @@ export class SseClient {
 
   static async connect(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const abort = new AbortController();
-    const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
+    const response = await fetch(url, {
+      headers: { accept: 'text/event-stream', ...headers },
+      signal: abort.signal,
+    });
     const client = new SseClient(response, abort);
     if (response.ok) void client.read();
     return client;
@@ -31,7 +34,8 @@ export class SseClient {
       const found = this.events.find(match);
       if (found !== undefined) return found;
       if (this.ended) throw new Error(`stream ended without the event; saw ${JSON.stringify(this.events)}`);
-      if (Date.now() > deadline) throw new Error(`no matching event within ${timeoutMs} ms; saw ${JSON.stringify(this.events)}`);
+      if (Date.now() > deadline)
+        throw new Error(`no matching event within ${timeoutMs} ms; saw ${JSON.stringify(this.events)}`);
       await this.change(deadline - Date.now());
     }
   }
@@ -97,6 +101,7 @@ export class SseClient {
       else if (line.startsWith('event: ')) event = line.slice(7);
       else if (line.startsWith('data: ')) data.push(line.slice(6));
     }
-    if (data.length > 0) this.events.push({ id, event, data: JSON.parse(data.join('\n')) as Record<string, unknown> });
+    if (data.length > 0)
+      this.events.push({ id, event, data: JSON.parse(data.join('\n')) as Record<string, unknown> });
   }
 }

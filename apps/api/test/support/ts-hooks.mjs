@@ -4,13 +4,15 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-const relative = (specifier) => specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:');
+const relative = (specifier) =>
+  specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:');
 
 export async function resolve(specifier, context, next) {
   try {
     return await next(specifier, context);
   } catch (error) {
-    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !relative(specifier) || !specifier.endsWith('.js')) throw error;
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !relative(specifier) || !specifier.endsWith('.js'))
+      throw error;
     return next(`${specifier.slice(0, -3)}.ts`, context);
   }
 }

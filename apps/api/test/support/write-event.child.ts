@@ -12,7 +12,9 @@ if (!target.ok) throw new Error(target.error.message);
 const store = await openStore(target.value);
 try {
   const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });
-  const applied = await tracker.updateStepStatus(Number(fileId), stepName, status, { message: 'written by another process' });
+  const applied = await tracker.updateStepStatus(Number(fileId), stepName, status, {
+    message: 'written by another process',
+  });
   if (!applied.ok) throw new Error(applied.error.message);
   process.stdout.write(`${JSON.stringify({ logId: applied.value.log.id })}\n`);
 } finally {

@@ -25,6 +25,15 @@ export class Interrupts {
     return this.requested;
   }
 
+  /**
+   * Whether a stop was asked for, after giving the event loop a turn: SQLite work runs synchronously inside
+   * promises, so without this a signal would only be heard once the whole command is done.
+   */
+  async heard(): Promise<boolean> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.requested;
+  }
+
   /** For tests and for commands that stop themselves. */
   request(): void {
     this.requested = true;

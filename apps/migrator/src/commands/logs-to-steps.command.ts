@@ -121,7 +121,7 @@ export class LogsToStepsCommand {
       detail: { lastFileId: reached.lastFileId, ...countsOf(reached.totals) },
       force: true,
     });
-    if (this.interrupts.stopRequested) throw new StopRequested();
+    if (await this.interrupts.heard()) throw new StopRequested();
   }
 
   private finish(

@@ -94,7 +94,7 @@ export class PruneCommand {
         scanned += this.pacing.filesPerScan;
         afterId = chunk.lastFileId;
         progress.update({ position: afterId, count: scanned, detail: { lastFileId: afterId, logRowsDeleted: tally.fileLogRows } });
-        if (this.stopped || this.interrupts.stopRequested) {
+        if (this.stopped || (await this.interrupts.heard())) {
           this.stopped = true;
           return;
         }

@@ -61,7 +61,7 @@ export class VerifyCommand {
       await legacy.verifyAll(async (verification) => {
         await this.record(verification, store, tally);
         progress.update({ position: verification.fileId, count: tally.filesChecked, detail: { filesInvalid: tally.filesInvalid } });
-        if (this.interrupts.stopRequested) throw new StopRequested();
+        if (tally.filesChecked % FILES_PER_READ === 0 && (await this.interrupts.heard())) throw new StopRequested();
       }, FILES_PER_READ);
       return false;
     } catch (error) {

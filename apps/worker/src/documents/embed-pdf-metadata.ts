@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { EncryptedPDFError, PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
+import { EncryptedPDFError, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { PermanentError } from '../engine/permanent-error.js';
 import type { DocumentMetadata } from './document-metadata.js';
 
@@ -47,7 +47,7 @@ export async function readPdfInfo(bytes: Uint8Array): Promise<Record<string, str
   const result: Record<string, string> = {};
   for (const [key, value] of info.entries()) {
     if (value instanceof PDFHexString) result[key.decodeText()] = value.decodeText();
-    else if ('decodeText' in value && typeof value.decodeText === 'function') result[key.decodeText()] = String(value.decodeText());
+    else if (value instanceof PDFString) result[key.decodeText()] = value.decodeText();
   }
   return result;
 }

@@ -80,7 +80,7 @@ export function parseAnswer(content: string): DocumentMetadata {
 /** Refused requests (bad key, unknown model, bad request) cannot succeed on retry; rate limits and 5xx can. */
 function classify(error: unknown): unknown {
   if (error instanceof OpenAI.APIError && error.status !== undefined) {
-    const status = error.status;
+    const status = Number(error.status);
     if (status >= 400 && status < 500 && status !== 408 && status !== 409 && status !== 429) {
       return new PermanentError(`The model endpoint refused the request (HTTP ${status}): ${error.message}`, { cause: error });
     }

@@ -100,7 +100,7 @@ function firstDate(text: string): string | null {
   let best: { index: number; value: string } | null = null;
   for (const [pattern, parts] of patterns) {
     for (const match of text.matchAll(pattern)) {
-      const ymd = parts(match as RegExpExecArray);
+      const ymd = parts(match);
       const value = ymd === null ? null : isoDate(...ymd);
       if (value !== null && (best === null || match.index < best.index)) best = { index: match.index, value };
       if (value !== null) break;

@@ -4,7 +4,7 @@ import type { ClaimedStep, Clock, StepOutcome, StepTracker, Store, WorkClaims } 
 import { FileArtifacts } from '../handlers/file-artifacts.js';
 import { FilePipeline } from '../handlers/file-pipeline.js';
 import type { BoundHandlers } from '../handlers/handler-registry.js';
-import type { StepResult } from '../handlers/step-handler.js';
+import type { StepContext, StepResult } from '../handlers/step-handler.js';
 import { describeError, type Logger } from '../logger.js';
 import { failureOutcome, type RetryPolicy } from './retry-policy.js';
 import { PermanentError } from './permanent-error.js';
@@ -21,6 +21,7 @@ export interface StepRunnerDeps {
   storageDir: string;
   workDir: string;
   scratchDir: string;
+  stepTimeoutMs: number;
 }
 
 /** What the engine tells a running step: abort, and whether the step was handed back already. */
@@ -28,9 +29,19 @@ export interface StepControl {
   signal: AbortSignal;
   /** True once the engine released the step (shutdown): its outcome must not be recorded any more. */
   released(): boolean;
+  /** Called just before the outcome is recorded: from then on a missing lease means the step is done, not lost. */
+  finishing(): void;
 }
 
 const FINISH_ATTEMPTS = 5;
+
+/** A handler that ran longer than STEP_TIMEOUT_MS: transient, so the step is tried again. */
+export class StepTimeoutError extends Error {
+  constructor(stepName: string, timeoutMs: number) {
+    super(`Step ${stepName} did not finish within ${timeoutMs} ms (STEP_TIMEOUT_MS); abandoned.`);
+    this.name = 'StepTimeoutError';
+  }
+}
 
 /** Runs one claimed step: its handler in a scratch folder, then records the outcome (or the retry). */
 export class StepRunner {
@@ -43,6 +54,7 @@ export class StepRunner {
       this.deps.log.debug('step abandoned', { fileId: step.fileId, step: step.stepName, reason: String(control.signal.reason) });
       return { retryAt: null };
     }
+    control.finishing();
     await this.finish(step, outcome);
     return { retryAt: outcome.status === 'failure' ? outcome.retryAt : null };
   }
@@ -54,21 +66,9 @@ export class StepRunner {
     try {
       if (handler === null) throw new PermanentError(`No handler for step ${step.stepName} on worker ${deps.workerId}.`);
       await mkdir(deps.scratchDir, { recursive: true });
-      scratchDir = await mkdtemp(join(deps.scratchDir, `${step.fileId}-${step.stepName}-`));
-      const pipeline = new FilePipeline({ store: deps.store, tracker: deps.tracker, clock: deps.clock, workerId: deps.workerId }, step.file, step.stepName);
-      const result = await handler({
-        file: step.file,
-        stepName: step.stepName,
-        attempt: step.attempt,
-        maxAttempts: deps.retry.maxAttempts(step.stepName),
-        workerId: deps.workerId,
-        sourcePath: isAbsolute(step.file.localFilename) ? step.file.localFilename : resolve(deps.storageDir, step.file.localFilename),
-        scratchDir,
-        artifacts: FileArtifacts.forFile(deps.workDir, step.fileId),
-        log: pipeline,
-        pipeline,
-        signal: control.signal,
-      });
+      const scratch = await mkdtemp(join(deps.scratchDir, `${step.fileId}-${step.stepName}-`));
+      scratchDir = scratch;
+      const result = await this.withTimeout(step, control.signal, (signal) => handler(this.context(step, scratch, signal)));
       return toOutcome(result);
     } catch (error) {
       const outcome = failureOutcome(error, step, deps.retry, deps.clock.now());
@@ -77,6 +77,42 @@ export class StepRunner {
       return outcome;
     } finally {
       if (scratchDir !== null) await rm(scratchDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  private context(step: ClaimedStep, scratchDir: string, signal: AbortSignal): Omit<StepContext<unknown>, 'config'> {
+    const { deps } = this;
+    const pipeline = new FilePipeline({ store: deps.store, tracker: deps.tracker, clock: deps.clock, workerId: deps.workerId }, step.file, step.stepName);
+    const { localFilename } = step.file;
+    return {
+      file: step.file,
+      stepName: step.stepName,
+      attempt: step.attempt,
+      maxAttempts: deps.retry.maxAttempts(step.stepName),
+      workerId: deps.workerId,
+      sourcePath: isAbsolute(localFilename) ? localFilename : resolve(deps.storageDir, localFilename),
+      scratchDir,
+      artifacts: FileArtifacts.forFile(deps.workDir, step.fileId),
+      log: pipeline,
+      pipeline,
+      signal,
+    };
+  }
+
+  /**
+   * Runs the handler with a signal that also aborts at STEP_TIMEOUT_MS; a handler that ignores it is not waited for
+   * (its lease is no longer renewed once the attempt is recorded), so a hung handler cannot hold its step forever.
+   */
+  private async withTimeout<T>(step: ClaimedStep, outer: AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new StepTimeoutError(step.stepName, this.deps.stepTimeoutMs)), this.deps.stepTimeoutMs);
+    const timedOut = new Promise<never>((_, reject) =>
+      timeout.signal.addEventListener('abort', () => reject(timeout.signal.reason as Error), { once: true }),
+    );
+    try {
+      return await Promise.race([run(AbortSignal.any([outer, timeout.signal])), timedOut]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

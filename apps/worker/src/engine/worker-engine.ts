@@ -27,10 +27,15 @@ export interface EngineDeps {
   log: Logger;
 }
 
+/** How long a claim waits for more free slots to fill a batch while steps are running. */
+const LINGER_MS = 5;
+
 interface InFlight {
   step: ClaimedStep;
   controller: AbortController;
   released: boolean;
+  /** Set when the runner starts recording the outcome; the lease then disappears because the step is done. */
+  finishing: boolean;
   done: Promise<void>;
 }
 
@@ -66,7 +71,7 @@ export class WorkerEngine {
       { claims, log, workerId: options.workerId, leaseMs: options.leaseMs, intervalMs: options.heartbeatMs },
       () =>
         [...this.inFlight.values()]
-          .filter((entry) => !entry.released)
+          .filter((entry) => !entry.released && !entry.finishing)
           .map((entry) => ({ ref: entry.step, onLost: () => this.leaseLost(entry) })),
     );
     this.reaper = new Reaper({ claims, log, intervalMs: options.reaperIntervalMs, maxAttempts: options.maxAttempts });
@@ -92,11 +97,13 @@ export class WorkerEngine {
   private async loop(): Promise<void> {
     const { options } = this;
     while (!this.stopper.signal.aborted) {
-      const free = options.concurrency - this.inFlight.size;
-      if (free <= 0) {
+      if (this.inFlight.size >= options.concurrency) {
         await this.slotFreed();
         continue;
       }
+      await this.lingerForSlots();
+      const free = options.concurrency - this.inFlight.size;
+      if (free <= 0 || this.stopper.signal.aborted) continue;
       // Subscribe before claiming: an announcement that lands between the claim and the wait still wakes us.
       const waitDone = new AbortController();
       const wake = this.deps.workSignal.wait(this.idleWait(), AbortSignal.any([this.stopper.signal, waitDone.signal]));
@@ -104,6 +111,26 @@ export class WorkerEngine {
       for (const step of claimed) this.launch(step);
       if (claimed.length === 0 && !this.stopper.signal.aborted) await wake;
       waitDone.abort();
+    }
+  }
+
+  /** Claim in batches: with steps running, wait for this many free slots (or the linger time) before claiming. */
+  private refillAt(): number {
+    return this.inFlight.size === 0 ? 1 : Math.max(1, Math.ceil(Math.min(this.options.claimBatchSize, this.options.concurrency) / 2));
+  }
+
+  /**
+   * Waits until enough slots are free for a batch, or LINGER_MS at most: one claim transaction then takes several
+   * steps when steps are short, and a long step never keeps a free slot idle for longer than that.
+   */
+  private async lingerForSlots(): Promise<void> {
+    const deadline = Date.now() + LINGER_MS;
+    while (!this.stopper.signal.aborted && this.options.concurrency - this.inFlight.size < this.refillAt()) {
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      const timer = new AbortController();
+      await Promise.race([this.slotFreed(), sleep(left, timer.signal)]);
+      timer.abort();
     }
   }
 
@@ -135,11 +162,11 @@ export class WorkerEngine {
 
   private launch(step: ClaimedStep): void {
     const controller = new AbortController();
-    const entry: InFlight = { step, controller, released: false, done: Promise.resolve() };
+    const entry: InFlight = { step, controller, released: false, finishing: false, done: Promise.resolve() };
     this.inFlight.set(key(step), entry);
     this.deps.log.debug('step claimed', { fileId: step.fileId, step: step.stepName, attempt: step.attempt });
     entry.done = this.deps.runner
-      .run(step, { signal: controller.signal, released: () => entry.released })
+      .run(step, { signal: controller.signal, released: () => entry.released, finishing: () => (entry.finishing = true) })
       .then(({ retryAt }) => {
         if (retryAt !== null) this.retryTimes.push(retryAt.getTime());
       })
@@ -165,7 +192,8 @@ export class WorkerEngine {
   }
 
   private leaseLost(entry: InFlight): void {
-    if (entry.controller.signal.aborted) return;
+    // A step that finished while its lease was being renewed holds no lease any more: that is not a loss.
+    if (entry.controller.signal.aborted || entry.finishing || entry.released) return;
     this.deps.log.warn('lease lost; abandoning the step', { fileId: entry.step.fileId, step: entry.step.stepName });
     entry.controller.abort(new Error('lease lost'));
   }

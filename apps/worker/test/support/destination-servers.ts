@@ -37,7 +37,7 @@ export async function startS3(): Promise<Started> {
   const dir = await mkdtemp(join(tmpdir(), 'steptrail-s3-'));
   try {
     const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: 'docs' }] });
-    const address = (await s3.run()) as AddressInfo;
+    const address = await s3.run();
     return {
       skipReason: null,
       server: {

@@ -74,6 +74,18 @@ export const DOCUELEVATE_DDL_WITHOUT_LOG_FILE_INDEX: readonly string[] = DOCUELE
   (statement) => !statement.includes('ix_processing_logs_file_id'),
 );
 
+/**
+ * A DocuElevate database its operator tuned by hand: a shorter task_id with a comment and a shorter status, an
+ * updated_at the server maintains itself (with a comment that quotes SQL), and files.created_at at milliseconds.
+ */
+export const DOCUELEVATE_DDL_HAND_TUNED: readonly string[] = [
+  ...DOCUELEVATE_DDL,
+  "ALTER TABLE processing_logs MODIFY task_id VARCHAR(36) COMMENT 'Celery''s task id', MODIFY status VARCHAR(32)",
+  `ALTER TABLE file_processing_steps MODIFY updated_at DATETIME NOT NULL DEFAULT now() ON UPDATE now()
+     COMMENT 'set by DEFAULT current_timestamp()'`,
+  'ALTER TABLE files MODIFY created_at DATETIME(3) DEFAULT now(3)',
+];
+
 /** Rows a running DocuElevate leaves behind: text in many scripts, JSON, a duplicate, task-level history. */
 export const DOCUELEVATE_ROWS: readonly string[] = [
   `INSERT INTO files (id, owner_id, filehash, original_filename, local_filename, original_file_path, processed_file_path,

@@ -4,14 +4,16 @@ export const DOCUELEVATE_TABLES = ['files', 'file_processing_steps', 'processing
 
 type Row = Record<string, unknown>;
 
-const rowsOf = async (dataSource: DataSource, sql: string, params: unknown[] = []): Promise<Row[]> => {
+/** The rows a query returned, as records. */
+export const rowsOf = async (dataSource: DataSource, sql: string, params: unknown[] = []): Promise<Row[]> => {
   const result: unknown = await dataSource.query(sql, params);
   if (!Array.isArray(result)) throw new Error(`Expected rows from: ${sql}`);
   return result.filter((row): row is Row => typeof row === 'object' && row !== null);
 };
 
 /**
- * A table's definition, comparable with toEqual: columns in order with type, nullability, default and collation;
+ * A table's definition, comparable with toEqual: columns in order with type, nullability, default, collation and
+ * comment;
  * indexes and foreign keys as sorted sets (their order in SHOW CREATE TABLE depends on when they were made);
  * engine, row format and collation.
  */
@@ -20,7 +22,7 @@ export async function tableSchema(dataSource: DataSource, table: string) {
   const columns = await rowsOf(
     dataSource,
     `SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable, COLUMN_DEFAULT AS defaultValue,
-       EXTRA AS extra, COLLATION_NAME AS collation
+       EXTRA AS extra, COLLATION_NAME AS collation, COLUMN_COMMENT AS comment
      FROM information_schema.COLUMNS WHERE ${inSchema} ORDER BY ORDINAL_POSITION`,
     [table],
   );
@@ -79,4 +81,48 @@ export async function tableNames(dataSource: DataSource): Promise<string[]> {
     'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME',
   );
   return rows.map((row) => String(row.name));
+}
+
+/** SHOW CREATE TABLE of DocuElevate's three tables: the server's own spelling of every definition. */
+export async function docuElevateCreateStatements(dataSource: DataSource): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    DOCUELEVATE_TABLES.map(async (table) => {
+      const [row] = await rowsOf(dataSource, `SHOW CREATE TABLE \`${table}\``);
+      return [table, String(row?.['Create Table'])] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Every row of the table in id order, `columns` only when given, DATETIME values spelled to the microsecond by the
+ * server: equal output means equal stored values, whatever the column's precision and JavaScript's milliseconds.
+ */
+export async function exactRows(
+  dataSource: DataSource,
+  table: string,
+  columns?: readonly string[],
+): Promise<Row[]> {
+  const types = await rowsOf(
+    dataSource,
+    `SELECT COLUMN_NAME AS name, DATA_TYPE AS type FROM information_schema.COLUMNS
+     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
+    [table],
+  );
+  const list = types
+    .filter((column) => columns === undefined || columns.includes(String(column.name)))
+    .map(({ name, type }) =>
+      type === 'datetime' || type === 'timestamp'
+        ? `DATE_FORMAT(\`${String(name)}\`, '%Y-%m-%d %H:%i:%s.%f') AS \`${String(name)}\``
+        : `\`${String(name)}\``,
+    );
+  return rowsOf(dataSource, `SELECT ${list.join(', ')} FROM \`${table}\` ORDER BY id`);
+}
+
+/** exactRows of DocuElevate's three tables. */
+export async function exactDocuElevateRows(dataSource: DataSource) {
+  const entries = await Promise.all(
+    DOCUELEVATE_TABLES.map(async (table) => [table, await exactRows(dataSource, table)] as const),
+  );
+  return Object.fromEntries(entries);
 }

@@ -40,14 +40,20 @@ export function parseApiTokens(text: string): { tokens: ApiToken[]; problems: st
       return;
     }
     const name = entry.slice(0, first);
-    const scopeList = entry.slice(first + 1, second).split(',').map((scope) => scope.trim());
+    const scopeList = entry
+      .slice(first + 1, second)
+      .split(',')
+      .map((scope) => scope.trim());
     const secret = entry.slice(second + 1);
     const before = problems.length;
-    if (!NAME.test(name)) problems.push(`${where}: name ${JSON.stringify(name)} must be 1-64 of A-Z a-z 0-9 _ . -`);
+    if (!NAME.test(name))
+      problems.push(`${where}: name ${JSON.stringify(name)} must be 1-64 of A-Z a-z 0-9 _ . -`);
     if (tokens.some((token) => token.name === name)) problems.push(`${where}: name "${name}" is used twice`);
     const unknown = scopeList.filter((scope) => !isScope(scope));
     if (unknown.length > 0 || scopeList.length === 0) {
-      problems.push(`${where} ("${name}"): unknown scope(s) ${JSON.stringify(unknown)}; allowed: ${SCOPES.join(', ')}`);
+      problems.push(
+        `${where} ("${name}"): unknown scope(s) ${JSON.stringify(unknown)}; allowed: ${SCOPES.join(', ')}`,
+      );
     }
     if (!SECRET.test(secret)) {
       problems.push(`${where} ("${name}"): the secret must be 16 to 512 printable characters without spaces`);
@@ -76,4 +82,5 @@ export function identifyToken(tokens: readonly ApiToken[], presented: string): A
 }
 
 /** `admin` grants every scope; otherwise the scope must be listed. */
-export const grants = (token: ApiToken, scope: Scope): boolean => token.scopes.has('admin') || token.scopes.has(scope);
+export const grants = (token: ApiToken, scope: Scope): boolean =>
+  token.scopes.has('admin') || token.scopes.has(scope);

@@ -29,9 +29,14 @@ export function requireScope(tokens: readonly ApiToken[], scope: Scope) {
     }
     const presented = presentedToken(req);
     if (presented === null) {
-      throw new ApiError('UNAUTHORIZED', 'This endpoint needs a bearer token (Authorization: Bearer <token>).', undefined, {
-        'WWW-Authenticate': REALM,
-      });
+      throw new ApiError(
+        'UNAUTHORIZED',
+        'This endpoint needs a bearer token (Authorization: Bearer <token>).',
+        undefined,
+        {
+          'WWW-Authenticate': REALM,
+        },
+      );
     }
     const token = identifyToken(tokens, presented);
     if (token === null) {
@@ -41,9 +46,14 @@ export function requireScope(tokens: readonly ApiToken[], scope: Scope) {
     }
     res.locals.principal = token;
     if (!grants(token, scope)) {
-      throw new ApiError('FORBIDDEN', `Token "${token.name}" lacks the "${scope}" scope this endpoint needs.`, { required: scope }, {
-        'WWW-Authenticate': `${REALM}, error="insufficient_scope", scope="${scope}"`,
-      });
+      throw new ApiError(
+        'FORBIDDEN',
+        `Token "${token.name}" lacks the "${scope}" scope this endpoint needs.`,
+        { required: scope },
+        {
+          'WWW-Authenticate': `${REALM}, error="insufficient_scope", scope="${scope}"`,
+        },
+      );
     }
     next();
   };

@@ -4,7 +4,7 @@ import { statusOf, toApiError } from './error-table.js';
 
 /** The last middleware: every failure leaves as {error: {code, message, details?}}; stacks go to the log only. */
 export function errorHandler() {
-  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     const apiError = toApiError(error);
     const status = statusOf(apiError.code);
     const log = res.locals.log;
@@ -17,7 +17,6 @@ export function errorHandler() {
     }
     for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
     res.status(status).json(apiError.toBody());
-    void req;
   };
 }
 

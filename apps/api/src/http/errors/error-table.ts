@@ -38,22 +38,44 @@ export const statusOf = (code: ApiErrorCode): number => STATUS[code];
 /** The storage failures the domain understands, as API errors. */
 const STORE_ERRORS = {
   unique_violation: { code: 'CONFLICT', message: 'The change conflicts with data that already exists.' },
-  foreign_key_violation: { code: 'CONFLICT', message: 'The change refers to, or removes, data that other data still refers to.' },
-  transient_conflict: { code: 'STORE_BUSY', message: 'The database was busy with competing changes; retry the request.' },
-  unavailable: { code: 'STORE_UNAVAILABLE', message: 'The database cannot be reached right now; retry later.' },
+  foreign_key_violation: {
+    code: 'CONFLICT',
+    message: 'The change refers to, or removes, data that other data still refers to.',
+  },
+  transient_conflict: {
+    code: 'STORE_BUSY',
+    message: 'The database was busy with competing changes; retry the request.',
+  },
+  unavailable: {
+    code: 'STORE_UNAVAILABLE',
+    message: 'The database cannot be reached right now; retry later.',
+  },
 } as const satisfies Record<StoreErrorKind, { code: ApiErrorCode; message: string }>;
 
 /** body-parser's error types (express.json), as API errors. */
 const BODY_PARSER_ERRORS: Readonly<Record<string, { code: HttpErrorCode; message: string }>> = {
   'entity.parse.failed': { code: 'INVALID_JSON', message: 'The request body is not valid JSON.' },
-  'entity.too.large': { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than this server accepts.' },
-  'encoding.unsupported': { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The request body uses an unsupported content encoding.' },
-  'charset.unsupported': { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The request body uses an unsupported charset.' },
+  'entity.too.large': {
+    code: 'PAYLOAD_TOO_LARGE',
+    message: 'The request body is larger than this server accepts.',
+  },
+  'encoding.unsupported': {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'The request body uses an unsupported content encoding.',
+  },
+  'charset.unsupported': {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'The request body uses an unsupported charset.',
+  },
   'request.aborted': { code: 'VALIDATION_FAILED', message: 'The request body was not received completely.' },
-  'request.size.invalid': { code: 'VALIDATION_FAILED', message: 'The request body length does not match Content-Length.' },
+  'request.size.invalid': {
+    code: 'VALIDATION_FAILED',
+    message: 'The request body length does not match Content-Length.',
+  },
 };
 
-export const fromDomainError = (error: DomainError): ApiError => new ApiError(error.code, error.message, error.details);
+export const fromDomainError = (error: DomainError): ApiError =>
+  new ApiError(error.code, error.message, error.details);
 
 /** Any thrown value as an ApiError; unknown faults become INTERNAL with a message that reveals nothing. */
 export function toApiError(error: unknown): ApiError {

@@ -42,9 +42,11 @@ export class ApiMetrics {
 
   /** Middleware timing every request under its route pattern (never the raw URL, which would carry ids). */
   middleware() {
-    return (_req: Request, res: Response, next: NextFunction): void => {
+    return (req: Request, res: Response, next: NextFunction): void => {
       const stop = this.requestSeconds.startTimer();
-      res.on('finish', () => stop({ method: _req.method, route: res.locals.routePattern, status: String(res.statusCode) }));
+      res.on('close', () =>
+        stop({ method: req.method, route: res.locals.routePattern, status: String(res.statusCode) }),
+      );
       next();
     };
   }

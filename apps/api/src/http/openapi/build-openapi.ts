@@ -20,9 +20,13 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
  * The OpenAPI 3.1 document of `routes`, generated from the same zod schemas that validate requests. Named schemas
  * (`.meta({id})`) become components; everything else is inlined.
  */
-export function buildOpenApi(routes: readonly Route[], info: { title: string; version: string; description: string }): Json {
+export function buildOpenApi(
+  routes: readonly Route[],
+  info: { title: string; version: string; description: string },
+): Json {
   const components: Record<string, unknown> = {};
-  const convert = (schema: z.ZodType, io: 'input' | 'output'): Json => hoist(z.toJSONSchema(schema, { io, unrepresentable: 'any' }), components);
+  const convert = (schema: z.ZodType, io: 'input' | 'output'): Json =>
+    hoist(z.toJSONSchema(schema, { io, unrepresentable: 'any' }), components);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const { spec } of routes) {
     const path = spec.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -38,12 +42,23 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
     if (spec.scope !== null) [401, 403].forEach((status) => statuses.add(status));
     const responses: Record<string, unknown> = {};
     for (const status of [...statuses].sort((a, b) => a - b)) {
-      responses[String(status)] = { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema: convert(errorResponse, 'output') } } };
+      responses[String(status)] = {
+        description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+        content: { 'application/json': { schema: convert(errorResponse, 'output') } },
+      };
     }
     for (const [status, response] of Object.entries(spec.responses)) {
       const contentType = response.contentType ?? 'application/json';
-      const content = response.schema === null ? (status === '204' ? undefined : { [contentType]: {} }) : { [contentType]: { schema: convert(response.schema, 'output') } };
-      responses[status] = content === undefined ? { description: response.description } : { description: response.description, content };
+      const content =
+        response.schema === null
+          ? status === '204'
+            ? undefined
+            : { [contentType]: {} }
+          : { [contentType]: { schema: convert(response.schema, 'output') } };
+      responses[status] =
+        content === undefined
+          ? { description: response.description }
+          : { description: response.description, content };
     }
     paths[path] ??= {};
     paths[path][spec.method] = {
@@ -58,7 +73,9 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
         : {
             requestBody: {
               required: spec.bodyOptional !== true,
-              content: Object.fromEntries(Object.entries(bodies).map(([type, schema]) => [type, { schema: convert(schema, 'input') }])),
+              content: Object.fromEntries(
+                Object.entries(bodies).map(([type, schema]) => [type, { schema: convert(schema, 'input') }]),
+              ),
             },
           }),
       responses,
@@ -76,7 +93,8 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
         bearerAuth: {
           type: 'http',
           scheme: 'bearer',
-          description: 'API_TOKENS secret. Scopes: read (GET), write (POST, PATCH), admin (DELETE; grants all).',
+          description:
+            'API_TOKENS secret. Scopes: read (GET), write (POST, PATCH), admin (DELETE; grants all).',
         },
       },
     },
@@ -95,7 +113,10 @@ function parametersOf(
   return Object.entries(properties).map(([name, property]) => {
     const { description, ...rest } = property;
     return {
-      name: location === 'header' ? name.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => dash + letter.toUpperCase()) : name,
+      name:
+        location === 'header'
+          ? name.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => dash + letter.toUpperCase())
+          : name,
       in: location,
       required: location === 'path' || required.has(name),
       ...(typeof description === 'string' ? { description } : {}),
@@ -120,7 +141,9 @@ function rewriteRefs(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, inner]) => [
       key,
-      key === '$ref' && typeof inner === 'string' ? inner.replace('#/$defs/', '#/components/schemas/') : rewriteRefs(inner),
+      key === '$ref' && typeof inner === 'string'
+        ? inner.replace('#/$defs/', '#/components/schemas/')
+        : rewriteRefs(inner),
     ]),
   );
 }

@@ -33,7 +33,9 @@ export function eventRoutes({ live }: RouteDeps): Route[] {
         tag: 'events',
         scope: 'read',
         schemas: { headers: lastEventIdHeaders },
-        responses: { 200: { description: STREAM_DESCRIPTION, schema: null, contentType: 'text/event-stream' } },
+        responses: {
+          200: { description: STREAM_DESCRIPTION, schema: null, contentType: 'text/event-stream' },
+        },
         errors: [],
       },
       async ({ headers }, req, res) => {

@@ -6,7 +6,7 @@ import { fileWithStatusJson, registerFileBody, uploadForm } from '../schemas/fil
 import { defineRoute, type Route } from '../routing/route.js';
 import { parseParts, problemsOf, validationError } from '../routing/validation.js';
 import { fileToJson, overallToJson } from '../serialize.js';
-import { readMultipart, type MultipartUpload } from '../uploads/multipart-upload.js';
+import { MalformedMultipart, readMultipart, type MultipartUpload } from '../uploads/multipart-upload.js';
 import { writeNote } from './history-notes.js';
 import { unwrap, type RouteDeps } from './route-deps.js';
 
@@ -49,7 +49,10 @@ export function fileRegisterRoutes(deps: RouteDeps): Route[] {
 }
 
 async function fromJson(deps: RouteDeps, req: Request): Promise<NewFile> {
-  const { body } = parseParts({ body: registerFileBody }, { body: req.body, params: {}, query: {}, headers: {} });
+  const { body } = parseParts(
+    { body: registerFileBody },
+    { body: req.body, params: {}, query: {}, headers: {} },
+  );
   const workflow = unwrap(deps.workflows.resolve(body.workflow));
   return {
     filehash: body.filehash,
@@ -67,22 +70,34 @@ async function fromUpload(deps: RouteDeps, req: Request): Promise<NewFile> {
   try {
     upload = await readMultipart(req, deps.content, deps.config.maxUploadBytes);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw validationError([{ path: 'body', code: 'invalid_multipart', message: `Malformed multipart body: ${reason}` }]);
+    // A broken body is the client's problem; a storage failure (disk full) stays a fault.
+    if (!(error instanceof MalformedMultipart)) throw error;
+    throw validationError([
+      { path: 'body', code: 'invalid_multipart', message: `Malformed multipart body: ${error.message}` },
+    ]);
   }
   const { file } = upload;
   try {
     if (upload.tooLarge) {
-      throw new ApiError('PAYLOAD_TOO_LARGE', `The file is larger than the limit of ${deps.config.maxUploadBytes} bytes.`, {
-        limitBytes: deps.config.maxUploadBytes,
-      });
+      throw new ApiError(
+        'PAYLOAD_TOO_LARGE',
+        `The file is larger than the limit of ${deps.config.maxUploadBytes} bytes.`,
+        {
+          limitBytes: deps.config.maxUploadBytes,
+        },
+      );
     }
     const problems = [...upload.problems];
     const fields = uploadForm.omit({ file: true }).safeParse(upload.fields);
     if (!fields.success) problems.push(...problemsOf('body', fields.error));
-    if (file === null) problems.push({ path: 'body.file', code: 'invalid_type', message: 'A part named "file" is required.' });
+    if (file === null)
+      problems.push({ path: 'body.file', code: 'invalid_type', message: 'A part named "file" is required.' });
     else if (file.filename.length > SHORT_TEXT) {
-      problems.push({ path: 'body.file', code: 'too_big', message: `The file name is longer than ${SHORT_TEXT} characters.` });
+      problems.push({
+        path: 'body.file',
+        code: 'too_big',
+        message: `The file name is longer than ${SHORT_TEXT} characters.`,
+      });
     }
     if (problems.length > 0 || file === null || !fields.success) throw validationError(problems);
     const workflow = unwrap(deps.workflows.resolve(fields.data.workflow));

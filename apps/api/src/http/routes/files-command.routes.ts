@@ -30,12 +30,16 @@ export function fileCommandRoutes({ tracker, queries, live, metrics }: RouteDeps
         scope: 'write',
         schemas: { params: fileIdParams, body: initStepsBody },
         bodyOptional: true,
-        responses: { 200: { description: 'Names of the rows created by this call', schema: createdStepsJson }, 404: notFound },
+        responses: {
+          200: { description: 'Names of the rows created by this call', schema: createdStepsJson },
+          404: notFound,
+        },
         errors: [404, 413, 415],
       },
       async ({ params, body }, _req, res) => {
         const created = unwrap(await tracker.initializeFileSteps(params.id, body.steps));
-        if (created.length > 0) await writeNote(tracker, res, params.id, `Steps initialised: ${created.join(', ')}`);
+        if (created.length > 0)
+          await writeNote(tracker, res, params.id, `Steps initialised: ${created.join(', ')}`);
         live.changed();
         return { status: 200, body: { created } };
       },
@@ -49,12 +53,16 @@ export function fileCommandRoutes({ tracker, queries, live, metrics }: RouteDeps
         tag: 'steps',
         scope: 'write',
         schemas: { params: fileIdParams, body: addUploadsBody },
-        responses: { 200: { description: 'Names of the rows created by this call', schema: createdStepsJson }, 404: notFound },
+        responses: {
+          200: { description: 'Names of the rows created by this call', schema: createdStepsJson },
+          404: notFound,
+        },
         errors: [404, 413, 415],
       },
       async ({ params, body }, _req, res) => {
         const created = unwrap(await tracker.addUploadSteps(params.id, body.destinations));
-        if (created.length > 0) await writeNote(tracker, res, params.id, `Upload steps added: ${created.join(', ')}`);
+        if (created.length > 0)
+          await writeNote(tracker, res, params.id, `Upload steps added: ${created.join(', ')}`);
         live.changed();
         return { status: 200, body: { created } };
       },
@@ -64,11 +72,15 @@ export function fileCommandRoutes({ tracker, queries, live, metrics }: RouteDeps
         method: 'post',
         path: '/api/files/:id/events',
         operationId: 'recordEvent',
-        summary: 'Record a step status change: its history row, step row and the file rollup change atomically',
+        summary:
+          'Record a step status change: its history row, step row and the file rollup change atomically',
         tag: 'steps',
         scope: 'write',
         schemas: { params: fileIdParams, body: eventBody },
-        responses: { 201: { description: 'The step after the event, and the file status', schema: eventRecordedJson }, 404: notFound },
+        responses: {
+          201: { description: 'The step after the event, and the file status', schema: eventRecordedJson },
+          404: notFound,
+        },
         errors: [404, 413, 415],
       },
       async ({ params, body }) => {
@@ -123,7 +135,11 @@ export function fileCommandRoutes({ tracker, queries, live, metrics }: RouteDeps
         const original = body.duplicateOfId ?? null;
         if (original !== null && (!body.isDuplicate || original === params.id)) {
           throw validationError([
-            { path: 'body.duplicateOfId', code: 'invalid_value', message: 'Only a duplicate names an original, and not itself.' },
+            {
+              path: 'body.duplicateOfId',
+              code: 'invalid_value',
+              message: 'Only a duplicate names an original, and not itself.',
+            },
           ]);
         }
         unwrap(await tracker.setDuplicate(params.id, body.isDuplicate, original));
@@ -148,14 +164,22 @@ export function fileCommandRoutes({ tracker, queries, live, metrics }: RouteDeps
         responses: {
           204: { description: 'Deleted', schema: null },
           404: notFound,
-          409: { description: 'Another file is marked as a duplicate of this one (CONFLICT)', schema: errorResponse },
+          409: {
+            description: 'Another file is marked as a duplicate of this one (CONFLICT)',
+            schema: errorResponse,
+          },
         },
         errors: [404, 409],
       },
       async ({ params }, _req, res) => {
         unwrap(await queries.getFile(params.id));
         // The note goes first: once the file is gone, the history can no longer be tied to it.
-        await writeNote(tracker, res, params.id, 'Deletion requested: the file and its step rows are removed, this history stays');
+        await writeNote(
+          tracker,
+          res,
+          params.id,
+          'Deletion requested: the file and its step rows are removed, this history stays',
+        );
         try {
           unwrap(await tracker.deleteFile(params.id));
         } catch (error) {

@@ -1,5 +1,11 @@
 import { errorResponse, fileIdParams } from '../schemas/common.schemas.js';
-import { fileDetailJson, fileListJson, listFilesQuery, overallStatusJson, stepSummaryJson } from '../schemas/file.schemas.js';
+import {
+  fileDetailJson,
+  fileListJson,
+  listFilesQuery,
+  overallStatusJson,
+  stepSummaryJson,
+} from '../schemas/file.schemas.js';
 import { logPageJson, logsQuery, stepsJson } from '../schemas/step.schemas.js';
 import { validationError } from '../routing/validation.js';
 import { defineRoute, type Route } from '../routing/route.js';
@@ -26,11 +32,14 @@ export function fileQueryRoutes({ queries }: RouteDeps): Route[] {
         path: '/api/files',
         operationId: 'listFiles',
         summary: 'List files, newest first',
-        description: 'Keyset-paginated; the status filter reads the stored rollup, so it matches the badges exactly.',
+        description:
+          'Keyset-paginated; the status filter reads the stored rollup, so it matches the badges exactly.',
         tag: 'files',
         scope: 'read',
         schemas: { query: listFilesQuery },
-        responses: { 200: { description: 'A page of files and the count of files per status', schema: fileListJson } },
+        responses: {
+          200: { description: 'A page of files and the count of files per status', schema: fileListJson },
+        },
         errors: [],
       },
       async ({ query }) => {
@@ -66,7 +75,11 @@ export function fileQueryRoutes({ queries }: RouteDeps): Route[] {
         const detail = unwrap(await queries.getFileDetail(params.id));
         return {
           status: 200,
-          body: { file: fileToJson(detail.file), status: overallToJson(detail.status), summary: summaryToJson(detail.summary) },
+          body: {
+            file: fileToJson(detail.file),
+            status: overallToJson(detail.status),
+            summary: summaryToJson(detail.summary),
+          },
         };
       },
     ),
@@ -82,7 +95,10 @@ export function fileQueryRoutes({ queries }: RouteDeps): Route[] {
         responses: { 200: { description: 'The overall status', schema: overallStatusJson }, 404: notFound },
         errors: [404],
       },
-      async ({ params }) => ({ status: 200, body: overallToJson(unwrap(await queries.getFileOverallStatus(params.id))) }),
+      async ({ params }) => ({
+        status: 200,
+        body: overallToJson(unwrap(await queries.getFileOverallStatus(params.id))),
+      }),
     ),
     defineRoute(
       {
@@ -100,7 +116,9 @@ export function fileQueryRoutes({ queries }: RouteDeps): Route[] {
         const steps = unwrap(await queries.getFileStepStatus(params.id));
         return {
           status: 200,
-          body: { steps: Object.fromEntries(Object.entries(steps).map(([name, step]) => [name, stepToJson(step)])) },
+          body: {
+            steps: Object.fromEntries(Object.entries(steps).map(([name, step]) => [name, stepToJson(step)])),
+          },
         };
       },
     ),
@@ -116,7 +134,10 @@ export function fileQueryRoutes({ queries }: RouteDeps): Route[] {
         responses: { 200: { description: 'The step summary', schema: stepSummaryJson }, 404: notFound },
         errors: [404],
       },
-      async ({ params }) => ({ status: 200, body: summaryToJson(unwrap(await queries.getStepSummary(params.id))) }),
+      async ({ params }) => ({
+        status: 200,
+        body: summaryToJson(unwrap(await queries.getStepSummary(params.id))),
+      }),
     ),
     defineRoute(
       {
@@ -134,13 +155,20 @@ export function fileQueryRoutes({ queries }: RouteDeps): Route[] {
         const after = query.cursor === undefined ? null : decodeLogCursor(query.cursor);
         if (query.cursor !== undefined && after === null) {
           throw validationError([
-            { path: 'query.cursor', code: 'invalid_cursor', message: 'Not a nextCursor value returned by this endpoint.' },
+            {
+              path: 'query.cursor',
+              code: 'invalid_cursor',
+              message: 'Not a nextCursor value returned by this endpoint.',
+            },
           ]);
         }
         const page = unwrap(await queries.getProcessingLogs(params.id, query.limit, after));
         return {
           status: 200,
-          body: { items: page.items.map(logToJson), nextCursor: page.next === null ? null : encodeLogCursor(page.next) },
+          body: {
+            items: page.items.map(logToJson),
+            nextCursor: page.next === null ? null : encodeLogCursor(page.next),
+          },
         };
       },
     ),

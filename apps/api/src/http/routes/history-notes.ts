@@ -6,7 +6,12 @@ import type { Response } from 'express';
  * history as notes: rows without step and status, which never touch a step. So the history says what happened and
  * who asked, and the live feed of every process hears of the change through the log table.
  */
-export async function writeNote(tracker: StepTracker, res: Response, fileId: number, message: string): Promise<void> {
+export async function writeNote(
+  tracker: StepTracker,
+  res: Response,
+  fileId: number,
+  message: string,
+): Promise<void> {
   const token = res.locals.principal?.name;
   const actor = token === undefined ? 'an unauthenticated loopback client' : `token "${token}"`;
   const result = await tracker.logEvent(fileId, {

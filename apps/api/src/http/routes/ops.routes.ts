@@ -58,7 +58,9 @@ export function opsRoutes({ store, metrics }: RouteDeps): Route[] {
         tag: 'operations',
         scope: 'read',
         schemas: {},
-        responses: { 200: { description: 'Prometheus text exposition format', schema: null, contentType: 'text/plain' } },
+        responses: {
+          200: { description: 'Prometheus text exposition format', schema: null, contentType: 'text/plain' },
+        },
         errors: [],
       },
       async (_input, _req, res) => {

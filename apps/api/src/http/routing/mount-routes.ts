@@ -4,7 +4,10 @@ import { requireScope } from '../auth/authenticate.js';
 import { ApiError } from '../errors/api-error.js';
 import type { BodyKind, Route } from './route.js';
 
-const MEDIA_TYPES: Readonly<Record<BodyKind, string>> = { json: 'application/json', multipart: 'multipart/form-data' };
+const MEDIA_TYPES: Readonly<Record<BodyKind, string>> = {
+  json: 'application/json',
+  multipart: 'multipart/form-data',
+};
 
 const hasBody = (req: Request): boolean =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? '0') > 0;
@@ -25,7 +28,11 @@ function acceptOnly(kinds: readonly BodyKind[]) {
 }
 
 /** Registers each route: its pattern for logs and metrics, its scope, its body parsing, its handler. */
-export function mountRoutes(app: Express, routes: readonly Route[], options: { tokens: readonly ApiToken[]; maxJsonBytes: number }): void {
+export function mountRoutes(
+  app: Express,
+  routes: readonly Route[],
+  options: { tokens: readonly ApiToken[]; maxJsonBytes: number },
+): void {
   const json = express.json({ limit: options.maxJsonBytes, strict: true, type: MEDIA_TYPES.json });
   for (const route of routes) {
     const { spec } = route;

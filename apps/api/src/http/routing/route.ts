@@ -79,9 +79,15 @@ export function defineRoute<S extends RequestSchemas, R extends Responses>(
     spec,
     async run(req, res) {
       const hasBodySchema = spec.schemas.body !== undefined;
-      const body: unknown = hasBodySchema && req.body === undefined && spec.bodyOptional === true ? {} : req.body;
-      const input = parseParts(spec.schemas, { params: req.params, query: req.query, headers: req.headers, body });
-      const reply = await handler(input as Parsed<S>, req, res);
+      const body: unknown =
+        hasBodySchema && req.body === undefined && spec.bodyOptional === true ? {} : req.body;
+      const input = parseParts(spec.schemas, {
+        params: req.params,
+        query: req.query,
+        headers: req.headers,
+        body,
+      });
+      const reply = await handler(input, req, res);
       if ('handled' in reply) return;
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       if (reply.body === undefined) res.status(reply.status).end();

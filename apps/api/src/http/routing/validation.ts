@@ -1,5 +1,5 @@
 import type { DomainError, Result } from '@steptrail/domain';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ApiError, type ApiErrorCode, type Problem } from '../errors/api-error.js';
 import { DOMAIN_ERROR_STATUS } from '../errors/error-table.js';
 
@@ -11,7 +11,8 @@ export const domainRule =
   (parse: (value: unknown) => Result<unknown, DomainError>) =>
   (value: unknown, ctx: z.RefinementCtx): void => {
     const parsed = parse(value);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error.message, params: { code: parsed.error.code } });
+    if (!parsed.ok)
+      ctx.addIssue({ code: 'custom', message: parsed.error.message, params: { code: parsed.error.code } });
   };
 
 export type Location = 'params' | 'query' | 'body' | 'headers';
@@ -20,9 +21,13 @@ export function problemsOf(location: Location, error: z.ZodError): Problem[] {
   return error.issues.flatMap((issue): Problem[] => {
     const base = [location, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: `${base}.${key}`, code: 'unrecognized_key', message: `Unknown field "${key}".` }));
+      return issue.keys.map((key) => ({
+        path: `${base}.${key}`,
+        code: 'unrecognized_key',
+        message: `Unknown field "${key}".`,
+      }));
     }
-    const custom = issue.code === 'custom' ? issue.params?.['code'] : undefined;
+    const custom: unknown = issue.code === 'custom' ? issue.params?.['code'] : undefined;
     return [{ path: base, code: typeof custom === 'string' ? custom : issue.code, message: issue.message }];
   });
 }
@@ -36,7 +41,8 @@ const isDomainCode = (code: string): code is keyof typeof DOMAIN_ERROR_STATUS =>
 export function validationError(problems: Problem[]): ApiError {
   const codes = new Set(problems.map((problem) => problem.code));
   const [only] = codes;
-  const code: ApiErrorCode = codes.size === 1 && only !== undefined && isDomainCode(only) ? only : 'VALIDATION_FAILED';
+  const code: ApiErrorCode =
+    codes.size === 1 && only !== undefined && isDomainCode(only) ? only : 'VALIDATION_FAILED';
   const summary = problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
   return new ApiError(code, `The request is invalid: ${summary}`, { problems });
 }

@@ -24,13 +24,17 @@ export const queryInt = (min: number, max: number, fallback: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max))
     .optional()
-    .transform((value) => value ?? fallback);
+    .transform((value) => value ?? fallback)
+    .meta({ description: `A whole number from ${min} to ${max}; ${fallback} when absent` });
 
 /**
  * A string checked by one of the domain's parse functions: the rule, its message and its error code stay in the
  * domain; `allowed` documents the values in the OpenAPI document.
  */
-export function domainValue<T>(parse: (value: unknown) => Result<T, DomainError>, allowed?: readonly string[]) {
+export function domainValue<T>(
+  parse: (value: unknown) => Result<T, DomainError>,
+  allowed?: readonly string[],
+) {
   const schema = z.string().transform((value, ctx): T => {
     const parsed = parse(value);
     if (parsed.ok) return parsed.value;
@@ -43,7 +47,9 @@ export function domainValue<T>(parse: (value: unknown) => Result<T, DomainError>
 export const errorResponse = z
   .strictObject({
     error: z.strictObject({
-      code: z.string().meta({ description: 'Stable machine-readable code, e.g. FILE_NOT_FOUND or VALIDATION_FAILED' }),
+      code: z
+        .string()
+        .meta({ description: 'Stable machine-readable code, e.g. FILE_NOT_FOUND or VALIDATION_FAILED' }),
       message: z.string(),
       details: z
         .record(z.string(), z.unknown())

@@ -25,7 +25,10 @@ export const fileJson = z
     isDuplicate: z.boolean(),
     duplicateOfId: z.number().int().nullable(),
     workflow: z.strictObject({ name: z.string(), steps: z.array(z.string()) }),
-    managed: z.boolean().meta({ description: "False for files registered by an external pipeline: steptrail's worker never runs their steps" }),
+    managed: z.boolean().meta({
+      description:
+        "False for files registered by an external pipeline: steptrail's worker never runs their steps",
+    }),
     lastStep: z.string().nullable(),
     statusChangedAt: isoDateTime.nullable(),
     createdAt: isoDateTime,
@@ -42,15 +45,27 @@ const buckets = z.strictObject({
 });
 
 export const stepSummaryJson = z
-  .strictObject({ main: buckets, uploads: buckets, totalMainSteps: z.number().int(), totalUploadTasks: z.number().int() })
+  .strictObject({
+    main: buckets,
+    uploads: buckets,
+    totalMainSteps: z.number().int(),
+    totalUploadTasks: z.number().int(),
+  })
   .meta({ id: 'StepSummary' });
 
 export const statusCountsJson = z.strictObject(
-  Object.fromEntries(OVERALL_STATUSES.map((status) => [status, z.number().int()])) as Record<OverallStatus, z.ZodNumber>,
+  Object.fromEntries(OVERALL_STATUSES.map((status) => [status, z.number().int()])) as Record<
+    OverallStatus,
+    z.ZodNumber
+  >,
 );
 
 export const fileWithStatusJson = z.strictObject({ file: fileJson, status: overallStatusJson });
-export const fileDetailJson = z.strictObject({ file: fileJson, status: overallStatusJson, summary: stepSummaryJson });
+export const fileDetailJson = z.strictObject({
+  file: fileJson,
+  status: overallStatusJson,
+  summary: stepSummaryJson,
+});
 
 export const fileListJson = z.strictObject({
   items: z.array(
@@ -63,13 +78,21 @@ export const fileListJson = z.strictObject({
       updatedAt: isoDateTime,
     }),
   ),
-  nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+  nextCursor: z
+    .string()
+    .nullable()
+    .meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
   counts: statusCountsJson,
 });
 
 export const listFilesQuery = z.strictObject({
   status: domainValue(parseOverallStatus, OVERALL_STATUSES).optional(),
-  q: z.string().min(1).max(SHORT_TEXT).optional().meta({ description: 'Case-insensitive part of the original filename' }),
+  q: z
+    .string()
+    .min(1)
+    .max(SHORT_TEXT)
+    .optional()
+    .meta({ description: 'Case-insensitive part of the original filename' }),
   limit: queryInt(1, 500, 50),
   cursor: z
     .string()
@@ -86,8 +109,18 @@ export const registerFileBody = z.strictObject({
     .transform((hash) => hash.toLowerCase()),
   fileSize: z.number().int().min(0).max(2_147_483_647),
   mimeType: z.string().min(1).max(SHORT_TEXT).nullable().optional(),
-  localFilename: z.string().min(1).max(SHORT_TEXT).optional().meta({ description: 'Where the external pipeline keeps the file' }),
-  workflow: z.string().min(1).max(64).optional().meta({ description: 'Workflow profile name; the default profile when absent' }),
+  localFilename: z
+    .string()
+    .min(1)
+    .max(SHORT_TEXT)
+    .optional()
+    .meta({ description: 'Where the external pipeline keeps the file' }),
+  workflow: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: 'Workflow profile name; the default profile when absent' }),
 });
 
 export const uploadForm = z.strictObject({
@@ -97,5 +130,11 @@ export const uploadForm = z.strictObject({
 
 export const patchFileBody = z.strictObject({
   isDuplicate: z.boolean(),
-  duplicateOfId: z.number().int().min(1).nullable().optional().meta({ description: 'The original this file duplicates' }),
+  duplicateOfId: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .optional()
+    .meta({ description: 'The original this file duplicates' }),
 });

@@ -3,12 +3,16 @@ import { z } from 'zod';
 import { domainValue, isoDateTime, LONG_TEXT, queryInt, SHORT_TEXT } from './common.schemas.js';
 import { overallStatusJson } from './file.schemas.js';
 
-const stepName = domainValue(parseStepName).meta({ description: "Lower-case step name, e.g. extract_text; 1-128 of a-z 0-9 _ - ." });
+const stepName = domainValue(parseStepName).meta({
+  description: 'Lower-case step name, e.g. extract_text; 1-128 of a-z 0-9 _ - .',
+});
 const stepNames = z.array(stepName).min(1).max(200);
 
 export const stepStateJson = z
   .strictObject({
-    status: z.string().meta({ description: `One of ${STEP_STATUSES.join(', ')}; legacy rows may hold other values` }),
+    status: z
+      .string()
+      .meta({ description: `One of ${STEP_STATUSES.join(', ')}; legacy rows may hold other values` }),
     startedAt: isoDateTime.nullable(),
     completedAt: isoDateTime.nullable(),
     errorMessage: z.string().nullable(),
@@ -19,7 +23,9 @@ export const stepStateJson = z
 export const stepsJson = z.strictObject({ steps: z.record(z.string(), stepStateJson) });
 
 export const initStepsBody = z.strictObject({
-  steps: stepNames.optional().meta({ description: "Step names to create; the file's workflow steps when absent" }),
+  steps: stepNames
+    .optional()
+    .meta({ description: "Step names to create; the file's workflow steps when absent" }),
 });
 
 export const addUploadsBody = z.strictObject({
@@ -27,7 +33,9 @@ export const addUploadsBody = z.strictObject({
 });
 
 export const retryBody = z.strictObject({
-  steps: stepNames.optional().meta({ description: 'Failed steps to re-queue; every failed step when absent' }),
+  steps: stepNames
+    .optional()
+    .meta({ description: 'Failed steps to re-queue; every failed step when absent' }),
 });
 
 const optionalText = (max: number) => z.string().max(max).nullable().optional();
@@ -37,7 +45,9 @@ export const eventBody = z.strictObject({
   status: domainValue(parseStepStatus, STEP_STATUSES),
   message: optionalText(LONG_TEXT),
   detail: optionalText(LONG_TEXT),
-  errorMessage: optionalText(LONG_TEXT).meta({ description: "A failure's error; stored as the log's message when message is absent" }),
+  errorMessage: optionalText(LONG_TEXT).meta({
+    description: "A failure's error; stored as the log's message when message is absent",
+  }),
   occurredAt: isoDateTime
     .transform((value) => new Date(value))
     .optional()
@@ -45,7 +55,9 @@ export const eventBody = z.strictObject({
   taskId: optionalText(SHORT_TEXT),
 });
 
-export const createdStepsJson = z.strictObject({ created: z.array(z.string()).meta({ description: 'Rows that did not exist before' }) });
+export const createdStepsJson = z.strictObject({
+  created: z.array(z.string()).meta({ description: 'Rows that did not exist before' }),
+});
 export const retriedJson = z.strictObject({ retried: z.array(z.string()) });
 
 export const eventRecordedJson = z.strictObject({
@@ -72,5 +84,7 @@ export const logsQuery = z.strictObject({
   cursor: z.string().min(1).max(200).optional().meta({ description: 'nextCursor of the previous page' }),
 });
 
-export const logPageJson = z.strictObject({ items: z.array(logEntryJson), nextCursor: z.string().nullable() });
-
+export const logPageJson = z.strictObject({
+  items: z.array(logEntryJson),
+  nextCursor: z.string().nullable(),
+});

@@ -13,7 +13,10 @@ export interface SseMessage {
  * changed none, and after the last row of each file a `file` event with that file's current rollup (or
  * `deleted: true`), so status changes reach clients without a second request.
  */
-export function changeMessages(rows: readonly LogEntry[], files: ReadonlyMap<number, FileRecord>): SseMessage[] {
+export function changeMessages(
+  rows: readonly LogEntry[],
+  files: ReadonlyMap<number, FileRecord>,
+): SseMessage[] {
   const lastRowOfFile = new Map<number, number>();
   rows.forEach((row, index) => {
     if (row.fileId !== null) lastRowOfFile.set(row.fileId, index);

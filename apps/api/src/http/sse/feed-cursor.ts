@@ -10,7 +10,8 @@ export function deliverableCount(rows: readonly { id: number }[], cursor: number
   let position = cursor;
   let count = 0;
   for (const row of rows) {
-    if (row.id <= position) throw new Error(`change feed rows must ascend above the cursor ${position}, got ${row.id}`);
+    if (row.id <= position)
+      throw new Error(`change feed rows must ascend above the cursor ${position}, got ${row.id}`);
     if (row.id !== position + 1 && row.id > settledId) break;
     position = row.id;
     count += 1;

@@ -4,7 +4,12 @@ import { expectError, expectJson, post } from '../http.js';
 import { sha256, uniqueName } from '../fixtures.js';
 import type { SuiteContext } from './suite-context.js';
 
-const SECRETS = { reader: 'r3ader-secret-0123456789', writer: 'wr1ter-secret-0123456789', pipeline: 'p1peline:secret:0123456789', ops: '0ps-secret-0123456789abc' };
+const SECRETS = {
+  reader: 'r3ader-secret-0123456789',
+  writer: 'wr1ter-secret-0123456789',
+  pipeline: 'p1peline:secret:0123456789',
+  ops: '0ps-secret-0123456789abc',
+};
 const API_TOKENS = [
   `reader:read:${SECRETS.reader}`,
   `writer:write:${SECRETS.writer}`,
@@ -24,7 +29,10 @@ export function authTests(ctx: SuiteContext): void {
 
     const register = (headers: Record<string, string>) => {
       const name = uniqueName('auth');
-      return api.fetch('/api/files', post({ originalFilename: `${name}.pdf`, filehash: sha256(name), fileSize: 1 }, headers));
+      return api.fetch(
+        '/api/files',
+        post({ originalFilename: `${name}.pdf`, filehash: sha256(name), fileSize: 1 }, headers),
+      );
     };
 
     test('without a token protected routes are 401 with a Bearer challenge; public routes answer', async () => {
@@ -34,15 +42,24 @@ export function authTests(ctx: SuiteContext): void {
         expect(response.headers.get('www-authenticate')).toBe('Bearer realm="steptrail"');
       }
       await expectError(await register({}), 401, 'UNAUTHORIZED');
-      for (const path of ['/healthz', '/readyz', '/api/openapi.json', '/']) expect((await api.fetch(path)).status).toBe(200);
+      for (const path of ['/healthz', '/readyz', '/api/openapi.json', '/'])
+        expect((await api.fetch(path)).status).toBe(200);
     });
 
     test('a wrong or malformed token is 401', async () => {
       const wrong = await api.fetch('/api/files', { headers: bearer(`${SECRETS.reader}x`) });
       await expectError(wrong, 401, 'UNAUTHORIZED');
       expect(wrong.headers.get('www-authenticate')).toContain('error="invalid_token"');
-      await expectError(await api.fetch('/api/files', { headers: { authorization: `Basic ${SECRETS.reader}` } }), 401, 'UNAUTHORIZED');
-      await expectError(await api.fetch('/api/files', { headers: bearer(SECRETS.reader.slice(0, 10)) }), 401, 'UNAUTHORIZED');
+      await expectError(
+        await api.fetch('/api/files', { headers: { authorization: `Basic ${SECRETS.reader}` } }),
+        401,
+        'UNAUTHORIZED',
+      );
+      await expectError(
+        await api.fetch('/api/files', { headers: bearer(SECRETS.reader.slice(0, 10)) }),
+        401,
+        'UNAUTHORIZED',
+      );
     });
 
     test('a token without the scope a route needs is 403', async () => {
@@ -52,17 +69,35 @@ export function authTests(ctx: SuiteContext): void {
       expect(denied.headers.get('www-authenticate')).toContain('error="insufficient_scope", scope="write"');
       await expectError(await api.fetch('/api/files', { headers: bearer(SECRETS.writer) }), 403, 'FORBIDDEN');
       const created = await expectJson<{ file: { id: number } }>(await register(bearer(SECRETS.writer)), 201);
-      await expectError(await api.fetch(`/api/files/${created.file.id}`, { method: 'DELETE', headers: bearer(SECRETS.pipeline) }), 403, 'FORBIDDEN');
+      await expectError(
+        await api.fetch(`/api/files/${created.file.id}`, {
+          method: 'DELETE',
+          headers: bearer(SECRETS.pipeline),
+        }),
+        403,
+        'FORBIDDEN',
+      );
     });
 
     test('read grants reads, read+write grants both, admin grants everything', async () => {
-      const created = await expectJson<{ file: { id: number } }>(await register(bearer(SECRETS.pipeline)), 201);
+      const created = await expectJson<{ file: { id: number } }>(
+        await register(bearer(SECRETS.pipeline)),
+        201,
+      );
       const id = created.file.id;
       await expectJson(await api.fetch(`/api/files/${id}`, { headers: bearer(SECRETS.reader) }), 200);
-      await expectJson(await api.fetch(`/api/files/${id}/events`, post({ stepName: 'hash_file', status: 'success' }, bearer(SECRETS.pipeline))), 201);
+      await expectJson(
+        await api.fetch(
+          `/api/files/${id}/events`,
+          post({ stepName: 'hash_file', status: 'success' }, bearer(SECRETS.pipeline)),
+        ),
+        201,
+      );
       await expectJson(await api.fetch(`/api/files/${id}/status`, { headers: bearer(SECRETS.ops) }), 200);
       expect((await api.fetch('/metrics', { headers: bearer(SECRETS.reader) })).status).toBe(200);
-      expect((await api.fetch(`/api/files/${id}`, { method: 'DELETE', headers: bearer(SECRETS.ops) })).status).toBe(204);
+      expect(
+        (await api.fetch(`/api/files/${id}`, { method: 'DELETE', headers: bearer(SECRETS.ops) })).status,
+      ).toBe(204);
     });
 
     test('logs name the token of each request and never contain a secret', async () => {

@@ -14,10 +14,24 @@ const run = promisify(execFile);
 const support = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
 
 /** Records an event from a separate Node process, the way a worker or another API instance would. */
-async function writeFromAnotherProcess(databaseUrl: string, fileId: number, stepName: string, status: string): Promise<number> {
+async function writeFromAnotherProcess(
+  databaseUrl: string,
+  fileId: number,
+  stepName: string,
+  status: string,
+): Promise<number> {
   const { stdout } = await run(
     process.execPath,
-    ['--conditions=@steptrail/source', '--import', support('ts-register.mjs'), support('write-event.child.ts'), databaseUrl, String(fileId), stepName, status],
+    [
+      '--conditions=@steptrail/source',
+      '--import',
+      support('ts-register.mjs'),
+      support('write-event.child.ts'),
+      databaseUrl,
+      String(fileId),
+      stepName,
+      status,
+    ],
     { timeout: 60_000 },
   );
   return (JSON.parse(stdout.trim()) as { logId: number }).logId;
@@ -25,20 +39,46 @@ async function writeFromAnotherProcess(databaseUrl: string, fileId: number, step
 
 export function liveEventTests(ctx: SuiteContext): void {
   describe('live events (SSE)', () => {
-    const notShared = ctx.backend.shared ? null : 'the in-memory store lives inside one process; no other process can write to it';
+    const notShared = ctx.backend.shared
+      ? null
+      : 'the in-memory store lives inside one process; no other process can write to it';
     test.skipIf(notShared !== null)(
-      titleWithSkipReason('an event written by another process reaches a connected client, followed by the file status', notShared),
+      titleWithSkipReason(
+        'an event written by another process reaches a connected client, followed by the file status',
+        notShared,
+      ),
       async () => {
         const api = ctx.api();
         const { file } = await registerExternal(api);
         const client = await SseClient.connect(`${api.url}/api/events`);
         try {
           await client.waitFor((event) => event.event === 'ready');
-          const logId = await writeFromAnotherProcess(ctx.databaseUrl() ?? '', file.id, 'hash_file', 'in_progress');
+          const logId = await writeFromAnotherProcess(
+            ctx.databaseUrl() ?? '',
+            file.id,
+            'hash_file',
+            'in_progress',
+          );
           const step = await client.waitFor((event) => event.event === 'step' && event.data['id'] === logId);
-          expect(step).toMatchObject({ id: String(logId), data: { fileId: file.id, stepName: 'hash_file', status: 'in_progress', message: 'written by another process' } });
-          const status = await client.waitFor((event) => event.event === 'file' && event.data['fileId'] === file.id && event.id === String(logId));
-          expect(status.data).toMatchObject({ deleted: false, status: 'processing', inProgressSteps: 1, lastStep: 'hash_file' });
+          expect(step).toMatchObject({
+            id: String(logId),
+            data: {
+              fileId: file.id,
+              stepName: 'hash_file',
+              status: 'in_progress',
+              message: 'written by another process',
+            },
+          });
+          const status = await client.waitFor(
+            (event) =>
+              event.event === 'file' && event.data['fileId'] === file.id && event.id === String(logId),
+          );
+          expect(status.data).toMatchObject({
+            deleted: false,
+            status: 'processing',
+            inProgressSteps: 1,
+            lastStep: 'hash_file',
+          });
         } finally {
           client.close();
         }
@@ -50,8 +90,12 @@ export function liveEventTests(ctx: SuiteContext): void {
       const { file } = await registerExternal(api);
       const first = await recordOk(api, file.id, 'hash_file', 'in_progress');
       const second = await recordOk(api, file.id, 'hash_file', 'success');
-      const third = await recordOk(api, file.id, 'create_file_record', 'failure', { errorMessage: 'db down' });
-      const client = await SseClient.connect(`${api.url}/api/events`, { 'last-event-id': String(first.logId) });
+      const third = await recordOk(api, file.id, 'create_file_record', 'failure', {
+        errorMessage: 'db down',
+      });
+      const client = await SseClient.connect(`${api.url}/api/events`, {
+        'last-event-id': String(first.logId),
+      });
       try {
         await client.waitFor((event) => event.event === 'file' && event.id === String(third.logId));
         const mine = client.events.filter((event) => event.data['fileId'] === file.id);
@@ -73,9 +117,15 @@ export function liveEventTests(ctx: SuiteContext): void {
         await client.waitFor((event) => event.event === 'ready');
         const { file } = await registerExternal(api);
         await client.waitFor((event) => event.event === 'note' && event.data['fileId'] === file.id);
-        await client.waitFor((event) => event.event === 'file' && event.data['fileId'] === file.id && event.data['status'] === 'pending');
+        await client.waitFor(
+          (event) =>
+            event.event === 'file' && event.data['fileId'] === file.id && event.data['status'] === 'pending',
+        );
         expect((await api.fetch(`/api/files/${file.id}`, { method: 'DELETE' })).status).toBe(204);
-        await client.waitFor((event) => event.event === 'file' && event.data['fileId'] === file.id && event.data['deleted'] === true);
+        await client.waitFor(
+          (event) =>
+            event.event === 'file' && event.data['fileId'] === file.id && event.data['deleted'] === true,
+        );
       } finally {
         client.close();
       }

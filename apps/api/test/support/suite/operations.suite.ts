@@ -34,20 +34,30 @@ export function operationsTests(ctx: SuiteContext): void {
     test('liveness and readiness answer', async () => {
       const api = ctx.api();
       expect(await expectJson(await api.fetch('/healthz'), 200)).toEqual({ status: 'ok' });
-      expect(await expectJson(await api.fetch('/readyz'), 200)).toEqual({ status: 'ready', database: api.store.capabilities.dialect });
+      expect(await expectJson(await api.fetch('/readyz'), 200)).toEqual({
+        status: 'ready',
+        database: api.store.capabilities.dialect,
+      });
     });
 
     test('the OpenAPI document is valid OpenAPI 3.1 and describes every route', async () => {
       const api = ctx.api();
-      const document = await expectJson<{ openapi: string; paths: Record<string, Record<string, { security: unknown }>> }>(await api.fetch('/api/openapi.json'), 200);
+      const document = await expectJson<{
+        openapi: string;
+        paths: Record<string, Record<string, { security: unknown }>>;
+      }>(await api.fetch('/api/openapi.json'), 200);
       expect(document.openapi).toMatch(/^3\.1\.\d+$/);
       const result = await validate(structuredClone(document) as never);
       expect(result.valid ? [] : result.errors).toEqual([]);
       expect(result.warnings).toEqual([]);
       expect(result.specification).toBe('OpenAPI');
-      const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
+      const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => `${method} ${path}`),
+      );
       expect(operations.sort()).toEqual([...EXPECTED_OPERATIONS].sort());
-      expect(document.paths['/api/files/{id}/events']?.['post']?.security).toEqual([{ bearerAuth: ['write'] }]);
+      expect(document.paths['/api/files/{id}/events']?.['post']?.security).toEqual([
+        { bearerAuth: ['write'] },
+      ]);
       expect(document.paths['/healthz']?.['get']?.security).toEqual([]);
     });
 
@@ -58,20 +68,32 @@ export function operationsTests(ctx: SuiteContext): void {
       const response = await api.fetch('/metrics');
       expect(response.headers.get('content-type')).toContain('text/plain');
       const text = await response.text();
-      expect(text).toMatch(/steptrail_step_transitions_total\{step="extract_metadata_with_gpt",status="skipped"\} [1-9]/);
-      expect(text).toMatch(/steptrail_http_request_duration_seconds_count\{method="POST",route="\/api\/files\/:id\/events",status="201"\} [1-9]/);
-      const counts = await expectJson<{ counts: Record<string, number> }>(await api.fetch('/api/files?limit=1'), 200);
-      for (const [status, count] of Object.entries(counts.counts)) expect(text).toContain(`steptrail_files{status="${status}"} ${count}`);
+      expect(text).toMatch(
+        /steptrail_step_transitions_total\{step="extract_metadata_with_gpt",status="skipped"\} [1-9]/,
+      );
+      expect(text).toMatch(
+        /steptrail_http_request_duration_seconds_count\{method="POST",route="\/api\/files\/:id\/events",status="201"\} [1-9]/,
+      );
+      const counts = await expectJson<{ counts: Record<string, number> }>(
+        await api.fetch('/api/files?limit=1'),
+        200,
+      );
+      for (const [status, count] of Object.entries(counts.counts))
+        expect(text).toContain(`steptrail_files{status="${status}"} ${count}`);
     });
 
-    test('every response carries a request id (the caller\'s when given) that the logs repeat', async () => {
+    test("every response carries a request id (the caller's when given) that the logs repeat", async () => {
       const api = ctx.api();
       const generated = await api.fetch('/healthz');
       expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       const echoed = await api.fetch('/api/files/1/status', { headers: { 'x-request-id': 'trace-abc.123' } });
       expect(echoed.headers.get('x-request-id')).toBe('trace-abc.123');
       const line = api.logs.find((entry) => entry['requestId'] === 'trace-abc.123');
-      expect(line).toMatchObject({ msg: 'request finished', route: '/api/files/:id/status', status: echoed.status });
+      expect(line).toMatchObject({
+        msg: 'request finished',
+        route: '/api/files/:id/status',
+        status: echoed.status,
+      });
       const unsafe = await api.fetch('/healthz', { headers: { 'x-request-id': 'bad id with spaces' } });
       expect(unsafe.headers.get('x-request-id')).not.toBe('bad id with spaces');
     });

@@ -1,0 +1,127 @@
+import { ConfigError } from '@steptrail/runtime';
+import { describe, expect, test } from 'vitest';
+import { isLoopbackHost, parseApiConfig } from '../src/config.js';
+
+const TOKENS = 'ops:admin:0123456789abcdef0123';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseApiConfig(env, '/srv/steptrail');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('API configuration', () => {
+  test('defaults: SQLite under ./data, loopback on port 3000, no tokens, default workflow', () => {
+    const config = parseApiConfig({}, '/srv/steptrail');
+    expect(config).toMatchObject({
+      database: { kind: 'sqlite', path: '/srv/steptrail/data/steptrail.db' },
+      host: '127.0.0.1',
+      port: 3000,
+      storageDir: '/srv/steptrail/data/storage',
+      maxUploadBytes: 100 * 1024 * 1024,
+      tokens: [],
+      logLevel: 'info',
+      startWorker: true,
+    });
+    expect(config.workflows.names()).toEqual(['default']);
+  });
+
+  test('values are read and converted', () => {
+    const config = parseApiConfig(
+      {
+        DATABASE_URL: 'postgres://u:p@db:5432/steptrail',
+        HOST: '0.0.0.0',
+        PORT: '8080',
+        STORAGE_DIR: '/var/lib/steptrail',
+        MAX_UPLOAD_BYTES: '1048576',
+        API_TOKENS: TOKENS,
+        LOG_LEVEL: 'warn',
+        WORKFLOWS: '{"short":["hash_file","extract_text"]}',
+        DEFAULT_WORKFLOW: 'short',
+        START_WORKER: 'false',
+      },
+      '/srv/steptrail',
+    );
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      storageDir: '/var/lib/steptrail',
+      maxUploadBytes: 1048576,
+      logLevel: 'warn',
+      startWorker: false,
+    });
+    expect(config.database).toMatchObject({
+      kind: 'postgres',
+      display: 'postgres://u:***@db:5432/steptrail',
+    });
+    expect(config.tokens.map((token) => token.name)).toEqual(['ops']);
+    expect(config.workflows.resolve().ok && config.workflows.resolve()).toMatchObject({
+      value: { name: 'short' },
+    });
+  });
+
+  test('every problem is listed at once', () => {
+    const problems = problemsOf({
+      DATABASE_URL: 'oracle://db',
+      PORT: 'eighty',
+      MAX_UPLOAD_BYTES: '0',
+      LOG_LEVEL: 'loud',
+      API_TOKENS: 'broken',
+      WORKFLOWS: '{"x": "not a list"}',
+      START_WORKER: 'maybe',
+      EVENTS_POLL_MS: '5',
+    });
+    const variables = problems.map((problem) => problem.split(':')[0]);
+    expect(variables.sort()).toEqual([
+      'API_TOKENS',
+      'DATABASE_URL',
+      'EVENTS_POLL_MS',
+      'LOG_LEVEL',
+      'MAX_UPLOAD_BYTES',
+      'PORT',
+      'START_WORKER',
+      'WORKFLOWS',
+    ]);
+  });
+
+  test('a workflow the domain refuses is a configuration problem, reported with the others', () => {
+    const problems = problemsOf({ WORKFLOWS: '{"bad":["upload_to_s3"]}', PORT: '-1' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^PORT: /),
+      expect.stringMatching(/^WORKFLOWS: Workflow "bad" lists "upload_to_s3"/),
+    ]);
+    expect(problemsOf({ DEFAULT_WORKFLOW: 'missing' })).toEqual([
+      expect.stringMatching(/^WORKFLOWS: Default workflow "missing" is not defined/),
+    ]);
+  });
+
+  test.each(['0.0.0.0', '::', '192.168.1.20', 'api.example.org', '[2001:db8::1]'])(
+    'on HOST %s it refuses to start without tokens',
+    (host) => {
+      expect(problemsOf({ HOST: host })).toEqual([
+        expect.stringMatching(/^API_TOKENS: is required when HOST .* is not a loopback address/),
+      ]);
+      expect(parseApiConfig({ HOST: host, API_TOKENS: TOKENS }, '/').tokens).toHaveLength(1);
+    },
+  );
+
+  test('the loopback rule is reported even when other variables are wrong too', () => {
+    expect(
+      problemsOf({ HOST: '0.0.0.0', PORT: 'x' })
+        .map((problem) => problem.split(':')[0])
+        .sort(),
+    ).toEqual(['API_TOKENS', 'PORT']);
+  });
+
+  test.each(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1'])(
+    '%s is loopback: tokens are optional',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(true);
+      expect(parseApiConfig({ HOST: host }, '/').tokens).toEqual([]);
+    },
+  );
+});

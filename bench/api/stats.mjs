@@ -1,0 +1,33 @@
+// Latency samples to percentiles, and a seeded random source so every run asks for the same files.
+
+/** Nearest-rank percentiles of millisecond samples. */
+export function summarize(samples) {
+  const sorted = Float64Array.from(samples).sort();
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+  const mean = sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
+  return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), mean, max: sorted[sorted.length - 1] };
+}
+
+/** Runs `work` `count` times one after the other and summarises how long each took. */
+export async function timeEach(count, work) {
+  const samples = [];
+  for (let index = 0; index < count; index += 1) {
+    const started = performance.now();
+    await work(index);
+    samples.push(performance.now() - started);
+  }
+  return summarize(samples);
+}
+
+/** mulberry32: a small deterministic generator; ids drawn from it are the same on every run and database. */
+export function randomIds(seed, count, maxId) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: count }, () => 1 + Math.floor(next() * maxId));
+}

@@ -1,0 +1,177 @@
+// `pnpm bench` (after `turbo run build`): runs every benchmark of the project, one after the other, each as a
+// child process, against shared throwaway PostgreSQL and MariaDB servers (or the ones BENCH_POSTGRES_URL /
+// BENCH_MYSQL_URL name), then prints a summary. Benchmarks measure and report; nothing here asserts a target.
+//   node bench/run.mjs [--only api|migrator|worker[,...]] [--scale small|full] [--databases sqlite,postgres,mariadb]
+// See bench/README.md for what each benchmark measures and how to read the output.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const reportsDir = join(root, 'bench', 'reports');
+const NAMES = ['api', 'migrator', 'worker'];
+const DATABASES = ['sqlite', 'postgres', 'mariadb'];
+const LABEL = { sqlite: 'SQLite', postgres: 'PostgreSQL', mariadb: 'MariaDB' };
+const backend = (database) => (database === 'mariadb' ? 'mysql' : database);
+
+/**
+ * The benchmarks, by fixed entry points (the first that exists is run). `args` gets the scale, the databases
+ * that have a server and their URLs, and returns the command line each benchmark understands.
+ */
+const BENCHMARKS = [
+  {
+    name: 'api',
+    what: 'GET /api/files/:id/status and the failed-files page at 10k-1M files, vs rebuilding from logs',
+    entries: ['bench/api/main.mjs'],
+    command: (entry, { scale, databases }) => [process.execPath, [entry, '--scale', scale, '--databases', databases.join(',')]],
+  },
+  {
+    name: 'migrator',
+    what: 'logs-to-steps backfill: logs per second and peak RSS on legacy DocuElevate databases',
+    entries: ['bench/migrator/logs-to-steps.mjs', 'bench/migrator/main.mjs'],
+    command: (entry, { scale, databases, urls }) => [
+      process.execPath,
+      [
+        entry,
+        '--backends',
+        databases.map(backend).join(','),
+        ...(urls.postgres ? ['--postgres', urls.postgres] : []),
+        ...(urls.mariadb ? ['--mysql', urls.mariadb] : []),
+        ...(scale === 'small' ? ['--sizes', '100000'] : []),
+      ],
+    ],
+  },
+  {
+    name: 'worker',
+    what: 'worker throughput (no-op steps per second) and claim latency with 1 and 4 processes',
+    entries: ['apps/worker/bench/throughput.ts'],
+    cwd: 'apps/worker',
+    // The worker's own `bench` script runs its TypeScript through tsx with the source condition.
+    command: (entry, { scale, databases, urls }) => [
+      join(root, 'apps', 'worker', 'node_modules', '.bin', 'tsx'),
+      [
+        '--conditions=@steptrail/source',
+        relative(join(root, 'apps', 'worker'), entry),
+        `--backends=${databases.map(backend).join(',')}`,
+        ...(urls.postgres ? [`--postgres=${urls.postgres}`] : []),
+        ...(urls.mariadb ? [`--mysql=${urls.mariadb}`] : []),
+        ...(scale === 'small' ? ['--files=200', '--latency-files=50'] : []),
+      ],
+    ],
+  },
+];
+
+function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string', multiple: true },
+      scale: { type: 'string', default: 'small' },
+      databases: { type: 'string', default: DATABASES.join(',') },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const usage = 'usage: node bench/run.mjs [--only api|migrator|worker] [--scale small|full] [--databases sqlite,postgres,mariadb]';
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const split = (text) => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const only = values.only === undefined ? NAMES : values.only.flatMap(split);
+  const databases = split(values.databases);
+  const wrong = [
+    ...only.filter((name) => !NAMES.includes(name)).map((name) => `unknown benchmark ${name}`),
+    ...databases.filter((name) => !DATABASES.includes(name)).map((name) => `unknown database ${name}`),
+    ...(['small', 'full'].includes(values.scale) ? [] : [`--scale must be small or full, not ${values.scale}`]),
+  ];
+  if (wrong.length > 0) throw new Error(`${wrong.join('\n')}\n${usage}`);
+  return { only, scale: values.scale, databases };
+}
+
+// The runner lives outside the workspace packages: test-servers and its mysql2 are loaded from its own folder.
+const fromTestServers = createRequire(join(root, 'packages', 'test-servers', 'package.json'));
+const load = (specifier) => import(pathToFileURL(fromTestServers.resolve(specifier)).href);
+
+/** A server per database: given by BENCH_*_URL, or started here; `skip` says why a database has none. */
+async function provideServers(databases) {
+  const wanted = databases.filter((database) => database !== 'sqlite');
+  const servers = { urls: {}, skip: {}, notes: {}, stops: [] };
+  if (wanted.length === 0) return servers;
+  const given = { postgres: process.env.BENCH_POSTGRES_URL?.trim() || null, mariadb: process.env.BENCH_MYSQL_URL?.trim() || null };
+  const testServers = await load('@steptrail/test-servers').catch((error) => {
+    throw new Error('packages/test-servers is not built; run "npx -y pnpm@10.34.8 build"', { cause: error });
+  });
+  const found = testServers.findServers();
+  for (const database of wanted) {
+    if (given[database] !== null) {
+      servers.urls[database] = given[database];
+      servers.notes[database] = `given by ${database === 'postgres' ? 'BENCH_POSTGRES_URL' : 'BENCH_MYSQL_URL'}`;
+      continue;
+    }
+    const lookup = found[database];
+    if (!lookup.available) {
+      servers.skip[database] = `${LABEL[database]} server not installed: ${lookup.reason}; install with ${lookup.installHint}`;
+      continue;
+    }
+    const started = Date.now();
+    try {
+      const server = database === 'postgres' ? await testServers.startPostgres({ database: 'steptrail_bench' }) : await testServers.startMariaDb({ database: 'steptrail_bench' });
+      servers.stops.push(server.stop);
+      servers.urls[database] = server.url;
+      if (database === 'mariadb') await growBufferPool(server.url);
+      servers.notes[database] = `throwaway server (fsync off), started in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+    } catch (error) {
+      servers.skip[database] = `${LABEL[database]} is installed but did not start: ${error instanceof Error ? error.message.split('\n')[0] : error}`;
+    }
+  }
+  return servers;
+}
+
+/** The test server's 64 MiB InnoDB buffer pool suits tests, not millions of rows; resized online. */
+async function growBufferPool(url) {
+  const mysql = (await load('mysql2/promise')).default;
+  const parsed = new URL(url);
+  const connection = await mysql.createConnection({ host: parsed.hostname, port: Number(parsed.port), user: decodeURIComponent(parsed.username) });
+  try {
+    await connection.query('SET GLOBAL innodb_buffer_pool_size = 1073741824');
+  } finally {
+    await connection.end();
+  }
+}
+
+let running = null;
+
+/** Runs one benchmark, echoing its output; resolves with its exit code, duration and last printed paragraph. */
+function runChild(command, args, cwd, env) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    running = child;
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString('utf8')).slice(-6_000);
+    });
+    const done = (code) => {
+      running = null;
+      const paragraphs = tail.replace(/\s+$/, '').split(/\n\s*\n/);
+      resolve({ code, seconds: (Date.now() - started) / 1000, lastParagraph: paragraphs[paragraphs.length - 1] ?? '' });
+    };
+    child.once('error', (error) => {
+      console.log(`could not start ${command}: ${error.message}`);
+      done(-1);
+    });
+    child.once('exit', (code, signal) => done(code ?? signal));
+  });
+}
+
+function readReport(path, since) {
+  if (!existsSync(path) || statSync(path).mtimeMs < since) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}

@@ -24,6 +24,7 @@ export * from './ports/store-error.js';
 export * from './use-cases/apply-event.js';
 export * from './use-cases/step-update-options.js';
 export * from './use-cases/step-tracker.js';
+export * from './use-cases/requeue.js';
 export * from './use-cases/status-queries.js';
 export * from './use-cases/rebuild-by-fold.js';
 export * from './use-cases/legacy-migration.js';

@@ -5,6 +5,7 @@ import { domainError, err, ok, type DomainError, type Result } from '../result.j
 import { parseStepStatus, type StepStatus } from '../status/step-status.js';
 import { parseDestination, parseStepName, uploadStepNames } from '../workflow/step-names.js';
 import { applyEvent, refreshRollup, type AppliedEvent } from './apply-event.js';
+import { requeue } from './requeue.js';
 import { resolveOccurredAt, type StepUpdateOptions } from './step-update-options.js';
 
 export interface StepTrackerDeps {
@@ -21,6 +22,13 @@ export interface HistoryNote {
   occurredAt?: Date;
 }
 
+/** A history row that says what changed and who asked, written with a change that is not a step event. */
+export interface ChangeNote {
+  message: string;
+  detail?: string | null;
+  taskId?: string | null;
+}
+
 const fileNotFound = (fileId: number): DomainError =>
   domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId });
 
@@ -29,9 +37,10 @@ export class StepTracker {
   constructor(private readonly deps: StepTrackerDeps) {}
 
   /** Creates a file, initialises its workflow steps and, for managed files, makes the first one runnable. */
-  async registerFile(file: NewFile): Promise<FileRecord> {
+  async registerFile(file: NewFile, note?: ChangeNote): Promise<FileRecord> {
     return this.deps.unitOfWork.transaction(async (repos) => {
       const created = await repos.files.create(file);
+      await this.appendNote(repos, created.id, note);
       const [first, ...rest] = created.workflow.steps;
       const now = this.deps.clock.now();
       if (first !== undefined)
@@ -44,20 +53,31 @@ export class StepTracker {
   }
 
   /** Creates pending rows for the file's workflow steps (or `steps`) that have none; never resets a row. */
-  async initializeFileSteps(fileId: number, steps?: readonly string[]): Promise<Result<string[]>> {
+  async initializeFileSteps(
+    fileId: number,
+    steps?: readonly string[],
+    note?: ChangeNote,
+  ): Promise<Result<string[]>> {
     for (const step of steps ?? []) {
       const parsed = parseStepName(step);
       if (!parsed.ok) return parsed;
     }
     return this.withFile(fileId, async (repos, file) => {
       const created = await repos.steps.createMissing(fileId, steps ?? file.workflow.steps, null);
-      if (created.length > 0) await refreshRollup(repos, file, null, this.deps.clock.now());
+      if (created.length > 0) {
+        await refreshRollup(repos, file, null, this.deps.clock.now());
+        await this.appendNote(repos, fileId, note);
+      }
       return created;
     });
   }
 
   /** Adds `queue_X` and `upload_to_X` pending rows per destination; idempotent. */
-  async addUploadSteps(fileId: number, destinations: readonly string[]): Promise<Result<string[]>> {
+  async addUploadSteps(
+    fileId: number,
+    destinations: readonly string[],
+    note?: ChangeNote,
+  ): Promise<Result<string[]>> {
     const names: string[] = [];
     for (const destination of destinations) {
       const parsed = parseDestination(destination);
@@ -67,7 +87,10 @@ export class StepTracker {
     }
     return this.withFile(fileId, async (repos, file) => {
       const created = await repos.steps.createMissing(fileId, names, null);
-      if (created.length > 0) await refreshRollup(repos, file, null, this.deps.clock.now());
+      if (created.length > 0) {
+        await refreshRollup(repos, file, null, this.deps.clock.now());
+        await this.appendNote(repos, fileId, note);
+      }
       return created;
     });
   }
@@ -174,9 +197,11 @@ export class StepTracker {
     fileId: number,
     isDuplicate: boolean,
     duplicateOfId: number | null = null,
+    note?: ChangeNote,
   ): Promise<Result<FileRecord>> {
     return this.withFile(fileId, async (repos, file) => {
       await repos.files.setDuplicate(fileId, isDuplicate, isDuplicate ? duplicateOfId : null);
+      await this.appendNote(repos, fileId, note);
       const updated: FileRecord = { ...file, isDuplicate, duplicateOfId: isDuplicate ? duplicateOfId : null };
       await refreshRollup(repos, updated, null, this.deps.clock.now());
       return updated;
@@ -184,10 +209,26 @@ export class StepTracker {
   }
 
   /** Deletes a file and its step rows; its history stays. */
-  async deleteFile(fileId: number): Promise<Result<true>> {
+  async deleteFile(fileId: number, note?: ChangeNote): Promise<Result<true>> {
     return this.withFile(fileId, async (repos) => {
+      // The note goes first and in the same transaction: if the delete is refused, neither is stored.
+      await this.appendNote(repos, fileId, note);
       await repos.files.delete(fileId);
       return true as const;
+    });
+  }
+
+  /** Writes a history note (no step, no status) in the caller's transaction. */
+  private async appendNote(repos: Repositories, fileId: number, note: ChangeNote | undefined): Promise<void> {
+    if (note === undefined) return;
+    await repos.logs.append({
+      fileId,
+      stepName: null,
+      status: null,
+      message: note.message,
+      detail: note.detail ?? null,
+      taskId: note.taskId ?? null,
+      occurredAt: this.deps.clock.now(),
     });
   }
 
@@ -225,36 +266,4 @@ function eventMessage(status: StepStatus, options: StepUpdateOptions): Result<st
     );
   }
   return ok(errorMessage);
-}
-
-/** Puts a step back to pending with a log event, runnable at `runAfter` when the file is managed. */
-export async function requeue(
-  repos: Repositories,
-  file: FileRecord,
-  stepName: string,
-  message: string,
-  runAfter: Date,
-  now: Date,
-  status: StepStatus = 'pending',
-): Promise<AppliedEvent> {
-  const applied = await applyEvent(
-    repos,
-    file,
-    {
-      fileId: file.id,
-      stepName,
-      status,
-      occurredAt: now,
-      message,
-      detail: null,
-      taskId: null,
-      afterLastEvent: true,
-    },
-    now,
-  );
-  if (file.managed && status === 'pending') {
-    await repos.steps.schedule(file.id, stepName, runAfter, true);
-    await repos.queue.announce();
-  }
-  return applied;
 }

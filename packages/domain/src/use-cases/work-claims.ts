@@ -4,7 +4,7 @@ import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
 import type { StepRef } from '../ports/work-queue.js';
 import { domainError, err, ok, type Result } from '../result.js';
 import { applyEvent, type AppliedEvent } from './apply-event.js';
-import { requeue } from './step-tracker.js';
+import { requeue } from './requeue.js';
 
 export interface ClaimedStep extends StepRef {
   file: FileRecord;

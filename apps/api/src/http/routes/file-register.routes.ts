@@ -7,7 +7,7 @@ import { defineRoute, type Route } from '../routing/route.js';
 import { parseParts, problemsOf, validationError } from '../routing/validation.js';
 import { fileToJson, overallToJson } from '../serialize.js';
 import { MalformedMultipart, readMultipart, type MultipartUpload } from '../uploads/multipart-upload.js';
-import { writeNote } from './history-notes.js';
+import { changeNote } from './history-notes.js';
 import { unwrap, type RouteDeps } from './route-deps.js';
 
 /** POST /api/files: an upload steptrail's worker will process, or a registration by an external pipeline. */
@@ -37,9 +37,11 @@ export function fileRegisterRoutes(deps: RouteDeps): Route[] {
       async (_input, req, res) => {
         const multipart = typeof req.is('multipart/form-data') === 'string';
         const file = multipart ? await fromUpload(deps, req) : await fromJson(deps, req);
-        const created = await deps.tracker.registerFile(file);
-        const mode = created.managed ? 'uploaded' : 'registered by an external pipeline';
-        await writeNote(deps.tracker, res, created.id, `File ${mode} (workflow ${created.workflow.name})`);
+        const mode = file.managed ? 'uploaded' : 'registered by an external pipeline';
+        const created = await deps.tracker.registerFile(
+          file,
+          changeNote(res, `File ${mode} (workflow ${file.workflow.name})`),
+        );
         deps.live.changed();
         const detail = unwrap(await deps.queries.getFileDetail(created.id));
         return { status: 201, body: { file: fileToJson(detail.file), status: overallToJson(detail.status) } };

@@ -12,7 +12,7 @@ import {
 import { defineRoute, type Route } from '../routing/route.js';
 import { validationError } from '../routing/validation.js';
 import { appliedToJson, fileToJson, overallToJson } from '../serialize.js';
-import { writeNote } from './history-notes.js';
+import { changeNote, writeNote } from './history-notes.js';
 import { unwrap, type RouteDeps } from './route-deps.js';
 
 const notFound = { description: 'No file with this id', schema: errorResponse };
@@ -37,9 +37,8 @@ export function fileCommandRoutes({ tracker, queries, live, metrics }: RouteDeps
         errors: [404, 413, 415],
       },
       async ({ params, body }, _req, res) => {
-        const created = unwrap(await tracker.initializeFileSteps(params.id, body.steps));
-        if (created.length > 0)
-          await writeNote(tracker, res, params.id, `Steps initialised: ${created.join(', ')}`);
+        const note = changeNote(res, `Steps initialised${body.steps ? `: ${body.steps.join(', ')}` : ''}`);
+        const created = unwrap(await tracker.initializeFileSteps(params.id, body.steps, note));
         live.changed();
         return { status: 200, body: { created } };
       },
@@ -60,9 +59,8 @@ export function fileCommandRoutes({ tracker, queries, live, metrics }: RouteDeps
         errors: [404, 413, 415],
       },
       async ({ params, body }, _req, res) => {
-        const created = unwrap(await tracker.addUploadSteps(params.id, body.destinations));
-        if (created.length > 0)
-          await writeNote(tracker, res, params.id, `Upload steps added: ${created.join(', ')}`);
+        const note = changeNote(res, `Upload steps added for ${body.destinations.join(', ')}`);
+        const created = unwrap(await tracker.addUploadSteps(params.id, body.destinations, note));
         live.changed();
         return { status: 200, body: { created } };
       },
@@ -142,11 +140,10 @@ export function fileCommandRoutes({ tracker, queries, live, metrics }: RouteDeps
             },
           ]);
         }
-        unwrap(await tracker.setDuplicate(params.id, body.isDuplicate, original));
         const note = body.isDuplicate
           ? `Marked as a duplicate${original === null ? '' : ` of file ${original}`}`
           : 'Duplicate mark cleared';
-        await writeNote(tracker, res, params.id, note);
+        unwrap(await tracker.setDuplicate(params.id, body.isDuplicate, original, changeNote(res, note)));
         live.changed();
         const detail = unwrap(await queries.getFileDetail(params.id));
         return { status: 200, body: { file: fileToJson(detail.file), status: overallToJson(detail.status) } };
@@ -173,15 +170,9 @@ export function fileCommandRoutes({ tracker, queries, live, metrics }: RouteDeps
       },
       async ({ params }, _req, res) => {
         unwrap(await queries.getFile(params.id));
-        // The note goes first: once the file is gone, the history can no longer be tied to it.
-        await writeNote(
-          tracker,
-          res,
-          params.id,
-          'Deletion requested: the file and its step rows are removed, this history stays',
-        );
+        const note = changeNote(res, 'File deleted: its step rows are removed, this history stays');
         try {
-          unwrap(await tracker.deleteFile(params.id));
+          unwrap(await tracker.deleteFile(params.id, note));
         } catch (error) {
           await writeNote(tracker, res, params.id, 'Deletion refused; the file is unchanged');
           throw error;

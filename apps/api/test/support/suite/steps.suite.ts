@@ -223,7 +223,7 @@ export function stepTests(ctx: SuiteContext): void {
       expect(history.items.map((log) => log.stepName ?? log.message)).toEqual([
         'File registered by an external pipeline (workflow default)',
         'hash_file',
-        'Deletion requested: the file and its step rows are removed, this history stays',
+        'File deleted: its step rows are removed, this history stays',
       ]);
     });
   });

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,15 +19,18 @@ const LABEL = { sqlite: 'SQLite', postgres: 'PostgreSQL', mariadb: 'MariaDB' };
 const backend = (database) => (database === 'mariadb' ? 'mysql' : database);
 
 /**
- * The benchmarks, by fixed entry points (the first that exists is run). `args` gets the scale, the databases
- * that have a server and their URLs, and returns the command line each benchmark understands.
+ * The benchmarks, by fixed entry points (the first that exists is run). `command` gets the scale, the databases
+ * that have a server and the server URLs, and returns the command line that benchmark understands.
  */
 const BENCHMARKS = [
   {
     name: 'api',
     what: 'GET /api/files/:id/status and the failed-files page at 10k-1M files, vs rebuilding from logs',
     entries: ['bench/api/main.mjs'],
-    command: (entry, { scale, databases }) => [process.execPath, [entry, '--scale', scale, '--databases', databases.join(',')]],
+    command: (entry, { scale, databases }) => [
+      process.execPath,
+      [entry, '--scale', scale, '--databases', databases.join(',')],
+    ],
   },
   {
     name: 'migrator',
@@ -73,18 +77,25 @@ function readOptions() {
       help: { type: 'boolean', default: false },
     },
   });
-  const usage = 'usage: node bench/run.mjs [--only api|migrator|worker] [--scale small|full] [--databases sqlite,postgres,mariadb]';
+  const usage =
+    'usage: node bench/run.mjs [--only api|migrator|worker] [--scale small|full] [--databases sqlite,postgres,mariadb]';
   if (values.help) {
     console.log(usage);
     process.exit(0);
   }
-  const split = (text) => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const split = (text) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   const only = values.only === undefined ? NAMES : values.only.flatMap(split);
   const databases = split(values.databases);
   const wrong = [
     ...only.filter((name) => !NAMES.includes(name)).map((name) => `unknown benchmark ${name}`),
     ...databases.filter((name) => !DATABASES.includes(name)).map((name) => `unknown database ${name}`),
-    ...(['small', 'full'].includes(values.scale) ? [] : [`--scale must be small or full, not ${values.scale}`]),
+    ...(['small', 'full'].includes(values.scale)
+      ? []
+      : [`--scale must be small or full, not ${values.scale}`]),
   ];
   if (wrong.length > 0) throw new Error(`${wrong.join('\n')}\n${usage}`);
   return { only, scale: values.scale, databases };
@@ -99,7 +110,10 @@ async function provideServers(databases) {
   const wanted = databases.filter((database) => database !== 'sqlite');
   const servers = { urls: {}, skip: {}, notes: {}, stops: [] };
   if (wanted.length === 0) return servers;
-  const given = { postgres: process.env.BENCH_POSTGRES_URL?.trim() || null, mariadb: process.env.BENCH_MYSQL_URL?.trim() || null };
+  const given = {
+    postgres: process.env.BENCH_POSTGRES_URL?.trim() || null,
+    mariadb: process.env.BENCH_MYSQL_URL?.trim() || null,
+  };
   const testServers = await load('@steptrail/test-servers').catch((error) => {
     throw new Error('packages/test-servers is not built; run "npx -y pnpm@10.34.8 build"', { cause: error });
   });
@@ -107,23 +121,30 @@ async function provideServers(databases) {
   for (const database of wanted) {
     if (given[database] !== null) {
       servers.urls[database] = given[database];
-      servers.notes[database] = `given by ${database === 'postgres' ? 'BENCH_POSTGRES_URL' : 'BENCH_MYSQL_URL'}`;
+      servers.notes[database] =
+        `given by ${database === 'postgres' ? 'BENCH_POSTGRES_URL' : 'BENCH_MYSQL_URL'}`;
       continue;
     }
     const lookup = found[database];
     if (!lookup.available) {
-      servers.skip[database] = `${LABEL[database]} server not installed: ${lookup.reason}; install with ${lookup.installHint}`;
+      servers.skip[database] =
+        `${LABEL[database]} server not installed: ${lookup.reason}; install with ${lookup.installHint}`;
       continue;
     }
     const started = Date.now();
     try {
-      const server = database === 'postgres' ? await testServers.startPostgres({ database: 'steptrail_bench' }) : await testServers.startMariaDb({ database: 'steptrail_bench' });
+      const server =
+        database === 'postgres'
+          ? await testServers.startPostgres({ database: 'steptrail_bench' })
+          : await testServers.startMariaDb({ database: 'steptrail_bench' });
       servers.stops.push(server.stop);
       servers.urls[database] = server.url;
       if (database === 'mariadb') await growBufferPool(server.url);
-      servers.notes[database] = `throwaway server (fsync off), started in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+      servers.notes[database] =
+        `throwaway server (fsync off), started in ${((Date.now() - started) / 1000).toFixed(1)} s`;
     } catch (error) {
-      servers.skip[database] = `${LABEL[database]} is installed but did not start: ${error instanceof Error ? error.message.split('\n')[0] : error}`;
+      servers.skip[database] =
+        `${LABEL[database]} is installed but did not start: ${error instanceof Error ? error.message.split('\n')[0] : error}`;
     }
   }
   return servers;
@@ -133,13 +154,19 @@ async function provideServers(databases) {
 async function growBufferPool(url) {
   const mysql = (await load('mysql2/promise')).default;
   const parsed = new URL(url);
-  const connection = await mysql.createConnection({ host: parsed.hostname, port: Number(parsed.port), user: decodeURIComponent(parsed.username) });
+  const connection = await mysql.createConnection({
+    host: parsed.hostname,
+    port: Number(parsed.port),
+    user: decodeURIComponent(parsed.username),
+  });
   try {
     await connection.query('SET GLOBAL innodb_buffer_pool_size = 1073741824');
   } finally {
     await connection.end();
   }
 }
+
+const withoutPasswords = (text) => text.replace(/(\/\/[^:/@\s]+:)[^@\s]+@/g, '$1***@');
 
 let running = null;
 
@@ -148,19 +175,27 @@ function runChild(command, args, cwd, env) {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    running = child;
+    const exited = new Promise((resolveExit) => child.once('close', resolveExit));
+    running = { child, exited };
     let tail = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
       tail = (tail + chunk.toString('utf8')).slice(-6_000);
     });
+    let finished = false;
     const done = (code) => {
+      if (finished) return;
+      finished = true;
       running = null;
       const paragraphs = tail.replace(/\s+$/, '').split(/\n\s*\n/);
-      resolve({ code, seconds: (Date.now() - started) / 1000, lastParagraph: paragraphs[paragraphs.length - 1] ?? '' });
+      resolve({
+        code,
+        seconds: (Date.now() - started) / 1000,
+        lastParagraph: paragraphs[paragraphs.length - 1] ?? '',
+      });
     };
     child.once('error', (error) => {
-      console.log(`could not start ${command}: ${error.message}`);
+      console.log(`could not start ${command}: ${error.message} (is the workspace installed? pnpm install)`);
       done(-1);
     });
     child.once('exit', (code, signal) => done(code ?? signal));
@@ -175,3 +210,157 @@ function readReport(path, since) {
     return null;
   }
 }
+
+function table(header, rows) {
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...rows].map((row) => String(row[column]).length)),
+  );
+  const line = (row) =>
+    row
+      .map((cell, column) => String(cell).padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+const duration = (seconds) =>
+  seconds < 60 ? `${seconds.toFixed(0)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+
+function printSummary(options, servers, results, seconds) {
+  console.log(`\n${'='.repeat(100)}\nbenchmark summary: ${options.scale} scale, ${duration(seconds)}`);
+  console.log('\ndatabases');
+  for (const database of options.databases) {
+    const state =
+      database === 'sqlite'
+        ? 'embedded (temp file per benchmark)'
+        : servers.skip[database]
+          ? `SKIPPED: ${servers.skip[database]}`
+          : servers.notes[database];
+    console.log(`  ${LABEL[database].padEnd(11)} ${state}`);
+  }
+  console.log(
+    `\n${table(
+      ['benchmark', 'entry point', 'result', 'time', 'figures'],
+      results.map((r) => [
+        r.name,
+        r.entry ?? '-',
+        r.result,
+        r.seconds === null ? '-' : duration(r.seconds),
+        r.reportNote,
+      ]),
+    )}`,
+  );
+  const targets = results.flatMap((r) => (r.report?.targets ?? []).map((t) => ({ benchmark: r.name, ...t })));
+  if (targets.length > 0) {
+    const measured = (t) =>
+      t.unit === '×'
+        ? `${Number(t.measured).toFixed(2)}×`
+        : `${Number(t.measured).toFixed(2)}${t.unit ?? ''}`;
+    const verdict = (met) => (met === null || met === undefined ? 'info' : met ? 'met' : 'MISSED');
+    console.log(
+      `\ntargets (from the JSON reports; measured/target ≤ 1 is good for "≤" targets, ≥ 1 for "≥" targets)\n${table(
+        ['benchmark', 'database', 'target', 'wanted', 'measured', 'measured/target', 'verdict'],
+        targets.map((t) => [
+          t.benchmark,
+          t.database,
+          t.label,
+          t.target,
+          measured(t),
+          Number(t.ratio).toFixed(2),
+          verdict(t.met),
+        ]),
+      )}`,
+    );
+  }
+  const notes = results.flatMap((r) => (r.report?.notes ?? []).map((note) => `- ${r.name}, ${note}`));
+  if (notes.length > 0) console.log(`\nwhy targets were missed (from the reports)\n${notes.join('\n')}`);
+  for (const r of results.filter((r) => r.report === null && r.lastParagraph)) {
+    console.log(`\n${r.name}: its closing output (it writes no JSON report)\n${r.lastParagraph}`);
+  }
+}
+
+async function main() {
+  const options = readOptions();
+  const started = Date.now();
+  const selected = BENCHMARKS.filter((benchmark) => options.only.includes(benchmark.name));
+  const plan = selected.map((benchmark) => ({
+    benchmark,
+    entry: benchmark.entries.map((entry) => join(root, entry)).find(existsSync) ?? null,
+  }));
+  for (const { benchmark, entry } of plan) {
+    const where =
+      entry === null ? `MISSING (none of ${benchmark.entries.join(', ')} exists yet)` : relative(root, entry);
+    console.log(`${benchmark.name.padEnd(9)} ${where}\n          ${benchmark.what}`);
+  }
+  const servers = plan.some((p) => p.entry !== null)
+    ? await provideServers(options.databases)
+    : { urls: {}, skip: {}, notes: {}, stops: [] };
+  const stopServers = () => Promise.all(servers.stops.map((stop) => stop().catch(() => undefined)));
+  // The running benchmark cleans up after itself on the signal (API process, scratch data); the servers go last.
+  const onSignal = (signal) => {
+    const child = running;
+    child?.child.kill(signal);
+    const childGone = child === null ? Promise.resolve() : Promise.race([child.exited, sleep(25_000)]);
+    void childGone.then(stopServers).then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const databases = options.databases.filter((database) => database === 'sqlite' || servers.urls[database]);
+  for (const [database, reason] of Object.entries(servers.skip))
+    console.log(`${LABEL[database]} skipped: ${reason}`);
+  const results = [];
+  try {
+    for (const { benchmark, entry } of plan) {
+      if (entry === null) {
+        results.push({
+          name: benchmark.name,
+          entry: null,
+          result: 'missing',
+          seconds: null,
+          report: null,
+          reportNote: 'not written yet',
+        });
+        continue;
+      }
+      const reportFile = join(reportsDir, `${benchmark.name}-${options.scale}.json`);
+      const env = {
+        ...process.env,
+        BENCH_SCALE: options.scale,
+        BENCH_DATABASES: databases.join(','),
+        BENCH_REPORT_FILE: reportFile,
+        BENCH_POSTGRES_URL: servers.urls.postgres ?? '',
+        BENCH_MYSQL_URL: servers.urls.mariadb ?? '',
+        BENCH_POSTGRES_SKIP: servers.skip.postgres ?? '',
+        BENCH_MYSQL_SKIP: servers.skip.mariadb ?? '',
+      };
+      const [command, args] = benchmark.command(entry, {
+        scale: options.scale,
+        databases,
+        urls: servers.urls,
+      });
+      const shown = [command === process.execPath ? 'node' : relative(root, command), ...args].join(' ');
+      console.log(`\n${'='.repeat(100)}\n${benchmark.name}: ${withoutPasswords(shown)}\n`);
+      const since = Date.now();
+      const run = await runChild(command, args, join(root, benchmark.cwd ?? '.'), env);
+      const report = readReport(reportFile, since);
+      results.push({
+        name: benchmark.name,
+        entry: relative(root, entry),
+        result: run.code === 0 ? 'ok' : `FAILED (exit ${run.code})`,
+        seconds: run.seconds,
+        report,
+        reportNote: report === null ? 'printed above (no JSON report)' : relative(root, reportFile),
+        lastParagraph: run.lastParagraph,
+      });
+    }
+  } finally {
+    await stopServers();
+  }
+  printSummary(options, servers, results, (Date.now() - started) / 1000);
+  if (results.some((r) => r.result.startsWith('FAILED'))) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KeepAliveClient } from './http-client.mjs';
+import { onInterrupt } from './interrupts.mjs';
 import { apiMain, repoRoot } from './workspace.mjs';
 
 const keptOutputChars = 8_000;
@@ -26,7 +27,8 @@ function freePort() {
  * LOG_LEVEL=warn: request logging is a constant cost per request and would only blur the scale comparison.
  */
 export async function startApi(databaseUrl, storageDir) {
-  if (!existsSync(apiMain)) throw new Error(`${apiMain} does not exist: build the API first (npx -y pnpm@10.34.8 build)`);
+  if (!existsSync(apiMain))
+    throw new Error(`${apiMain} does not exist: build the API first (npx -y pnpm@10.34.8 build)`);
   const port = await freePort();
   const secret = randomBytes(24).toString('hex');
   const child = spawn(process.execPath, [apiMain], {
@@ -42,34 +44,49 @@ export async function startApi(databaseUrl, storageDir) {
       LOG_LEVEL: 'warn',
     },
   });
-  let output = '';
-  const keep = (chunk) => (output = (output + chunk.toString('utf8')).slice(-keptOutputChars));
+  let tail = '';
+  const output = () => tail;
+  const keep = (chunk) => (tail = (tail + chunk.toString('utf8')).slice(-keptOutputChars));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   let exitCode;
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exitCode = code ?? signal))));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve((exitCode = code ?? signal))),
+  );
   const client = new KeepAliveClient({ host: '127.0.0.1', port, token: secret });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exitCode !== undefined) throw new Error(`the API exited with ${exitCode} while starting:\n${output}`);
-    const ready = await client.get('/readyz').catch(() => null);
-    if (ready?.status === 200) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the API did not become ready within 60 s:\n${output}`);
-    }
-    await sleep(100);
+  /** SIGTERM (graceful shutdown), SIGKILL after 15 s. */
+  const stop = async () => {
+    client.close();
+    if (exitCode !== undefined) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited.finally(() => clearTimeout(timer));
+  };
+  const forget = onInterrupt(stop);
+  try {
+    await waitUntilReady(client, () => exitCode, output);
+  } catch (error) {
+    forget();
+    child.kill('SIGKILL');
+    throw error;
   }
   return {
     client,
-    output: () => output,
-    /** SIGTERM (graceful shutdown), SIGKILL after 15 s. */
     stop: async () => {
-      client.close();
-      if (exitCode !== undefined) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited.finally(() => clearTimeout(timer));
+      forget();
+      await stop();
     },
   };
+}
+
+async function waitUntilReady(client, exitCode, output) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exitCode() !== undefined)
+      throw new Error(`the API exited with ${exitCode()} while starting:\n${output()}`);
+    const ready = await client.get('/readyz').catch(() => null);
+    if (ready?.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`the API did not become ready within 60 s:\n${output()}`);
+    await sleep(100);
+  }
 }

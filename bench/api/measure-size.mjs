@@ -25,7 +25,9 @@ function figure(metric, stats, extra = {}) {
 
 async function httpFigures({ api, size, options, ids, rebuilds }) {
   await timeEach(300, (index) => api.client.getJson(`/api/files/${ids.warmUp[index]}/status`));
-  const status = await timeEach(ids.timed.length, (index) => api.client.getJson(`/api/files/${ids.timed[index]}/status`));
+  const status = await timeEach(ids.timed.length, (index) =>
+    api.client.getJson(`/api/files/${ids.timed[index]}/status`),
+  );
   let mismatches = 0;
   for (const id of ids.timed.slice(0, 50)) {
     const { json } = await api.client.getJson(`/api/files/${id}/status`);
@@ -40,8 +42,11 @@ async function httpFigures({ api, size, options, ids, rebuilds }) {
     figures: [figure('httpStatus', status, { files: size }), figure('httpListFailed', list, { files: size })],
     checks: [
       check(`HTTP status equals the fold of the logs (50 files)`, mismatches === 0, `${mismatches} differ`),
-      check(`HTTP failed page holds only failed files`, wrongBadge === 0 && first.json.items.length > 0,
-        `${first.json.items.length} items, ${wrongBadge} not failed`),
+      check(
+        `HTTP failed page holds only failed files`,
+        wrongBadge === 0 && first.json.items.length > 0,
+        `${first.json.items.length} items, ${wrongBadge} not failed`,
+      ),
     ],
   };
 }
@@ -54,19 +59,35 @@ async function statusFigures({ domain, store, ids, rebuilds }) {
     return result.value;
   };
   const rollup = async (id) => (await store.reads.files.get(id)).rollup;
-  for (const id of ids.warmUp.slice(0, 200)) await Promise.all([read(id), rebuilds.fileStatus(id), rollup(id)]);
+  for (const id of ids.warmUp.slice(0, 200))
+    await Promise.all([read(id), rebuilds.fileStatus(id), rollup(id)]);
   const count = ids.inProcess.length;
   const answers = { read: new Array(count), rebuild: new Array(count), rollup: new Array(count) };
   const statusRead = await timeEach(count, async (i) => (answers.read[i] = await read(ids.inProcess[i])));
-  const rebuild = await timeEach(count, async (i) => (answers.rebuild[i] = await rebuilds.fileStatus(ids.inProcess[i])));
+  const rebuild = await timeEach(
+    count,
+    async (i) => (answers.rebuild[i] = await rebuilds.fileStatus(ids.inProcess[i])),
+  );
   const rollupRead = await timeEach(count, async (i) => (answers.rollup[i] = await rollup(ids.inProcess[i])));
   const differ = (other) => answers.read.filter((value, i) => !domain.sameRollup(value, other[i])).length;
   const [rebuildDiffers, rollupDiffers] = [differ(answers.rebuild), differ(answers.rollup)];
   return {
-    figures: [figure('statusRead', statusRead), figure('statusRebuild', rebuild), figure('rollupRead', rollupRead)],
+    figures: [
+      figure('statusRead', statusRead),
+      figure('statusRebuild', rebuild),
+      figure('rollupRead', rollupRead),
+    ],
     checks: [
-      check(`status read equals the rebuild from logs (${count} files)`, rebuildDiffers === 0, `${rebuildDiffers} differ`),
-      check(`status read equals the stored rollup (${count} files)`, rollupDiffers === 0, `${rollupDiffers} differ`),
+      check(
+        `status read equals the rebuild from logs (${count} files)`,
+        rebuildDiffers === 0,
+        `${rebuildDiffers} differ`,
+      ),
+      check(
+        `status read equals the stored rollup (${count} files)`,
+        rollupDiffers === 0,
+        `${rollupDiffers} differ`,
+      ),
     ],
   };
 }
@@ -78,7 +99,9 @@ async function dashboardFigures({ store, size, rebuilds }) {
   const failedRollup = await timeEach(100, () => files.list({ status: 'failed', limit: 50 }));
   const failedLogs = await timeEach(30, () => rebuilds.firstFailedPage());
   const countsRollup = await timeEach(30, () => files.countByStatus());
-  const rollupIds = (await files.list({ status: 'failed', limit: 50 })).items.map((file) => file.id).join(',');
+  const rollupIds = (await files.list({ status: 'failed', limit: 50 })).items
+    .map((file) => file.id)
+    .join(',');
   const logIds = (await rebuilds.firstFailedPage()).map((item) => item.file.id).join(',');
   const figures = [
     figure('pageRollup', pageRollup),
@@ -87,7 +110,9 @@ async function dashboardFigures({ store, size, rebuilds }) {
     figure('failedLogs', failedLogs),
     figure('countsRollup', countsRollup),
   ];
-  const checks = [check('failed page: rollup filter and fold of logs give the same files', rollupIds === logIds, '')];
+  const checks = [
+    check('failed page: rollup filter and fold of logs give the same files', rollupIds === logIds, ''),
+  ];
   if (size <= COUNTS_FROM_LOGS_MAX_FILES) {
     let folded;
     figures.push(figure('countsLogs', await timeEach(3, async () => (folded = await rebuilds.counts()))));
@@ -102,7 +127,15 @@ function check(label, ok, detail) {
   return { label, ok, detail: ok ? '' : detail };
 }
 
-const STATUS_FIELDS = ['status', 'hasErrors', 'totalSteps', 'completedSteps', 'failedSteps', 'inProgressSteps', 'skippedSteps'];
+const STATUS_FIELDS = [
+  'status',
+  'hasErrors',
+  'totalSteps',
+  'completedSteps',
+  'failedSteps',
+  'inProgressSteps',
+  'skippedSteps',
+];
 const sameStatus = (json, result) => STATUS_FIELDS.every((field) => json[field] === result[field]);
 
 /** Measures one size; `api` is the running API on this database, `store` an in-process store on it. */

@@ -7,7 +7,12 @@ export const DATABASES = ['sqlite', 'postgres', 'mariadb'];
 
 const SCALES = {
   small: { sizes: [10_000, 100_000], statusRequests: 2_000, inProcessReads: 1_000, listRequests: 200 },
-  full: { sizes: [10_000, 100_000, 1_000_000], statusRequests: 5_000, inProcessReads: 2_000, listRequests: 300 },
+  full: {
+    sizes: [10_000, 100_000, 1_000_000],
+    statusRequests: 5_000,
+    inProcessReads: 2_000,
+    listRequests: 300,
+  },
 };
 
 const USAGE = `usage: node bench/api/main.mjs [--scale small|full] [--databases sqlite,postgres,mariadb]
@@ -20,7 +25,8 @@ function list(text, what, allowed) {
     .map((item) => item.trim())
     .filter((item) => item !== '');
   for (const item of items) {
-    if (allowed !== undefined && !allowed.includes(item)) throw new Error(`unknown ${what} ${item}\n${USAGE}`);
+    if (allowed !== undefined && !allowed.includes(item))
+      throw new Error(`unknown ${what} ${item}\n${USAGE}`);
   }
   return items;
 }
@@ -28,7 +34,8 @@ function list(text, what, allowed) {
 function positiveIntegers(text, what) {
   return list(text, what).map((item) => {
     const value = Number(item.replace(/_/g, ''));
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${what} must be positive integers: ${text}`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new Error(`${what} must be positive integers: ${text}`);
     return value;
   });
 }

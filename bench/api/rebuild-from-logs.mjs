@@ -12,8 +12,16 @@ export class LogRebuilds {
   /** The overall status of a file from its file row and its ordered logs. */
   statusFrom(file, logs) {
     const { steps } = this.domain.reconstruct(logs);
-    const snapshots = [...steps].map(([stepName, step]) => ({ stepName, status: step.status, attempts: step.attempts }));
-    return this.domain.computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps: snapshots });
+    const snapshots = [...steps].map(([stepName, step]) => ({
+      stepName,
+      status: step.status,
+      attempts: step.attempts,
+    }));
+    return this.domain.computeOverallStatus({
+      isDuplicate: file.isDuplicate,
+      workflow: file.workflow,
+      steps: snapshots,
+    });
   }
 
   /** GET /api/files/:id/status rebuilt from logs: the file row, its logs in (timestamp, id) order, the fold. */
@@ -25,7 +33,10 @@ export class LogRebuilds {
 
   /** Statuses of a list of files, from one read of their logs. */
   async statusesOf(files) {
-    const byFile = this.domain.groupBy(await this.reads.logs.listForFiles(files.map((file) => file.id)), (log) => log.fileId);
+    const byFile = this.domain.groupBy(
+      await this.reads.logs.listForFiles(files.map((file) => file.id)),
+      (log) => log.fileId,
+    );
     return files.map((file) => ({ file, status: this.statusFrom(file, byFile.get(file.id) ?? []) }));
   }
 
@@ -43,7 +54,10 @@ export class LogRebuilds {
     const found = [];
     let beforeId;
     while (found.length < PAGE_SIZE) {
-      const page = await this.reads.files.list({ limit: 4 * PAGE_SIZE, ...(beforeId === undefined ? {} : { beforeId }) });
+      const page = await this.reads.files.list({
+        limit: 4 * PAGE_SIZE,
+        ...(beforeId === undefined ? {} : { beforeId }),
+      });
       for (const item of await this.statusesOf(page.items)) {
         if (item.status.status === 'failed' && found.length < PAGE_SIZE) found.push(item);
       }

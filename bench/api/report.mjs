@@ -7,8 +7,13 @@ import { fmtFiles } from './targets.mjs';
 export function table(header, rows) {
   const all = [header, ...rows].map((row) => row.map((cell) => String(cell)));
   const widths = header.map((_, column) => Math.max(...all.map((row) => row[column].length)));
-  const line = (row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
-  return [line(all[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...all.slice(1).map(line)].join('\n');
+  const line = (row) =>
+    row
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .join('  ');
+  return [line(all[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...all.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 const ms = (value) => (value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
@@ -29,12 +34,22 @@ const verdict = (met) => (met === null ? 'info' : met ? 'met' : 'MISSED');
 export function targetTable(rows) {
   return table(
     ['target', 'database', 'wanted', 'measured', 'measured/target', 'verdict'],
-    rows.map((row) => [row.label, row.database, row.target, formatMeasured(row), row.ratio.toFixed(2), verdict(row.met)]),
+    rows.map((row) => [
+      row.label,
+      row.database,
+      row.target,
+      formatMeasured(row),
+      row.ratio.toFixed(2),
+      verdict(row.met),
+    ]),
   );
 }
 
 export function checkLines(checks) {
-  return checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${fmtFiles(c.files)} files: ${c.label}${c.detail === '' ? '' : ` (${c.detail})`}`);
+  return checks.map(
+    (c) =>
+      `  ${c.ok ? 'ok  ' : 'FAIL'} ${fmtFiles(c.files)} files: ${c.label}${c.detail === '' ? '' : ` (${c.detail})`}`,
+  );
 }
 
 /** Writes the JSON report (the runner reads `databases` and `targets` from it). */

@@ -1,5 +1,6 @@
 // One database through every size: migrate with the real migrations, grow the data set size by size with
 // bulk SQL, check a sample of the seeded files with the domain's verify, then start the API and measure.
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startApi } from './api-process.mjs';
 import { measureSize } from './measure-size.mjs';
@@ -20,12 +21,21 @@ function parseTarget(runtime, url) {
 
 /** The domain's own verify (fold of logs == step rows, rollup == status of rows) on files drawn from (from, to]. */
 async function verifySample(domain, store, from, to) {
-  const migration = new domain.LegacyMigration({ unitOfWork: store.unitOfWork, reads: store.reads, clock: domain.systemClock });
-  const ids = [from + 1, to, ...randomIds(to * 7 + 3, VERIFY_SAMPLE, to - from).map((offset) => from + offset)];
+  const migration = new domain.LegacyMigration({
+    unitOfWork: store.unitOfWork,
+    reads: store.reads,
+    clock: domain.systemClock,
+  });
+  const ids = [
+    from + 1,
+    to,
+    ...randomIds(to * 7 + 3, VERIFY_SAMPLE, to - from).map((offset) => from + offset),
+  ];
   const invalid = [];
   for (const id of ids) {
     const result = await migration.verifyMigration(id);
-    if (!result.ok || !result.value.valid) invalid.push(result.ok ? result.value.discrepancies[0]?.message : result.error.message);
+    if (!result.ok || !result.value.valid)
+      invalid.push(result.ok ? result.value.discrepancies[0]?.message : result.error.message);
   }
   return {
     files: to,
@@ -41,7 +51,9 @@ async function seedUpTo(seeder, from, to, log) {
   const seconds = await seeder.seed(from, to);
   await seeder.dropTemplates();
   const settleSeconds = await seeder.settle();
-  log(`  seeded ${(to - from).toLocaleString('en')} files in ${seconds.toFixed(1)} s (statistics: ${settleSeconds.toFixed(1)} s)`);
+  log(
+    `  seeded ${(to - from).toLocaleString('en')} files in ${seconds.toFixed(1)} s (statistics: ${settleSeconds.toFixed(1)} s)`,
+  );
   return { files: to, addedFiles: to - from, seconds, settleSeconds };
 }
 
@@ -51,7 +63,7 @@ export async function runDatabase({ domain, runtime, database, prepared, options
   log(`  schema: ${applied.join(', ')}`);
   const seedingSource = await (await runtime.migrationDataSource(target)).initialize();
   const seeder = new BulkSeeder(seedingSource, seedDialect(target.kind), await buildTemplates(domain), log);
-  const result = { seeding: [], figures: [], checks: [] };
+  const result = { seeding: [], figures: [], checks: [], load: [] };
   let seeded = 0;
   try {
     for (const size of options.sizes) {
@@ -62,10 +74,17 @@ export async function runDatabase({ domain, runtime, database, prepared, options
       const store = await runtime.openStore(target, { poolSize: 4 });
       try {
         const verified = await verifySample(domain, store, from, size);
+        const loadBefore = loadavg()[0];
         const measured = await measureSize({ domain, store, api, size, options, log });
+        // Other processes on the machine move p95/p99 more than anything measured here; say how busy it was.
+        const load = { database, files: size, before: loadBefore, after: loadavg()[0], cpus: cpus().length };
+        result.load.push(load);
         const figures = measured.figures.map((f) => ({ database, ...f }));
         const checks = [verified, ...measured.checks].map((c) => ({ database, ...c }));
-        log(`\n-- ${database}, ${fmtFiles(size)} files\n${figureTable(figures)}\n${checkLines(checks).join('\n')}\n`);
+        log(
+          `\n-- ${database}, ${fmtFiles(size)} files (1-min load average ${load.before.toFixed(1)} → ` +
+            `${load.after.toFixed(1)} on ${load.cpus} CPUs)\n${figureTable(figures)}\n${checkLines(checks).join('\n')}\n`,
+        );
         result.figures.push(...figures);
         result.checks.push(...checks);
       } finally {

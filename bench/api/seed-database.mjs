@@ -14,7 +14,9 @@ function templateRows({ templates, assignment }) {
   return {
     bench_seed_map: values(assignment.map((template, residue) => [residue, template])),
     bench_seed_events: values(
-      templates.flatMap((t) => t.events.map((e) => [t.id, e.seq, e.stepName, e.status, e.message, e.offsetMs])),
+      templates.flatMap((t) =>
+        t.events.map((e) => [t.id, e.seq, e.stepName, e.status, e.message, e.offsetMs]),
+      ),
     ),
     bench_seed_steps: values(
       templates.flatMap((t) =>
@@ -96,7 +98,8 @@ function rangeStatements(d, baseMs, from, to) {
 /** Seeds a migrated, empty-or-partly-seeded database; `dataSource` is an initialised TypeORM data source. */
 export class BulkSeeder {
   constructor(dataSource, dialect, templates, log) {
-    if (templates.templates.some((t) => t.steps.length > STEP_SLOTS)) throw new Error('a template has too many steps');
+    if (templates.templates.some((t) => t.steps.length > STEP_SLOTS))
+      throw new Error('a template has too many steps');
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.templates = templates;
@@ -132,7 +135,9 @@ export class BulkSeeder {
         else for (const statement of [sql.steps, sql.logs]) await runners[0].query(statement);
         for (const statement of d.afterChunk) await runners[0].query(statement);
         const seconds = (performance.now() - started) / 1000;
-        this.log(`  seeded files ${end.toLocaleString('en')}/${to.toLocaleString('en')} (${seconds.toFixed(0)} s)`);
+        this.log(
+          `  seeded files ${end.toLocaleString('en')}/${to.toLocaleString('en')} (${seconds.toFixed(0)} s)`,
+        );
       }
     } finally {
       await Promise.all(runners.map((runner) => runner.release()));

@@ -27,7 +27,8 @@ function eventsOf(kind, frontier, steps) {
   const events = [{ offsetMs: 0, stepName: null, status: null, message: 'Received from the upload folder' }];
   // The pipeline queues the steps it has not reached yet when it registers the file.
   steps.forEach((stepName, index) => {
-    if (index + 1 > frontier) events.push({ offsetMs: 11 + index, stepName, status: 'pending', message: 'Queued' });
+    if (index + 1 > frontier)
+      events.push({ offsetMs: 11 + index, stepName, status: 'pending', message: 'Queued' });
   });
   steps.forEach((stepName, index) => {
     const at = (index + 1) * STEP_GAP_MS;
@@ -39,9 +40,15 @@ function eventsOf(kind, frontier, steps) {
         return;
       }
       events.push({ offsetMs: at, stepName, status: 'in_progress', message: 'Started' });
-      if (kind === 'completed') events.push({ offsetMs: at + WORK_MS, stepName, status: 'success', message: 'Done' });
+      if (kind === 'completed')
+        events.push({ offsetMs: at + WORK_MS, stepName, status: 'success', message: 'Done' });
       if (kind === 'failed') {
-        events.push({ offsetMs: at + WORK_MS, stepName, status: 'failure', message: `${stepName} failed: timeout` });
+        events.push({
+          offsetMs: at + WORK_MS,
+          stepName,
+          status: 'failure',
+          message: `${stepName} failed: timeout`,
+        });
       }
     }
   });
@@ -77,7 +84,8 @@ async function buildTemplate(domain, id, kind, frontier) {
     if (!written.ok) throw new Error(`template ${id}: ${written.error.message}`);
   }
   const logs = await store.reads.logs.listForFiles([file.id]);
-  if (logs.length > LOG_SLOTS) throw new Error(`template ${id} has ${logs.length} logs, more than ${LOG_SLOTS}`);
+  if (logs.length > LOG_SLOTS)
+    throw new Error(`template ${id} has ${logs.length} logs, more than ${LOG_SLOTS}`);
   const seqOf = new Map(logs.map((log, index) => [log.id, index]));
   const stored = await store.reads.files.get(file.id);
   const rows = await store.reads.steps.listForFile(file.id);
@@ -105,7 +113,11 @@ async function buildTemplate(domain, id, kind, frontier) {
       lastEventOff: row.lastEvent === null ? null : offset(row.lastEvent.occurredAt),
       lastEventSeq: row.lastEvent === null ? null : seqOf.get(row.lastEvent.id),
     })),
-    rollup: { ...stored.rollup, statusChangedOff: offset(stored.rollup.statusChangedAt), updatedOff: lastOffset },
+    rollup: {
+      ...stored.rollup,
+      statusChangedOff: offset(stored.rollup.statusChangedAt),
+      updatedOff: lastOffset,
+    },
   };
 }
 

@@ -23,6 +23,8 @@ export async function importWorkspace(name) {
   try {
     return await import(pathToFileURL(path).href);
   } catch (error) {
-    throw new Error(`${name} is not built (${path}); run "npx -y pnpm@10.34.8 build" first`, { cause: error });
+    throw new Error(`${name} is not built (${path}); run "npx -y pnpm@10.34.8 build" first`, {
+      cause: error,
+    });
   }
 }

@@ -1,7 +1,7 @@
 // Benchmark (not a test): logs per second and peak RSS of `steptrail-migrate logs-to-steps` on legacy
 // DocuElevate databases of 1M and 10M log rows, per database. Run from the repository root after a build:
 //   node bench/migrator/logs-to-steps.mjs [--sizes 1000000,10000000] [--backends sqlite,postgres,mysql]
-//     [--batch-size 1000] [--postgres URL] [--mysql URL] [--keep]
+//     [--batch-size N (default: the CLI's)] [--postgres URL] [--mysql URL] [--keep]
 // Without --postgres/--mysql (or TEST_POSTGRES_URL/TEST_MYSQL_URL) it starts throwaway servers from
 // @steptrail/test-servers (fsync off); a started MariaDB gets a 1 GiB buffer pool for the run.
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateLegacyDatabase, LOGS_PER_FILE } from './docuelevate-fixture.mjs';
+import { generateLegacyDatabase, LOGS_PER_FILE } from '../../apps/migrator/scripts/docuelevate-fixture.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000000,10000000' },
     backends: { type: 'string', default: 'sqlite,postgres,mysql' },
-    'batch-size': { type: 'string', default: '1000' },
+    'batch-size': { type: 'string' },
     postgres: { type: 'string' },
     mysql: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -42,10 +42,14 @@ const { createDatabase, startMariaDb, startPostgres } = await load('@steptrail/t
 function runCli(cliArgs, databaseUrl) {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--require', join(here, 'report-peak-rss.cjs'), main, ...cliArgs], {
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--require', join(here, 'report-peak-rss.cjs'), main, ...cliArgs],
+      {
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
@@ -76,7 +80,10 @@ async function withDataSource(url, work) {
 
 async function servers(kinds) {
   const started = [];
-  const urls = { postgres: args.postgres ?? process.env.TEST_POSTGRES_URL ?? null, mysql: args.mysql ?? process.env.TEST_MYSQL_URL ?? null };
+  const urls = {
+    postgres: args.postgres ?? process.env.TEST_POSTGRES_URL ?? null,
+    mysql: args.mysql ?? process.env.TEST_MYSQL_URL ?? null,
+  };
   if (kinds.includes('postgres') && urls.postgres === null) {
     const server = await startPostgres();
     started.push(server);
@@ -95,12 +102,18 @@ async function servers(kinds) {
 async function freshDatabase(kind, urls, name) {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'steptrail-bench-'));
-    return { url: `sqlite:${join(dir, `${name}.db`)}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dir, `${name}.db`)}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const url = await createDatabase(urls[kind], name);
   return {
     url,
-    drop: () => withDataSource(urls[kind], (query) => query(kind === 'postgres' ? `DROP DATABASE ${name} WITH (FORCE)` : `DROP DATABASE ${name}`)),
+    drop: () =>
+      withDataSource(urls[kind], (query) =>
+        query(kind === 'postgres' ? `DROP DATABASE ${name} WITH (FORCE)` : `DROP DATABASE ${name}`),
+      ),
   };
 }
 
@@ -115,12 +128,23 @@ async function measure(kind, logs, urls) {
     const up = await runCli(['schema', 'up'], database.url);
     if (up.code !== 0) throw new Error(`schema up failed: ${up.stderr}`);
     const schemaSeconds = (Date.now() - started) / 1000;
-    const run = await runCli(['logs-to-steps', '--json', '--batch-size', args['batch-size']], database.url);
+    const batch = args['batch-size'] === undefined ? [] : ['--batch-size', args['batch-size']];
+    const run = await runCli(['logs-to-steps', '--json', ...batch], database.url);
     if (run.code !== 0) throw new Error(`logs-to-steps exited ${run.code}: ${run.stderr.slice(-2000)}`);
     const result = JSON.parse(run.stdout);
-    if (result.totalFiles !== files) throw new Error(`expected ${files} files, the run reports ${result.totalFiles}`);
+    if (result.totalFiles !== files)
+      throw new Error(`expected ${files} files, the run reports ${result.totalFiles}`);
     const logsPerSecond = (files * LOGS_PER_FILE) / run.seconds;
-    return { kind, logs: files * LOGS_PER_FILE, files, generated, schemaSeconds, seconds: run.seconds, logsPerSecond, peakRssMb: run.peakRssMb };
+    return {
+      kind,
+      logs: files * LOGS_PER_FILE,
+      files,
+      generated,
+      schemaSeconds,
+      seconds: run.seconds,
+      logsPerSecond,
+      peakRssMb: run.peakRssMb,
+    };
   } finally {
     if (!args.keep) await database.drop();
   }
@@ -129,7 +153,19 @@ async function measure(kind, logs, urls) {
 const ratio = (value, target) => `${(value / target).toFixed(2)}×`;
 
 function print(rows) {
-  const header = ['database', 'log rows', 'files', 'fixture s', 'schema up s', 'backfill s', 'logs/s', 'target', 'ratio', 'peak RSS MB', 'RSS ratio'];
+  const header = [
+    'database',
+    'log rows',
+    'files',
+    'fixture s',
+    'schema up s',
+    'backfill s',
+    'logs/s',
+    'target',
+    'ratio',
+    'peak RSS MB',
+    'RSS ratio',
+  ];
   const lines = rows.map((row) => [
     LABELS[row.kind],
     row.logs.toLocaleString('en-US'),
@@ -143,7 +179,9 @@ function print(rows) {
     row.peakRssMb === null ? '?' : row.peakRssMb.toFixed(0),
     row.peakRssMb === null ? '?' : `${ratio(row.peakRssMb, RSS_TARGET_MB)} of ${RSS_TARGET_MB}`,
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => line[column].length)),
+  );
   const format = (cells) => cells.map((cell, column) => cell.padStart(widths[column])).join('  ');
   console.log(format(header));
   for (const line of lines) console.log(format(line));
@@ -158,12 +196,16 @@ try {
     for (const logs of sizes) {
       console.error(`[bench] ${LABELS[kind]}: ${logs.toLocaleString('en-US')} log rows ...`);
       const row = await measure(kind, logs, urls);
-      console.error(`[bench]   ${Math.round(row.logsPerSecond).toLocaleString('en-US')} logs/s, peak RSS ${row.peakRssMb?.toFixed(0)} MB`);
+      console.error(
+        `[bench]   ${Math.round(row.logsPerSecond).toLocaleString('en-US')} logs/s, peak RSS ${row.peakRssMb?.toFixed(0)} MB`,
+      );
       rows.push(row);
     }
   }
 } finally {
   await stop();
 }
-console.log(`\nlogs-to-steps (batch size ${args['batch-size']}, ${LOGS_PER_FILE} log rows per file, wall time of the CLI process)`);
+console.log(
+  `\nlogs-to-steps (batch size ${args['batch-size'] ?? 'default'}, ${LOGS_PER_FILE} log rows per file, wall time of the CLI process)`,
+);
 print(rows);

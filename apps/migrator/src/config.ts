@@ -19,12 +19,16 @@ export function loadConfig(sources: ConfigSources): MigratorConfig {
   const env = sources.env ?? processEnv();
   const fromFlag = sources.databaseUrl !== null;
   try {
-    const parsed = parseEnv(databaseEnv(sources.cwd), { DATABASE_URL: sources.databaseUrl ?? env['DATABASE_URL'] });
+    const parsed = parseEnv(databaseEnv(sources.cwd), {
+      DATABASE_URL: sources.databaseUrl ?? env['DATABASE_URL'],
+    });
     return { database: parsed.DATABASE_URL };
   } catch (error) {
     // The schema names the variable; say --database-url when that is where the value came from.
     if (error instanceof ConfigError && fromFlag) {
-      throw new ConfigError(error.problems.map((problem) => problem.replace(/^DATABASE_URL: /, '--database-url: ')));
+      throw new ConfigError(
+        error.problems.map((problem) => problem.replace(/^DATABASE_URL: /, '--database-url: ')),
+      );
     }
     throw error;
   }

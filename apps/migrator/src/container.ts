@@ -1,6 +1,18 @@
 import { systemClock, WorkflowCatalog, type Clock } from '@steptrail/domain';
-import { createCoreContainer, migrationDataSource, openStore, TOKENS, type DatabaseTarget } from '@steptrail/runtime';
-import { container as rootContainer, instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import {
+  createCoreContainer,
+  migrationDataSource,
+  openStore,
+  TOKENS,
+  type DatabaseTarget,
+} from '@steptrail/runtime';
+import {
+  container as rootContainer,
+  instanceCachingFactory,
+  type DependencyContainer,
+  type InjectionToken,
+} from 'tsyringe';
+import { HeapBudget } from './cli/heap-budget.js';
 import { Interrupts } from './cli/interrupts.js';
 import { LogsToStepsCommand } from './commands/logs-to-steps.command.js';
 import { DEFAULT_PACING, PruneCommand, type PrunePacing } from './commands/prune.command.js';
@@ -16,6 +28,7 @@ export const MIGRATOR = {
   Database: Symbol('DatabaseSession') as InjectionToken<DatabaseSession>,
   Output: Symbol('Output') as InjectionToken<Output>,
   Interrupts: Symbol('Interrupts') as InjectionToken<Interrupts>,
+  HeapBudget: Symbol('HeapBudget') as InjectionToken<HeapBudget>,
   SchemaCommand: Symbol('SchemaCommand') as InjectionToken<SchemaCommand>,
   LogsToStepsCommand: Symbol('LogsToStepsCommand') as InjectionToken<LogsToStepsCommand>,
   VerifyCommand: Symbol('VerifyCommand') as InjectionToken<VerifyCommand>,
@@ -30,26 +43,38 @@ export interface MigratorOptions {
 
 /** Connections per process for server databases: one transaction at a time, plus autocommit reads. */
 const POOL_SIZE = 4;
+/** Live heap between batches is about 30 MB; collect when a batch's garbage pushes it past this. */
+const HEAP_BUDGET_BYTES = 40 * 1024 * 1024;
 
 /** The composition root: a fresh container per run (and per test) with every command wired to one database. */
-export function createMigratorContainer(config: MigratorConfig, terminal: Terminal, options: MigratorOptions): DependencyContainer {
+export function createMigratorContainer(
+  config: MigratorConfig,
+  terminal: Terminal,
+  options: MigratorOptions,
+): DependencyContainer {
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
   const container = rootContainer.createChildContainer();
   container.register(MIGRATOR.Output, { useValue: new Output(terminal, options.json) });
   container.register(MIGRATOR.Interrupts, { useValue: new Interrupts(terminal) });
+  container.register(MIGRATOR.HeapBudget, {
+    useFactory: instanceCachingFactory(() => new HeapBudget(HEAP_BUDGET_BYTES)),
+  });
   container.register(MIGRATOR.Database, { useValue: new DatabaseSession(config.database, openers(clock)) });
   const db = (c: DependencyContainer) => c.resolve(MIGRATOR.Database);
   const output = (c: DependencyContainer) => c.resolve(MIGRATOR.Output);
   const interrupts = (c: DependencyContainer) => c.resolve(MIGRATOR.Interrupts);
+  const heap = (c: DependencyContainer) => c.resolve(MIGRATOR.HeapBudget);
   container.register(MIGRATOR.SchemaCommand, {
     useFactory: instanceCachingFactory((c) => new SchemaCommand(db(c), output(c))),
   });
   container.register(MIGRATOR.LogsToStepsCommand, {
-    useFactory: instanceCachingFactory((c) => new LogsToStepsCommand(db(c), output(c), interrupts(c), now)),
+    useFactory: instanceCachingFactory(
+      (c) => new LogsToStepsCommand(db(c), output(c), interrupts(c), now, heap(c)),
+    ),
   });
   container.register(MIGRATOR.VerifyCommand, {
-    useFactory: instanceCachingFactory((c) => new VerifyCommand(db(c), output(c), interrupts(c))),
+    useFactory: instanceCachingFactory((c) => new VerifyCommand(db(c), output(c), interrupts(c), heap(c))),
   });
   container.register(MIGRATOR.PruneCommand, {
     useFactory: instanceCachingFactory(

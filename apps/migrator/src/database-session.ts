@@ -80,11 +80,14 @@ export class DatabaseSession {
       this.useCasesPromise ?? Promise.resolve(null),
     ]);
     if (useCases.status === 'fulfilled') await useCases.value?.store.close();
-    if (dataSource.status === 'fulfilled' && dataSource.value?.isInitialized === true) await dataSource.value.destroy();
+    if (dataSource.status === 'fulfilled' && dataSource.value?.isInitialized === true)
+      await dataSource.value.destroy();
   }
 
   private dataSource(): Promise<DataSource> {
-    this.dataSourcePromise ??= this.connect(async () => (await this.openers.dataSource(this.target)).initialize());
+    this.dataSourcePromise ??= this.connect(async () =>
+      (await this.openers.dataSource(this.target)).initialize(),
+    );
     return this.dataSourcePromise;
   }
 

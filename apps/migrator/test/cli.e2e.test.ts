@@ -6,13 +6,22 @@ import { backends, databaseName, openSql, type Backend } from './support/databas
 import { plantLegacyFixture } from './support/legacy-fixture.js';
 import { count } from './support/rows.js';
 
-const BULK_FILES = 8000;
+const BULK_FILES = 5000;
 const BATCH = '1000';
 
 const json = (run: ChildRun): Record<string, unknown> => JSON.parse(run.stdout) as Record<string, unknown>;
 const isProgress = (line: string) => line.startsWith('{"event":"progress"');
-const TOTAL_KEYS = ['totalFiles', 'filesMigrated', 'filesFailed', 'totalStepsCreated', 'totalStepsUpdated', 'totalStepsSkipped', 'eventsIgnored'];
-const totals = (document: Record<string, unknown>) => Object.fromEntries(TOTAL_KEYS.map((key) => [key, document[key]]));
+const TOTAL_KEYS = [
+  'totalFiles',
+  'filesMigrated',
+  'filesFailed',
+  'totalStepsCreated',
+  'totalStepsUpdated',
+  'totalStepsSkipped',
+  'eventsIgnored',
+];
+const totals = (document: Record<string, unknown>) =>
+  Object.fromEntries(TOTAL_KEYS.map((key) => [key, document[key]]));
 
 async function bulkDatabase(backend: Backend, prefix: string): Promise<string> {
   const url = await backend.freshDatabase(databaseName(prefix));
@@ -47,15 +56,21 @@ for (const backend of backends()) {
       const up = await runChild(['schema', 'up'], url);
       const backfill = await runChild(['logs-to-steps', '--all'], url);
       const verified = await runChild(['verify', '--all'], url);
-      expect([up.code, backfill.code, verified.code], `${up.stderr}${backfill.stderr}${verified.stderr}`).toEqual([0, 0, 0]);
+      expect(
+        [up.code, backfill.code, verified.code],
+        `${up.stderr}${backfill.stderr}${verified.stderr}`,
+      ).toEqual([0, 0, 0]);
       expect(up.stdout).toContain('applied InitialSchema');
       expect(backfill.stdout).toMatch(/steps created\s+│\s+34 │/);
 
       const raw = await openSql(url);
       await raw.sql
-        .write(`UPDATE file_processing_steps SET status = 'failure' WHERE file_id = :fileId AND step_name = 'hash_file'`, {
-          fileId: ids.get('complete'),
-        })
+        .write(
+          `UPDATE file_processing_steps SET status = 'failure' WHERE file_id = :fileId AND step_name = 'hash_file'`,
+          {
+            fileId: ids.get('complete'),
+          },
+        )
         .finally(raw.close);
       const invalid = await runChild(['verify'], url);
       expect(invalid.code).toBe(1);
@@ -73,7 +88,10 @@ for (const backend of backends()) {
     it('kill -9 in the middle of a backfill loses nothing and repeats nothing: the rerun continues and the totals add up', async () => {
       const url = await bulkDatabase(backend, 'kill');
       const reference = totals(json(await runChild(['logs-to-steps', '--dry-run', '--json'], url)));
-      expect(reference).toMatchObject({ totalFiles: BULK_FILES, totalStepsCreated: BULK_FILES * STEPS_PER_BULK_FILE });
+      expect(reference).toMatchObject({
+        totalFiles: BULK_FILES,
+        totalStepsCreated: BULK_FILES * STEPS_PER_BULK_FILE,
+      });
 
       const { run: killed, lastReported } = await stopAfter(['logs-to-steps'], url, 2, 'SIGKILL');
       expect(killed.signal).toBe('SIGKILL');

@@ -14,8 +14,11 @@ const noPause = { ...DEFAULT_PACING, rowsPerDelete: 7, pauseAfter: async () => {
 async function logCounts(db: LegacyDatabase): Promise<Record<string, number>> {
   const { sql, close } = await openSql(db.url);
   try {
-    const counts: Record<string, number> = { taskLevel: await count(sql, 'processing_logs WHERE file_id IS NULL') };
-    for (const [tag, fileId] of db.ids) counts[tag] = await count(sql, 'processing_logs WHERE file_id = :fileId', { fileId });
+    const counts: Record<string, number> = {
+      taskLevel: await count(sql, 'processing_logs WHERE file_id IS NULL'),
+    };
+    for (const [tag, fileId] of db.ids)
+      counts[tag] = await count(sql, 'processing_logs WHERE file_id = :fileId', { fileId });
     return counts;
   } finally {
     await close();
@@ -31,7 +34,9 @@ for (const backend of backends()) {
 
       const preview = await jsonOf(['prune', '--older-than', '30d', '--dry-run'], db.url);
       expect(await logCounts(db)).toEqual(before);
-      const pruned = await runCli(['prune', '--older-than', '30d', '--json'], db.url, { prunePacing: noPause });
+      const pruned = await runCli(['prune', '--older-than', '30d', '--json'], db.url, {
+        prunePacing: noPause,
+      });
 
       const expected = {
         filesPruned: PRUNABLE.length,

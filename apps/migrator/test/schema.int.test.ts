@@ -18,7 +18,10 @@ async function docuElevateRows(url: string): Promise<Record<string, unknown[]>> 
   }
 }
 
-async function legacyDatabase(kind: Parameters<typeof plantLegacyFixture>[1], create: (name: string) => Promise<string>) {
+async function legacyDatabase(
+  kind: Parameters<typeof plantLegacyFixture>[1],
+  create: (name: string) => Promise<string>,
+) {
   const url = await create(databaseName('schema'));
   const { sql, close } = await openSql(url);
   await plantLegacyFixture(sql, kind).finally(close);
@@ -34,17 +37,36 @@ for (const backend of backends()) {
       const up = await runCli(['schema', 'up', '--json'], url);
 
       expect(up.code, up.stderr).toBe(0);
-      const { applied, changes } = up.json() as { applied: string[]; changes: Array<Record<string, unknown>> };
+      const { applied, changes } = up.json() as {
+        applied: string[];
+        changes: Array<Record<string, unknown>>;
+      };
       expect(applied).toHaveLength(1);
-      const byTable = Object.fromEntries(changes.map((change) => [change.table, change]));
+      const byTable: Record<string, Record<string, unknown> | undefined> = Object.fromEntries(
+        changes.map((change) => [String(change.table), change]),
+      );
       expect(byTable.files).toMatchObject({ created: false });
       expect(byTable.files?.addedColumns).toEqual(
-        expect.arrayContaining(['workflow', 'processing_status', 'has_errors', 'total_steps', 'last_step', 'updated_at']),
+        expect.arrayContaining([
+          'workflow',
+          'processing_status',
+          'has_errors',
+          'total_steps',
+          'last_step',
+          'updated_at',
+        ]),
       );
       expect(byTable.files?.addedColumns).not.toContain('filehash');
       expect(byTable.file_processing_steps).toMatchObject({ created: false });
       expect(byTable.file_processing_steps?.addedColumns).toEqual(
-        expect.arrayContaining(['attempts', 'last_event_at', 'last_event_id', 'run_after', 'lease_owner', 'lease_expires_at']),
+        expect.arrayContaining([
+          'attempts',
+          'last_event_at',
+          'last_event_id',
+          'run_after',
+          'lease_owner',
+          'lease_expires_at',
+        ]),
       );
       expect(byTable.processing_logs).toMatchObject({ created: false, addedColumns: [] });
       expect(byTable.processing_logs?.addedIndexes).toContain('ix_processing_logs_file_step_time');
@@ -76,7 +98,9 @@ for (const backend of backends()) {
 
       expect(down.code, down.stderr).toBe(0);
       expect(down.json().reverted).toHaveLength(1);
-      expect((status.json().migrations as Array<{ applied: boolean }>).some((migration) => migration.applied)).toBe(false);
+      expect(
+        (status.json().migrations as Array<{ applied: boolean }>).some((migration) => migration.applied),
+      ).toBe(false);
       expect(await docuElevateRows(url)).toEqual(before);
       const { sql, close } = await openSql(url);
       try {
@@ -95,7 +119,9 @@ for (const backend of backends()) {
       const down = await runCli(['schema', 'down', '--to', 'NoSuchMigration1'], url);
 
       expect(down.code).toBe(2);
-      expect(down.stderr).toMatch(/NoSuchMigration1 is not an applied migration \(applied: InitialSchema\d+\)/);
+      expect(down.stderr).toMatch(
+        /NoSuchMigration1 is not an applied migration \(applied: InitialSchema\d+\)/,
+      );
     });
 
     it('data commands refuse a database whose schema is not up to date, and say how to fix it', async () => {

@@ -14,20 +14,37 @@ async function plantDiscrepancies(db: LegacyDatabase): Promise<void> {
   const { sql, close } = await openSql(db.url);
   const step = (tag: string, name: string) => ({ fileId: db.id(tag), name });
   try {
-    await sql.write(`UPDATE file_processing_steps SET status = 'in_progress' WHERE file_id = :fileId AND step_name = :name`, step('complete', 'hash_file'));
-    await sql.write('UPDATE file_processing_steps SET started_at = NULL WHERE file_id = :fileId AND step_name = :name', step('failed', 'hash_file'));
-    await sql.write(`UPDATE file_processing_steps SET error_message = 'stale error' WHERE file_id = :fileId AND step_name = :name`, step('retried', 'extract_text'));
-    await sql.write('UPDATE file_processing_steps SET completed_at = :at WHERE file_id = :fileId AND step_name = :name', {
-      ...step('skipped', 'check_text'),
-      at: old(999),
-    });
-    await sql.write('DELETE FROM file_processing_steps WHERE file_id = :fileId AND step_name = :name', step('uploads', 'upload_to_dropbox'));
+    await sql.write(
+      `UPDATE file_processing_steps SET status = 'in_progress' WHERE file_id = :fileId AND step_name = :name`,
+      step('complete', 'hash_file'),
+    );
+    await sql.write(
+      'UPDATE file_processing_steps SET started_at = NULL WHERE file_id = :fileId AND step_name = :name',
+      step('failed', 'hash_file'),
+    );
+    await sql.write(
+      `UPDATE file_processing_steps SET error_message = 'stale error' WHERE file_id = :fileId AND step_name = :name`,
+      step('retried', 'extract_text'),
+    );
+    await sql.write(
+      'UPDATE file_processing_steps SET completed_at = :at WHERE file_id = :fileId AND step_name = :name',
+      {
+        ...step('skipped', 'check_text'),
+        at: old(999),
+      },
+    );
+    await sql.write(
+      'DELETE FROM file_processing_steps WHERE file_id = :fileId AND step_name = :name',
+      step('uploads', 'upload_to_dropbox'),
+    );
     await sql.write(
       `INSERT INTO file_processing_steps (file_id, step_name, status, attempts, created_at, updated_at)
        VALUES (:fileId, 'finalize_document_storage', 'success', 1, :at, :at)`,
       { fileId: db.id('in_flight'), at: old(0) },
     );
-    await sql.write(`UPDATE files SET processing_status = 'failed' WHERE id = :fileId`, { fileId: db.id('upper_case') });
+    await sql.write(`UPDATE files SET processing_status = 'failed' WHERE id = :fileId`, {
+      fileId: db.id('upper_case'),
+    });
   } finally {
     await close();
   }
@@ -52,7 +69,9 @@ for (const backend of backends()) {
       const result = await jsonOf(['verify'], db.url, 1);
       const human = await runCli(['verify'], db.url);
 
-      const byFile = new Map((result.invalidFiles as Found[]).map((file) => [file.fileId, file.discrepancies]));
+      const byFile = new Map(
+        (result.invalidFiles as Found[]).map((file) => [file.fileId, file.discrepancies]),
+      );
       expect(result.filesInvalid).toBe(7);
       expect(byFile.get(db.id('complete'))).toEqual(
         expect.arrayContaining([
@@ -60,21 +79,37 @@ for (const backend of backends()) {
           expect.objectContaining({ kind: 'rollup', field: 'status' }),
         ]),
       );
-      expect(byFile.get(db.id('failed'))).toEqual([expect.objectContaining({ kind: 'step_field', field: 'startedAt' })]);
-      expect(byFile.get(db.id('retried'))).toEqual([expect.objectContaining({ kind: 'step_field', field: 'errorMessage' })]);
-      expect(byFile.get(db.id('skipped'))).toEqual([expect.objectContaining({ kind: 'step_field', field: 'completedAt' })]);
+      expect(byFile.get(db.id('failed'))).toEqual([
+        expect.objectContaining({ kind: 'step_field', field: 'startedAt' }),
+      ]);
+      expect(byFile.get(db.id('retried'))).toEqual([
+        expect.objectContaining({ kind: 'step_field', field: 'errorMessage' }),
+      ]);
+      expect(byFile.get(db.id('skipped'))).toEqual([
+        expect.objectContaining({ kind: 'step_field', field: 'completedAt' }),
+      ]);
       expect(byFile.get(db.id('uploads'))).toEqual(
-        expect.arrayContaining([expect.objectContaining({ kind: 'missing_step', stepName: 'upload_to_dropbox' })]),
+        expect.arrayContaining([
+          expect.objectContaining({ kind: 'missing_step', stepName: 'upload_to_dropbox' }),
+        ]),
       );
       expect(byFile.get(db.id('in_flight'))).toEqual(
-        expect.arrayContaining([expect.objectContaining({ kind: 'extra_step', stepName: 'finalize_document_storage' })]),
+        expect.arrayContaining([
+          expect.objectContaining({ kind: 'extra_step', stepName: 'finalize_document_storage' }),
+        ]),
       );
-      expect(byFile.get(db.id('upper_case'))).toEqual([expect.objectContaining({ kind: 'rollup', field: 'status' })]);
+      expect(byFile.get(db.id('upper_case'))).toEqual([
+        expect.objectContaining({ kind: 'rollup', field: 'status' }),
+      ]);
       expect(human.code).toBe(1);
       expect(human.stdout).toContain(`File ${db.id('complete')}:`);
       expect(human.stdout).toContain('Step hash_file: status is in_progress but its logs say success.');
-      expect(human.stdout).toContain('Step upload_to_dropbox has logs ending in success but no row in file_processing_steps.');
-      expect(human.stdout).toContain(`File ${db.id('upper_case')}: stored status is failed but its steps give pending.`);
+      expect(human.stdout).toContain(
+        'Step upload_to_dropbox has logs ending in success but no row in file_processing_steps.',
+      );
+      expect(human.stdout).toContain(
+        `File ${db.id('upper_case')}: stored status is failed but its steps give pending.`,
+      );
       expect(human.stdout).toMatch(/files invalid\s+│\s+7/);
     });
 

@@ -10,7 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { StepTracker, systemClock, type LogEntry, type Store } from '@steptrail/domain';
 import { migrateToLatest, openStore, parseDatabaseUrl, type DatabaseTarget } from '@steptrail/runtime';
-import { createDatabase, findServers, startMariaDb, startPostgres, type RunningServer } from '@steptrail/test-servers';
+import {
+  createDatabase,
+  findServers,
+  startMariaDb,
+  startPostgres,
+  type RunningServer,
+} from '@steptrail/test-servers';
 import { NOOP_STEPS, noopWorkflow } from './noop-steps.js';
 
 const { values: args } = parseArgs({
@@ -80,7 +86,10 @@ async function serverUrl(backend: string, servers: RunningServer[]): Promise<str
 
 async function measure(backend: string, server: string, processes: number): Promise<Row> {
   const scratch = await mkdtemp(join(tmpdir(), 'steptrail-bench-'));
-  const url = server === 'sqlite' ? `sqlite:${join(scratch, 'bench.db')}` : await createDatabase(server, `bench_${backend}_${processes}`);
+  const url =
+    server === 'sqlite'
+      ? `sqlite:${join(scratch, 'bench.db')}`
+      : await createDatabase(server, `bench_${backend}_${processes}`);
   const target = parse(url);
   await migrateToLatest(target);
   const store = await openStore(target, { poolSize: 8 });
@@ -88,7 +97,9 @@ async function measure(backend: string, server: string, processes: number): Prom
   const workers: ChildProcess[] = [];
   try {
     const backlog = await register(tracker, files, 0);
-    const ready = await Promise.all(Array.from({ length: processes }, () => startWorkerProcess(url, scratch, workers)));
+    const ready = await Promise.all(
+      Array.from({ length: processes }, () => startWorkerProcess(url, scratch, workers)),
+    );
     const windowStart = Math.max(...ready);
     await waitUntilDone(store, backlog);
     const stepsPerSecond = throughput(await logsOf(store, backlog), windowStart);
@@ -96,7 +107,14 @@ async function measure(backend: string, server: string, processes: number): Prom
     const arrivals = await register(tracker, Number(args['latency-files']), Number(args['latency-rate']));
     await waitUntilDone(store, arrivals);
     const latencies = claimLatencies(await logsOf(store, arrivals), await createdAt(store, arrivals));
-    return { backend, processes, stepsPerSecond, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), samples: latencies.length };
+    return {
+      backend,
+      processes,
+      stepsPerSecond,
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      samples: latencies.length,
+    };
   } finally {
     for (const worker of workers) worker.kill('SIGTERM');
     await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve))));
@@ -136,19 +154,23 @@ async function register(tracker: StepTracker, count: number, perSecond: number):
 
 /** Starts one worker process; resolves with the time it reported ready. */
 function startWorkerProcess(url: string, scratch: string, workers: ChildProcess[]): Promise<number> {
-  const child = spawn(process.execPath, ['--conditions=@steptrail/source', '--import', 'tsx', join('bench', 'noop-worker.ts')], {
-    cwd: workerRoot,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      DATABASE_URL: url,
-      STORAGE_DIR: join(scratch, 'storage'),
-      WORKER_CONCURRENCY: String(concurrency),
-      POLL_INTERVAL_MS: '50',
-      LOG_LEVEL: 'warn',
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@steptrail/source', '--import', 'tsx', join('bench', 'noop-worker.ts')],
+    {
+      cwd: workerRoot,
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        DATABASE_URL: url,
+        STORAGE_DIR: join(scratch, 'storage'),
+        WORKER_CONCURRENCY: String(concurrency),
+        POLL_INTERVAL_MS: '50',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   workers.push(child);
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -170,14 +192,16 @@ async function waitUntilDone(store: Store, ids: readonly number[]): Promise<void
 
 async function logsOf(store: Store, ids: readonly number[]): Promise<LogEntry[]> {
   const logs: LogEntry[] = [];
-  for (let start = 0; start < ids.length; start += 200) logs.push(...(await store.reads.logs.listForFiles(ids.slice(start, start + 200))));
+  for (let start = 0; start < ids.length; start += 200)
+    logs.push(...(await store.reads.logs.listForFiles(ids.slice(start, start + 200))));
   return logs;
 }
 
 async function createdAt(store: Store, ids: readonly number[]): Promise<Map<number, number>> {
   const result = new Map<number, number>();
   for (let start = 0; start < ids.length; start += 200) {
-    for (const file of await store.reads.files.getMany(ids.slice(start, start + 200))) result.set(file.id, file.createdAt.getTime());
+    for (const file of await store.reads.files.getMany(ids.slice(start, start + 200)))
+      result.set(file.id, file.createdAt.getTime());
   }
   return result;
 }
@@ -187,7 +211,10 @@ async function createdAt(store: Store, ids: readonly number[]): Promise<Map<numb
  * ready until 95% of the backlog was done (the tail, where workers run out of work, is left out).
  */
 function throughput(logs: readonly LogEntry[], windowStart: number): number {
-  const done = logs.filter((log) => log.status === 'success').map((log) => log.occurredAt.getTime()).sort((a, b) => a - b);
+  const done = logs
+    .filter((log) => log.status === 'success')
+    .map((log) => log.occurredAt.getTime())
+    .sort((a, b) => a - b);
   const windowEnd = done[Math.floor(done.length * 0.95)] ?? windowStart;
   const inWindow = done.filter((time) => time >= windowStart && time <= windowEnd).length;
   return windowEnd > windowStart ? (inWindow * 1000) / (windowEnd - windowStart) : Number.NaN;
@@ -208,6 +235,7 @@ function claimLatencies(logs: readonly LogEntry[], created: ReadonlyMap<number, 
   return latencies.sort((a, b) => a - b);
 }
 
-const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
+const percentile = (sorted: readonly number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
 
 await main();

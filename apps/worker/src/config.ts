@@ -61,7 +61,10 @@ const schema = (cwd: string) =>
     OPENAI_MODEL: optionalText,
     OPENAI_TIMEOUT_MS: int(1_000, 600_000).default(60_000),
     OCR_ENABLED: flag.default(true),
-    OCR_LANGUAGES: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/, 'Tesseract languages such as eng or eng+deu').default('eng'),
+    OCR_LANGUAGES: z
+      .string()
+      .regex(/^[a-z_]+(\+[a-z_]+)*$/, 'Tesseract languages such as eng or eng+deu')
+      .default('eng'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   });
 
@@ -104,7 +107,10 @@ export interface WorkerConfig {
 }
 
 /** Parses a worker environment; throws ConfigError listing every problem at once. */
-export function parseWorkerConfig(env: Readonly<Record<string, string | undefined>>, cwd: string): WorkerConfig {
+export function parseWorkerConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): WorkerConfig {
   const raw = parseEnv(schema(cwd).superRefine(checkOpenAi), env);
   const path = (value: string) => (isAbsolute(value) ? value : resolve(cwd, value));
   const storageDir = path(raw.STORAGE_DIR);
@@ -139,7 +145,12 @@ export function parseWorkerConfig(env: Readonly<Record<string, string | undefine
     openai:
       raw.OPENAI_MODEL === null
         ? null
-        : { baseUrl: raw.OPENAI_BASE_URL, apiKey: raw.OPENAI_API_KEY ?? '', model: raw.OPENAI_MODEL, timeoutMs: raw.OPENAI_TIMEOUT_MS },
+        : {
+            baseUrl: raw.OPENAI_BASE_URL,
+            apiKey: raw.OPENAI_API_KEY ?? '',
+            model: raw.OPENAI_MODEL,
+            timeoutMs: raw.OPENAI_TIMEOUT_MS,
+          },
     ocr: { enabled: raw.OCR_ENABLED, languages: raw.OCR_LANGUAGES },
     logLevel: raw.LOG_LEVEL,
   };
@@ -159,7 +170,8 @@ function checkOpenAi(
     context.addIssue({
       code: 'custom',
       path: ['OPENAI_API_KEY'],
-      message: 'OPENAI_MODEL is set but neither OPENAI_API_KEY nor OPENAI_BASE_URL is: set a key, or the base URL of a local endpoint',
+      message:
+        'OPENAI_MODEL is set but neither OPENAI_API_KEY nor OPENAI_BASE_URL is: set a key, or the base URL of a local endpoint',
     });
   }
   if (raw.OPENAI_MODEL === null && (raw.OPENAI_API_KEY !== null || raw.OPENAI_BASE_URL !== null)) {

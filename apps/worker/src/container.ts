@@ -47,12 +47,19 @@ export interface BuiltWorker {
 }
 
 /** The worker's composition root: a fresh container per call, the adapter chosen by config.database. */
-export async function buildWorkerContainer(config: WorkerConfig, overrides: WorkerOverrides = {}): Promise<BuiltWorker> {
+export async function buildWorkerContainer(
+  config: WorkerConfig,
+  overrides: WorkerOverrides = {},
+): Promise<BuiltWorker> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel, { workerId: config.workerId });
-  const destinations = [...(await Promise.all(config.destinations.map(createDestination))), ...(overrides.destinations ?? [])];
+  const destinations = [
+    ...(await Promise.all(config.destinations.map(createDestination))),
+    ...(overrides.destinations ?? []),
+  ];
   const handlers = await buildHandlers(config, destinations, overrides);
-  const store = overrides.store ?? (await openStore(config.database, { clock, poolSize: config.concurrency + 4 }));
+  const store =
+    overrides.store ?? (await openStore(config.database, { clock, poolSize: config.concurrency + 4 }));
   const container = createCoreContainer({ store, clock, workflows: WorkflowCatalog.defaults() });
   container.register(WORKER_TOKENS.Config, { useValue: config });
   container.register(WORKER_TOKENS.Logger, { useValue: logger });
@@ -65,7 +72,9 @@ export async function buildWorkerContainer(config: WorkerConfig, overrides: Work
       maxAttemptsByStep: config.maxAttemptsByStep,
     }),
   });
-  container.register(WORKER_TOKENS.StepRunner, { useFactory: instanceCachingFactory((c) => stepRunner(c, config)) });
+  container.register(WORKER_TOKENS.StepRunner, {
+    useFactory: instanceCachingFactory((c) => stepRunner(c, config)),
+  });
   container.register(WORKER_TOKENS.Engine, { useFactory: instanceCachingFactory((c) => engine(c, config)) });
   return {
     container,
@@ -76,7 +85,11 @@ export async function buildWorkerContainer(config: WorkerConfig, overrides: Work
   };
 }
 
-async function buildHandlers(config: WorkerConfig, destinations: readonly Destination[], overrides: WorkerOverrides): Promise<BoundHandlers> {
+async function buildHandlers(
+  config: WorkerConfig,
+  destinations: readonly Destination[],
+  overrides: WorkerOverrides,
+): Promise<BoundHandlers> {
   const registry = new HandlerRegistry();
   if (overrides.builtInHandlers !== false) {
     registerDefaultHandlers(registry, {
@@ -114,7 +127,12 @@ function engine(c: DependencyContainer, config: WorkerConfig): WorkerEngine {
   const store = c.resolve(TOKENS.Store);
   const retry = c.resolve(WORKER_TOKENS.RetryPolicy);
   return new WorkerEngine(
-    { claims: c.resolve(TOKENS.WorkClaims), workSignal: store.workSignal, runner: c.resolve(WORKER_TOKENS.StepRunner), log: c.resolve(WORKER_TOKENS.Logger) },
+    {
+      claims: c.resolve(TOKENS.WorkClaims),
+      workSignal: store.workSignal,
+      runner: c.resolve(WORKER_TOKENS.StepRunner),
+      log: c.resolve(WORKER_TOKENS.Logger),
+    },
     {
       workerId: config.workerId,
       concurrency: config.concurrency,
@@ -123,7 +141,9 @@ function engine(c: DependencyContainer, config: WorkerConfig): WorkerEngine {
       heartbeatMs: config.heartbeatMs,
       reaperIntervalMs: config.reaperIntervalMs,
       // With push notifications the wait only guards against a missed wake-up and delayed retries coming due.
-      idleWaitMs: store.capabilities.pushNotifications ? Math.max(config.pollIntervalMs, 1_000) : config.pollIntervalMs,
+      idleWaitMs: store.capabilities.pushNotifications
+        ? Math.max(config.pollIntervalMs, 1_000)
+        : config.pollIntervalMs,
       shutdownGraceMs: config.shutdownGraceMs,
       stepNames: c.resolve(WORKER_TOKENS.Handlers).stepNames(),
       maxAttempts: (stepName) => retry.maxAttempts(stepName),

@@ -11,11 +11,19 @@ export interface Logger {
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 /** One JSON object per line, so logs of many workers can be merged and filtered. */
-export function createLogger(level: LogLevel, base: Record<string, unknown>, write = (line: string) => process.stderr.write(line)): Logger {
-  const emit = (at: Exclude<LogLevel, 'silent'>) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[at] < ORDER[level]) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: at, ...base, message, ...fields })}\n`);
-  };
+export function createLogger(
+  level: LogLevel,
+  base: Record<string, unknown>,
+  write = (line: string) => process.stderr.write(line),
+): Logger {
+  const emit =
+    (at: Exclude<LogLevel, 'silent'>) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (ORDER[at] < ORDER[level]) return;
+      write(
+        `${JSON.stringify({ time: new Date().toISOString(), level: at, ...base, message, ...fields })}\n`,
+      );
+    };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
@@ -24,7 +32,13 @@ export function describeError(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
-    parts.push(current instanceof Error ? `${current.name}: ${current.message}` : typeof current === 'string' ? current : JSON.stringify(current));
+    parts.push(
+      current instanceof Error
+        ? `${current.name}: ${current.message}`
+        : typeof current === 'string'
+          ? current
+          : JSON.stringify(current),
+    );
     current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join(' <- caused by ');

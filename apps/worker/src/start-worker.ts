@@ -11,13 +11,21 @@ export interface RunningWorker {
 }
 
 /** Builds the worker's container and starts claiming; what `pnpm start` (in the API's process) and main.ts call. */
-export async function startWorker(config: WorkerConfig, overrides: WorkerOverrides = {}): Promise<RunningWorker> {
+export async function startWorker(
+  config: WorkerConfig,
+  overrides: WorkerOverrides = {},
+): Promise<RunningWorker> {
   const built = await buildWorkerContainer(config, overrides);
   const engine = built.container.resolve(WORKER_TOKENS.Engine);
   const log = built.container.resolve(WORKER_TOKENS.Logger);
   const stepNames = built.container.resolve(WORKER_TOKENS.Handlers).stepNames();
   engine.start();
-  log.info('worker started', { concurrency: config.concurrency, leaseMs: config.leaseMs, database: config.database.display, steps: stepNames.length });
+  log.info('worker started', {
+    concurrency: config.concurrency,
+    leaseMs: config.leaseMs,
+    database: config.database.display,
+    steps: stepNames.length,
+  });
   let stopping: Promise<StopReport> | null = null;
   return {
     workerId: config.workerId,
@@ -32,7 +40,10 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
 }
 
 /** Stops the worker on the first SIGTERM or SIGINT; resolves when it has stopped. */
-export function stopOnSignals(worker: RunningWorker, signals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): Promise<StopReport> {
+export function stopOnSignals(
+  worker: RunningWorker,
+  signals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'],
+): Promise<StopReport> {
   return new Promise((resolve, reject) => {
     const onSignal = () => {
       for (const signal of signals) process.off(signal, onSignal);

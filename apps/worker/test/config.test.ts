@@ -38,14 +38,31 @@ describe('parseWorkerConfig', () => {
       {
         DESTINATIONS: JSON.stringify([
           { name: 'archive', type: 'local', path: 'out' },
-          { name: 'minio', type: 's3', bucket: 'docs', endpoint: 'http://127.0.0.1:9000', accessKeyId: 'k', secretAccessKey: 's' },
+          {
+            name: 'minio',
+            type: 's3',
+            bucket: 'docs',
+            endpoint: 'http://127.0.0.1:9000',
+            accessKeyId: 'k',
+            secretAccessKey: 's',
+          },
         ]),
       },
       '/srv/steptrail',
     );
     expect(config.destinations).toEqual([
       { name: 'archive', type: 'local', path: '/srv/steptrail/out' },
-      { name: 'minio', type: 's3', bucket: 'docs', region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, accessKeyId: 'k', secretAccessKey: 's', prefix: '' },
+      {
+        name: 'minio',
+        type: 's3',
+        bucket: 'docs',
+        region: 'us-east-1',
+        endpoint: 'http://127.0.0.1:9000',
+        forcePathStyle: true,
+        accessKeyId: 'k',
+        secretAccessKey: 's',
+        prefix: '',
+      },
     ]);
   });
 
@@ -70,13 +87,25 @@ describe('parseWorkerConfig', () => {
   });
 
   test('a model without a key or base URL is refused, and so is a key without a model', () => {
-    expect(problems({ OPENAI_MODEL: 'm' })).toEqual([expect.stringContaining('OPENAI_API_KEY: OPENAI_MODEL is set')]);
-    expect(problems({ OPENAI_API_KEY: 'k' })).toEqual([expect.stringContaining('OPENAI_MODEL: OPENAI_API_KEY or OPENAI_BASE_URL is set')]);
+    expect(problems({ OPENAI_MODEL: 'm' })).toEqual([
+      expect.stringContaining('OPENAI_API_KEY: OPENAI_MODEL is set'),
+    ]);
+    expect(problems({ OPENAI_API_KEY: 'k' })).toEqual([
+      expect.stringContaining('OPENAI_MODEL: OPENAI_API_KEY or OPENAI_BASE_URL is set'),
+    ]);
   });
 
   test('a local model endpoint needs no key', () => {
-    const config = parseWorkerConfig({ OPENAI_MODEL: 'llama3', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }, '/');
-    expect(config.openai).toEqual({ baseUrl: 'http://127.0.0.1:11434/v1', apiKey: '', model: 'llama3', timeoutMs: 60_000 });
+    const config = parseWorkerConfig(
+      { OPENAI_MODEL: 'llama3', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' },
+      '/',
+    );
+    expect(config.openai).toEqual({
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      apiKey: '',
+      model: 'llama3',
+      timeoutMs: 60_000,
+    });
   });
 
   test('destination names must be unique, since they become step names', () => {
@@ -84,6 +113,8 @@ describe('parseWorkerConfig', () => {
       { name: 'a', type: 'local', path: 'x' },
       { name: 'a', type: 'local', path: 'y' },
     ]);
-    expect(problems({ DESTINATIONS: list })).toEqual([expect.stringContaining('destination name "a" is used twice')]);
+    expect(problems({ DESTINATIONS: list })).toEqual([
+      expect.stringContaining('destination name "a" is used twice'),
+    ]);
   });
 });

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { destinationConfigSchema } from '../src/destinations/destination-config.js';
 import { createDestination } from '../src/destinations/create-destination.js';
 import { PermanentError } from '../src/engine/permanent-error.js';
-import { startDropbox, startSftp, startWebdav, type DestinationServer, type Started } from './support/destination-servers.js';
+import {
+  startDropbox,
+  startSftp,
+  startWebdav,
+  type DestinationServer,
+  type Started,
+} from './support/destination-servers.js';
 import { skipUnlessCi } from './support/test-env.js';
 
 const signal = new AbortController().signal;

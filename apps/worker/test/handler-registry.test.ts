@@ -15,7 +15,10 @@ describe('HandlerRegistry', () => {
     const bound = registry.bind({ ocr_lite: { dpi: 150 } });
     expect(bound.ok).toBe(true);
     if (!bound.ok) return;
-    expect(await bound.handlers.get('ocr_lite')?.(context)).toEqual({ status: 'success', message: 'dpi 150' });
+    expect(await bound.handlers.get('ocr_lite')?.(context)).toEqual({
+      status: 'success',
+      message: 'dpi 150',
+    });
     expect(bound.handlers.stepNames()).toEqual(['ocr_lite']);
   });
 
@@ -26,23 +29,37 @@ describe('HandlerRegistry', () => {
       run: async ({ config }) => success(`dpi ${config.dpi}`),
     });
     const bound = registry.bind({});
-    expect(bound.ok && (await bound.handlers.get('ocr_lite')?.(context))).toEqual({ status: 'success', message: 'dpi 300' });
+    expect(bound.ok && (await bound.handlers.get('ocr_lite')?.(context))).toEqual({
+      status: 'success',
+      message: 'dpi 300',
+    });
   });
 
   test('a second handler for a step is refused unless it replaces the first', () => {
-    const registry = new HandlerRegistry().register({ stepName: 'hash_file', run: async () => success('built-in') });
-    expect(() => registry.register({ stepName: 'hash_file', run: async () => success('mine') })).toThrow(/already registered/);
+    const registry = new HandlerRegistry().register({
+      stepName: 'hash_file',
+      run: async () => success('built-in'),
+    });
+    expect(() => registry.register({ stepName: 'hash_file', run: async () => success('mine') })).toThrow(
+      /already registered/,
+    );
     registry.register({ stepName: 'hash_file', run: async () => success('mine') }, { replace: true });
     expect(registry.stepNames()).toEqual(['hash_file']);
   });
 
   test('an invalid step name is refused with the allowed form', () => {
-    expect(() => new HandlerRegistry().register({ stepName: 'Bad Name', run: async () => success() })).toThrow(/Invalid step name/);
+    expect(() =>
+      new HandlerRegistry().register({ stepName: 'Bad Name', run: async () => success() }),
+    ).toThrow(/Invalid step name/);
   });
 
   test('every configuration problem is reported at once', () => {
     const registry = new HandlerRegistry()
-      .register({ stepName: 'needs_config', configSchema: z.object({ level: z.number() }), run: async () => success() })
+      .register({
+        stepName: 'needs_config',
+        configSchema: z.object({ level: z.number() }),
+        run: async () => success(),
+      })
       .register({ stepName: 'takes_none', run: async () => success() });
     const bound = registry.bind({ needs_config: { level: 'high' }, takes_none: { x: 1 }, unknown_step: {} });
     expect(bound.ok).toBe(false);

@@ -7,7 +7,14 @@ import { readPdfInfo } from '../src/documents/embed-pdf-metadata.js';
 import { testBackends } from './support/backends.js';
 import { startFakeModel } from './support/fake-openai.js';
 import { Harness, statuses } from './support/harness.js';
-import { corruptPdf, plainText, renderedPage, scannedPdf, textPdf, zipArchive } from './support/test-documents.js';
+import {
+  corruptPdf,
+  plainText,
+  renderedPage,
+  scannedPdf,
+  textPdf,
+  zipArchive,
+} from './support/test-documents.js';
 import { uploadFile } from './support/uploads.js';
 
 const ocrAvailability = await new TesseractOcr({ enabled: true, languages: 'eng' }).availability();
@@ -15,7 +22,8 @@ const ocrAvailability = await new TesseractOcr({ enabled: true, languages: 'eng'
 describe.each(testBackends())('the default pipeline on $name', (backend) => {
   let h: Harness;
   const destinations = () => JSON.stringify([{ name: 'archive', type: 'local', path: h.dirs.destination }]);
-  const upload = (bytes: Uint8Array, name: string): Promise<FileRecord> => uploadFile(h.tracker(), h.dirs.storage, bytes, name);
+  const upload = (bytes: Uint8Array, name: string): Promise<FileRecord> =>
+    uploadFile(h.tracker(), h.dirs.storage, bytes, name);
   const message = async (fileId: number, stepName: string) => (await h.steps(fileId))[stepName]?.status;
   const lastMessage = async (fileId: number, stepName: string) =>
     (await h.history(fileId, stepName)).filter((log) => log.status !== null).at(-1)?.message ?? null;
@@ -36,14 +44,21 @@ describe.each(testBackends())('the default pipeline on $name', (backend) => {
     const file = await upload(await textPdf(), 'scan_0001.pdf');
     await h.start({ DESTINATIONS: destinations() });
 
-    const detail = await h.waitFor(file.id, (d) => d.status.status !== 'pending' && d.status.status !== 'processing' && d.summary.uploads.success > 0);
+    const detail = await h.waitFor(
+      file.id,
+      (d) =>
+        d.status.status !== 'pending' && d.status.status !== 'processing' && d.summary.uploads.success > 0,
+    );
 
     expect(detail.status.status).toBe('completed');
     const steps = await h.steps(file.id);
-    for (const step of [...DEFAULT_WORKFLOW_STEPS, 'queue_archive', 'upload_to_archive']) expect(steps[step]?.status, step).toBe('success');
+    for (const step of [...DEFAULT_WORKFLOW_STEPS, 'queue_archive', 'upload_to_archive'])
+      expect(steps[step]?.status, step).toBe('success');
     expect(await readdir(h.dirs.processed)).toEqual(['Invoice-from-Acme-GmbH-2024-03-15.pdf']);
     expect(await readdir(h.dirs.destination)).toEqual(['Invoice-from-Acme-GmbH-2024-03-15.pdf']);
-    const info = await readPdfInfo(await readFile(join(h.dirs.destination, 'Invoice-from-Acme-GmbH-2024-03-15.pdf')));
+    const info = await readPdfInfo(
+      await readFile(join(h.dirs.destination, 'Invoice-from-Acme-GmbH-2024-03-15.pdf')),
+    );
     expect(info).toMatchObject({
       Title: 'Invoice from Acme GmbH 2024-03-15',
       Subject: 'Invoice from Acme GmbH',
@@ -54,9 +69,15 @@ describe.each(testBackends())('the default pipeline on $name', (backend) => {
       SteptrailFileId: String(file.id),
       SHA256: file.filehash,
     });
-    const notes = (await h.history(file.id, 'extract_metadata_with_gpt')).filter((log) => log.status === null);
-    expect(notes.map((note) => note.message)).toEqual(['Extracting metadata with the rules-based extractor (no OPENAI_MODEL configured)']);
-    expect(await lastMessage(file.id, 'check_text')).toMatch(/^Text layer found: \d+ characters on 2 page\(s\)$/);
+    const notes = (await h.history(file.id, 'extract_metadata_with_gpt')).filter(
+      (log) => log.status === null,
+    );
+    expect(notes.map((note) => note.message)).toEqual([
+      'Extracting metadata with the rules-based extractor (no OPENAI_MODEL configured)',
+    ]);
+    expect(await lastMessage(file.id, 'check_text')).toMatch(
+      /^Text layer found: \d+ characters on 2 page\(s\)$/,
+    );
   });
 
   test(`a scanned PDF goes through OCR (${ocrAvailability.available ? 'Tesseract installed' : 'not installed: skipped with the reason'})`, async () => {
@@ -64,7 +85,10 @@ describe.each(testBackends())('the default pipeline on $name', (backend) => {
     const file = await upload(scan.bytes, 'scan.pdf');
     await h.start({ DESTINATIONS: destinations() });
 
-    const detail = await h.waitFor(file.id, (d) => d.summary.uploads.success > 0 || d.status.status === 'failed');
+    const detail = await h.waitFor(
+      file.id,
+      (d) => d.summary.uploads.success > 0 || d.status.status === 'failed',
+    );
 
     expect(detail.status.status).toBe('completed');
     expect(await lastMessage(file.id, 'check_text')).toMatch(/OCR needed/);
@@ -85,11 +109,16 @@ describe.each(testBackends())('the default pipeline on $name', (backend) => {
     const file = await upload(page.bytes, 'photo.png');
     await h.start({ DESTINATIONS: destinations() });
 
-    const detail = await h.waitFor(file.id, (d) => d.summary.uploads.success > 0 || d.status.status === 'failed');
+    const detail = await h.waitFor(
+      file.id,
+      (d) => d.summary.uploads.success > 0 || d.status.status === 'failed',
+    );
 
     expect(detail.status.status).toBe('completed');
     expect(await message(file.id, 'embed_metadata_into_pdf')).toBe('skipped');
-    expect(await message(file.id, 'process_with_ocr')).toBe(ocrAvailability.available && page.hasRealText ? 'success' : 'skipped');
+    expect(await message(file.id, 'process_with_ocr')).toBe(
+      ocrAvailability.available && page.hasRealText ? 'success' : 'skipped',
+    );
     expect((await readdir(h.dirs.destination))[0]).toMatch(/\.png$/);
   });
 
@@ -97,12 +126,19 @@ describe.each(testBackends())('the default pipeline on $name', (backend) => {
     const file = await upload((await scannedPdf()).bytes, 'scan.pdf');
     await h.start({ DESTINATIONS: destinations(), OCR_ENABLED: 'false' });
 
-    const detail = await h.waitFor(file.id, (d) => d.summary.uploads.success > 0 || d.status.status === 'failed');
+    const detail = await h.waitFor(
+      file.id,
+      (d) => d.summary.uploads.success > 0 || d.status.status === 'failed',
+    );
 
     expect(detail.status.status).toBe('completed');
     expect(statuses(await h.history(file.id, 'process_with_ocr'))).toEqual(['skipped']);
-    expect(await lastMessage(file.id, 'process_with_ocr')).toBe('No text layer, and OCR is not available: OCR is switched off (OCR_ENABLED=false)');
-    expect(await lastMessage(file.id, 'extract_text')).toBe('No text layer, and OCR is not available: OCR is switched off (OCR_ENABLED=false)');
+    expect(await lastMessage(file.id, 'process_with_ocr')).toBe(
+      'No text layer, and OCR is not available: OCR is switched off (OCR_ENABLED=false)',
+    );
+    expect(await lastMessage(file.id, 'extract_text')).toBe(
+      'No text layer, and OCR is not available: OCR is switched off (OCR_ENABLED=false)',
+    );
     expect(await readdir(h.dirs.destination)).toEqual(['scan.pdf']);
   });
 
@@ -124,11 +160,16 @@ describe.each(testBackends())('the default pipeline on $name', (backend) => {
     const file = await upload(plainText(), 'notes.txt');
     await h.start({ DESTINATIONS: destinations() });
 
-    const detail = await h.waitFor(file.id, (d) => d.summary.uploads.success > 0 || d.status.status === 'failed');
+    const detail = await h.waitFor(
+      file.id,
+      (d) => d.summary.uploads.success > 0 || d.status.status === 'failed',
+    );
 
     expect(detail.status.status).toBe('completed');
     expect(await message(file.id, 'embed_metadata_into_pdf')).toBe('skipped');
-    expect(await lastMessage(file.id, 'embed_metadata_into_pdf')).toBe('Not a PDF (text/plain); there is no PDF metadata to write');
+    expect(await lastMessage(file.id, 'embed_metadata_into_pdf')).toBe(
+      'Not a PDF (text/plain); there is no PDF metadata to write',
+    );
     expect(await readdir(h.dirs.destination)).toEqual(['Contract-from-Jane-Doe-2024-05-02.txt']);
   });
 
@@ -140,7 +181,8 @@ describe.each(testBackends())('the default pipeline on $name', (backend) => {
     expect((await h.steps(file.id))['create_file_record']).toMatchObject({
       status: 'failure',
       attempts: 1,
-      errorMessage: 'Unsupported file type application/zip: the pipeline processes PDFs, images and plain text.',
+      errorMessage:
+        'Unsupported file type application/zip: the pipeline processes PDFs, images and plain text.',
     });
   });
 
@@ -160,7 +202,9 @@ describe.each(testBackends())('the default pipeline on $name', (backend) => {
     expect(steps['create_file_record']?.status).toBe('success');
     for (const step of DEFAULT_WORKFLOW_STEPS.slice(2)) {
       expect(steps[step]?.status, step).toBe('skipped');
-      expect(await lastMessage(second.id, step)).toBe(`Duplicate of file ${first.id} (first.pdf): same SHA-256`);
+      expect(await lastMessage(second.id, step)).toBe(
+        `Duplicate of file ${first.id} (first.pdf): same SHA-256`,
+      );
     }
     expect(await readdir(h.dirs.destination)).toHaveLength(1);
   });
@@ -179,15 +223,24 @@ describe.each(testBackends())('the default pipeline on $name', (backend) => {
     });
     try {
       const file = await upload(await textPdf(), 'scan.pdf');
-      await h.start({ DESTINATIONS: destinations(), OPENAI_BASE_URL: model.baseUrl, OPENAI_MODEL: 'tiny-model', OPENAI_API_KEY: 'test-key' });
+      await h.start({
+        DESTINATIONS: destinations(),
+        OPENAI_BASE_URL: model.baseUrl,
+        OPENAI_MODEL: 'tiny-model',
+        OPENAI_API_KEY: 'test-key',
+      });
 
       await h.waitFor(file.id, (d) => d.summary.uploads.success > 0 || d.status.status === 'failed');
 
       expect(model.requests).toHaveLength(1);
       expect(model.requests[0]?.model).toBe('tiny-model');
       expect(model.requests[0]?.messages[1]?.content).toContain('Invoice No. 2024-0042');
-      const notes = (await h.history(file.id, 'extract_metadata_with_gpt')).filter((log) => log.status === null);
-      expect(notes[0]?.message).toBe(`Extracting metadata with OpenAI-compatible model tiny-model at ${model.baseUrl}`);
+      const notes = (await h.history(file.id, 'extract_metadata_with_gpt')).filter(
+        (log) => log.status === null,
+      );
+      expect(notes[0]?.message).toBe(
+        `Extracting metadata with OpenAI-compatible model tiny-model at ${model.baseUrl}`,
+      );
       expect(await readdir(h.dirs.destination)).toEqual(['2024-03-15_Acme-GmbH_Acme-services-March.pdf']);
     } finally {
       await model.close();

@@ -25,7 +25,8 @@ describe('extractMetadataByRules', () => {
   });
 
   test('a German letter is recognised as German', () => {
-    const text = 'Sehr geehrte Damen und Herren,\nbitte senden Sie uns die Unterlagen. Die Frist ist nicht verlängert.\nMit freundlichen Grüßen\nVersicherung Nord AG';
+    const text =
+      'Sehr geehrte Damen und Herren,\nbitte senden Sie uns die Unterlagen. Die Frist ist nicht verlängert.\nMit freundlichen Grüßen\nVersicherung Nord AG';
     const metadata = extractMetadataByRules({ text, originalFilename: null });
     expect(metadata.language).toBe('de');
     expect(metadata.correspondent).toBe('Versicherung Nord AG');
@@ -43,7 +44,10 @@ describe('extractMetadataByRules', () => {
   });
 
   test('a labelled sender wins over a company line', () => {
-    const metadata = extractMetadataByRules({ text: 'Beta Bank plc\nFrom: Jane Doe\nReceipt for your payment', originalFilename: null });
+    const metadata = extractMetadataByRules({
+      text: 'Beta Bank plc\nFrom: Jane Doe\nReceipt for your payment',
+      originalFilename: null,
+    });
     expect(metadata.correspondent).toBe('Jane Doe');
     expect(metadata.documentType).toBe('Receipt');
   });

@@ -15,9 +15,25 @@ const meta = (overrides: Partial<DocumentMetadata>): DocumentMetadata => ({
 describe('safeDocumentName', () => {
   test.each([
     [meta({}), 'pdf', 'Invoice-March.pdf'],
-    [meta({ correspondent: 'Acme GmbH', documentDate: '2024-03-01' }), 'pdf', '2024-03-01_Acme-GmbH_Invoice-March.pdf'],
-    [meta({ title: 'Invoice from Acme GmbH 2024-03-01', correspondent: 'Acme GmbH', documentDate: '2024-03-01' }), 'pdf', 'Invoice-from-Acme-GmbH-2024-03-01.pdf'],
-    [meta({ title: 'Rechnung Müller & Söhne', correspondent: 'Straße AG' }), 'pdf', 'Strasse-AG_Rechnung-Muller-Sohne.pdf'],
+    [
+      meta({ correspondent: 'Acme GmbH', documentDate: '2024-03-01' }),
+      'pdf',
+      '2024-03-01_Acme-GmbH_Invoice-March.pdf',
+    ],
+    [
+      meta({
+        title: 'Invoice from Acme GmbH 2024-03-01',
+        correspondent: 'Acme GmbH',
+        documentDate: '2024-03-01',
+      }),
+      'pdf',
+      'Invoice-from-Acme-GmbH-2024-03-01.pdf',
+    ],
+    [
+      meta({ title: 'Rechnung Müller & Söhne', correspondent: 'Straße AG' }),
+      'pdf',
+      'Strasse-AG_Rechnung-Muller-Sohne.pdf',
+    ],
     [meta({ title: '../../etc/passwd' }), 'pdf', 'etc-passwd.pdf'],
     [meta({ title: '名前' }), 'png', 'document.png'],
     [meta({ title: 'CON' }), 'txt', 'CON-document.txt'],
@@ -29,8 +45,15 @@ describe('safeDocumentName', () => {
   });
 
   test('every name is made of safe characters only', () => {
-    const hostile = ['a/b\\c:d*e?f"g<h>i|j', '\u0000null', ' spaces  everywhere ', 'emoji 🎉 party', 'tab\tnew\nline'];
-    for (const title of hostile) expect(safeDocumentName(meta({ title }), 'pdf')).toMatch(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/);
+    const hostile = [
+      'a/b\\c:d*e?f"g<h>i|j',
+      '\u0000null',
+      ' spaces  everywhere ',
+      'emoji 🎉 party',
+      'tab\tnew\nline',
+    ];
+    for (const title of hostile)
+      expect(safeDocumentName(meta({ title }), 'pdf')).toMatch(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/);
   });
 });
 

@@ -31,7 +31,8 @@ describe.each(testBackends())('worker processes on $name', (backend) => {
     children.push(child);
     return child;
   };
-  const upload = (): Promise<FileRecord> => uploadFile(h.tracker(), h.dirs.storage, Buffer.from('slow'), 'slow.txt', slowThenQuick);
+  const upload = (): Promise<FileRecord> =>
+    uploadFile(h.tracker(), h.dirs.storage, Buffer.from('slow'), 'slow.txt', slowThenQuick);
   const release = (file: FileRecord) => writeFile(join(markers(), `${file.id}.release`), '');
   const started = async (file: FileRecord, child: WorkerProcess) => {
     await waitForFile(join(markers(), `${file.id}.started`), child);

@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import { COMMAND_NAMES, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, type Command, type CommandName, type Invocation } from './command.js';
+import {
+  COMMAND_NAMES,
+  DEFAULT_BATCH_SIZE,
+  MAX_BATCH_SIZE,
+  type Command,
+  type CommandName,
+  type Invocation,
+} from './command.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 import { commandUsage } from './help.js';
 import { UsageError } from './usage-error.js';
@@ -30,7 +37,11 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
 
 export type ParsedArgv =
   | { ok: true; invocation: Invocation }
-  | { ok: false; error: UsageError; /** Whether --json was among the arguments, to report the error in kind. */ json: boolean };
+  | {
+      ok: false;
+      error: UsageError;
+      /** Whether --json was among the arguments, to report the error in kind. */ json: boolean;
+    };
 
 /** Parses the arguments after `node main.js`; unknown commands, flags and values are usage errors. */
 export function parseArgv(args: readonly string[]): ParsedArgv {
@@ -65,7 +76,12 @@ function parse(args: readonly string[]): Invocation {
 
 function tokenize(args: readonly string[]): { values: Values; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: true,
+    });
     return { values, positionals };
   } catch (error) {
     throw new UsageError(explainParseError(error, guessCommand(args)), guessCommand(args));
@@ -103,7 +119,8 @@ function exampleValue(option: string): string {
 }
 
 function allowedOptions(command: CommandName | null): string {
-  if (command === null) return `Options: ${GLOBAL_OPTIONS.map((name) => `--${name}`).join(', ')} and each command's own (see --help).`;
+  if (command === null)
+    return `Options: ${GLOBAL_OPTIONS.map((name) => `--${name}`).join(', ')} and each command's own (see --help).`;
   const own = COMMAND_OPTIONS[command].map((name) => `--${name}`);
   return `${commandUsage(command)} accepts ${[...own, ...GLOBAL_OPTIONS.map((name) => `--${name}`)].join(', ')}.`;
 }
@@ -113,7 +130,8 @@ function guessCommand(args: readonly string[]): CommandName | null {
   return args.find((arg): arg is CommandName => isCommandName(arg)) ?? null;
 }
 
-const isCommandName = (value: string): value is CommandName => (COMMAND_NAMES as readonly string[]).includes(value);
+const isCommandName = (value: string): value is CommandName =>
+  (COMMAND_NAMES as readonly string[]).includes(value);
 
 const unknownCommand = (name: string) =>
   new UsageError(`Unknown command "${name}"; expected one of ${COMMAND_NAMES.join(', ')}.`);
@@ -121,7 +139,8 @@ const unknownCommand = (name: string) =>
 function rejectForeignOptions(command: CommandName, values: Values): void {
   const allowed = new Set<OptionName>([...GLOBAL_OPTIONS, ...COMMAND_OPTIONS[command]]);
   for (const name of Object.keys(values) as OptionName[]) {
-    if (!allowed.has(name)) throw new UsageError(`${command} does not take --${name}. ${allowedOptions(command)}`, command);
+    if (!allowed.has(name))
+      throw new UsageError(`${command} does not take --${name}. ${allowedOptions(command)}`, command);
   }
 }
 
@@ -150,7 +169,8 @@ function schemaCommand(rest: readonly string[], values: Values): Command {
   }
   noExtraArguments('schema', extra);
   const to = typeof values.to === 'string' ? values.to : null;
-  if (to !== null && action !== 'down') throw new UsageError(`--to only applies to "schema down", not "schema ${action}".`, 'schema');
+  if (to !== null && action !== 'down')
+    throw new UsageError(`--to only applies to "schema down", not "schema ${action}".`, 'schema');
   if (to === '') throw new UsageError('--to needs a migration name (see "schema status").', 'schema');
   return { name: 'schema', action, to };
 }
@@ -170,7 +190,10 @@ function logsToStepsCommand(rest: readonly string[], values: Values): Command {
     }
   }
   if (batchSize !== null && batchSize > MAX_BATCH_SIZE) {
-    throw new UsageError(`--batch-size ${batchSize} is too large; use 1 to ${MAX_BATCH_SIZE} files per batch.`, 'logs-to-steps');
+    throw new UsageError(
+      `--batch-size ${batchSize} is too large; use 1 to ${MAX_BATCH_SIZE} files per batch.`,
+      'logs-to-steps',
+    );
   }
   return {
     name: 'logs-to-steps',
@@ -204,12 +227,19 @@ function pruneCommand(rest: readonly string[], values: Values): Command {
   return { name: 'prune', olderThan, dryRun: values['dry-run'] === true };
 }
 
-function positiveInteger(values: Values, option: 'file-id' | 'batch-size', command: CommandName): number | null {
+function positiveInteger(
+  values: Values,
+  option: 'file-id' | 'batch-size',
+  command: CommandName,
+): number | null {
   const raw = values[option];
   if (raw === undefined || typeof raw !== 'string') return null;
   const value = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new UsageError(`--${option} "${raw}" is not a positive whole number (e.g. --${option} 42).`, command);
+    throw new UsageError(
+      `--${option} "${raw}" is not a positive whole number (e.g. --${option} 42).`,
+      command,
+    );
   }
   return value;
 }

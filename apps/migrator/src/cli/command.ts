@@ -28,5 +28,5 @@ export interface Invocation {
   databaseUrl: string | null;
 }
 
-export const DEFAULT_BATCH_SIZE = 1000;
+export const DEFAULT_BATCH_SIZE = 500;
 export const MAX_BATCH_SIZE = 5000;

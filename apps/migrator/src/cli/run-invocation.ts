@@ -17,9 +17,16 @@ export interface RunOptions extends Partial<Omit<MigratorOptions, 'json'>> {
 }
 
 /** Runs a parsed command line to its exit code; every failure becomes a message and one of the EXIT codes. */
-export async function runInvocation(parsed: ParsedArgv, terminal: Terminal, options: RunOptions = {}): Promise<number> {
+export async function runInvocation(
+  parsed: ParsedArgv,
+  terminal: Terminal,
+  options: RunOptions = {},
+): Promise<number> {
   if (!parsed.ok) {
-    const hint = parsed.error.command === null ? 'steptrail-migrate --help' : `steptrail-migrate ${parsed.error.command} --help`;
+    const hint =
+      parsed.error.command === null
+        ? 'steptrail-migrate --help'
+        : `steptrail-migrate ${parsed.error.command} --help`;
     new Output(terminal, parsed.json).failure('usage', `${parsed.error.message}\nSee "${hint}".`);
     return EXIT.usage;
   }
@@ -31,7 +38,11 @@ export async function runInvocation(parsed: ParsedArgv, terminal: Terminal, opti
   }
   let container: DependencyContainer;
   try {
-    const config = loadConfig({ databaseUrl, cwd: terminal.cwd, ...(options.env === undefined ? {} : { env: options.env }) });
+    const config = loadConfig({
+      databaseUrl,
+      cwd: terminal.cwd,
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
     container = createMigratorContainer(config, terminal, { ...options, json });
   } catch (error) {
     return fail(output, error, command);
@@ -39,7 +50,8 @@ export async function runInvocation(parsed: ParsedArgv, terminal: Terminal, opti
   const interrupts = container.resolve(MIGRATOR.Interrupts);
   interrupts.listen();
   try {
-    if (command.name !== 'schema') output.note(`Database: ${container.resolve(MIGRATOR.Database).target.display}`);
+    if (command.name !== 'schema')
+      output.note(`Database: ${container.resolve(MIGRATOR.Database).target.display}`);
     return await dispatch(container, command);
   } catch (error) {
     return fail(output, error, command);
@@ -49,7 +61,10 @@ export async function runInvocation(parsed: ParsedArgv, terminal: Terminal, opti
   }
 }
 
-function dispatch(container: DependencyContainer, command: Exclude<Command, { name: 'help' }>): Promise<number> {
+function dispatch(
+  container: DependencyContainer,
+  command: Exclude<Command, { name: 'help' }>,
+): Promise<number> {
   switch (command.name) {
     case 'schema':
       return container.resolve(MIGRATOR.SchemaCommand).run(command);
@@ -64,7 +79,10 @@ function dispatch(container: DependencyContainer, command: Exclude<Command, { na
 
 function fail(output: Output, error: unknown, command: Command): number {
   if (error instanceof UsageError) {
-    output.failure('usage', `${error.message}\nSee "steptrail-migrate ${error.command ?? command.name} --help".`);
+    output.failure(
+      'usage',
+      `${error.message}\nSee "steptrail-migrate ${error.command ?? command.name} --help".`,
+    );
     return EXIT.usage;
   }
   if (error instanceof ConfigError || error instanceof ConfigurationProblem) {
@@ -78,7 +96,7 @@ function fail(output: Output, error: unknown, command: Command): number {
 /** The message and the messages of its causes, which is where drivers put the useful part. */
 function describe(error: unknown): string {
   const parts: string[] = [];
-  for (let current: unknown = error; current !== undefined && parts.length < 4; ) {
+  for (let current: unknown = error; current !== undefined && parts.length < 4;) {
     const message = current instanceof Error ? current.message : JSON.stringify(current);
     if (!parts.some((part) => part.includes(message))) parts.push(message);
     current = current instanceof Error ? current.cause : undefined;

@@ -1,5 +1,11 @@
-import { emptyTotals, type CandidateMode, type LegacyMigration, type MigrationTotals } from '@steptrail/domain';
+import {
+  emptyTotals,
+  type CandidateMode,
+  type LegacyMigration,
+  type MigrationTotals,
+} from '@steptrail/domain';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import type { HeapBudget } from '../cli/heap-budget.js';
 import type { Interrupts } from '../cli/interrupts.js';
 import { UsageError } from '../cli/usage-error.js';
 import type { DatabaseSession } from '../database-session.js';
@@ -38,6 +44,7 @@ export class LogsToStepsCommand {
     private readonly output: Output,
     private readonly interrupts: Interrupts,
     private readonly now: () => Date,
+    private readonly heap: HeapBudget,
   ) {}
 
   async run(options: LogsToStepsOptions): Promise<ExitCode> {
@@ -54,14 +61,21 @@ export class LogsToStepsCommand {
           `(${formatCount(resumed.totals.totalFiles)} files). --restart starts over.`,
       );
     }
-    const walk: Walk = { mode, dryRun: options.dryRun, batchSize: options.batchSize, resumed, startedAt: resumed?.startedAt ?? this.now() };
+    const walk: Walk = {
+      mode,
+      dryRun: options.dryRun,
+      batchSize: options.batchSize,
+      resumed,
+      startedAt: resumed?.startedAt ?? this.now(),
+    };
     return this.many(legacy, checkpoints, walk);
   }
 
   private async one(legacy: LegacyMigration, fileId: number, dryRun: boolean): Promise<ExitCode> {
     const started = Date.now();
     const result = await legacy.migrateLogsToSteps(fileId, { dryRun });
-    if (!result.ok) throw new UsageError(`${result.error.message} Give the id of a row in files.`, 'logs-to-steps');
+    if (!result.ok)
+      throw new UsageError(`${result.error.message} Give the id of a row in files.`, 'logs-to-steps');
     this.report(result.value, { fileId, dryRun, mode: 'file', elapsedMs: Date.now() - started });
     return result.value.filesFailed > 0 ? EXIT.problems : EXIT.ok;
   }
@@ -71,7 +85,11 @@ export class LogsToStepsCommand {
     const afterId = walk.resumed?.lastFileId ?? 0;
     const prior = walk.resumed?.totals ?? emptyTotals();
     const progress = this.output.progress();
-    progress.start({ label: 'logs-to-steps', total: Math.max(0, (await highestFileId((await this.db.useCases()).store)) - afterId), unit: 'files' });
+    progress.start({
+      label: 'logs-to-steps',
+      total: Math.max(0, (await highestFileId((await this.db.useCases()).store)) - afterId),
+      unit: 'files',
+    });
     let reached = { totals: emptyTotals(), lastFileId: afterId };
     try {
       const totals = await legacy.migrateAllFiles({
@@ -86,14 +104,25 @@ export class LogsToStepsCommand {
       });
       progress.stop();
       if (!walk.dryRun) await checkpoints.clear(walk.mode);
-      return this.finish(addTotals(prior, totals), totals, walk, { elapsedMs: Date.now() - started, interrupted: false, lastFileId: reached.lastFileId });
+      return this.finish(addTotals(prior, totals), totals, walk, {
+        elapsedMs: Date.now() - started,
+        interrupted: false,
+        lastFileId: reached.lastFileId,
+      });
     } catch (error) {
       progress.stop();
       if (!(error instanceof StopRequested)) {
         const message = error instanceof Error ? error.message : String(error);
-        throw new Error(`logs-to-steps stopped after file ${reached.lastFileId} (run it again to continue): ${message}`, { cause: error });
+        throw new Error(
+          `logs-to-steps stopped after file ${reached.lastFileId} (run it again to continue): ${message}`,
+          { cause: error },
+        );
       }
-      return this.finish(addTotals(prior, reached.totals), reached.totals, walk, { elapsedMs: Date.now() - started, interrupted: true, lastFileId: reached.lastFileId });
+      return this.finish(addTotals(prior, reached.totals), reached.totals, walk, {
+        elapsedMs: Date.now() - started,
+        interrupted: true,
+        lastFileId: reached.lastFileId,
+      });
     }
   }
 
@@ -121,6 +150,7 @@ export class LogsToStepsCommand {
       detail: { lastFileId: reached.lastFileId, ...countsOf(reached.totals) },
       force: true,
     });
+    this.heap.afterBatch();
     if (await this.interrupts.heard()) throw new StopRequested();
   }
 
@@ -144,14 +174,39 @@ export class LogsToStepsCommand {
     return cumulative.filesFailed > 0 ? EXIT.problems : EXIT.ok;
   }
 
-  private report(totals: MigrationTotals, extra: Record<string, unknown> & { dryRun: boolean; elapsedMs: number }): void {
+  private report(
+    totals: MigrationTotals,
+    extra: Record<string, unknown> & { dryRun: boolean; elapsedMs: number; thisRun?: { totalFiles: number } },
+  ): void {
     this.output.result({ ...totals, ...extra }, () => {
       const title = `logs-to-steps${extra.dryRun ? ' (dry run: nothing was changed)' : ''}${extra.interrupted === true ? ' (interrupted)' : ''}`;
-      const rate = totals.totalFiles / Math.max(extra.elapsedMs / 1000, 0.001);
-      const rows = [...totalsRows(totals), ['elapsed', `${formatElapsed(extra.elapsedMs)} (${formatCount(rate)} files/s)`] as const];
-      const errors = totals.errors.slice(0, ERRORS_SHOWN).map(({ fileId, message }) => `  file ${fileId}: ${message}`);
-      const more = totals.filesFailed > errors.length ? [`  ... ${formatCount(totals.filesFailed - errors.length)} more`] : [];
-      return [summaryTable(title, rows), ...(errors.length > 0 ? ['Files that failed:', ...errors, ...more] : [])].join('\n');
+      const filesThisRun = extra.thisRun?.totalFiles ?? totals.totalFiles;
+      const rate = filesThisRun / Math.max(extra.elapsedMs / 1000, 0.001);
+      const resumed =
+        typeof extra.resumedAfterFileId === 'number'
+          ? [
+              [
+                'continued after file id',
+                `${extra.resumedAfterFileId} (this run: ${formatCount(filesThisRun)} files)`,
+              ] as const,
+            ]
+          : [];
+      const rows = [
+        ...totalsRows(totals),
+        ...resumed,
+        ['elapsed', `${formatElapsed(extra.elapsedMs)} (${formatCount(rate)} files/s)`] as const,
+      ];
+      const errors = totals.errors
+        .slice(0, ERRORS_SHOWN)
+        .map(({ fileId, message }) => `  file ${fileId}: ${message}`);
+      const more =
+        totals.filesFailed > errors.length
+          ? [`  ... ${formatCount(totals.filesFailed - errors.length)} more`]
+          : [];
+      return [
+        summaryTable(title, rows),
+        ...(errors.length > 0 ? ['Files that failed:', ...errors, ...more] : []),
+      ].join('\n');
     });
   }
 }

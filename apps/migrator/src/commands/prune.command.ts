@@ -71,7 +71,13 @@ export class PruneCommand {
         ? await retention.countOfDeletedFiles()
         : await this.deleteAll((after) => retention.deleteOfDeletedFiles(after, this.pacing.rowsPerDelete));
     }
-    this.report(tally, { olderThan: olderThan.text, cutoff, dryRun, interrupted: this.stopped, elapsedMs: Date.now() - started });
+    this.report(tally, {
+      olderThan: olderThan.text,
+      cutoff,
+      dryRun,
+      interrupted: this.stopped,
+      elapsedMs: Date.now() - started,
+    });
     return this.stopped ? EXIT.interrupted : EXIT.ok;
   }
 
@@ -90,10 +96,16 @@ export class PruneCommand {
         const fileIds = chunk.prunable.map((file) => file.fileId);
         tally.fileLogRows += dryRun
           ? chunk.prunable.reduce((sum, file) => sum + file.logRows, 0)
-          : await this.deleteAll((after) => retention.deleteFileLogs(fileIds, after, this.pacing.rowsPerDelete));
+          : await this.deleteAll((after) =>
+              retention.deleteFileLogs(fileIds, after, this.pacing.rowsPerDelete),
+            );
         scanned += this.pacing.filesPerScan;
         afterId = chunk.lastFileId;
-        progress.update({ position: afterId, count: scanned, detail: { lastFileId: afterId, logRowsDeleted: tally.fileLogRows } });
+        progress.update({
+          position: afterId,
+          count: scanned,
+          detail: { lastFileId: afterId, logRowsDeleted: tally.fileLogRows },
+        });
         if (this.stopped || (await this.interrupts.heard())) {
           this.stopped = true;
           return;
@@ -128,7 +140,10 @@ export class PruneCommand {
   ): void {
     this.output.result({ ...tally, ...run, cutoff: run.cutoff.toISOString() }, () => {
       const rows = [
-        [run.dryRun ? 'files whose history would be deleted' : 'files whose history was deleted', formatCount(tally.filesPruned)],
+        [
+          run.dryRun ? 'files whose history would be deleted' : 'files whose history was deleted',
+          formatCount(tally.filesPruned),
+        ],
         ['  their log rows', formatCount(tally.fileLogRows)],
         ['task-level log rows (no file id)', formatCount(tally.taskLevelRows)],
         ['log rows of files that no longer exist', formatCount(tally.rowsOfDeletedFiles)],
@@ -136,7 +151,10 @@ export class PruneCommand {
         ['elapsed', formatElapsed(run.elapsedMs)],
       ] as const;
       const mode = run.dryRun ? ', dry run: nothing was deleted' : run.interrupted ? ', interrupted' : '';
-      return summaryTable(`prune --older-than ${run.olderThan} (rows before ${run.cutoff.toISOString()}${mode})`, rows);
+      return summaryTable(
+        `prune --older-than ${run.olderThan} (rows before ${run.cutoff.toISOString()}${mode})`,
+        rows,
+      );
     });
   }
 }

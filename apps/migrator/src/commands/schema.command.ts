@@ -26,15 +26,17 @@ export class SchemaCommand {
   private async status(): Promise<ExitCode> {
     const database = this.db.target.display;
     if (this.db.missingSqliteFile) {
-      this.output.result({ database, exists: false, migrations: [] }, () =>
-        `${database}: no database file yet; "steptrail-migrate schema up" creates it and applies every migration.`,
+      this.output.result(
+        { database, exists: false, migrations: [] },
+        () =>
+          `${database}: no database file yet; "steptrail-migrate schema up" creates it and applies every migration.`,
       );
       return EXIT.ok;
     }
     const migrations = await (await this.db.schema()).status();
     const checkpoints = await this.db.checkpoints();
-    const interrupted = (await Promise.all([checkpoints.load('missing'), checkpoints.load('all')])).flatMap((checkpoint) =>
-      checkpoint === null ? [] : [checkpoint],
+    const interrupted = (await Promise.all([checkpoints.load('missing'), checkpoints.load('all')])).flatMap(
+      (checkpoint) => (checkpoint === null ? [] : [checkpoint]),
     );
     const pending = migrations.filter((migration) => !migration.applied).length;
     this.output.result(
@@ -42,7 +44,11 @@ export class SchemaCommand {
         database,
         exists: true,
         migrations,
-        interruptedBackfills: interrupted.map(({ mode, lastFileId, startedAt }) => ({ mode, lastFileId, startedAt })),
+        interruptedBackfills: interrupted.map(({ mode, lastFileId, startedAt }) => ({
+          mode,
+          lastFileId,
+          startedAt,
+        })),
       },
       () =>
         [

@@ -1,5 +1,6 @@
 import type { Discrepancy, FileVerification, LegacyMigration, Store } from '@steptrail/domain';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import type { HeapBudget } from '../cli/heap-budget.js';
 import type { Interrupts } from '../cli/interrupts.js';
 import { UsageError } from '../cli/usage-error.js';
 import type { DatabaseSession } from '../database-session.js';
@@ -29,6 +30,7 @@ export class VerifyCommand {
     private readonly db: DatabaseSession,
     private readonly output: Output,
     private readonly interrupts: Interrupts,
+    private readonly heap: HeapBudget,
   ) {}
 
   async run({ fileId }: { fileId: number | null }): Promise<ExitCode> {
@@ -41,7 +43,8 @@ export class VerifyCommand {
       filesWithoutHistory: 0,
       discrepancies: { missing_step: 0, extra_step: 0, step_field: 0, rollup: 0 },
     };
-    const interrupted = fileId === null ? await this.all(legacy, store, tally) : await this.one(legacy, store, fileId, tally);
+    const interrupted =
+      fileId === null ? await this.all(legacy, store, tally) : await this.one(legacy, store, fileId, tally);
     this.finish(tally, { fileId, interrupted, elapsedMs: Date.now() - started });
     if (interrupted) return EXIT.interrupted;
     return tally.filesInvalid > 0 ? EXIT.problems : EXIT.ok;
@@ -60,8 +63,14 @@ export class VerifyCommand {
     try {
       await legacy.verifyAll(async (verification) => {
         await this.record(verification, store, tally);
-        progress.update({ position: verification.fileId, count: tally.filesChecked, detail: { filesInvalid: tally.filesInvalid } });
-        if (tally.filesChecked % FILES_PER_READ === 0 && (await this.interrupts.heard())) throw new StopRequested();
+        progress.update({
+          position: verification.fileId,
+          count: tally.filesChecked,
+          detail: { filesInvalid: tally.filesInvalid },
+        });
+        if (tally.filesChecked % FILES_PER_READ !== 0) return;
+        this.heap.afterBatch();
+        if (await this.interrupts.heard()) throw new StopRequested();
       }, FILES_PER_READ);
       return false;
     } catch (error) {
@@ -91,13 +100,20 @@ export class VerifyCommand {
     }
   }
 
-  private finish(tally: Tally, run: { fileId: number | null; interrupted: boolean; elapsedMs: number }): void {
+  private finish(
+    tally: Tally,
+    run: { fileId: number | null; interrupted: boolean; elapsedMs: number },
+  ): void {
     if (this.output.json) {
-      this.output.raw(`${tally.filesInvalid > 0 ? '],' : '{"invalidFiles":[],'}${JSON.stringify({ ...tally, ...run }).slice(1)}`);
+      this.output.raw(
+        `${tally.filesInvalid > 0 ? '],' : '{"invalidFiles":[],'}${JSON.stringify({ ...tally, ...run }).slice(1)}`,
+      );
       return;
     }
     if (tally.filesInvalid > FILES_SHOWN) {
-      this.output.line(`... and ${formatCount(tally.filesInvalid - FILES_SHOWN)} more invalid files (--json lists every one).`);
+      this.output.line(
+        `... and ${formatCount(tally.filesInvalid - FILES_SHOWN)} more invalid files (--json lists every one).`,
+      );
     }
     const rows = [
       ['files checked', formatCount(tally.filesChecked)],

@@ -46,7 +46,10 @@ export class CheckpointTable {
     );
     if (row === undefined) return null;
     const totals = totalsSchema.safeParse(JSON.parse(String(row.totals)));
-    if (!totals.success) throw new Error(`${CHECKPOINT_TABLE} holds unreadable totals for mode ${mode}; delete that row to start over.`);
+    if (!totals.success)
+      throw new Error(
+        `${CHECKPOINT_TABLE} holds unreadable totals for mode ${mode}; delete that row to start over.`,
+      );
     return {
       mode,
       lastFileId: integerOf('last_file_id', row.last_file_id),

@@ -3,7 +3,12 @@ import { integerOf, utcText, type SqlRunner } from './sql-runner.js';
 /** Why a file that has history older than the cutoff keeps it. */
 export type KeptReason = 'unfinishedSteps' | 'notRebuiltFromLogs' | 'noStepRows' | 'newerHistory';
 
-export const KEPT_REASONS: readonly KeptReason[] = ['unfinishedSteps', 'notRebuiltFromLogs', 'noStepRows', 'newerHistory'];
+export const KEPT_REASONS: readonly KeptReason[] = [
+  'unfinishedSteps',
+  'notRebuiltFromLogs',
+  'noStepRows',
+  'newerHistory',
+];
 
 export interface FileChunk {
   /** Files whose whole history is older than the cutoff and may go, with their number of log rows. */

@@ -113,7 +113,8 @@ function diff(before: Map<string, TableShape>, after: Map<string, TableShape>): 
       addedColumns: old.exists ? [...shape.columns].filter((column) => !old.columns.has(column)) : [],
       addedIndexes: [...shape.indexes].filter((index) => index !== '' && !old.indexes.has(index)),
     };
-    if (change.created || change.addedColumns.length > 0 || change.addedIndexes.length > 0) changes.push(change);
+    if (change.created || change.addedColumns.length > 0 || change.addedIndexes.length > 0)
+      changes.push(change);
   }
   return changes;
 }

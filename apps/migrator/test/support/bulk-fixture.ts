@@ -5,7 +5,8 @@ const STEPS = ['hash_file', 'create_file_record', 'check_text', 'extract_text', 
 const ROWS_PER_INSERT = 500;
 const BASE = Date.UTC(2024, 1, 1, 0, 0, 0);
 
-const wallTime = (offsetSeconds: number) => new Date(BASE + offsetSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+const wallTime = (offsetSeconds: number) =>
+  new Date(BASE + offsetSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
 
 /** Logs per bulk file: a start and a finish per step, and one row with a word the fold ignores. */
 export const LOGS_PER_BULK_FILE = STEPS.length * 2 + 1;
@@ -16,16 +17,26 @@ export async function plantBulkFixture(sql: SqlRunner, kind: BackendKind, files:
   for (const statement of docuElevateDdl(kind)) await sql.write(statement);
   for (let start = 0; start < files; start += ROWS_PER_INSERT) {
     const count = Math.min(ROWS_PER_INSERT, files - start);
-    const values = Array.from({ length: count }, (_, index) => `('bulk-${start + index}', 'bulk-${start + index}.pdf', '/tmp/bulk.pdf', 1000, :at)`);
-    await sql.write(`INSERT INTO files (filehash, original_filename, local_filename, file_size, created_at) VALUES ${values.join(', ')}`, {
-      at: wallTime(0),
-    });
+    const values = Array.from(
+      { length: count },
+      (_, index) => `('bulk-${start + index}', 'bulk-${start + index}.pdf', '/tmp/bulk.pdf', 1000, :at)`,
+    );
+    await sql.write(
+      `INSERT INTO files (filehash, original_filename, local_filename, file_size, created_at) VALUES ${values.join(', ')}`,
+      {
+        at: wallTime(0),
+      },
+    );
   }
-  const ids = (await sql.rows(`SELECT id FROM files WHERE filehash LIKE 'bulk-%' ORDER BY id`)).map((row) => Number(row.id));
+  const ids = (await sql.rows(`SELECT id FROM files WHERE filehash LIKE 'bulk-%' ORDER BY id`)).map((row) =>
+    Number(row.id),
+  );
   let rows: string[] = [];
   const flush = async () => {
     if (rows.length === 0) return;
-    await sql.write(`INSERT INTO processing_logs (file_id, step_name, status, message, timestamp) VALUES ${rows.join(', ')}`);
+    await sql.write(
+      `INSERT INTO processing_logs (file_id, step_name, status, message, timestamp) VALUES ${rows.join(', ')}`,
+    );
     rows = [];
   };
   for (const [fileIndex, fileId] of ids.entries()) {

@@ -36,8 +36,13 @@ export function ensureBuilt(): void {
   }
   if (built >= newestMtime(join(appDir, 'src'))) return;
   const tsc = join(appDir, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', join(appDir, 'tsconfig.build.json')], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`Building the migrator failed (build the workspace first):\n${result.stdout}${result.stderr}`);
+  const result = spawnSync(process.execPath, [tsc, '-p', join(appDir, 'tsconfig.build.json')], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(
+      `Building the migrator failed (build the workspace first):\n${result.stdout}${result.stderr}`,
+    );
 }
 
 /** Starts the CLI as a child process; `onStderrLine` sees each stderr line and may kill the child. */
@@ -69,4 +74,5 @@ export function startCli(
   return { child, done };
 }
 
-export const runChild = (args: readonly string[], databaseUrl: string): Promise<ChildRun> => startCli(args, databaseUrl).done;
+export const runChild = (args: readonly string[], databaseUrl: string): Promise<ChildRun> =>
+  startCli(args, databaseUrl).done;

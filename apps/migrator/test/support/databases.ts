@@ -21,7 +21,12 @@ let sqliteDir: string | null = null;
 /** SQLite always; PostgreSQL and MariaDB when the test servers run (otherwise skipped with the reason). */
 export function backends(): Backend[] {
   const urls = backendUrls();
-  const server = (kind: 'postgres' | 'mysql', label: string, url: string | null, reason: string | null): Backend => ({
+  const server = (
+    kind: 'postgres' | 'mysql',
+    label: string,
+    url: string | null,
+    reason: string | null,
+  ): Backend => ({
     kind,
     title: titleWithSkipReason(label, reason),
     skip: url === null,

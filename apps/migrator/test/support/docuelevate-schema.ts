@@ -48,7 +48,8 @@ const SPELLINGS: Record<BackendKind, Spelling> = {
 /** The CREATE statements, in dependency order. */
 export function docuElevateDdl(kind: BackendKind): string[] {
   const s = SPELLINGS[kind];
-  const fk = (column: string, target: string, extra = '') => `FOREIGN KEY(${column}) REFERENCES ${target} (id)${extra}`;
+  const fk = (column: string, target: string, extra = '') =>
+    `FOREIGN KEY(${column}) REFERENCES ${target} (id)${extra}`;
   return [
     `CREATE TABLE files (
       id ${s.id}, owner_id ${s.varchar}, filehash ${s.varchar} NOT NULL, original_filename ${s.varchar},
@@ -82,11 +83,32 @@ export function docuElevateDdl(kind: BackendKind): string[] {
 /** The DocuElevate columns of each table, for comparing rows before and after `schema up`. */
 export const DOCUELEVATE_COLUMNS = {
   files: [
-    'id', 'owner_id', 'filehash', 'original_filename', 'local_filename', 'original_file_path', 'processed_file_path',
-    'file_size', 'mime_type', 'is_duplicate', 'duplicate_of_id', 'ocr_text', 'ai_metadata', 'document_title', 'created_at',
+    'id',
+    'owner_id',
+    'filehash',
+    'original_filename',
+    'local_filename',
+    'original_file_path',
+    'processed_file_path',
+    'file_size',
+    'mime_type',
+    'is_duplicate',
+    'duplicate_of_id',
+    'ocr_text',
+    'ai_metadata',
+    'document_title',
+    'created_at',
   ],
   file_processing_steps: [
-    'id', 'file_id', 'step_name', 'status', 'started_at', 'completed_at', 'error_message', 'created_at', 'updated_at',
+    'id',
+    'file_id',
+    'step_name',
+    'status',
+    'started_at',
+    'completed_at',
+    'error_message',
+    'created_at',
+    'updated_at',
   ],
   processing_logs: ['id', 'file_id', 'task_id', 'step_name', 'status', 'message', 'detail', 'timestamp'],
 } as const;

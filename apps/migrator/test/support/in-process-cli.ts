@@ -16,7 +16,11 @@ export interface InProcessOptions extends RunOptions {
 }
 
 /** Runs the CLI's own entry code in this process against a recording terminal (no TTY, no signals). */
-export async function runCli(args: readonly string[], databaseUrl: string, options: InProcessOptions = {}): Promise<CliRun> {
+export async function runCli(
+  args: readonly string[],
+  databaseUrl: string,
+  options: InProcessOptions = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   let interruptListener: ((count: number) => void) | null = null;
@@ -46,7 +50,10 @@ export async function runCli(args: readonly string[], databaseUrl: string, optio
     },
     cwd: process.cwd(),
   };
-  const code = await runInvocation(parseArgv(args), terminal, { env: { DATABASE_URL: databaseUrl }, ...options });
+  const code = await runInvocation(parseArgv(args), terminal, {
+    env: { DATABASE_URL: databaseUrl },
+    ...options,
+  });
   return {
     code,
     stdout,

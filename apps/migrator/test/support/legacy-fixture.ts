@@ -25,7 +25,8 @@ export interface LegacyFile {
 }
 
 /** Old history: whole seconds in January 2024, as DocuElevate stores them. */
-export const old = (second: number): string => new Date(Date.UTC(2024, 0, 10, 8, 0, second)).toISOString().slice(0, 19).replace('T', ' ');
+export const old = (second: number): string =>
+  new Date(Date.UTC(2024, 0, 10, 8, 0, second)).toISOString().slice(0, 19).replace('T', ' ');
 
 /** Recent history: `second` seconds into the hour before now. */
 export const recent = (second: number): string => {
@@ -125,7 +126,10 @@ export const LEGACY_FILES: readonly LegacyFile[] = [
   },
   {
     tag: 'in_flight',
-    logs: [...startAndFinish('hash_file', 110), { step: 'create_file_record', status: 'in_progress', at: old(111) }],
+    logs: [
+      ...startAndFinish('hash_file', 110),
+      { step: 'create_file_record', status: 'in_progress', at: old(111) },
+    ],
   },
   {
     tag: 'stale_rows',
@@ -145,7 +149,11 @@ export const LEGACY_FILES: readonly LegacyFile[] = [
   },
   {
     tag: 'reprocessed',
-    logs: [...startAndFinish('hash_file', 140), { step: 'check_text', status: 'in_progress', at: recent(1) }, { step: 'check_text', status: 'success', at: recent(2) }],
+    logs: [
+      ...startAndFinish('hash_file', 140),
+      { step: 'check_text', status: 'in_progress', at: recent(1) },
+      { step: 'check_text', status: 'success', at: recent(2) },
+    ],
   },
   { tag: 'no_logs', logs: [] },
 ];

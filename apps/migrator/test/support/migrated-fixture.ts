@@ -30,7 +30,11 @@ export async function migratedLegacyDatabase(backend: Backend, prefix: string): 
 }
 
 /** Runs a command that must succeed with --json and returns its document. */
-export async function jsonOf(args: readonly string[], url: string, expectedCode = 0): Promise<Record<string, unknown>> {
+export async function jsonOf(
+  args: readonly string[],
+  url: string,
+  expectedCode = 0,
+): Promise<Record<string, unknown>> {
   const run = await runCli([...args, '--json'], url);
   expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(expectedCode);
   return run.json();
@@ -38,6 +42,14 @@ export async function jsonOf(args: readonly string[], url: string, expectedCode 
 
 /** The seven totals a backfill prints, without run-specific fields. */
 export function totalsOf(document: Record<string, unknown>): Record<string, unknown> {
-  const keys = ['totalFiles', 'filesMigrated', 'filesFailed', 'totalStepsCreated', 'totalStepsUpdated', 'totalStepsSkipped', 'eventsIgnored'];
+  const keys = [
+    'totalFiles',
+    'filesMigrated',
+    'filesFailed',
+    'totalStepsCreated',
+    'totalStepsUpdated',
+    'totalStepsSkipped',
+    'eventsIgnored',
+  ];
   return Object.fromEntries(keys.map((key) => [key, document[key]]));
 }

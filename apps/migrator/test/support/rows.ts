@@ -4,12 +4,14 @@ import { integerOf, type SqlRunner } from '../../src/sql/sql-runner.js';
 export function iso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
-  const text = String(value).trim().replace(' ', 'T');
+  if (typeof value !== 'string') throw new Error(`Not a timestamp: ${JSON.stringify(value)}`);
+  const text = value.trim().replace(' ', 'T');
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`).toISOString();
 }
 
 /** "YYYY-MM-DD HH:MM:SS" fixture text as ISO. */
-export const isoOf = (fixtureTime: string): string => new Date(`${fixtureTime.replace(' ', 'T')}Z`).toISOString();
+export const isoOf = (fixtureTime: string): string =>
+  new Date(`${fixtureTime.replace(' ', 'T')}Z`).toISOString();
 
 export interface StepView {
   status: string;
@@ -33,15 +35,21 @@ export async function stepsOf(sql: SqlRunner, fileId: number): Promise<Record<st
         status: String(row.status),
         startedAt: iso(row.started_at),
         completedAt: iso(row.completed_at),
-        errorMessage: row.error_message === null ? null : String(row.error_message),
+        errorMessage: typeof row.error_message === 'string' ? row.error_message : null,
         attempts: integerOf('attempts', row.attempts),
       },
     ]),
   );
 }
 
-export async function rollupOf(sql: SqlRunner, fileId: number): Promise<{ status: string; totalSteps: number; failedSteps: number }> {
-  const [row] = await sql.rows('SELECT processing_status, total_steps, failed_steps FROM files WHERE id = :fileId', { fileId });
+export async function rollupOf(
+  sql: SqlRunner,
+  fileId: number,
+): Promise<{ status: string; totalSteps: number; failedSteps: number }> {
+  const [row] = await sql.rows(
+    'SELECT processing_status, total_steps, failed_steps FROM files WHERE id = :fileId',
+    { fileId },
+  );
   return {
     status: String(row?.processing_status),
     totalSteps: integerOf('total_steps', row?.total_steps),
@@ -49,15 +57,25 @@ export async function rollupOf(sql: SqlRunner, fileId: number): Promise<{ status
   };
 }
 
-export async function count(sql: SqlRunner, from: string, params: Record<string, unknown> = {}): Promise<number> {
+export async function count(
+  sql: SqlRunner,
+  from: string,
+  params: Record<string, unknown> = {},
+): Promise<number> {
   const [row] = await sql.rows(`SELECT COUNT(*) AS n FROM ${from}`, params);
   return integerOf('n', row?.n);
 }
 
 /** Every row of a table in id order, with values normalised so snapshots compare across drivers. */
-export async function snapshot(sql: SqlRunner, table: string, columns: readonly string[] = ['*']): Promise<unknown[]> {
+export async function snapshot(
+  sql: SqlRunner,
+  table: string,
+  columns: readonly string[] = ['*'],
+): Promise<unknown[]> {
   const rows = await sql.rows(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY id`);
   return rows.map((row) =>
-    Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value])),
+    Object.fromEntries(
+      Object.entries(row).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]),
+    ),
   );
 }

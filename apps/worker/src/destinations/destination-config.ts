@@ -2,7 +2,8 @@ import { parseDestination } from '@steptrail/domain';
 import { z } from 'zod';
 
 const name = z.string().refine((value) => parseDestination(value).ok, {
-  message: "a destination name is 1 to 64 characters of a-z, 0-9, '_' or '-', starting with a letter or digit",
+  message:
+    "a destination name is 1 to 64 characters of a-z, 0-9, '_' or '-', starting with a letter or digit",
 });
 
 /** A folder on this machine (or a mounted share). */
@@ -71,7 +72,11 @@ export const destinationListSchema = z.array(destinationConfigSchema).superRefin
   const seen = new Set<string>();
   for (const [index, destination] of list.entries()) {
     if (seen.has(destination.name)) {
-      context.addIssue({ code: 'custom', path: [index, 'name'], message: `destination name "${destination.name}" is used twice` });
+      context.addIssue({
+        code: 'custom',
+        path: [index, 'name'],
+        message: `destination name "${destination.name}" is used twice`,
+      });
     }
     seen.add(destination.name);
   }

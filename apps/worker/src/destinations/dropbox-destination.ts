@@ -19,7 +19,9 @@ export class DropboxDestination implements Destination {
   async upload(localPath: string, remoteName: string, signal: AbortSignal): Promise<string> {
     const { size } = await stat(localPath);
     if (size > MAX_SINGLE_UPLOAD) {
-      throw new PermanentError(`${remoteName} is ${size} bytes; the Dropbox destination uploads at most 150 MiB per file.`);
+      throw new PermanentError(
+        `${remoteName} is ${size} bytes; the Dropbox destination uploads at most 150 MiB per file.`,
+      );
     }
     const path = posix.join('/', this.config.directory, remoteName);
     const response = await fetch(new URL('/2/files/upload', this.config.contentBaseUrl), {
@@ -43,13 +45,21 @@ export class DropboxDestination implements Destination {
 
 /** Dropbox-API-Arg must be ASCII: non-ASCII characters are sent as JSON \u escapes. */
 export function httpHeaderSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function readPathDisplay(text: string): string | null {
   try {
     const body: unknown = JSON.parse(text);
-    return typeof body === 'object' && body !== null && 'path_display' in body && typeof body.path_display === 'string' ? body.path_display : null;
+    return typeof body === 'object' &&
+      body !== null &&
+      'path_display' in body &&
+      typeof body.path_display === 'string'
+      ? body.path_display
+      : null;
   } catch {
     return null;
   }

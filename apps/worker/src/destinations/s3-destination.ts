@@ -5,7 +5,13 @@ import { PermanentError } from '../engine/permanent-error.js';
 import type { DestinationConfigOf } from './destination-config.js';
 import type { Destination } from './destination.js';
 
-const REFUSED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'NoSuchBucket', 'InvalidBucketName']);
+const REFUSED = new Set([
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'NoSuchBucket',
+  'InvalidBucketName',
+]);
 
 /** Any S3-compatible endpoint; a PUT of one object is atomic on the server side. */
 export class S3Destination implements Destination {
@@ -43,7 +49,9 @@ export class S3Destination implements Destination {
       );
     } catch (error) {
       if (error instanceof S3ServiceException && REFUSED.has(error.name)) {
-        throw new PermanentError(`S3 refused the upload to ${this.config.bucket}/${key}: ${error.name}`, { cause: error });
+        throw new PermanentError(`S3 refused the upload to ${this.config.bucket}/${key}: ${error.name}`, {
+          cause: error,
+        });
       }
       throw error;
     }

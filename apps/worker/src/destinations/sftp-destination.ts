@@ -27,7 +27,9 @@ export class SftpDestination implements Destination {
         readyTimeout: 20_000,
         ...(config.password === undefined ? {} : { password: config.password }),
         ...(config.privateKey === undefined ? {} : { privateKey: config.privateKey }),
-        ...(config.hostKeySha256 === undefined ? {} : { hostVerifier: (key: Buffer) => fingerprintMatches(key, config.hostKeySha256 ?? '') }),
+        ...(config.hostKeySha256 === undefined
+          ? {}
+          : { hostVerifier: (key: Buffer) => fingerprintMatches(key, config.hostKeySha256 ?? '') }),
       });
       await client.mkdir(config.directory, true);
       const target = posix.join(config.directory, remoteName);
@@ -53,5 +55,7 @@ export class SftpDestination implements Destination {
 export function fingerprintMatches(key: Buffer, expected: string): boolean {
   const digest = createHash('sha256').update(key).digest();
   const wanted = expected.replace(/^SHA256:/, '').replace(/=+$/, '');
-  return wanted === digest.toString('base64').replace(/=+$/, '') || wanted.toLowerCase() === digest.toString('hex');
+  return (
+    wanted === digest.toString('base64').replace(/=+$/, '') || wanted.toLowerCase() === digest.toString('hex')
+  );
 }

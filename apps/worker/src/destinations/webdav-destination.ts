@@ -28,15 +28,23 @@ export class WebdavDestination implements Destination {
     const { size } = await stat(localPath);
     try {
       if (dir !== '/') await this.client.createDirectory(dir, { recursive: true, signal });
-      await this.client.putFileContents(temp, createReadStream(localPath), { contentLength: size, overwrite: true, signal });
+      await this.client.putFileContents(temp, createReadStream(localPath), {
+        contentLength: size,
+        overwrite: true,
+        signal,
+      });
       await this.client.moveFile(temp, target, { overwrite: true, signal });
     } catch (error) {
-      const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : NaN;
+      const status =
+        typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : NaN;
       if (status === 401 || status === 403) {
         throw new PermanentError(`The WebDAV server refused the upload (HTTP ${status}).`, { cause: error });
       }
       throw error;
     }
-    return new URL(target.replace(/^\//, ''), this.config.url.endsWith('/') ? this.config.url : `${this.config.url}/`).toString();
+    return new URL(
+      target.replace(/^\//, ''),
+      this.config.url.endsWith('/') ? this.config.url : `${this.config.url}/`,
+    ).toString();
   }
 }

@@ -3,7 +3,10 @@ import { z } from 'zod';
 // The artifacts the default pipeline's steps leave for each other in a file's work folder, with their schemas.
 
 export const HASH = 'hash.json';
-export const hashArtifact = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().nonnegative() });
+export const hashArtifact = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().nonnegative(),
+});
 
 export const RECORD = 'record.json';
 export const documentKind = z.enum(['pdf', 'image', 'text']);
@@ -45,6 +48,7 @@ export type StoredArtifact = z.infer<typeof storedArtifact>;
 /** The artifact a step needs from an earlier one; its absence means the pipeline ran out of order. */
 export async function required<T>(value: Promise<T | null>, what: string): Promise<T> {
   const result = await value;
-  if (result === null) throw new Error(`${what} is missing: the step that writes it has not run for this file.`);
+  if (result === null)
+    throw new Error(`${what} is missing: the step that writes it has not run for this file.`);
   return result;
 }

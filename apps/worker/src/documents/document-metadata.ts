@@ -13,7 +13,10 @@ export const documentMetadataSchema = z.object({
     .nullable(),
   tags: z.array(z.string().trim().min(1).max(60)).max(20),
   /** ISO 639-1 code, e.g. "en". */
-  language: z.string().regex(/^[a-z]{2}$/, 'use a two-letter ISO 639-1 code').nullable(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2}$/, 'use a two-letter ISO 639-1 code')
+    .nullable(),
 });
 
 export type DocumentMetadata = z.infer<typeof documentMetadataSchema>;

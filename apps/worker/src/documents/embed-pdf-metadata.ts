@@ -12,16 +12,25 @@ export interface EmbedOptions {
  * The PDF with title, subject, keywords, author and custom Info entries set; everything else (pages, forms,
  * signatures' bytes aside) is kept. Encrypted PDFs cannot be rewritten without their password: permanent error.
  */
-export async function embedPdfMetadata(path: string, metadata: DocumentMetadata, options: EmbedOptions): Promise<Uint8Array> {
+export async function embedPdfMetadata(
+  path: string,
+  metadata: DocumentMetadata,
+  options: EmbedOptions,
+): Promise<Uint8Array> {
   let pdf: PDFDocument;
   try {
     pdf = await PDFDocument.load(await readFile(path), { updateMetadata: false });
   } catch (error) {
-    if (error instanceof EncryptedPDFError) throw new PermanentError('The PDF is encrypted; its metadata cannot be rewritten.', { cause: error });
+    if (error instanceof EncryptedPDFError)
+      throw new PermanentError('The PDF is encrypted; its metadata cannot be rewritten.', { cause: error });
     throw new PermanentError(`pdf-lib cannot parse the PDF (${(error as Error).message}).`, { cause: error });
   }
   pdf.setTitle(metadata.title, { showInWindowTitleBar: true });
-  pdf.setSubject(metadata.correspondent === null ? metadata.documentType : `${metadata.documentType} from ${metadata.correspondent}`);
+  pdf.setSubject(
+    metadata.correspondent === null
+      ? metadata.documentType
+      : `${metadata.documentType} from ${metadata.correspondent}`,
+  );
   pdf.setKeywords(metadata.tags);
   if (metadata.correspondent !== null) pdf.setAuthor(metadata.correspondent);
   if (metadata.language !== null) pdf.setLanguage(metadata.language);

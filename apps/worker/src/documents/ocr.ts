@@ -29,11 +29,21 @@ export class TesseractOcr {
     return this.checked;
   }
 
-  async recognize(path: string, kind: DocumentKind, scratchDir: string, signal: AbortSignal): Promise<OcrResult> {
+  async recognize(
+    path: string,
+    kind: DocumentKind,
+    scratchDir: string,
+    signal: AbortSignal,
+  ): Promise<OcrResult> {
     if (kind === 'image') return { text: await this.tesseract(path, signal), pages: 1 };
     // 300 dpi is what Tesseract is trained for; grey keeps the page images small.
-    await run('pdftoppm', ['-r', '300', '-gray', '-png', path, join(scratchDir, 'page')], { signal, maxBuffer: 1024 * 1024 });
-    const images = (await readdir(scratchDir)).filter((name) => /^page-\d+\.png$/.test(name)).sort(byPageNumber);
+    await run('pdftoppm', ['-r', '300', '-gray', '-png', path, join(scratchDir, 'page')], {
+      signal,
+      maxBuffer: 1024 * 1024,
+    });
+    const images = (await readdir(scratchDir))
+      .filter((name) => /^page-\d+\.png$/.test(name))
+      .sort(byPageNumber);
     const texts: string[] = [];
     for (const image of images) texts.push((await this.tesseract(join(scratchDir, image), signal)).trim());
     return { text: texts.join('\n\n'), pages: images.length };
@@ -55,14 +65,25 @@ export class TesseractOcr {
     if (!(await succeeds('tesseract', ['--version']))) missing.push('tesseract-ocr');
     if (!(await succeeds('pdftoppm', ['-v']))) missing.push('poppler-utils');
     if (missing.length > 0) {
-      return { available: false, reason: `OCR tools are not installed (apt-get install -y ${missing.join(' ')})` };
+      return {
+        available: false,
+        reason: `OCR tools are not installed (apt-get install -y ${missing.join(' ')})`,
+      };
     }
     const { stdout } = await run('tesseract', ['--list-langs']);
-    const installed = new Set(stdout.split('\n').slice(1).map((line) => line.trim()));
+    const installed = new Set(
+      stdout
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim()),
+    );
     const absent = this.options.languages.split('+').filter((language) => !installed.has(language));
     if (absent.length > 0) {
       const packages = absent.map((language) => `tesseract-ocr-${language.replace('_', '-')}`).join(' ');
-      return { available: false, reason: `Tesseract has no data for ${absent.join(', ')} (apt-get install -y ${packages})` };
+      return {
+        available: false,
+        reason: `Tesseract has no data for ${absent.join(', ')} (apt-get install -y ${packages})`,
+      };
     }
     return { available: true };
   }

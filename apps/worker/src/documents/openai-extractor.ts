@@ -43,7 +43,10 @@ export class OpenAiExtractor {
           response_format: { type: 'json_object' },
           messages: [
             { role: 'system', content: INSTRUCTIONS },
-            { role: 'user', content: `File name: ${input.originalFilename ?? 'unknown'}\n\nText:\n${input.text.slice(0, MAX_TEXT_CHARS)}` },
+            {
+              role: 'user',
+              content: `File name: ${input.originalFilename ?? 'unknown'}\n\nText:\n${input.text.slice(0, MAX_TEXT_CHARS)}`,
+            },
           ],
         },
         { signal },
@@ -52,26 +55,37 @@ export class OpenAiExtractor {
     } catch (error) {
       throw classify(error);
     }
-    if (content === null || content === undefined || content.trim() === '') throw new Error('The model returned an empty answer.');
+    if (content === null || content === undefined || content.trim() === '')
+      throw new Error('The model returned an empty answer.');
     return parseAnswer(content);
   }
 }
 
 /** The model's JSON, without a Markdown fence if it added one; a malformed answer is transient (ask again). */
 export function parseAnswer(content: string): DocumentMetadata {
-  const json = content.trim().replace(/^```(?:json)?\s*/i, '').replace(/```$/, '');
+  const json = content
+    .trim()
+    .replace(/^```(?:json)?\s*/i, '')
+    .replace(/```$/, '');
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch {
     throw new Error(`The model's answer is not JSON: ${content.slice(0, 200)}`);
   }
-  if (typeof value === 'object' && value !== null && 'language' in value && typeof value.language === 'string') {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    'language' in value &&
+    typeof value.language === 'string'
+  ) {
     value = { ...value, language: value.language.toLowerCase() };
   }
   const parsed = documentMetadataSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
     throw new Error(`The model's answer does not match the metadata schema: ${problems}`);
   }
   return parsed.data;
@@ -82,7 +96,9 @@ function classify(error: unknown): unknown {
   if (error instanceof OpenAI.APIError && error.status !== undefined) {
     const status = Number(error.status);
     if (status >= 400 && status < 500 && status !== 408 && status !== 409 && status !== 429) {
-      return new PermanentError(`The model endpoint refused the request (HTTP ${status}): ${error.message}`, { cause: error });
+      return new PermanentError(`The model endpoint refused the request (HTTP ${status}): ${error.message}`, {
+        cause: error,
+      });
     }
   }
   return error;

@@ -11,12 +11,21 @@ export interface PdfText {
 /** Opens a PDF with pdf.js; a file pdf.js cannot parse (corrupt, encrypted) is a permanent error. */
 async function openPdf(path: string) {
   const data = new Uint8Array(await readFile(path));
-  const task = getDocument({ data, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 });
+  const task = getDocument({
+    data,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    verbosity: 0,
+  });
   try {
     return await task.promise;
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
-    const why = name === 'PasswordException' ? 'it is encrypted with a password' : `pdf.js cannot parse it (${(error as Error).message})`;
+    const why =
+      name === 'PasswordException'
+        ? 'it is encrypted with a password'
+        : `pdf.js cannot parse it (${(error as Error).message})`;
     throw new PermanentError(`Not a readable PDF: ${why}.`, { cause: error });
   }
 }

@@ -7,11 +7,23 @@ export interface ExtractionInput {
 
 /** Document types by keywords (English and German, as DocuElevate's users write them); earlier rows win ties. */
 const TYPES: ReadonlyArray<{ type: string; tag: string; words: RegExp }> = [
-  { type: 'Invoice', tag: 'invoice', words: /\b(invoice|rechnung|facture|factura|amount due|rechnungsnummer)\b/gi },
+  {
+    type: 'Invoice',
+    tag: 'invoice',
+    words: /\b(invoice|rechnung|facture|factura|amount due|rechnungsnummer)\b/gi,
+  },
   { type: 'Receipt', tag: 'receipt', words: /\b(receipt|quittung|kassenbon|beleg)\b/gi },
   { type: 'Bank statement', tag: 'bank', words: /\b(bank statement|kontoauszug|account statement|iban)\b/gi },
-  { type: 'Payslip', tag: 'payslip', words: /\b(payslip|pay slip|gehaltsabrechnung|lohnabrechnung|salary)\b/gi },
-  { type: 'Tax document', tag: 'tax', words: /\b(tax return|steuerbescheid|finanzamt|tax assessment|vat return)\b/gi },
+  {
+    type: 'Payslip',
+    tag: 'payslip',
+    words: /\b(payslip|pay slip|gehaltsabrechnung|lohnabrechnung|salary)\b/gi,
+  },
+  {
+    type: 'Tax document',
+    tag: 'tax',
+    words: /\b(tax return|steuerbescheid|finanzamt|tax assessment|vat return)\b/gi,
+  },
   { type: 'Contract', tag: 'contract', words: /\b(contract|agreement|vertrag|terms and conditions)\b/gi },
   { type: 'Insurance', tag: 'insurance', words: /\b(insurance|versicherung|policy number|police)\b/gi },
   { type: 'Reminder', tag: 'reminder', words: /\b(reminder|mahnung|overdue|past due)\b/gi },
@@ -27,7 +39,20 @@ const STOPWORDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 const COMPANY = /\b(GmbH|AG|KG|SE|Inc\.?|Ltd\.?|LLC|Corp\.?|Co\.|Company|Bank|S\.A\.|B\.V\.|plc)\b/;
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 /**
  * Deterministic metadata without a model: document type by keywords, the labelled (or first) date, the first
@@ -42,8 +67,12 @@ export function extractMetadataByRules(input: ExtractionInput): DocumentMetadata
   const title =
     text.trim() === '' && fromName !== null
       ? fromName
-      : [type?.type ?? 'Document', correspondent === null ? null : `from ${correspondent}`, documentDate].filter(Boolean).join(' ');
-  const tags = [type?.tag, documentDate?.slice(0, 4)].filter((tag): tag is string => tag !== undefined && tag !== null);
+      : [type?.type ?? 'Document', correspondent === null ? null : `from ${correspondent}`, documentDate]
+          .filter(Boolean)
+          .join(' ');
+  const tags = [type?.tag, documentDate?.slice(0, 4)].filter(
+    (tag): tag is string => tag !== undefined && tag !== null,
+  );
   return {
     title: title.slice(0, 300),
     documentType: type?.type ?? 'Document',
@@ -77,7 +106,11 @@ function findCorrespondent(text: string): string | null {
   return null;
 }
 
-const clean = (value: string): string => value.replace(/\s+/g, ' ').replace(/[,;:]+$/, '').trim();
+const clean = (value: string): string =>
+  value
+    .replace(/\s+/g, ' ')
+    .replace(/[,;:]+$/, '')
+    .trim();
 
 /** A date after a "Date:" label first, else the first date in the text; only real calendar dates count. */
 export function findDate(text: string): string | null {
@@ -109,7 +142,11 @@ function firstDate(text: string): string | null {
   return best?.value ?? null;
 }
 
-function monthDate(year: string | undefined, month: string | undefined, day: string | undefined): [number, number, number] | null {
+function monthDate(
+  year: string | undefined,
+  month: string | undefined,
+  day: string | undefined,
+): [number, number, number] | null {
   const index = MONTHS.indexOf((month ?? '').toLowerCase());
   return index < 0 ? null : [Number(year), index + 1, Number(day)];
 }
@@ -138,6 +175,9 @@ function detectLanguage(text: string): string | null {
 
 function titleFromFilename(name: string | null): string | null {
   if (name === null) return null;
-  const stem = name.replace(/\.[A-Za-z0-9]{1,5}$/, '').replace(/[_-]+/g, ' ').trim();
+  const stem = name
+    .replace(/\.[A-Za-z0-9]{1,5}$/, '')
+    .replace(/[_-]+/g, ' ')
+    .trim();
   return stem === '' ? null : stem;
 }

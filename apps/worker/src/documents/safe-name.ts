@@ -27,7 +27,10 @@ export function safeDocumentName(metadata: DocumentMetadata, extension: string):
     correspondent !== '' && !title.toLowerCase().includes(correspondent.toLowerCase()) ? correspondent : '',
     title,
   ].filter((part) => part !== '');
-  let stem = parts.join('_').slice(0, MAX_STEM).replace(/[-_]+$/, '');
+  let stem = parts
+    .join('_')
+    .slice(0, MAX_STEM)
+    .replace(/[-_]+$/, '');
   if (stem === '' || RESERVED.test(stem)) stem = stem === '' ? 'document' : `${stem}-document`;
   const ext = slug(extension).toLowerCase().slice(0, 10);
   return ext === '' ? stem : `${stem}.${ext}`;

@@ -10,7 +10,11 @@ export interface BackoffPolicy {
  * (base, 2·base, 4·base, ... up to max) and the delay is drawn from its upper half ("equal jitter"), so retries of
  * many steps that failed together spread out, yet none comes back sooner than half its ceiling.
  */
-export function retryDelayMs(failedAttempts: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+export function retryDelayMs(
+  failedAttempts: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.max(0, Math.floor(failedAttempts) - 1);
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(exponent, 52));
   const draw = Math.min(Math.max(random(), 0), 1);

@@ -17,7 +17,13 @@ export class LeaseHeartbeat {
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly deps: { claims: WorkClaims; workerId: string; leaseMs: number; intervalMs: number; log: Logger },
+    private readonly deps: {
+      claims: WorkClaims;
+      workerId: string;
+      leaseMs: number;
+      intervalMs: number;
+      log: Logger;
+    },
     private readonly held: () => readonly HeldStep[],
   ) {}
 
@@ -34,7 +40,11 @@ export class LeaseHeartbeat {
   async beat(): Promise<void> {
     const steps = this.held();
     if (steps.length === 0) return;
-    const kept = await this.deps.claims.renew(this.deps.workerId, steps.map((step) => step.ref), this.deps.leaseMs);
+    const kept = await this.deps.claims.renew(
+      this.deps.workerId,
+      steps.map((step) => step.ref),
+      this.deps.leaseMs,
+    );
     const keys = new Set(kept.map(key));
     for (const step of steps) {
       if (!keys.has(key(step.ref))) step.onLost();
@@ -48,7 +58,9 @@ export class LeaseHeartbeat {
       try {
         await this.beat();
       } catch (error) {
-        this.deps.log.warn('lease renewal failed; retrying at the next beat', { error: describeError(error) });
+        this.deps.log.warn('lease renewal failed; retrying at the next beat', {
+          error: describeError(error),
+        });
       }
     }
   }

@@ -36,9 +36,15 @@ export function failureOutcome(
   const message = error instanceof Error ? error.message : String(error);
   const max = policy.maxAttempts(step.stepName);
   const stack = error instanceof Error && error.stack !== undefined ? `\n${error.stack}` : '';
-  const explain = (verdict: string) => `${verdict}\n${describeError(error)}${stack}`.slice(0, MAX_DETAIL_CHARS);
+  const explain = (verdict: string) =>
+    `${verdict}\n${describeError(error)}${stack}`.slice(0, MAX_DETAIL_CHARS);
   if (isPermanentError(error)) {
-    return { status: 'failure', message, detail: explain(`Permanent error on attempt ${step.attempt}; not retried.`), retryAt: null };
+    return {
+      status: 'failure',
+      message,
+      detail: explain(`Permanent error on attempt ${step.attempt}; not retried.`),
+      retryAt: null,
+    };
   }
   if (step.attempt >= max) {
     return {

@@ -1,5 +1,6 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ClaimedStep, Clock, StepOutcome, StepTracker, Store, WorkClaims } from '@steptrail/domain';
 import { FileArtifacts } from '../handlers/file-artifacts.js';
 import { FilePipeline } from '../handlers/file-pipeline.js';
@@ -51,7 +52,11 @@ export class StepRunner {
   async run(step: ClaimedStep, control: StepControl): Promise<{ retryAt: Date | null }> {
     const outcome = await this.execute(step, control);
     if (control.released() || control.signal.aborted) {
-      this.deps.log.debug('step abandoned', { fileId: step.fileId, step: step.stepName, reason: String(control.signal.reason) });
+      this.deps.log.debug('step abandoned', {
+        fileId: step.fileId,
+        step: step.stepName,
+        reason: String(control.signal.reason),
+      });
       return { retryAt: null };
     }
     control.finishing();
@@ -62,27 +67,41 @@ export class StepRunner {
   private async execute(step: ClaimedStep, control: StepControl): Promise<StepOutcome> {
     const { deps } = this;
     const handler = deps.handlers.get(step.stepName);
-    let scratchDir: string | null = null;
+    const scratch = new LazyScratch(join(deps.scratchDir, `${step.fileId}-${step.stepName}-`));
     try {
-      if (handler === null) throw new PermanentError(`No handler for step ${step.stepName} on worker ${deps.workerId}.`);
-      await mkdir(deps.scratchDir, { recursive: true });
-      const scratch = await mkdtemp(join(deps.scratchDir, `${step.fileId}-${step.stepName}-`));
-      scratchDir = scratch;
-      const result = await this.withTimeout(step, control.signal, (signal) => handler(this.context(step, scratch, signal)));
+      if (handler === null)
+        throw new PermanentError(`No handler for step ${step.stepName} on worker ${deps.workerId}.`);
+      const result = await this.withTimeout(step, control.signal, (signal) =>
+        handler(this.context(step, scratch, signal)),
+      );
       return toOutcome(result);
     } catch (error) {
       const outcome = failureOutcome(error, step, deps.retry, deps.clock.now());
       if (control.signal.aborted) return outcome;
-      deps.log.warn('step attempt failed', { fileId: step.fileId, step: step.stepName, attempt: step.attempt, error: describeError(error), retry: outcome.retryAt });
+      deps.log.warn('step attempt failed', {
+        fileId: step.fileId,
+        step: step.stepName,
+        attempt: step.attempt,
+        error: describeError(error),
+        retry: outcome.retryAt,
+      });
       return outcome;
     } finally {
-      if (scratchDir !== null) await rm(scratchDir, { recursive: true, force: true }).catch(() => undefined);
+      await scratch.remove();
     }
   }
 
-  private context(step: ClaimedStep, scratchDir: string, signal: AbortSignal): Omit<StepContext<unknown>, 'config'> {
+  private context(
+    step: ClaimedStep,
+    scratch: LazyScratch,
+    signal: AbortSignal,
+  ): Omit<StepContext<unknown>, 'config'> {
     const { deps } = this;
-    const pipeline = new FilePipeline({ store: deps.store, tracker: deps.tracker, clock: deps.clock, workerId: deps.workerId }, step.file, step.stepName);
+    const pipeline = new FilePipeline(
+      { store: deps.store, tracker: deps.tracker, clock: deps.clock, workerId: deps.workerId },
+      step.file,
+      step.stepName,
+    );
     const { localFilename } = step.file;
     return {
       file: step.file,
@@ -91,7 +110,10 @@ export class StepRunner {
       maxAttempts: deps.retry.maxAttempts(step.stepName),
       workerId: deps.workerId,
       sourcePath: isAbsolute(localFilename) ? localFilename : resolve(deps.storageDir, localFilename),
-      scratchDir,
+      // Created on first use: most steps never need one, and two syscalls per step add up for short steps.
+      get scratchDir() {
+        return scratch.path();
+      },
       artifacts: FileArtifacts.forFile(deps.workDir, step.fileId),
       log: pipeline,
       pipeline,
@@ -103,9 +125,16 @@ export class StepRunner {
    * Runs the handler with a signal that also aborts at STEP_TIMEOUT_MS; a handler that ignores it is not waited for
    * (its lease is no longer renewed once the attempt is recorded), so a hung handler cannot hold its step forever.
    */
-  private async withTimeout<T>(step: ClaimedStep, outer: AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async withTimeout<T>(
+    step: ClaimedStep,
+    outer: AbortSignal,
+    run: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new StepTimeoutError(step.stepName, this.deps.stepTimeoutMs)), this.deps.stepTimeoutMs);
+    const timer = setTimeout(
+      () => timeout.abort(new StepTimeoutError(step.stepName, this.deps.stepTimeoutMs)),
+      this.deps.stepTimeoutMs,
+    );
     const timedOut = new Promise<never>((_, reject) =>
       timeout.signal.addEventListener('abort', () => reject(timeout.signal.reason as Error), { once: true }),
     );
@@ -122,8 +151,18 @@ export class StepRunner {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const finished = await deps.claims.finish(deps.workerId, step, outcome);
-        if (!finished.ok) deps.log.warn('outcome not recorded', { fileId: step.fileId, step: step.stepName, reason: finished.error.message });
-        else deps.log.debug('step finished', { fileId: step.fileId, step: step.stepName, status: outcome.status });
+        if (!finished.ok)
+          deps.log.warn('outcome not recorded', {
+            fileId: step.fileId,
+            step: step.stepName,
+            reason: finished.error.message,
+          });
+        else
+          deps.log.debug('step finished', {
+            fileId: step.fileId,
+            step: step.stepName,
+            status: outcome.status,
+          });
         return;
       } catch (error) {
         // The database may be briefly unreachable; past that the lease runs out and the reaper re-queues the step.
@@ -142,6 +181,26 @@ export class StepRunner {
 }
 
 function toOutcome(result: StepResult): StepOutcome {
-  if (result.status === 'skipped') return { status: 'skipped', message: result.reason, detail: result.detail ?? null };
+  if (result.status === 'skipped')
+    return { status: 'skipped', message: result.reason, detail: result.detail ?? null };
   return { status: 'success', message: result.message ?? null, detail: result.detail ?? null };
+}
+
+/** A step's private folder, made the first time the handler asks for it and removed when the step ends. */
+class LazyScratch {
+  private made: string | null = null;
+
+  constructor(private readonly prefix: string) {}
+
+  path(): string {
+    if (this.made === null) {
+      mkdirSync(dirname(this.prefix), { recursive: true });
+      this.made = mkdtempSync(this.prefix);
+    }
+    return this.made;
+  }
+
+  async remove(): Promise<void> {
+    if (this.made !== null) await rm(this.made, { recursive: true, force: true }).catch(() => undefined);
+  }
 }

@@ -74,7 +74,12 @@ export class WorkerEngine {
           .filter((entry) => !entry.released && !entry.finishing)
           .map((entry) => ({ ref: entry.step, onLost: () => this.leaseLost(entry) })),
     );
-    this.reaper = new Reaper({ claims, log, intervalMs: options.reaperIntervalMs, maxAttempts: options.maxAttempts });
+    this.reaper = new Reaper({
+      claims,
+      log,
+      intervalMs: options.reaperIntervalMs,
+      maxAttempts: options.maxAttempts,
+    });
   }
 
   get running(): number {
@@ -106,7 +111,10 @@ export class WorkerEngine {
       if (free <= 0 || this.stopper.signal.aborted) continue;
       // Subscribe before claiming: an announcement that lands between the claim and the wait still wakes us.
       const waitDone = new AbortController();
-      const wake = this.deps.workSignal.wait(this.idleWait(), AbortSignal.any([this.stopper.signal, waitDone.signal]));
+      const wake = this.deps.workSignal.wait(
+        this.idleWait(),
+        AbortSignal.any([this.stopper.signal, waitDone.signal]),
+      );
       const claimed = await this.claim(Math.min(free, options.claimBatchSize));
       for (const step of claimed) this.launch(step);
       if (claimed.length === 0 && !this.stopper.signal.aborted) await wake;
@@ -116,7 +124,9 @@ export class WorkerEngine {
 
   /** Claim in batches: with steps running, wait for this many free slots (or the linger time) before claiming. */
   private refillAt(): number {
-    return this.inFlight.size === 0 ? 1 : Math.max(1, Math.ceil(Math.min(this.options.claimBatchSize, this.options.concurrency) / 2));
+    return this.inFlight.size === 0
+      ? 1
+      : Math.max(1, Math.ceil(Math.min(this.options.claimBatchSize, this.options.concurrency) / 2));
   }
 
   /**
@@ -166,11 +176,17 @@ export class WorkerEngine {
     this.inFlight.set(key(step), entry);
     this.deps.log.debug('step claimed', { fileId: step.fileId, step: step.stepName, attempt: step.attempt });
     entry.done = this.deps.runner
-      .run(step, { signal: controller.signal, released: () => entry.released, finishing: () => (entry.finishing = true) })
+      .run(step, {
+        signal: controller.signal,
+        released: () => entry.released,
+        finishing: () => (entry.finishing = true),
+      })
       .then(({ retryAt }) => {
         if (retryAt !== null) this.retryTimes.push(retryAt.getTime());
       })
-      .catch((error: unknown) => this.deps.log.error('step runner crashed', { step: step.stepName, error: describeError(error) }))
+      .catch((error: unknown) =>
+        this.deps.log.error('step runner crashed', { step: step.stepName, error: describeError(error) }),
+      )
       .finally(() => {
         this.inFlight.delete(key(step));
         const waiters = this.slotWaiters;
@@ -194,7 +210,10 @@ export class WorkerEngine {
   private leaseLost(entry: InFlight): void {
     // A step that finished while its lease was being renewed holds no lease any more: that is not a loss.
     if (entry.controller.signal.aborted || entry.finishing || entry.released) return;
-    this.deps.log.warn('lease lost; abandoning the step', { fileId: entry.step.fileId, step: entry.step.stepName });
+    this.deps.log.warn('lease lost; abandoning the step', {
+      fileId: entry.step.fileId,
+      step: entry.step.stepName,
+    });
     entry.controller.abort(new Error('lease lost'));
   }
 
@@ -203,7 +222,10 @@ export class WorkerEngine {
     await this.loopDone;
     await this.reaper.stop();
     const running = [...this.inFlight.values()];
-    this.deps.log.info('stopping: waiting for running steps', { running: running.length, graceMs: this.options.shutdownGraceMs });
+    this.deps.log.info('stopping: waiting for running steps', {
+      running: running.length,
+      graceMs: this.options.shutdownGraceMs,
+    });
     const allDone = Promise.all(running.map((entry) => entry.done));
     await Promise.race([allDone, sleep(this.options.shutdownGraceMs)]);
     const left = [...this.inFlight.values()];
@@ -220,8 +242,16 @@ export class WorkerEngine {
     entry.released = true;
     entry.controller.abort(new Error('worker shutting down'));
     try {
-      const released = await this.deps.claims.release(this.options.workerId, entry.step, 'worker shutting down');
-      if (!released.ok) this.deps.log.warn('release not recorded', { step: entry.step.stepName, reason: released.error.message });
+      const released = await this.deps.claims.release(
+        this.options.workerId,
+        entry.step,
+        'worker shutting down',
+      );
+      if (!released.ok)
+        this.deps.log.warn('release not recorded', {
+          step: entry.step.stepName,
+          reason: released.error.message,
+        });
     } catch (error) {
       // The lease then expires and the reaper of another worker re-queues the step.
       this.deps.log.error('release failed', { step: entry.step.stepName, error: describeError(error) });

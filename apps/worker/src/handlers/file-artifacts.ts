@@ -16,7 +16,8 @@ export class FileArtifacts {
   }
 
   path(name: string): string {
-    if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) throw new Error(`Invalid artifact name ${JSON.stringify(name)}`);
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(name))
+      throw new Error(`Invalid artifact name ${JSON.stringify(name)}`);
     return join(this.dir, name);
   }
 

@@ -70,7 +70,12 @@ export class FilePipeline implements PipelineControl, StepLogger {
   }
 
   async recordStep(stepName: string, status: StepStatus, message: string): Promise<void> {
-    unwrap(await this.deps.tracker.updateStepStatus(this.file.id, stepName, status, { message, taskId: this.deps.workerId }));
+    unwrap(
+      await this.deps.tracker.updateStepStatus(this.file.id, stepName, status, {
+        message,
+        taskId: this.deps.workerId,
+      }),
+    );
   }
 
   async addUploadSteps(destinations: readonly string[]): Promise<string[]> {

@@ -20,7 +20,9 @@ export class HandlerRegistry {
     const name = parseStepName(handler.stepName);
     if (!name.ok) throw new Error(name.error.message);
     if (this.entries.has(handler.stepName) && options.replace !== true) {
-      throw new Error(`A handler for step ${handler.stepName} is already registered; pass { replace: true } to override it.`);
+      throw new Error(
+        `A handler for step ${handler.stepName} is already registered; pass { replace: true } to override it.`,
+      );
     }
     this.entries.set(handler.stepName, { bind: (raw) => bindHandler(handler, raw) });
     return this;
@@ -38,7 +40,9 @@ export class HandlerRegistry {
    * Applies STEP_CONFIG to every handler. Returns every problem at once: a configuration a handler's schema
    * refuses, and configuration for a step no handler runs.
    */
-  bind(stepConfig: Readonly<Record<string, unknown>>): { ok: true; handlers: BoundHandlers } | { ok: false; problems: string[] } {
+  bind(
+    stepConfig: Readonly<Record<string, unknown>>,
+  ): { ok: true; handlers: BoundHandlers } | { ok: false; problems: string[] } {
     const problems: string[] = [];
     const bound = new Map<string, BoundHandler>();
     for (const [name, entry] of this.entries) {
@@ -67,17 +71,33 @@ export class BoundHandlers {
   }
 }
 
-function bindHandler<C>(handler: StepHandler<C>, raw: unknown): { ok: true; run: BoundHandler } | { ok: false; problem: string } {
+function bindHandler<C>(
+  handler: StepHandler<C>,
+  raw: unknown,
+): { ok: true; run: BoundHandler } | { ok: false; problem: string } {
   const schema = handler.configSchema;
   if (schema === undefined) {
     if (raw !== undefined) return { ok: false, problem: `step ${handler.stepName} takes no configuration` };
     // Without a schema the handler's config type is its default, undefined.
-    return { ok: true, run: (context) => handler.run({ ...context, config: undefined as C }) };
+    return { ok: true, run: (context) => handler.run(withConfig(context, undefined as C)) };
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, problem: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ') };
+    return {
+      ok: false,
+      problem: parsed.error.issues
+        .map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`)
+        .join('; '),
+    };
   }
   const config = parsed.data;
-  return { ok: true, run: (context) => handler.run({ ...context, config }) };
+  return { ok: true, run: (context) => handler.run(withConfig(context, config)) };
+}
+
+/**
+ * The context with its config added, without copying it: a spread would read every property, and the runner's
+ * context computes some (the scratch folder) only when a handler asks for them.
+ */
+function withConfig<C>(context: Omit<StepContext<unknown>, 'config'>, config: C): StepContext<C> {
+  return Object.create(context, { config: { value: config, enumerable: true } }) as StepContext<C>;
 }

@@ -12,7 +12,9 @@ export async function loadPlugins(specifiers: readonly string[], registry: Handl
     const module: unknown = await import(url);
     const register = pluginRegister(module);
     if (register === null) {
-      throw new Error(`Worker plugin ${specifier} exports no register(registry) function (named or default).`);
+      throw new Error(
+        `Worker plugin ${specifier} exports no register(registry) function (named or default).`,
+      );
     }
     await register(registry);
   }

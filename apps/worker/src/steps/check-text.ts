@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { RECORD, TEXT_CHECK, recordArtifact, required, type TextCheckArtifact } from '../documents/artifacts.js';
+import {
+  RECORD,
+  TEXT_CHECK,
+  recordArtifact,
+  required,
+  type TextCheckArtifact,
+} from '../documents/artifacts.js';
 import { meaningfulCharacters, readPdfText } from '../documents/pdf-text.js';
 import { success, type StepHandler } from '../handlers/step-handler.js';
 
@@ -17,7 +23,10 @@ export function checkTextStep(): StepHandler<z.infer<typeof config>> {
     stepName: 'check_text',
     configSchema: config,
     async run({ sourcePath, artifacts, config, signal }) {
-      const record = await required(artifacts.readJson(RECORD, recordArtifact), 'The file record from create_file_record');
+      const record = await required(
+        artifacts.readJson(RECORD, recordArtifact),
+        'The file record from create_file_record',
+      );
       let check: TextCheckArtifact;
       if (record.kind === 'text') {
         const characters = meaningfulCharacters(await readFile(sourcePath, 'utf8'));
@@ -27,7 +36,8 @@ export function checkTextStep(): StepHandler<z.infer<typeof config>> {
       } else {
         const { pages, pageCount } = await readPdfText(sourcePath, signal);
         const characters = meaningfulCharacters(pages.join(''));
-        const hasTextLayer = characters > 0 && characters >= config.minCharactersPerPage * Math.max(1, pageCount);
+        const hasTextLayer =
+          characters > 0 && characters >= config.minCharactersPerPage * Math.max(1, pageCount);
         check = { hasTextLayer, characters, pages: pageCount, needsOcr: !hasTextLayer };
       }
       await artifacts.writeJson(TEXT_CHECK, check);

@@ -17,17 +17,29 @@ export function createFileRecordStep(): StepHandler {
       const { size } = await stat(sourcePath);
       const type = await sniffType(sourcePath);
       if (type.kind === null) {
-        throw new PermanentError(`Unsupported file type ${type.mimeType}: the pipeline processes PDFs, images and plain text.`);
+        throw new PermanentError(
+          `Unsupported file type ${type.mimeType}: the pipeline processes PDFs, images and plain text.`,
+        );
       }
-      const pageCount = type.kind === 'pdf' ? await pdfPageCount(sourcePath) : type.kind === 'image' ? 1 : null;
-      const record: RecordArtifact = { size, mimeType: type.mimeType, extension: type.extension, kind: type.kind, pageCount };
+      const pageCount =
+        type.kind === 'pdf' ? await pdfPageCount(sourcePath) : type.kind === 'image' ? 1 : null;
+      const record: RecordArtifact = {
+        size,
+        mimeType: type.mimeType,
+        extension: type.extension,
+        kind: type.kind,
+        pageCount,
+      };
       await artifacts.writeJson(RECORD, record);
       const summary = `${type.mimeType}, ${size} bytes${pageCount === null ? '' : `, ${pageCount} page${pageCount === 1 ? '' : 's'}`}`;
       const original = await pipeline.findOriginal(sha256);
       if (original !== null) {
         const reason = `Duplicate of file ${original.id} (${original.originalFilename ?? original.localFilename}): same SHA-256`;
         const skippedSteps = await pipeline.markDuplicate(original.id, reason);
-        await log.note(`${reason}; skipped ${skippedSteps.length} remaining step(s)`, skippedSteps.join(', '));
+        await log.note(
+          `${reason}; skipped ${skippedSteps.length} remaining step(s)`,
+          skippedSteps.join(', '),
+        );
         return success(`${summary}; duplicate of file ${original.id}`);
       }
       if (file.mimeType !== null && file.mimeType !== type.mimeType) {

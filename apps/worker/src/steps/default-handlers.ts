@@ -19,7 +19,10 @@ export interface DefaultHandlerDeps {
 }
 
 /** The handlers of the default workflow (ARCHITECTURE.md 2.3), process_with_ocr, and two steps per destination. */
-export function registerDefaultHandlers(registry: HandlerRegistry, deps: DefaultHandlerDeps): HandlerRegistry {
+export function registerDefaultHandlers(
+  registry: HandlerRegistry,
+  deps: DefaultHandlerDeps,
+): HandlerRegistry {
   registry
     .register(hashFileStep())
     .register(createFileRecordStep())
@@ -30,6 +33,7 @@ export function registerDefaultHandlers(registry: HandlerRegistry, deps: Default
     .register(embedMetadataStep())
     .register(finalizeStorageStep(deps.processedDir))
     .register(sendToAllDestinationsStep(deps.destinations));
-  for (const destination of deps.destinations) registry.register(queueStep(destination)).register(uploadStep(destination));
+  for (const destination of deps.destinations)
+    registry.register(queueStep(destination)).register(uploadStep(destination));
   return registry;
 }

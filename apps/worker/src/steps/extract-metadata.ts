@@ -15,7 +15,8 @@ export const rulesExtractor: MetadataExtractor = {
   extract: async (input) => extractMetadataByRules(input),
 };
 
-export const metadataExtractor = (openai: OpenAiExtractor | null): MetadataExtractor => openai ?? rulesExtractor;
+export const metadataExtractor = (openai: OpenAiExtractor | null): MetadataExtractor =>
+  openai ?? rulesExtractor;
 
 /** Title, type, correspondent, date, tags and language, by the configured model or by rules. */
 export function extractMetadataStep(extractor: MetadataExtractor): StepHandler {
@@ -26,7 +27,10 @@ export function extractMetadataStep(extractor: MetadataExtractor): StepHandler {
       await log.note(`Extracting metadata with ${extractor.description}`);
       const metadata = await extractor.extract({ text, originalFilename: file.originalFilename }, signal);
       await artifacts.writeJson(METADATA, { metadata, extractor: extractor.description });
-      return success(`"${metadata.title}" (${metadata.documentType}) by ${extractor.description}`, JSON.stringify(metadata));
+      return success(
+        `"${metadata.title}" (${metadata.documentType}) by ${extractor.description}`,
+        JSON.stringify(metadata),
+      );
     },
   };
 }

@@ -1,5 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { OCR_TEXT, RECORD, TEXT, TEXT_CHECK, recordArtifact, required, textCheckArtifact } from '../documents/artifacts.js';
+import {
+  OCR_TEXT,
+  RECORD,
+  TEXT,
+  TEXT_CHECK,
+  recordArtifact,
+  required,
+  textCheckArtifact,
+} from '../documents/artifacts.js';
 import type { TesseractOcr } from '../documents/ocr.js';
 import { meaningfulCharacters, readPdfText } from '../documents/pdf-text.js';
 import { skipped, success, type StepHandler } from '../handlers/step-handler.js';
@@ -11,10 +19,19 @@ export function extractTextStep(ocr: TesseractOcr): StepHandler {
     stepName: 'extract_text',
     async run(context) {
       const { sourcePath, artifacts, signal } = context;
-      const record = await required(artifacts.readJson(RECORD, recordArtifact), 'The file record from create_file_record');
-      const check = await required(artifacts.readJson(TEXT_CHECK, textCheckArtifact), 'The text check from check_text');
+      const record = await required(
+        artifacts.readJson(RECORD, recordArtifact),
+        'The file record from create_file_record',
+      );
+      const check = await required(
+        artifacts.readJson(TEXT_CHECK, textCheckArtifact),
+        'The text check from check_text',
+      );
       if (!check.needsOcr) {
-        const text = record.kind === 'text' ? await readFile(sourcePath, 'utf8') : (await readPdfText(sourcePath, signal)).pages.join('\n\n');
+        const text =
+          record.kind === 'text'
+            ? await readFile(sourcePath, 'utf8')
+            : (await readPdfText(sourcePath, signal)).pages.join('\n\n');
         await artifacts.writeText(TEXT, text);
         return success(`Text layer: ${meaningfulCharacters(text)} characters`);
       }

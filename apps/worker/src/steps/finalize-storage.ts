@@ -1,12 +1,24 @@
 import { copyFile, stat } from 'node:fs/promises';
-import { METADATA, RECORD, STAMPED_PDF, STORED, recordArtifact, required, storedArtifact } from '../documents/artifacts.js';
+import {
+  METADATA,
+  RECORD,
+  STAMPED_PDF,
+  STORED,
+  recordArtifact,
+  required,
+  storedArtifact,
+} from '../documents/artifacts.js';
 import { metadataArtifact, type DocumentMetadata } from '../documents/document-metadata.js';
 import { safeDocumentName } from '../documents/safe-name.js';
 import { moveAtomically, sameFile } from '../documents/store-atomically.js';
 import type { FileArtifacts } from '../handlers/file-artifacts.js';
 import { success, type StepHandler } from '../handlers/step-handler.js';
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Moves the result (the stamped PDF, or a copy of the upload for other types) into the processed store under a
@@ -17,8 +29,13 @@ export function finalizeStorageStep(processedDir: string): StepHandler {
   return {
     stepName: 'finalize_document_storage',
     async run({ file, sourcePath, artifacts }) {
-      const record = await required(artifacts.readJson(RECORD, recordArtifact), 'The file record from create_file_record');
-      const metadata = (await artifacts.readJson(METADATA, metadataArtifact))?.metadata ?? fallbackMetadata(file.originalFilename);
+      const record = await required(
+        artifacts.readJson(RECORD, recordArtifact),
+        'The file record from create_file_record',
+      );
+      const metadata =
+        (await artifacts.readJson(METADATA, metadataArtifact))?.metadata ??
+        fallbackMetadata(file.originalFilename);
       const resultName = record.kind === 'pdf' ? STAMPED_PDF : `result.${record.extension}`;
       const finished = await finishedEarlier(artifacts, resultName);
       if (finished !== null) return success(`Already stored as ${finished}`);
@@ -54,5 +71,12 @@ async function finishedEarlier(artifacts: FileArtifacts, resultName: string): Pr
 
 function fallbackMetadata(originalFilename: string | null): DocumentMetadata {
   const title = (originalFilename ?? 'document').replace(/\.[A-Za-z0-9]{1,5}$/, '');
-  return { title: title === '' ? 'document' : title, documentType: 'Document', correspondent: null, documentDate: null, tags: [], language: null };
+  return {
+    title: title === '' ? 'document' : title,
+    documentType: 'Document',
+    correspondent: null,
+    documentDate: null,
+    tags: [],
+    language: null,
+  };
 }

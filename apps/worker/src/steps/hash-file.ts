@@ -25,14 +25,18 @@ export function hashFileStep(): StepHandler {
         );
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          throw new PermanentError(`The uploaded content is missing from storage (${sourcePath}).`, { cause: error });
+          throw new PermanentError(`The uploaded content is missing from storage (${sourcePath}).`, {
+            cause: error,
+          });
         }
         throw error;
       }
       const sha256 = hash.digest('hex');
       // Content-addressed uploads carry their hash; a different one means the stored bytes changed.
       if (/^[0-9a-f]{64}$/i.test(file.filehash) && file.filehash.toLowerCase() !== sha256) {
-        throw new PermanentError(`The stored content's SHA-256 ${sha256} differs from the registered ${file.filehash}.`);
+        throw new PermanentError(
+          `The stored content's SHA-256 ${sha256} differs from the registered ${file.filehash}.`,
+        );
       }
       await artifacts.writeJson(HASH, { sha256, size });
       return success(`SHA-256 ${sha256} (${size} bytes)`);

@@ -2,7 +2,13 @@ import { isPermanentError } from '../engine/permanent-error.js';
 import { OCR_TEXT, RECORD, recordArtifact, required } from '../documents/artifacts.js';
 import type { TesseractOcr } from '../documents/ocr.js';
 import { meaningfulCharacters } from '../documents/pdf-text.js';
-import { skipped, success, type StepContext, type StepHandler, type StepResult } from '../handlers/step-handler.js';
+import {
+  skipped,
+  success,
+  type StepContext,
+  type StepHandler,
+  type StepResult,
+} from '../handlers/step-handler.js';
 
 export const OCR_STEP = 'process_with_ocr';
 
@@ -13,7 +19,10 @@ export async function recognize(
 ): Promise<{ text: string; pages: number } | { unavailable: string }> {
   const availability = await ocr.availability();
   if (!availability.available) return { unavailable: availability.reason };
-  const record = await required(context.artifacts.readJson(RECORD, recordArtifact), 'The file record from create_file_record');
+  const record = await required(
+    context.artifacts.readJson(RECORD, recordArtifact),
+    'The file record from create_file_record',
+  );
   const result = await ocr.recognize(context.sourcePath, record.kind, context.scratchDir, context.signal);
   await context.artifacts.writeText(OCR_TEXT, result.text);
   return result;
@@ -24,22 +33,41 @@ export async function recognize(
  * failure events, so the history shows it like any other step. A failure that will be retried is recorded as
  * pending (re-queued), so the file reads "processing" while it waits, not "failed".
  */
-export async function recognizeAsSubStep(context: StepContext<unknown>, ocr: TesseractOcr): Promise<{ text: string } | { unavailable: string }> {
+export async function recognizeAsSubStep(
+  context: StepContext<unknown>,
+  ocr: TesseractOcr,
+): Promise<{ text: string } | { unavailable: string }> {
   const availability = await ocr.availability();
   if (!availability.available) {
-    await context.pipeline.recordStep(OCR_STEP, 'skipped', `No text layer, and OCR is not available: ${availability.reason}`);
+    await context.pipeline.recordStep(
+      OCR_STEP,
+      'skipped',
+      `No text layer, and OCR is not available: ${availability.reason}`,
+    );
     return { unavailable: availability.reason };
   }
-  await context.pipeline.recordStep(OCR_STEP, 'in_progress', `Tesseract (${ocr.languages}) run by ${context.stepName} on worker ${context.workerId}`);
+  await context.pipeline.recordStep(
+    OCR_STEP,
+    'in_progress',
+    `Tesseract (${ocr.languages}) run by ${context.stepName} on worker ${context.workerId}`,
+  );
   try {
     const result = await recognize(context, ocr);
     if ('unavailable' in result) throw new Error(result.unavailable);
-    await context.pipeline.recordStep(OCR_STEP, 'success', `Recognised ${meaningfulCharacters(result.text)} characters on ${result.pages} page(s)`);
+    await context.pipeline.recordStep(
+      OCR_STEP,
+      'success',
+      `Recognised ${meaningfulCharacters(result.text)} characters on ${result.pages} page(s)`,
+    );
     return result;
   } catch (error) {
     const final = isPermanentError(error) || context.attempt >= context.maxAttempts;
     const message = error instanceof Error ? error.message : String(error);
-    await context.pipeline.recordStep(OCR_STEP, final ? 'failure' : 'pending', final ? message : `OCR failed (${message}); ${context.stepName} will retry`);
+    await context.pipeline.recordStep(
+      OCR_STEP,
+      final ? 'failure' : 'pending',
+      final ? message : `OCR failed (${message}); ${context.stepName} will retry`,
+    );
     throw error;
   }
 }

@@ -19,8 +19,12 @@ export function sendToAllDestinationsStep(destinations: readonly Destination[]):
         names.map((name) => uploadStepNames(name).queue),
         (step) => `Queued by send_to_all_destinations (${step.slice('queue_'.length)})`,
       );
-      if (created.length === 0) await log.note('Upload steps existed already (a re-run); only unscheduled ones were queued');
-      return success(`Sending to ${names.length} destination(s): ${names.join(', ')}`, `queued: ${queued.join(', ') || 'none new'}`);
+      if (created.length === 0)
+        await log.note('Upload steps existed already (a re-run); only unscheduled ones were queued');
+      return success(
+        `Sending to ${names.length} destination(s): ${names.join(', ')}`,
+        `queued: ${queued.join(', ') || 'none new'}`,
+      );
     },
   };
 }
@@ -31,7 +35,10 @@ export function queueStep(destination: Destination): StepHandler {
   return {
     stepName: queue,
     async run({ pipeline }) {
-      await pipeline.makeRunnable([upload], () => `Upload to ${destination.name} (${destination.type}) queued`);
+      await pipeline.makeRunnable(
+        [upload],
+        () => `Upload to ${destination.name} (${destination.type}) queued`,
+      );
       return success(`Queued for upload to ${destination.name} (${destination.type})`);
     },
   };
@@ -42,8 +49,12 @@ export function uploadStep(destination: Destination): StepHandler {
   return {
     stepName: uploadStepNames(destination.name).upload,
     async run({ artifacts, signal }) {
-      const stored = await required(artifacts.readJson(STORED, storedArtifact), 'The stored document from finalize_document_storage');
-      if (stored.state !== 'done') throw new Error('finalize_document_storage has not finished storing the document.');
+      const stored = await required(
+        artifacts.readJson(STORED, storedArtifact),
+        'The stored document from finalize_document_storage',
+      );
+      if (stored.state !== 'done')
+        throw new Error('finalize_document_storage has not finished storing the document.');
       const location = await destination.upload(stored.path, stored.name, signal);
       return success(`Uploaded to ${location}`);
     },

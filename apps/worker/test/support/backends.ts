@@ -20,16 +20,17 @@ export interface TestBackend {
 }
 
 /** SQLite always; PostgreSQL and MariaDB when the test-servers globalSetup started (or was given) them. */
-export function testBackends(options: { mysql?: boolean } = {}): TestBackend[] {
+export function testBackends(): TestBackend[] {
   const urls = backendUrls();
-  const backends: TestBackend[] = [
+  return [
     { name: 'sqlite', skipReason: null, fresh: freshSqlite },
-    { name: 'postgres', skipReason: urls.skipReason.postgres, fresh: (label) => freshServer(urls.postgres, label) },
+    {
+      name: 'postgres',
+      skipReason: urls.skipReason.postgres,
+      fresh: (label) => freshServer(urls.postgres, label),
+    },
+    { name: 'mysql', skipReason: urls.skipReason.mysql, fresh: (label) => freshServer(urls.mysql, label) },
   ];
-  if (options.mysql === true) {
-    backends.push({ name: 'mysql', skipReason: urls.skipReason.mysql, fresh: (label) => freshServer(urls.mysql, label) });
-  }
-  return backends;
 }
 
 async function freshSqlite(label: string): Promise<FreshDatabase> {

@@ -36,7 +36,13 @@ async function freePort(): Promise<number> {
 export async function startS3(): Promise<Started> {
   const dir = await mkdtemp(join(tmpdir(), 'steptrail-s3-'));
   try {
-    const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: 'docs' }] });
+    const s3 = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      silent: true,
+      directory: dir,
+      configureBuckets: [{ name: 'docs' }],
+    });
     const address = await s3.run();
     return {
       skipReason: null,
@@ -59,7 +65,10 @@ export async function startS3(): Promise<Started> {
     };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    return { server: null, skipReason: `the S3-compatible test server (s3rver) did not start: ${(error as Error).message}` };
+    return {
+      server: null,
+      skipReason: `the S3-compatible test server (s3rver) did not start: ${(error as Error).message}`,
+    };
   }
 }
 
@@ -84,7 +93,13 @@ export async function startWebdav(): Promise<Started> {
     return {
       skipReason: null,
       server: {
-        config: { type: 'webdav', url: `http://127.0.0.1:${port}/`, username: 'steptrail', password: 'secret', directory: 'archive/2024' },
+        config: {
+          type: 'webdav',
+          url: `http://127.0.0.1:${port}/`,
+          username: 'steptrail',
+          password: 'secret',
+          directory: 'archive/2024',
+        },
         read: (name) => readOrNull(join(dir, 'archive', '2024', name)),
         close: async () => {
           await server.stopAsync();
@@ -94,7 +109,10 @@ export async function startWebdav(): Promise<Started> {
     };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    return { server: null, skipReason: `the WebDAV test server (webdav-server) did not start: ${(error as Error).message}` };
+    return {
+      server: null,
+      skipReason: `the WebDAV test server (webdav-server) did not start: ${(error as Error).message}`,
+    };
   }
 }
 
@@ -112,17 +130,21 @@ export async function startSftp(): Promise<Started> {
   };
   try {
     await run(SSHD, ['-V']).catch((error: { code?: string; stderr?: string }) => {
-      if (error.code === 'ENOENT') throw new Error('sshd is not installed (apt-get install -y openssh-server)');
+      if (error.code === 'ENOENT')
+        throw new Error('sshd is not installed (apt-get install -y openssh-server)');
       // sshd -V prints its version to stderr and exits non-zero on some versions; that still means it is there.
     });
     await mkdir('/run/sshd', { recursive: true }).catch(() => undefined);
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client_key')]);
     await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'client_key.pub')));
-    const fingerprint = (await run('ssh-keygen', ['-lf', join(dir, 'host_key.pub')])).stdout.split(' ')[1] ?? '';
+    const fingerprint =
+      (await run('ssh-keygen', ['-lf', join(dir, 'host_key.pub')])).stdout.split(' ')[1] ?? '';
     const port = await freePort();
     await writeFile(join(dir, 'sshd_config'), sshdConfig(dir, port));
-    const sshd = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const sshd = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let log = '';
     sshd.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
     const exited = new Promise<void>((resolve) => sshd.once('exit', () => resolve()));
@@ -196,7 +218,8 @@ export async function startDropbox(): Promise<Started & { uploads?: Array<{ path
   const uploads: Array<{ path: string; mode: string }> = [];
   const server = createServer((request, response) => {
     void body(request).then((content) => {
-      if (request.method !== 'POST' || request.url !== '/2/files/upload') return void response.writeHead(404).end();
+      if (request.method !== 'POST' || request.url !== '/2/files/upload')
+        return void response.writeHead(404).end();
       if (request.headers.authorization !== 'Bearer test-token') {
         response.writeHead(401, { 'content-type': 'application/json' });
         return void response.end('{"error_summary": "invalid_access_token/"}');
@@ -205,7 +228,9 @@ export async function startDropbox(): Promise<Started & { uploads?: Array<{ path
       uploads.push(arg);
       files.set(arg.path, content);
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ name: arg.path.split('/').pop(), path_display: arg.path, size: content.length }));
+      response.end(
+        JSON.stringify({ name: arg.path.split('/').pop(), path_display: arg.path, size: content.length }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -214,7 +239,13 @@ export async function startDropbox(): Promise<Started & { uploads?: Array<{ path
     skipReason: null,
     uploads,
     server: {
-      config: { type: 'dropbox', accessToken: 'test-token', directory: 'Apps/steptrail', contentBaseUrl: `http://127.0.0.1:${port}`, apiBaseUrl: `http://127.0.0.1:${port}` },
+      config: {
+        type: 'dropbox',
+        accessToken: 'test-token',
+        directory: 'Apps/steptrail',
+        contentBaseUrl: `http://127.0.0.1:${port}`,
+        apiBaseUrl: `http://127.0.0.1:${port}`,
+      },
       read: async (name) => files.get(`/Apps/steptrail/${name}`) ?? null,
       close: () => new Promise((resolve) => server.close(() => resolve())),
     },

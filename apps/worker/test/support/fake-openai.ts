@@ -28,7 +28,9 @@ export async function startFakeModel(answer: { status: number; content: string }
           object: 'chat.completion',
           created: 1_700_000_000,
           model: 'fake-model',
-          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: answer.content } }],
+          choices: [
+            { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: answer.content } },
+          ],
           usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
         }),
       );

@@ -35,14 +35,21 @@ export class Harness {
     readonly dirs: Dirs,
   ) {}
 
-  readonly tracker = (): StepTracker => new StepTracker({ unitOfWork: this.store.unitOfWork, clock: systemClock });
-  readonly claims = (): WorkClaims => new WorkClaims({ unitOfWork: this.store.unitOfWork, clock: systemClock });
+  readonly tracker = (): StepTracker =>
+    new StepTracker({ unitOfWork: this.store.unitOfWork, clock: systemClock });
+  readonly claims = (): WorkClaims =>
+    new WorkClaims({ unitOfWork: this.store.unitOfWork, clock: systemClock });
   readonly queries = (): StatusQueries => new StatusQueries(this.store.reads);
 
   static async open(backend: TestBackend, label: string): Promise<Harness> {
     const db = await backend.fresh(label);
     const root = await mkdtemp(join(tmpdir(), `steptrail-worker-${label}-`));
-    const dirs = { root, storage: join(root, 'storage'), processed: join(root, 'processed'), destination: join(root, 'delivered') };
+    const dirs = {
+      root,
+      storage: join(root, 'storage'),
+      processed: join(root, 'processed'),
+      destination: join(root, 'delivered'),
+    };
     return new Harness(db, await openStore(db.target), dirs);
   }
 
@@ -105,7 +112,11 @@ export class Harness {
 
   /** Every file's rows equal the fold of its logs (the migrator's `verify --all`). */
   async verifyAll(): Promise<{ filesChecked: number; filesInvalid: number; problems: string[] }> {
-    const migration = new LegacyMigration({ unitOfWork: this.store.unitOfWork, reads: this.store.reads, clock: systemClock });
+    const migration = new LegacyMigration({
+      unitOfWork: this.store.unitOfWork,
+      reads: this.store.reads,
+      clock: systemClock,
+    });
     const problems: string[] = [];
     const totals = await migration.verifyAll((verification) => {
       if (!verification.valid) problems.push(JSON.stringify(verification));
@@ -121,7 +132,9 @@ export class Harness {
   }
 }
 
-const settled = (detail: FileDetail): boolean => ['completed', 'failed', 'duplicate'].includes(detail.status.status);
+const settled = (detail: FileDetail): boolean =>
+  ['completed', 'failed', 'duplicate'].includes(detail.status.status);
 
 /** The statuses of a step's events, in history order (notes without status left out). */
-export const statuses = (logs: readonly LogEntry[]): string[] => logs.flatMap((log) => (log.status === null ? [] : [log.status]));
+export const statuses = (logs: readonly LogEntry[]): string[] =>
+  logs.flatMap((log) => (log.status === null ? [] : [log.status]));

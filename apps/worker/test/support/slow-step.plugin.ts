@@ -7,7 +7,11 @@ import { success } from '../../src/handlers/step-handler.js';
 
 const config = z.object({ markerDir: z.string() });
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 export function register(registry: HandlerRegistry): void {
   registry.register({
@@ -24,5 +28,8 @@ export function register(registry: HandlerRegistry): void {
       return success(`finished by ${workerId}`);
     },
   });
-  registry.register({ stepName: 'quick_step', run: async ({ workerId }) => success(`finished by ${workerId}`) });
+  registry.register({
+    stepName: 'quick_step',
+    run: async ({ workerId }) => success(`finished by ${workerId}`),
+  });
 }

@@ -25,9 +25,20 @@ export const INVOICE_LINES = [
 export async function textPdf(lines: readonly string[] = INVOICE_LINES): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   const font = await pdf.embedFont(StandardFonts.Helvetica);
-  for (const [index, pageLines] of [lines, ['Page 2', 'Terms and conditions apply to this invoice.']].entries()) {
+  for (const [index, pageLines] of [
+    lines,
+    ['Page 2', 'Terms and conditions apply to this invoice.'],
+  ].entries()) {
     const page = pdf.addPage([595, 842]);
-    pageLines.forEach((line, row) => page.drawText(line, { x: 60, y: 780 - row * 24, size: index === 0 ? 16 : 12, font, color: rgb(0, 0, 0) }));
+    pageLines.forEach((line, row) =>
+      page.drawText(line, {
+        x: 60,
+        y: 780 - row * 24,
+        size: index === 0 ? 16 : 12,
+        font,
+        color: rgb(0, 0, 0),
+      }),
+    );
   }
   pdf.setCreationDate(new Date('2024-03-15T00:00:00Z'));
   pdf.setModificationDate(new Date('2024-03-15T00:00:00Z'));
@@ -52,7 +63,19 @@ export async function renderedPage(): Promise<{ bytes: Uint8Array; hasRealText: 
   const dir = await mkdtemp(join(tmpdir(), 'steptrail-scan-'));
   try {
     await writeFile(join(dir, 'source.pdf'), await textPdf());
-    await run('pdftoppm', ['-r', '150', '-gray', '-png', '-singlefile', '-f', '1', '-l', '1', join(dir, 'source.pdf'), join(dir, 'page')]);
+    await run('pdftoppm', [
+      '-r',
+      '150',
+      '-gray',
+      '-png',
+      '-singlefile',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      join(dir, 'source.pdf'),
+      join(dir, 'page'),
+    ]);
     return { bytes: await readFile(join(dir, 'page.png')), hasRealText: true };
   } catch {
     return { bytes: greyPng(200, 280), hasRealText: false };
@@ -65,15 +88,23 @@ export async function renderedPage(): Promise<{ bytes: Uint8Array; hasRealText: 
 export function corruptPdf(): Uint8Array {
   const garbage = Buffer.alloc(4096);
   for (let i = 0; i < garbage.length; i += 1) garbage[i] = (i * 7919 + 13) % 251;
-  return Buffer.concat([Buffer.from('%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R'), garbage]);
+  return Buffer.concat([
+    Buffer.from('%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R'),
+    garbage,
+  ]);
 }
 
 export const plainText = (): Uint8Array =>
-  Buffer.from('Meeting notes\nDate: 2024-05-02\nFrom: Jane Doe\nThe agreement was discussed and the contract will be signed next week.\n');
+  Buffer.from(
+    'Meeting notes\nDate: 2024-05-02\nFrom: Jane Doe\nThe agreement was discussed and the contract will be signed next week.\n',
+  );
 
 /** A ZIP archive's first bytes: a type the pipeline does not process. */
 export const zipArchive = (): Uint8Array =>
-  Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00]), Buffer.alloc(200, 1)]);
+  Buffer.concat([
+    Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00]),
+    Buffer.alloc(200, 1),
+  ]);
 
 /** A minimal 8-bit greyscale PNG. */
 export function greyPng(width: number, height: number): Uint8Array {

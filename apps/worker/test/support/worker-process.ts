@@ -19,11 +19,15 @@ export interface WorkerProcess {
  * configuration on top of this process's environment.
  */
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--conditions=@steptrail/source', '--import', 'tsx', join('src', 'main.ts')], {
-    cwd: workerRoot,
-    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@steptrail/source', '--import', 'tsx', join('src', 'main.ts')],
+    {
+      cwd: workerRoot,
+      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-50_000);
@@ -40,8 +44,17 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
 /** Polls until `path` exists; the test's timeout bounds the wait. */
 export async function waitForFile(path: string, alive?: WorkerProcess): Promise<void> {
   for (;;) {
-    if (await access(path).then(() => true, () => false)) return;
-    if (alive !== undefined && (await Promise.race([alive.exited.then(() => true), Promise.resolve(false)]))) {
+    if (
+      await access(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    if (
+      alive !== undefined &&
+      (await Promise.race([alive.exited.then(() => true), Promise.resolve(false)]))
+    ) {
       throw new Error(`the worker exited before ${path} appeared:\n${alive.output()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));

@@ -21,9 +21,27 @@ const FILES_PER_STATEMENT = 25_000;
 const EPOCH_SECONDS = 1_704_067_200; // 2024-01-01 00:00:00 UTC
 
 const SPELLING = {
-  sqlite: { id: 'INTEGER NOT NULL', varchar: 'VARCHAR', datetime: 'DATETIME', boolean: 'BOOLEAN', options: '' },
-  postgres: { id: 'SERIAL NOT NULL', varchar: 'VARCHAR', datetime: 'TIMESTAMP WITHOUT TIME ZONE', boolean: 'BOOLEAN', options: '' },
-  mysql: { id: 'INTEGER NOT NULL AUTO_INCREMENT', varchar: 'VARCHAR(255)', datetime: 'DATETIME', boolean: 'BOOL', options: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4' },
+  sqlite: {
+    id: 'INTEGER NOT NULL',
+    varchar: 'VARCHAR',
+    datetime: 'DATETIME',
+    boolean: 'BOOLEAN',
+    options: '',
+  },
+  postgres: {
+    id: 'SERIAL NOT NULL',
+    varchar: 'VARCHAR',
+    datetime: 'TIMESTAMP WITHOUT TIME ZONE',
+    boolean: 'BOOLEAN',
+    options: '',
+  },
+  mysql: {
+    id: 'INTEGER NOT NULL AUTO_INCREMENT',
+    varchar: 'VARCHAR(255)',
+    datetime: 'DATETIME',
+    boolean: 'BOOL',
+    options: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
+  },
 };
 
 function ddl(kind) {
@@ -62,7 +80,8 @@ function stepRows(kind) {
 }
 
 function insertFiles(kind, from, to) {
-  const columns = 'filehash, original_filename, local_filename, file_size, mime_type, is_duplicate, created_at';
+  const columns =
+    'filehash, original_filename, local_filename, file_size, mime_type, is_duplicate, created_at';
   switch (kind) {
     case 'sqlite':
       return `WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${to})
@@ -104,4 +123,70 @@ export async function generateLegacyDatabase(query, kind, files) {
   for (let from = first; from <= last; from += FILES_PER_STATEMENT) {
     await query(insertLogs(kind, from, Math.min(last, from + FILES_PER_STATEMENT - 1)));
   }
+}
+
+const EDGE_EPOCH = '2023-06-01 12:00:';
+
+/**
+ * One small file per legacy behaviour the backfill must handle (same-second start and finish, statuses in capitals,
+ * unknown and null statuses, rows without a step name, retries, a failure with only a detail, a skipped step) and
+ * one task-level row. Statements are portable and run one row at a time, so ids follow the order below.
+ */
+const EDGE_CASES = {
+  'edge-same-second': [
+    ['hash_file', 'in_progress', 0],
+    ['hash_file', 'success', 0],
+  ],
+  'edge-capitals': [
+    ['hash_file', 'IN_PROGRESS', 1],
+    ['hash_file', 'SUCCESS', 2],
+    ['check_text', 'QUEUED', 3],
+    ['check_text', 'SKIPPED', 4],
+  ],
+  'edge-noise': [
+    ['hash_file', 'in_progress', 5],
+    ['hash_file', 'warning', 6],
+    ['hash_file', null, 6],
+    ['hash_file', 'success', 7],
+    [null, null, 7, 'a note without a step'],
+    ['extract_text', 'started', 8],
+  ],
+  'edge-retry': [
+    ['extract_text', 'in_progress', 10],
+    ['extract_text', 'failure', 11, 'OCR timeout'],
+    ['extract_text', 'queued', 12],
+    ['extract_text', 'in_progress', 13],
+    ['extract_text', 'success', 14],
+  ],
+  'edge-failure-detail': [
+    ['check_text', 'in_progress', 20],
+    ['check_text', 'failure', 21, null, 'Traceback: PDF is encrypted'],
+  ],
+  'edge-skipped': [['check_text', 'skipped', 30]],
+};
+
+const literal = (value) =>
+  value === null || value === undefined ? 'NULL' : `'${String(value).replace(/'/g, "''")}'`;
+
+/** Plants EDGE_CASES (after generateLegacyDatabase created the tables); returns how many files it added. */
+export async function plantEdgeCases(query) {
+  for (const [hash, logs] of Object.entries(EDGE_CASES)) {
+    await query(
+      `INSERT INTO files (filehash, original_filename, local_filename, file_size, mime_type, is_duplicate, created_at)
+       VALUES (${literal(hash)}, ${literal(`${hash}.pdf`)}, '/data/edge.pdf', 1000, 'application/pdf', ${literal(0)}, '2023-06-01 12:00:00')`,
+    );
+    for (const [step, status, second, message, detail] of logs) {
+      await query(
+        `INSERT INTO processing_logs (file_id, task_id, step_name, status, message, detail, timestamp)
+         SELECT f.id, 'edge', ${literal(step)}, ${literal(status)}, ${literal(message)}, ${literal(detail)},
+           ${literal(`${EDGE_EPOCH}${String(second).padStart(2, '0')}`)}
+         FROM files f WHERE f.filehash = ${literal(hash)}`,
+      );
+    }
+  }
+  await query(
+    `INSERT INTO processing_logs (file_id, task_id, step_name, status, message, timestamp)
+     VALUES (NULL, 'celery-beat', 'poll_inbox', 'success', 'IMAP poll', '2023-06-01 12:00:40')`,
+  );
+  return Object.keys(EDGE_CASES).length;
 }

@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources in tests (no build needed); Node itself uses dist.
-const source = { conditions: ['@steptrail/source', 'module', 'node', 'development|production'] };
+// No 'module' condition: it makes some packages (the AWS SDK) load bundler-only builds that Node cannot run.
+const source = { conditions: ['@steptrail/source', 'node', 'development|production'] };
 // Workers may also get these as `node --conditions`, so they must not contain 'import': with it,
 // require('pg-pool') inside pg loads pg-pool's ESM build and pg fails to construct its Pool.
 const ssr = { resolve: source };

@@ -20,16 +20,18 @@ const backend = (database) => (database === 'mariadb' ? 'mysql' : database);
 
 /**
  * The benchmarks, by fixed entry points (the first that exists is run). `command` gets the scale, the databases
- * that have a server and the server URLs, and returns the command line that benchmark understands.
+ * that have a server (the others would make a benchmark start servers of its own), all requested databases and
+ * the server URLs, and returns the command line that benchmark understands.
  */
 const BENCHMARKS = [
   {
     name: 'api',
     what: 'GET /api/files/:id/status and the failed-files page at 10k-1M files, vs rebuilding from logs',
     entries: ['bench/api/main.mjs'],
-    command: (entry, { scale, databases }) => [
+    // Every requested database: it prints the runner's reason (BENCH_*_SKIP) for one without a server.
+    command: (entry, { scale, requested }) => [
       process.execPath,
-      [entry, '--scale', scale, '--databases', databases.join(',')],
+      [entry, '--scale', scale, '--databases', requested.join(',')],
     ],
   },
   {
@@ -117,7 +119,10 @@ async function provideServers(databases) {
   const testServers = await load('@steptrail/test-servers').catch((error) => {
     throw new Error('packages/test-servers is not built; run "npx -y pnpm@10.34.8 build"', { cause: error });
   });
-  const found = testServers.findServers();
+  // STEPTRAIL_TEST_SERVERS (none, postgres, mariadb, …) lets a run pretend a server is not installed, as for tests.
+  const allowed = process.env.STEPTRAIL_TEST_SERVERS?.trim();
+  const only = !allowed || allowed === 'all' ? null : allowed === 'none' ? [] : allowed.split(',');
+  const found = testServers.findServers({ only });
   for (const database of wanted) {
     if (given[database] !== null) {
       servers.urls[database] = given[database];
@@ -128,7 +133,7 @@ async function provideServers(databases) {
     const lookup = found[database];
     if (!lookup.available) {
       servers.skip[database] =
-        `${LABEL[database]} server not installed: ${lookup.reason}; install with ${lookup.installHint}`;
+        `${LABEL[database]} unavailable: ${lookup.reason}; install with ${lookup.installHint}`;
       continue;
     }
     const started = Date.now();
@@ -336,6 +341,7 @@ async function main() {
       const [command, args] = benchmark.command(entry, {
         scale: options.scale,
         databases,
+        requested: options.databases,
         urls: servers.urls,
       });
       const shown = [command === process.execPath ? 'node' : relative(root, command), ...args].join(' ');

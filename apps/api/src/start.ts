@@ -1,4 +1,4 @@
-import { migrateToLatest } from '@steptrail/runtime';
+import { TOKENS, migrateToLatest } from '@steptrail/runtime';
 import { loadApiConfig } from './config.js';
 import { API, buildApiContainer } from './container.js';
 import { runMain, stopOnSignals } from './process-lifecycle.js';
@@ -18,7 +18,7 @@ runMain(async () => {
   );
   const server = container.resolve(API.Server);
   const url = await server.listen();
-  const worker = prepared === null ? null : await prepared.start();
+  const worker = prepared === null ? null : await prepared.start(container.resolve(TOKENS.Store));
   stopOnSignals(async () => {
     await worker?.stop();
     await server.close();

@@ -1,3 +1,4 @@
+import type { Store } from '@steptrail/domain';
 import type { RunningWorker, WorkerConfig } from '@steptrail/worker';
 
 /**
@@ -8,11 +9,12 @@ import type { RunningWorker, WorkerConfig } from '@steptrail/worker';
  * listed, like the API's own.
  */
 export interface PreparedWorker {
-  start(): Promise<RunningWorker>;
+  /** Starts claiming on the API's store: one writer connection per process (SQLite needs that), shared wake-ups. */
+  start(store: Store): Promise<RunningWorker>;
 }
 
 export async function prepareWorker(): Promise<PreparedWorker> {
   const worker = await import('@steptrail/worker');
   const config: WorkerConfig = worker.loadWorkerConfig();
-  return { start: () => worker.startWorker(config) };
+  return { start: (store) => worker.startWorker(config, { store }) };
 }

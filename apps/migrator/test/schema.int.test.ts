@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backends, databaseName, openSql } from './support/databases.js';
 import { DOCUELEVATE_COLUMNS } from './support/docuelevate-schema.js';
 import { runCli } from './support/in-process-cli.js';
+import { jsonOf } from './support/migrated-fixture.js';
 import { plantLegacyFixture } from './support/legacy-fixture.js';
 import { snapshot } from './support/rows.js';
 
@@ -41,7 +42,7 @@ for (const backend of backends()) {
         applied: string[];
         changes: Array<Record<string, unknown>>;
       };
-      expect(applied).toHaveLength(1);
+      expect(applied.length).toBeGreaterThan(0);
       const byTable: Record<string, Record<string, unknown> | undefined> = Object.fromEntries(
         changes.map((change) => [String(change.table), change]),
       );
@@ -93,11 +94,13 @@ for (const backend of backends()) {
       const before = await docuElevateRows(url);
       expect((await runCli(['schema', 'up'], url)).code).toBe(0);
 
-      const down = await runCli(['schema', 'down', '--json'], url);
+      const applied = (await jsonOf(['schema', 'status'], url)).migrations as Array<{ name: string }>;
+      const reverted: unknown[] = [];
+      for (const _migration of applied)
+        reverted.push(...((await jsonOf(['schema', 'down'], url)).reverted as unknown[]));
       const status = await runCli(['schema', 'status', '--json'], url);
 
-      expect(down.code, down.stderr).toBe(0);
-      expect(down.json().reverted).toHaveLength(1);
+      expect(reverted).toEqual(applied.map((migration) => migration.name).reverse());
       expect(
         (status.json().migrations as Array<{ applied: boolean }>).some((migration) => migration.applied),
       ).toBe(false);
@@ -119,9 +122,7 @@ for (const backend of backends()) {
       const down = await runCli(['schema', 'down', '--to', 'NoSuchMigration1'], url);
 
       expect(down.code).toBe(2);
-      expect(down.stderr).toMatch(
-        /NoSuchMigration1 is not an applied migration \(applied: InitialSchema\d+\)/,
-      );
+      expect(down.stderr).toMatch(/NoSuchMigration1 is not an applied migration \(applied: InitialSchema\d+/);
     });
 
     it('data commands refuse a database whose schema is not up to date, and say how to fix it', async () => {

@@ -2,7 +2,7 @@ import { reconstructStep } from '../events/reconstruct.js';
 import { appliesInOrder, evolve, type FoldedStep } from '../events/step-state.fold.js';
 import { toStepEvent, type LogEntry } from '../events/step-event.js';
 import type { FileRecord, FileRollup, StoredStep } from '../files/file-record.js';
-import { computeOverallStatus } from '../status/overall-status.js';
+import { computeOverallStatus, type StepSnapshot } from '../status/overall-status.js';
 import { isStepStatus, type StepStatus } from '../status/step-status.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import { nextWorkflowStep } from '../workflow/workflow.js';
@@ -42,7 +42,9 @@ export async function applyEvent(
   change: StepChange,
   now: Date,
 ): Promise<AppliedEvent> {
-  const stored = await repos.steps.get(file.id, change.stepName);
+  // One read of the file's rows serves the fold (this step) and the rollup (all steps): the file is locked.
+  const rows = await repos.steps.listForFile(file.id);
+  const stored = rows.find((row) => row.stepName === change.stepName) ?? null;
   const previous = foldedFrom(stored);
   const { afterLastEvent, ...entry } = change;
   const last = stored?.lastEvent?.occurredAt;
@@ -55,10 +57,13 @@ export async function applyEvent(
     ? evolve(previous, event)
     : reconstructStep(await repos.logs.listForStep(file.id, change.stepName));
   await repos.steps.saveState(file.id, change.stepName, step);
-  const rollup = await refreshRollup(repos, file, change.stepName, now);
+  const snapshots: StepSnapshot[] = rows.filter((row) => row.stepName !== change.stepName);
+  snapshots.push({ stepName: change.stepName, status: step.status, attempts: step.attempts });
+  const rollup = await storeRollup(repos, file, snapshots, change.stepName, now);
   const scheduled = await scheduleNext(
     repos,
     file,
+    rows,
     change.stepName,
     previous?.status ?? null,
     step.status,
@@ -87,7 +92,17 @@ export async function refreshRollup(
   lastStep: string | null,
   now: Date,
 ): Promise<FileRollup> {
-  const steps = await repos.steps.listForFile(file.id);
+  return storeRollup(repos, file, await repos.steps.listForFile(file.id), lastStep, now);
+}
+
+/** Stores the rollup the status rule gives for these step rows (the file's rows, as they now are). */
+async function storeRollup(
+  repos: Repositories,
+  file: FileRecord,
+  steps: readonly StepSnapshot[],
+  lastStep: string | null,
+  now: Date,
+): Promise<FileRollup> {
   const overall = computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps });
   const statusChanged = overall.status !== file.rollup.status;
   const rollup: FileRollup = {
@@ -103,6 +118,7 @@ export async function refreshRollup(
 async function scheduleNext(
   repos: Repositories,
   file: FileRecord,
+  rows: readonly StoredStep[],
   stepName: string,
   before: StepStatus | null,
   after: StepStatus,
@@ -112,7 +128,7 @@ async function scheduleNext(
   if (!file.managed || file.isDuplicate || !finished || before === after) return null;
   const next = nextWorkflowStep(file.workflow, stepName);
   if (next === null) return null;
-  await repos.steps.createMissing(file.id, [next], null);
+  if (!rows.some((row) => row.stepName === next)) await repos.steps.createMissing(file.id, [next], null);
   const changed = await repos.steps.schedule(file.id, next, now, false);
   if (changed) await repos.queue.announce();
   return changed ? next : null;

@@ -55,7 +55,7 @@ async function main() {
       report.checks.push(...result.checks);
       report.load.push(...result.load);
       report.targets.push(...judgeTargets(database, result.figures, options.sizes));
-      report.notes.push(...explainMisses(database, result.figures, options.sizes, result.load));
+      report.notes.push(...explainMisses(database, result, options.sizes));
       report.databases.push({ database, status: 'measured', reason: null });
     } catch (error) {
       log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -51,10 +51,12 @@ async function seedUpTo(seeder, from, to, log) {
   const seconds = await seeder.seed(from, to);
   await seeder.dropTemplates();
   const settleSeconds = await seeder.settle();
+  const gigabytes = (await seeder.sizeBytes()) / 1024 ** 3;
   log(
-    `  seeded ${(to - from).toLocaleString('en')} files in ${seconds.toFixed(1)} s (statistics: ${settleSeconds.toFixed(1)} s)`,
+    `  seeded ${(to - from).toLocaleString('en')} files in ${seconds.toFixed(1)} s ` +
+      `(statistics: ${settleSeconds.toFixed(1)} s); the database now takes ${(gigabytes * 1024).toFixed(0)} MiB`,
   );
-  return { files: to, addedFiles: to - from, seconds, settleSeconds };
+  return { files: to, addedFiles: to - from, seconds, settleSeconds, gigabytes };
 }
 
 export async function runDatabase({ domain, runtime, database, prepared, options, log }) {

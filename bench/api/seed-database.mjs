@@ -145,6 +145,12 @@ export class BulkSeeder {
     return (performance.now() - started) / 1000;
   }
 
+  /** How much the database takes on disk (tables and indexes), in bytes. */
+  async sizeBytes() {
+    const [row] = await this.dataSource.query(this.dialect.sizeSql);
+    return Number(row?.bytes ?? Number.NaN);
+  }
+
   /** Housekeeping a settled database would have done: statistics, sequences past the seeded ids. */
   async settle() {
     const started = performance.now();

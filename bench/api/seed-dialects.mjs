@@ -20,6 +20,7 @@ const sqlite = {
   session: ['PRAGMA synchronous = OFF', 'PRAGMA cache_size = -262144', 'PRAGMA temp_store = MEMORY'],
   afterChunk: ['PRAGMA wal_checkpoint(TRUNCATE)'],
   afterLoad: () => ['ANALYZE'],
+  sizeSql: 'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()',
 };
 
 /** PostgreSQL: generate_series over bigint, so id arithmetic never overflows int4. */
@@ -43,6 +44,7 @@ const postgres = {
     'VACUUM ANALYZE file_processing_steps',
     'VACUUM ANALYZE processing_logs',
   ],
+  sizeSql: 'SELECT pg_database_size(current_database()) AS bytes',
 };
 
 /** MariaDB: the built-in SEQUENCE engine's seq_FROM_to_TO tables are the numbers table. */
@@ -59,6 +61,8 @@ const mariadb = {
   session: [],
   afterChunk: [],
   afterLoad: () => ['ANALYZE TABLE files, file_processing_steps, processing_logs'],
+  sizeSql:
+    'SELECT SUM(data_length + index_length) AS bytes FROM information_schema.TABLES WHERE table_schema = DATABASE()',
 };
 
 const dialects = { sqlite, postgres, mysql: mariadb };

@@ -24,6 +24,7 @@ export interface ApiConfig {
   workflows: WorkflowCatalog;
   events: { pollMs: number; heartbeatMs: number; gapGraceMs: number };
   shutdownTimeoutMs: number;
+  countsMaxAgeMs: number;
   /** Connections per process for PostgreSQL and MySQL. */
   poolSize: number | undefined;
   /** Whether `start.ts` also runs the worker in-process (when @steptrail/worker is installed). */
@@ -87,6 +88,7 @@ const schema = (cwd: string) =>
       EVENTS_HEARTBEAT_MS: integer(100, 300_000, 15_000),
       EVENTS_GAP_GRACE_MS: integer(0, 60_000, 2000),
       SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
+      COUNTS_MAX_AGE_MS: integer(0, 3_600_000, 2_000),
       DB_POOL_SIZE: text
         .regex(/^\d+$/, 'must be a whole number')
         .transform(Number)
@@ -157,6 +159,7 @@ export function parseApiConfig(env: Readonly<Record<string, string | undefined>>
       gapGraceMs: values.EVENTS_GAP_GRACE_MS,
     },
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    countsMaxAgeMs: values.COUNTS_MAX_AGE_MS,
     poolSize: values.DB_POOL_SIZE,
     startWorker: values.START_WORKER,
   };

@@ -45,7 +45,12 @@ export async function buildApiContainer(
       clock,
       ...(config.poolSize === undefined ? {} : { poolSize: config.poolSize }),
     }));
-  const container = createCoreContainer({ store, clock, workflows: config.workflows });
+  const container = createCoreContainer({
+    store,
+    clock,
+    workflows: config.workflows,
+    countsMaxAgeMs: config.countsMaxAgeMs,
+  });
   const logger = createLogger(config.logLevel, options.logDestination);
   container.register(API.Config, { useValue: config });
   container.register(API.Logger, { useValue: logger });

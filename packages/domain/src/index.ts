@@ -26,6 +26,7 @@ export * from './use-cases/step-update-options.js';
 export * from './use-cases/step-tracker.js';
 export * from './use-cases/requeue.js';
 export * from './use-cases/status-queries.js';
+export * from './use-cases/status-counts-cache.js';
 export * from './use-cases/rebuild-by-fold.js';
 export * from './use-cases/legacy-migration.js';
 export * from './use-cases/work-claims.js';

@@ -30,6 +30,8 @@ export interface CoreParts {
   store: Store;
   clock: Clock;
   workflows: WorkflowCatalog;
+  /** How old the per-status counts of list pages may be (0: counted on every request). */
+  countsMaxAgeMs?: number;
 }
 
 /** A fresh container (one per app start, one per test) with the store and the domain use-cases registered. */
@@ -46,7 +48,9 @@ export function createCoreContainer(parts: CoreParts): DependencyContainer {
     ),
   });
   container.register(TOKENS.StatusQueries, {
-    useFactory: instanceCachingFactory((c) => new StatusQueries(store(c).reads)),
+    useFactory: instanceCachingFactory(
+      (c) => new StatusQueries(store(c).reads, { clock: clock(c), countsMaxAgeMs: parts.countsMaxAgeMs ?? 0 }),
+    ),
   });
   container.register(TOKENS.LegacyMigration, {
     useFactory: instanceCachingFactory(

@@ -2,7 +2,9 @@ import type { EventPosition } from '../events/step-event.js';
 import type { FileRecord, StoredStep } from '../files/file-record.js';
 import type { FileListQuery, FilePage, StatusCounts } from '../ports/file-repository.js';
 import type { LogPage } from '../ports/log-repository.js';
+import type { Clock } from '../ports/clock.js';
 import type { Repositories } from '../ports/unit-of-work.js';
+import { StatusCountsCache } from './status-counts-cache.js';
 import { domainError, err, ok, type Result } from '../result.js';
 import { computeOverallStatus, type OverallStatusResult } from '../status/overall-status.js';
 import { computeStepSummary, type StepSummary } from '../status/step-summary.js';
@@ -25,7 +27,18 @@ export const MAX_PAGE_SIZE = 500;
 
 /** The read side of the step manager: index reads, never a log scan. */
 export class StatusQueries {
-  constructor(private readonly reads: Repositories) {}
+  private readonly counts: StatusCountsCache | null;
+
+  /** With `countsMaxAgeMs` > 0, list pages carry counts at most that old (see StatusCountsCache). */
+  constructor(
+    private readonly reads: Repositories,
+    options: { clock: Clock; countsMaxAgeMs: number } | null = null,
+  ) {
+    this.counts =
+      options === null || options.countsMaxAgeMs <= 0
+        ? null
+        : new StatusCountsCache(() => reads.files.countByStatus(), options.clock, options.countsMaxAgeMs);
+  }
 
   async getFile(fileId: number): Promise<Result<FileRecord>> {
     const file = await this.reads.files.get(fileId);
@@ -81,7 +94,7 @@ export class StatusQueries {
   async listFiles(query: FileListQuery): Promise<{ page: FilePage; counts: StatusCounts }> {
     const [page, counts] = await Promise.all([
       this.reads.files.list({ ...query, limit: clampLimit(query.limit) }),
-      this.reads.files.countByStatus(),
+      this.counts?.get() ?? this.reads.files.countByStatus(),
     ]);
     return { page, counts };
   }

@@ -16,7 +16,6 @@ import { TypeormStepRepository } from './repositories/typeorm-step-repository.js
 import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
 import { SqlExecutor } from './sql-executor.js';
 
-
 export interface TypeormStoreOptions {
   /** The initialized data source that runs transactions. */
   dataSource: DataSource;

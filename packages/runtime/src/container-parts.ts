@@ -49,7 +49,8 @@ export function createCoreContainer(parts: CoreParts): DependencyContainer {
   });
   container.register(TOKENS.StatusQueries, {
     useFactory: instanceCachingFactory(
-      (c) => new StatusQueries(store(c).reads, { clock: clock(c), countsMaxAgeMs: parts.countsMaxAgeMs ?? 0 }),
+      (c) =>
+        new StatusQueries(store(c).reads, { clock: clock(c), countsMaxAgeMs: parts.countsMaxAgeMs ?? 0 }),
     ),
   });
   container.register(TOKENS.LegacyMigration, {

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DocumentKind } from './artifacts.js';
+import { processEnv } from '@steptrail/runtime';
 
 const run = promisify(execFile);
 
@@ -54,7 +55,7 @@ export class TesseractOcr {
       signal,
       maxBuffer: 64 * 1024 * 1024,
       // Tesseract's own threads would fight the worker's concurrency for the cores.
-      env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+      env: { ...processEnv(), OMP_THREAD_LIMIT: '1' },
     });
     return stdout;
   }

@@ -64,6 +64,7 @@ export function mysqlDialect(): Dialect {
     upsertTail: (_conflict, columns) =>
       ` ON DUPLICATE KEY UPDATE ${columns.map((column) => `${column} = VALUES(${column})`).join(', ')}`,
     // The connection's timezone 'Z' makes mysql2 write and read DATETIME values as UTC.
+    placeholder: () => '?',
     time: (value) => value,
     insertId: (raw) => readInsertId(raw),
     transaction: readCommitted,

@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { postgresMigrations } from '../migrations/index.js';
-import { bindEachOccurrenceSeparately } from './parameter-binding.js';
 import { parseUtcTimestamp } from './utc-timestamp.js';
 
 export interface PostgresConnectionOptions {
@@ -44,6 +43,5 @@ export function createPostgresDataSource(options: PostgresConnectionOptions): Da
       types: utcTimestampTypes(),
     },
   });
-  bindEachOccurrenceSeparately(dataSource);
   return dataSource;
 }

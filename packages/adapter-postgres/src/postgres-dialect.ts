@@ -44,6 +44,7 @@ export function postgresDialect(): Dialect {
     // Inside CASE PostgreSQL cannot infer a parameter's type from the column and would take it as text.
     // CAST(... AS ...), not `::`, which TypeORM's `:name` placeholder scanner would misread.
     castParam: (placeholder, kind) => `CAST(${placeholder} AS ${CAST_TYPES[kind]})`,
+    placeholder: (position) => `$${position}`,
     time: postgresTime,
     // There is no driver-level insert id: ids come back in the RETURNING row, as a number (int4) or text (int8).
     insertId: (_raw, rows) => {

@@ -34,6 +34,7 @@ export function sqliteDialect(): Dialect {
     }),
     upsertTail: (conflict, columns) =>
       ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = excluded.${column}`).join(', ')}`,
+    placeholder: () => '?',
     time: sqliteTime,
     insertId: (raw) => (typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : null),
     transaction: <T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>) =>

@@ -36,6 +36,8 @@ export interface Dialect {
    * on assignment leave it out.
    */
   castParam?(placeholder: string, kind: 'integer' | 'boolean' | 'timestamp' | 'text'): string;
+  /** The driver's positional placeholder for the 1-based `position` (`?` or `$n`). */
+  placeholder(position: number): string;
   /** A Date as the driver must bind it for a timestamp column. */
   time(value: Date): unknown;
   /** Reads the insert id out of a driver result. */

@@ -9,3 +9,4 @@ export * from './schema/entities.js';
 export * from './schema/schema-plan.js';
 export * from './schema/apply-schema-plan.js';
 export * from './repositories/set-based-rebuild.js';
+export * from './named-parameters.js';

@@ -1,5 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Dialect, WriteResult } from './dialect.js';
+import { bindNamedParameters } from './named-parameters.js';
 
 export type SqlParams = Record<string, unknown>;
 
@@ -23,7 +24,9 @@ export class SqlExecutor {
   }
 
   async write(sql: string, params: SqlParams = {}): Promise<WriteResult> {
-    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
+    const [query, values] = bindNamedParameters(sql, params, (position) =>
+      this.dialect.placeholder(position),
+    );
     const runner = this.runner ?? this.dataSource.createQueryRunner();
     try {
       const result = await runner.query(query, values, true);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { escapeEachOccurrence } from '../src/parameter-binding.js';
+import { bindNamedParameters } from '../src/named-parameters.js';
 
-describe('escapeEachOccurrence', () => {
+const dollar = (position: number): string => `$${position}`;
+const escapeEachOccurrence = (sql: string, parameters: Record<string, unknown>) =>
+  bindNamedParameters(sql, parameters, dollar);
+
+describe('bindNamedParameters', () => {
   it('gives a name used twice two positions, so PostgreSQL deduces a type for each', () => {
     expect(escapeEachOccurrence('INSERT INTO t (a, b) VALUES (:now, :now)', { now: 'x' })).toEqual([
       'INSERT INTO t (a, b) VALUES ($1, $2)',
@@ -20,10 +24,6 @@ describe('escapeEachOccurrence', () => {
       `SELECT '12:30:00'::time, $1`,
       [null],
     ]);
-  });
-
-  it('inlines a function parameter as raw SQL, as TypeORM does', () => {
-    expect(escapeEachOccurrence('SELECT :now', { now: () => 'NOW()' })).toEqual(['SELECT NOW()', []]);
   });
 
   it('refuses a :...list parameter that is not a list', () => {

@@ -18,6 +18,7 @@ import {
   type RunningServer,
 } from '@steptrail/test-servers';
 import { NOOP_STEPS, noopWorkflow } from './noop-steps.js';
+import { processEnv } from '@steptrail/runtime';
 
 const { values: args } = parseArgs({
   options: {
@@ -160,7 +161,7 @@ function startWorkerProcess(url: string, scratch: string, workers: ChildProcess[
     {
       cwd: workerRoot,
       env: {
-        ...process.env,
+        ...processEnv(),
         NODE_OPTIONS: '',
         DATABASE_URL: url,
         STORAGE_DIR: join(scratch, 'storage'),

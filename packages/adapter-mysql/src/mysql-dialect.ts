@@ -1,5 +1,4 @@
-import type { Dialect } from '@steptrail/persistence-typeorm';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { readCommittedTransaction, type Dialect } from '@steptrail/persistence-typeorm';
 import { mapMysqlError } from './errors.js';
 
 /**
@@ -10,35 +9,6 @@ function readInsertId(raw: unknown): number | null {
   if (typeof raw !== 'object' || raw === null || !('insertId' in raw)) return null;
   const id = typeof raw.insertId === 'string' ? Number(raw.insertId) : raw.insertId;
   return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : null;
-}
-
-/**
- * Runs `work` in one READ COMMITTED transaction on its own pooled connection. Not InnoDB's default REPEATABLE
- * READ: after locking a file row the core re-reads that step's logs to re-fold a late event, and must see the
- * rows other transactions committed meanwhile, not the snapshot taken at the transaction's first read.
- */
-async function readCommitted<T>(
-  dataSource: DataSource,
-  work: (runner: QueryRunner) => Promise<T>,
-): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  try {
-    await runner.startTransaction('READ COMMITTED');
-    try {
-      const result = await work(runner);
-      await runner.commitTransaction();
-      return result;
-    } catch (error) {
-      // After a deadlock InnoDB has already rolled back; after a lost connection ROLLBACK fails too. Either way
-      // the caller needs the original error, and mysql2's pool discards a connection that failed.
-      await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
-    }
-  } catch (error) {
-    throw mapMysqlError(error);
-  } finally {
-    await runner.release();
-  }
 }
 
 /** The Dialect for MySQL 8 and MariaDB 10.6+ (both have SKIP LOCKED). */
@@ -67,7 +37,7 @@ export function mysqlDialect(): Dialect {
     placeholder: () => '?',
     time: (value) => value,
     insertId: (raw) => readInsertId(raw),
-    transaction: readCommitted,
+    transaction: (dataSource, work) => readCommittedTransaction(dataSource, work, mapMysqlError),
     mapError: mapMysqlError,
   };
 }

@@ -38,7 +38,7 @@ async function mysqlHarness(): Promise<ContractHarness> {
 
 if (noMysql) {
   describe(mysqlTitle('contract: mysql'), () => {
-    it.skip('runs the conformance suite against MySQL/MariaDB', () => undefined);
+    it.skip(mysqlTitle('runs the conformance suite against MySQL/MariaDB'), () => undefined);
   });
 } else {
   runContractSuite(mysqlHarness, backend);

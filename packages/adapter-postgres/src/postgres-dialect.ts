@@ -1,5 +1,4 @@
-import { parseInteger, type Dialect } from '@steptrail/persistence-typeorm';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { parseInteger, readCommittedTransaction, type Dialect } from '@steptrail/persistence-typeorm';
 import { mapPostgresError } from './errors.js';
 
 /** The channel claims announce on and idle workers LISTEN to. */
@@ -51,43 +50,7 @@ export function postgresDialect(): Dialect {
       const row = rows[0];
       return row === undefined || !('id' in row) ? null : parseInteger('id', row.id);
     },
-    transaction: runInTransaction,
+    transaction: (dataSource, work) => readCommittedTransaction(dataSource, work, mapPostgresError),
     mapError: mapPostgresError,
   };
-}
-
-/**
- * READ COMMITTED on a dedicated connection: writers serialize on the file row lock they take first, so every
- * statement must see rows committed by the writer that held the lock before (REPEATABLE READ would fail them).
- */
-async function runInTransaction<T>(
-  dataSource: DataSource,
-  work: (runner: QueryRunner) => Promise<T>,
-): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  try {
-    await runner.startTransaction('READ COMMITTED');
-    try {
-      const result = await work(runner);
-      await runner.commitTransaction();
-      return result;
-    } catch (error) {
-      await rollbackQuietly(runner);
-      throw error;
-    }
-  } catch (error) {
-    throw mapPostgresError(error);
-  } finally {
-    await runner.release();
-  }
-}
-
-/** A failed rollback (the connection is gone) must not hide the error that caused it. */
-async function rollbackQuietly(runner: QueryRunner): Promise<void> {
-  if (!runner.isTransactionActive) return;
-  try {
-    await runner.rollbackTransaction();
-  } catch {
-    // The server discards an unfinished transaction when its session ends.
-  }
 }

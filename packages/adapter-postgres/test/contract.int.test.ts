@@ -38,7 +38,7 @@ async function postgresHarness(): Promise<ContractHarness> {
 
 if (serverUrl === null) {
   describe(postgresTitle('contract: postgres'), () => {
-    it.skip('runs the conformance suite against PostgreSQL', () => undefined);
+    it.skip(postgresTitle('runs the conformance suite against PostgreSQL'), () => undefined);
   });
 } else {
   runContractSuite(postgresHarness, backend);

@@ -10,3 +10,4 @@ export * from './schema/schema-plan.js';
 export * from './schema/apply-schema-plan.js';
 export * from './repositories/set-based-rebuild.js';
 export * from './named-parameters.js';
+export * from './read-committed-transaction.js';

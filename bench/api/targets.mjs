@@ -68,17 +68,6 @@ export function judgeTargets(database, figures, sizes) {
         'per-file logs are indexed and ~10 rows',
       ),
     );
-    const rollup = find(figures, 'rollupRead', largest);
-    if (rollup !== null) {
-      const row = atLeast(
-        database,
-        `stored rollup read vs rebuild from logs, p50 at ${fmtFiles(largest)} (in-process)`,
-        rebuild.p50 / rollup.p50,
-        TARGET_SPEEDUP,
-        'the file row alone (what the status endpoint could read)',
-      );
-      rows.push({ ...row, met: null });
-    }
   }
   const list = find(figures, 'httpListFailed', largest);
   if (list !== null) {
@@ -136,14 +125,14 @@ export function explainMisses(database, { figures, load, seeding }, sizes) {
         `machine's other work as much as the database. Compare on an idle machine before reading it as growth.`,
     );
   }
-  const [read, rebuild, rollup] = [at('statusRead'), at('statusRebuild'), at('rollupRead')];
+  const [read, rebuild] = [at('statusRead'), at('statusRebuild')];
   if (read !== null && rebuild !== null && rebuild.p50 / read.p50 < TARGET_SPEEDUP) {
     notes.push(
-      `${database}: status read ${ms(read.p50)} vs rebuild ${ms(rebuild.p50)} (p50). One file's logs are an index ` +
-        `range (ix_processing_logs_file_time) of ~10 rows, so fetching and folding them costs about what reading its ` +
-        `8 step rows costs; the status endpoint reads the step rows, not the rollup on the file row ` +
-        `(${rollup === null ? 'not measured' : ms(rollup.p50)}). The ratio grows where an answer spans many files: ` +
-        `see the status=failed page and counts rows.`,
+      `${database}: status read ${ms(read.p50)} vs rebuild ${ms(rebuild.p50)} (p50). The status read is one ` +
+        `primary-key read of the file row; the rebuild adds one index range (ix_processing_logs_file_time, which ` +
+        `DocuElevate's own ix_processing_logs_file_id also gives) of ~10 rows and a fold of microseconds, so it costs ` +
+        `about two reads, not fifty. The ratio grows where an answer spans many files: see the status=failed page ` +
+        `and counts rows.`,
     );
   }
   const [pageRollup, pageLogs] = [at('pageRollup'), at('pageLogs')];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PAGE_SIZE } from '../src/index.js';
+import { MAX_PAGE_SIZE, PENDING_ROLLUP, computeOverallStatus } from '../src/index.js';
 import { at, newFile, setup, unwrap } from './support/fixtures.js';
 
 async function seeded() {
@@ -48,8 +48,8 @@ describe('StatusQueries', () => {
     });
   });
 
-  it('getFileOverallStatus applies the one status rule to the step rows', async () => {
-    const { queries, done, failed } = await seeded();
+  it('getFileOverallStatus reads the rollup, which is the one status rule applied to the step rows', async () => {
+    const { queries, store, done, failed } = await seeded();
     expect(unwrap(await queries.getFileOverallStatus(done.id))).toMatchObject({
       status: 'completed',
       totalSteps: 10,
@@ -58,6 +58,27 @@ describe('StatusQueries', () => {
     expect(unwrap(await queries.getFileOverallStatus(failed.id))).toMatchObject({
       status: 'failed',
       hasErrors: true,
+    });
+    for (const file of [done, failed]) {
+      const steps = await store.reads.steps.listForFile(file.id);
+      expect(unwrap(await queries.getFileOverallStatus(file.id))).toEqual(
+        computeOverallStatus({ isDuplicate: false, workflow: file.workflow, steps }),
+      );
+    }
+  });
+
+  it('getFileOverallStatus answers from the file row alone, without reading steps', async () => {
+    const { queries, store, fresh } = await seeded();
+    const planted = { ...PENDING_ROLLUP, status: 'processing' as const, inProgressSteps: 7 };
+    await store.unitOfWork.transaction((repos) => repos.files.saveRollups(new Map([[fresh.id, planted]])));
+    expect(unwrap(await queries.getFileOverallStatus(fresh.id))).toEqual({
+      status: 'processing',
+      hasErrors: false,
+      totalSteps: 0,
+      completedSteps: 0,
+      failedSteps: 0,
+      inProgressSteps: 7,
+      skippedSteps: 0,
     });
   });
 

@@ -1,5 +1,5 @@
 import type { EventPosition } from '../events/step-event.js';
-import type { FileRecord, StoredStep } from '../files/file-record.js';
+import type { FileRecord, FileRollup, StoredStep } from '../files/file-record.js';
 import type { FileListQuery, FilePage, StatusCounts } from '../ports/file-repository.js';
 import type { LogPage } from '../ports/log-repository.js';
 import type { Clock } from '../ports/clock.js';
@@ -54,11 +54,13 @@ export class StatusQueries {
     return ok(steps);
   }
 
+  /**
+   * The overall status from the rollup on the file row: one primary-key read. Every step change rewrites the
+   * rollup in its own transaction, so it is what the rule gives for the step rows, and what the list shows.
+   */
   async getFileOverallStatus(fileId: number): Promise<Result<OverallStatusResult>> {
-    const loaded = await this.load(fileId);
-    if (!loaded.ok) return loaded;
-    const { file, steps } = loaded.value;
-    return ok(computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps }));
+    const file = await this.reads.files.get(fileId);
+    return file === null ? notFound(fileId) : ok(overallOf(file.rollup));
   }
 
   async getStepSummary(fileId: number): Promise<Result<StepSummary>> {
@@ -110,6 +112,12 @@ const clampLimit = (limit: number): number => Math.max(1, Math.min(MAX_PAGE_SIZE
 
 const notFound = (fileId: number) =>
   err(domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId }));
+
+function overallOf(rollup: FileRollup): OverallStatusResult {
+  const { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps } =
+    rollup;
+  return { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps };
+}
 
 function toView(step: StoredStep): StepView {
   return {

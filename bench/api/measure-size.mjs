@@ -1,7 +1,7 @@
 // Every measurement at one database size: the API over HTTP, and the same answers in-process, read from
 // current state and rebuilt from logs. Each comparison also checks that both sides give the same answer.
 import { LogRebuilds } from './rebuild-from-logs.mjs';
-import { randomIds, timeEach } from './stats.mjs';
+import { randomIds, timeEach, timeInterleaved } from './stats.mjs';
 
 export const METRICS = {
   httpStatus: 'HTTP GET /api/files/:id/status',
@@ -60,9 +60,9 @@ async function statusFigures({ domain, store, ids, rebuilds }) {
   for (const id of ids.warmUp.slice(0, 200)) await Promise.all([read(id), rebuilds.fileStatus(id)]);
   const count = ids.inProcess.length;
   const answers = { read: new Array(count), rebuild: new Array(count) };
-  const statusRead = await timeEach(count, async (i) => (answers.read[i] = await read(ids.inProcess[i])));
-  const rebuild = await timeEach(
+  const [statusRead, rebuild] = await timeInterleaved(
     count,
+    async (i) => (answers.read[i] = await read(ids.inProcess[i])),
     async (i) => (answers.rebuild[i] = await rebuilds.fileStatus(ids.inProcess[i])),
   );
   const rebuildDiffers = answers.read.filter(

@@ -31,6 +31,25 @@ export async function timeEach(count, work) {
   return summarize(samples);
 }
 
+/**
+ * Times two kinds of work over the same items, alternating which goes first, so neither profits from the other
+ * having warmed the caches for an item; returns one summary per kind.
+ */
+export async function timeInterleaved(count, first, second) {
+  const samples = [[], []];
+  const works = [first, second];
+  for (let index = 0; index < count; index += 1) {
+    if (index % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+    const order = index % 2 === 0 ? [0, 1] : [1, 0];
+    for (const which of order) {
+      const started = performance.now();
+      await works[which](index);
+      samples[which].push(performance.now() - started);
+    }
+  }
+  return samples.map(summarize);
+}
+
 /** mulberry32: a small deterministic generator; ids drawn from it are the same on every run and database. */
 export function randomIds(seed, count, maxId) {
   let state = seed >>> 0;

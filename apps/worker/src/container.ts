@@ -9,6 +9,7 @@ import { createDestination } from './destinations/create-destination.js';
 import type { Destination } from './destinations/destination.js';
 import { WorkerEngine } from './engine/worker-engine.js';
 import { retryPolicy, type RetryPolicy } from './engine/retry-policy.js';
+import { OUTCOME_LINGER_MS, OutcomeRecorder } from './engine/outcome-recorder.js';
 import { StepRunner } from './engine/step-runner.js';
 import { HandlerRegistry, type BoundHandlers } from './handlers/handler-registry.js';
 import { loadPlugins, type RegisterHandlers } from './handlers/plugins.js';
@@ -22,6 +23,7 @@ export const WORKER_TOKENS = {
   Destinations: Symbol('Destinations') as InjectionToken<readonly Destination[]>,
   Handlers: Symbol('Handlers') as InjectionToken<BoundHandlers>,
   RetryPolicy: Symbol('RetryPolicy') as InjectionToken<RetryPolicy>,
+  Outcomes: Symbol('OutcomeRecorder') as InjectionToken<OutcomeRecorder>,
   StepRunner: Symbol('StepRunner') as InjectionToken<StepRunner>,
   Engine: Symbol('WorkerEngine') as InjectionToken<WorkerEngine>,
 } as const;
@@ -72,6 +74,17 @@ export async function buildWorkerContainer(
       maxAttemptsByStep: config.maxAttemptsByStep,
     }),
   });
+  container.register(WORKER_TOKENS.Outcomes, {
+    useFactory: instanceCachingFactory(
+      (c) =>
+        new OutcomeRecorder({
+          claims: c.resolve(TOKENS.WorkClaims),
+          workerId: config.workerId,
+          lingerMs: OUTCOME_LINGER_MS,
+          maxBatch: config.concurrency,
+        }),
+    ),
+  });
   container.register(WORKER_TOKENS.StepRunner, {
     useFactory: instanceCachingFactory((c) => stepRunner(c, config)),
   });
@@ -109,7 +122,7 @@ async function buildHandlers(
 function stepRunner(c: DependencyContainer, config: WorkerConfig): StepRunner {
   return new StepRunner({
     store: c.resolve(TOKENS.Store),
-    claims: c.resolve(TOKENS.WorkClaims),
+    outcomes: c.resolve(WORKER_TOKENS.Outcomes),
     tracker: c.resolve(TOKENS.StepTracker),
     handlers: c.resolve(WORKER_TOKENS.Handlers),
     retry: c.resolve(WORKER_TOKENS.RetryPolicy),
@@ -131,6 +144,7 @@ function engine(c: DependencyContainer, config: WorkerConfig): WorkerEngine {
       claims: c.resolve(TOKENS.WorkClaims),
       workSignal: store.workSignal,
       runner: c.resolve(WORKER_TOKENS.StepRunner),
+      outcomes: c.resolve(WORKER_TOKENS.Outcomes),
       log: c.resolve(WORKER_TOKENS.Logger),
     },
     {

@@ -1,6 +1,7 @@
 import type { Store } from '@steptrail/domain';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { ContractBackend, ContractHarness } from './harness.js';
+import { batchEquivalenceTopic } from './suite/batch-equivalence.contract.js';
 import { concurrencyTopic } from './suite/concurrency.contract.js';
 import type { ContractContext, ContractTopic } from './suite/context.js';
 import { filesTopic } from './suite/files.contract.js';
@@ -24,6 +25,7 @@ const TOPICS: readonly ContractTopic[] = [
   stepTrackerTopic,
   workQueueTopic,
   workClaimsTopic,
+  batchEquivalenceTopic,
   legacyMigrationTopic,
   legacyPropertyTopic,
   concurrencyTopic,

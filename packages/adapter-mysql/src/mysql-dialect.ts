@@ -20,6 +20,7 @@ export function mysqlDialect(): Dialect {
     lockFileRowSkipLocked: ' FOR UPDATE SKIP LOCKED',
     announceSql: null,
     returningId: '',
+    returningIds: '',
     // Not `ON DUPLICATE KEY UPDATE id = id`: mysql2 connects with CLIENT_FOUND_ROWS (the core wants UPDATE to
     // report matched rows), and with it a duplicate that changes nothing still counts 1 affected row.
     // IGNORE also turns foreign-key and truncation errors into warnings; neither can happen here: every caller
@@ -37,7 +38,12 @@ export function mysqlDialect(): Dialect {
     placeholder: () => '?',
     time: (value) => value,
     insertId: (raw) => readInsertId(raw),
-    transaction: (dataSource, work) => readCommittedTransaction(dataSource, work, mapMysqlError),
+    // MySQL sets the level of the next transaction before it starts; START TRANSACTION cannot name it.
+    transaction: (dataSource, work) =>
+      readCommittedTransaction(dataSource, work, mapMysqlError, [
+        'SET TRANSACTION ISOLATION LEVEL READ COMMITTED',
+        'START TRANSACTION',
+      ]),
     mapError: mapMysqlError,
   };
 }

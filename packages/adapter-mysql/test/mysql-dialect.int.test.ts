@@ -72,8 +72,9 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL dialect on a real server'), () => {
     const step = { fileId: file.id, stepName: 'hash_file' };
     const expiresAt = new Date('2025-03-01T12:00:30.000Z');
     const renewed = await store.unitOfWork.transaction(async (repos) => {
-      await repos.steps.saveState(file.id, 'hash_file', running);
-      await repos.queue.setLease(step, 'worker-1', expiresAt);
+      await repos.steps.saveStates([
+        { ...step, state: running, runAfter: null, lease: { owner: 'worker-1', expiresAt } },
+      ]);
       return [
         await repos.queue.renewLeases('worker-1', [step], expiresAt),
         await repos.queue.renewLeases('worker-1', [step], expiresAt),

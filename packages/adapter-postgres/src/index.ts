@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '@steptrail/domain';
 import { TypeormStore } from '@steptrail/persistence-typeorm';
 import { postgresCapabilities } from './capabilities.js';
@@ -33,11 +34,12 @@ export interface OpenPostgresStoreOptions {
 /** Opens a Store on a migrated PostgreSQL database: one connection pool plus one listening connection. */
 export async function openPostgresStore(options: OpenPostgresStoreOptions): Promise<TypeormStore> {
   const dataSource = createPostgresDataSource(options);
+  const origin = randomUUID();
   try {
     await dataSource.initialize();
     return await TypeormStore.open({
       dataSource,
-      dialect: postgresDialect(),
+      dialect: postgresDialect({ origin }),
       capabilities: postgresCapabilities,
       clock: options.clock ?? systemClock,
       subscribeToWakeups: postgresWorkNotifications({
@@ -45,6 +47,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
         connectTimeoutMs: options.connectTimeoutMs,
         applicationName: `${options.applicationName ?? 'steptrail'}-work-listener`,
         onConnectionError: options.onNotificationError,
+        ownOrigin: origin,
       }),
     });
   } catch (error) {

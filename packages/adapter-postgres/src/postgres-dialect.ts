@@ -1,5 +1,6 @@
 import { parseInteger, readCommittedTransaction, type Dialect } from '@steptrail/persistence-typeorm';
 import { mapPostgresError } from './errors.js';
+import { preparedStatements } from './prepared-statements.js';
 
 /** The channel claims announce on and idle workers LISTEN to. */
 export const WORK_CHANNEL = 'steptrail_work';
@@ -19,7 +20,12 @@ const CAST_TYPES = {
   text: 'TEXT',
 } as const;
 
-export function postgresDialect(): Dialect {
+/**
+ * `origin` names the announcing store in the notification's payload, so that store's own listener can ignore it:
+ * the store has woken its idle workers in-process at commit already, and a second wake-up would only make them run
+ * a claim that finds nothing.
+ */
+export function postgresDialect(options: { origin?: string } = {}): Dialect {
   return {
     name: 'postgres',
     // NO KEY UPDATE, not UPDATE: inserting a step takes a KEY SHARE lock on its file row for the foreign key,
@@ -28,8 +34,9 @@ export function postgresDialect(): Dialect {
     lockSkipLocked: ' FOR UPDATE SKIP LOCKED',
     lockFileRowSkipLocked: ' FOR NO KEY UPDATE SKIP LOCKED',
     // NOTIFY is transactional: listeners hear it at commit, never for work that rolled back.
-    announceSql: `SELECT pg_notify('${WORK_CHANNEL}', '')`,
+    announceSql: `SELECT pg_notify('${WORK_CHANNEL}', '${(options.origin ?? '').replace(/[^A-Za-z0-9-]/g, '')}')`,
     returningId: ' RETURNING id',
+    returningIds: ' RETURNING id',
     insertIgnore: (table, columns, conflict) => ({
       head: `INSERT INTO ${table} (${columns.join(', ')})`,
       // Naming the key keeps every other constraint (foreign keys, other unique keys) an error.
@@ -50,7 +57,11 @@ export function postgresDialect(): Dialect {
       const row = rows[0];
       return row === undefined || !('id' in row) ? null : parseInteger('id', row.id);
     },
-    transaction: (dataSource, work) => readCommittedTransaction(dataSource, work, mapPostgresError),
+    transaction: (dataSource, work) =>
+      readCommittedTransaction(dataSource, work, mapPostgresError, [
+        'START TRANSACTION ISOLATION LEVEL READ COMMITTED',
+      ]),
+    execute: preparedStatements(),
     mapError: mapPostgresError,
   };
 }

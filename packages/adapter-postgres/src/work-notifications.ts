@@ -11,6 +11,8 @@ export interface WorkNotificationOptions {
   connectTimeoutMs?: number;
   /** Shown in pg_stat_activity for the listening session. */
   applicationName?: string;
+  /** Notifications with this payload come from this process's own store (postgresDialect's origin): not delivered. */
+  ownOrigin?: string;
   /** Told about every failed (re)connect, e.g. to log it; the listener keeps retrying regardless. */
   onConnectionError?: (error: unknown) => void;
 }
@@ -68,7 +70,8 @@ class WorkListener {
       keepAlive: true,
     });
     client.on('notification', (message) => {
-      if (message.channel === WORK_CHANNEL) this.listener();
+      const own = this.options.ownOrigin !== undefined && message.payload === this.options.ownOrigin;
+      if (message.channel === WORK_CHANNEL && !own) this.listener();
     });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));

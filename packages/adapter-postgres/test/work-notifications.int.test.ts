@@ -83,11 +83,11 @@ describe.skipIf(serverUrl === null)(postgresTitle('LISTEN/NOTIFY wake-ups'), () 
     new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock }).registerFile(managedFile(tag));
 
   /** A store with its own pool, like another process's, whose wake-ups are counted on their way in. */
-  async function listeningStore(counter: WakeCounter): Promise<Store> {
-    const subscribe = postgresWorkNotifications({ url });
+  async function listeningStore(counter: WakeCounter, origin?: string): Promise<Store> {
+    const subscribe = postgresWorkNotifications({ url, ownOrigin: origin });
     const store = await TypeormStore.open({
       dataSource: await createPostgresDataSource({ url, poolSize: 2 }).initialize(),
-      dialect: postgresDialect(),
+      dialect: postgresDialect({ origin }),
       capabilities: postgresCapabilities,
       clock: systemClock,
       subscribeToWakeups: (listener) =>
@@ -120,6 +120,19 @@ describe.skipIf(serverUrl === null)(postgresTitle('LISTEN/NOTIFY wake-ups'), () 
     // A committed announcement after it: when it arrives, the rolled-back one would have arrived before it.
     const next = heard.next(10_000);
     await register(announcer, 'after-rollback');
+    await next;
+    expect(heard.count).toBe(1);
+  });
+
+  it('a store does not hear its own announcements through LISTEN: it woke its workers at commit already', async () => {
+    const heard = new WakeCounter();
+    const store = await listeningStore(heard, 'store-a');
+    const ownWake = store.workSignal.wait(10_000);
+    await register(store, 'own');
+    await ownWake;
+    // An announcement of another store after it: when it arrives, the store's own would have arrived before it.
+    const next = heard.next(10_000);
+    await register(announcer, 'other');
     await next;
     expect(heard.count).toBe(1);
   });

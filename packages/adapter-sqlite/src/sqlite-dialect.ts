@@ -28,6 +28,8 @@ export function sqliteDialect(): Dialect {
     lockFileRowSkipLocked: '',
     announceSql: null,
     returningId: '',
+    // RETURNING (SQLite 3.35+): better-sqlite3 reports only the last rowid of a multi-row insert.
+    returningIds: ' RETURNING id',
     insertIgnore: (table, columns) => ({
       head: `INSERT INTO ${table} (${columns.join(', ')})`,
       tail: ' ON CONFLICT DO NOTHING',

@@ -22,6 +22,7 @@ export type * from './ports/store.js';
 export * from './ports/clock.js';
 export * from './ports/store-error.js';
 export * from './use-cases/apply-event.js';
+export * from './use-cases/step-batch.js';
 export * from './use-cases/step-update-options.js';
 export * from './use-cases/step-tracker.js';
 export * from './use-cases/requeue.js';

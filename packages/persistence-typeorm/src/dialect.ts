@@ -1,5 +1,12 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 
+/** What a statement gave back, as the driver reported it. */
+export interface RawResult {
+  rows: Record<string, unknown>[];
+  affected: number;
+  raw: unknown;
+}
+
 /** The result of a write: rows affected and, for an insert, the new row's id when the driver reports one. */
 export interface WriteResult {
   affected: number;
@@ -23,6 +30,11 @@ export interface Dialect {
   readonly announceSql: string | null;
   /** Appended to an INSERT so it returns the new id in its rows ('' when the driver reports insertId). */
   readonly returningId: string;
+  /**
+   * Appended to a multi-row INSERT so it returns every new id in its rows; '' where the driver reports the first id
+   * and a multi-row insert takes consecutive ids (MySQL's auto-increment with a known row count and increment 1).
+   */
+  readonly returningIds: string;
   /** `INSERT` prefix and suffix that make an insert a no-op when the unique key already exists. */
   insertIgnore(
     table: string,
@@ -44,6 +56,11 @@ export interface Dialect {
   insertId(raw: unknown, rows: Record<string, unknown>[]): number | null;
   /** Runs `work` inside one transaction on a dedicated query runner (BEGIN IMMEDIATE, isolation level, ...). */
   transaction<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T>;
+  /**
+   * Runs one statement on the runner's connection when the dialect knows a cheaper way than TypeORM's query (e.g.
+   * prepared statements); absent, TypeORM's query runs it.
+   */
+  execute?(runner: QueryRunner, sql: string, values: readonly unknown[]): Promise<RawResult>;
   /** Maps a driver error to a StoreError when it is one of the known kinds; otherwise returns it unchanged. */
   mapError(error: unknown): unknown;
 }

@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { Dialect, WriteResult } from './dialect.js';
+import type { Dialect, RawResult, WriteResult } from './dialect.js';
 import { bindNamedParameters } from './named-parameters.js';
 
 export type SqlParams = Record<string, unknown>;
@@ -29,13 +29,19 @@ export class SqlExecutor {
     );
     const runner = this.runner ?? this.dataSource.createQueryRunner();
     try {
-      const result = await runner.query(query, values, true);
-      const rows = Array.isArray(result.records) ? (result.records as Record<string, unknown>[]) : [];
-      return { affected: result.affected ?? 0, insertId: this.dialect.insertId(result.raw, rows), rows };
+      const { rows, affected, raw } = await this.execute(runner, query, values);
+      return { affected, insertId: this.dialect.insertId(raw, rows), rows };
     } catch (error) {
       throw this.dialect.mapError(error);
     } finally {
       if (this.runner === null) await runner.release();
     }
+  }
+
+  private async execute(runner: QueryRunner, query: string, values: unknown[]): Promise<RawResult> {
+    if (this.dialect.execute !== undefined) return this.dialect.execute(runner, query, values);
+    const result = await runner.query(query, values, true);
+    const rows = Array.isArray(result.records) ? (result.records as Record<string, unknown>[]) : [];
+    return { rows, affected: result.affected ?? 0, raw: result.raw };
   }
 }

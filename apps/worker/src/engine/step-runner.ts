@@ -1,18 +1,19 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { ClaimedStep, Clock, StepOutcome, StepTracker, Store, WorkClaims } from '@steptrail/domain';
+import type { ClaimedStep, Clock, StepOutcome, StepTracker, Store } from '@steptrail/domain';
 import { FileArtifacts } from '../handlers/file-artifacts.js';
 import { FilePipeline } from '../handlers/file-pipeline.js';
 import type { BoundHandlers } from '../handlers/handler-registry.js';
 import type { StepContext, StepResult } from '../handlers/step-handler.js';
 import { describeError, type Logger } from '../logger.js';
+import type { OutcomeRecorder } from './outcome-recorder.js';
 import { failureOutcome, type RetryPolicy } from './retry-policy.js';
 import { PermanentError } from './permanent-error.js';
 
 export interface StepRunnerDeps {
   store: Store;
-  claims: WorkClaims;
+  outcomes: OutcomeRecorder;
   tracker: StepTracker;
   handlers: BoundHandlers;
   retry: RetryPolicy;
@@ -150,7 +151,8 @@ export class StepRunner {
     const { deps } = this;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const finished = await deps.claims.finish(deps.workerId, step, outcome);
+        const ref = { fileId: step.fileId, stepName: step.stepName };
+        const finished = await deps.outcomes.record(ref, outcome);
         if (!finished.ok)
           deps.log.warn('outcome not recorded', {
             fileId: step.fileId,

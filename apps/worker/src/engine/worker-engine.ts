@@ -1,6 +1,7 @@
 import type { ClaimedStep, WorkClaims, WorkSignal } from '@steptrail/domain';
 import { describeError, type Logger } from '../logger.js';
 import { LeaseHeartbeat, key } from './lease-heartbeat.js';
+import type { OutcomeRecorder } from './outcome-recorder.js';
 import { Reaper } from './reaper.js';
 import { sleep } from './sleep.js';
 import type { StepRunner } from './step-runner.js';
@@ -24,6 +25,8 @@ export interface EngineDeps {
   claims: WorkClaims;
   workSignal: WorkSignal;
   runner: StepRunner;
+  /** Where the runner's outcomes wait to be recorded together; told to hurry when the engine stops. */
+  outcomes: OutcomeRecorder;
   log: Logger;
 }
 
@@ -221,6 +224,7 @@ export class WorkerEngine {
     this.stopper.abort();
     await this.loopDone;
     await this.reaper.stop();
+    await this.deps.outcomes.hurry();
     const running = [...this.inFlight.values()];
     this.deps.log.info('stopping: waiting for running steps', {
       running: running.length,

@@ -1,5 +1,6 @@
 import {
   requeue,
+  StepBatch,
   type Clock,
   type FileRecord,
   type Result,
@@ -86,14 +87,15 @@ export class FilePipeline implements PipelineControl, StepLogger {
     return this.deps.store.unitOfWork.transaction(async (repos) => {
       const file = await repos.files.lock(this.file.id);
       if (file === null) throw new Error(`FILE_NOT_FOUND: File ${this.file.id} does not exist.`);
-      const now = this.deps.clock.now();
+      const batch = await StepBatch.load(repos, [file], this.deps.clock.now());
       const scheduled: string[] = [];
-      for (const name of stepNames) {
-        const step = await repos.steps.get(file.id, name);
+      for (const stepName of stepNames) {
+        const step = batch.step({ fileId: file.id, stepName });
         if (step?.status !== 'pending' || step.runAfter !== null) continue;
-        await requeue(repos, file, name, message(name), now, now);
-        scheduled.push(name);
+        await requeue(batch, { fileId: file.id, stepName }, message(stepName), batch.now);
+        scheduled.push(stepName);
       }
+      await batch.flush();
       return scheduled;
     });
   }

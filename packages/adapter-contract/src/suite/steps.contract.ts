@@ -1,8 +1,18 @@
-import type { FoldedStep, NewLogEntry, Repositories } from '@steptrail/domain';
+import type { FoldedStep, NewLogEntry, Repositories, StepWrite } from '@steptrail/domain';
 import { describe, expect, it } from 'vitest';
 import type { ContractTopic } from './context.js';
 import { at, newFile, uniqueTag } from './fixtures.js';
 import { dateOf, foldedView, iso, stepRowNamed, stepView, textOf } from './raw-rows.js';
+
+/** A step in its first attempt since second 1, as the fold leaves it. */
+const running: FoldedStep = {
+  status: 'in_progress',
+  startedAt: at(1),
+  completedAt: null,
+  errorMessage: null,
+  attempts: 1,
+  lastEvent: null,
+};
 
 const logOf = (fileId: number, stepName: string, seconds: number): NewLogEntry => ({
   fileId,
@@ -108,19 +118,56 @@ export const stepsTopic: ContractTopic = (context) => {
       );
     });
 
+    it('saveStates writes several rows at once: new and existing, run_after, a lease set, kept or dropped', async () => {
+      const file = await context.store().reads.files.create(newFile(uniqueTag(), { managed: true }));
+      const write = (stepName: string, overrides: Partial<StepWrite>): StepWrite => ({
+        fileId: file.id,
+        stepName,
+        state: running,
+        runAfter: null,
+        lease: null,
+        ...overrides,
+      });
+      await context.store().unitOfWork.transaction(async (repos) => {
+        await repos.steps.createMissing(file.id, ['hash_file'], at(0));
+        await repos.steps.saveStates([
+          write('hash_file', { lease: { owner: 'worker-a', expiresAt: at(30) } }),
+          write('check_text', { state: { ...running, status: 'pending', attempts: 0 }, runAfter: at(5) }),
+        ]);
+      });
+      const scheduled = stepRowNamed(await context.raw().stepRows(file.id), 'check_text');
+      expect(iso(dateOf(scheduled, 'run_after'))).toBe(at(5).toISOString());
+      await context
+        .store()
+        .unitOfWork.transaction((repos) =>
+          repos.steps.saveStates([
+            write('hash_file', { state: { ...running, attempts: 2 }, lease: 'keep' }),
+            write('check_text', { state: { ...running, status: 'success', completedAt: at(6) } }),
+          ]),
+        );
+
+      const rows = await context.raw().stepRows(file.id);
+      expect(rows).toHaveLength(2);
+      const kept = stepRowNamed(rows, 'hash_file');
+      expect(kept).toMatchObject({ lease_owner: 'worker-a', attempts: 2, run_after: null });
+      expect(iso(dateOf(kept, 'lease_expires_at'))).toBe(at(30).toISOString());
+      const done = stepRowNamed(rows, 'check_text');
+      expect(stepView(done)).toMatchObject({ status: 'success', completedAt: at(6).toISOString() });
+      expect(done).toMatchObject({ lease_owner: null, lease_expires_at: null, run_after: null });
+    });
+
     it('saveState keeps the lease of an in_progress step and drops it for any other status', async () => {
       const file = await context.store().reads.files.create(newFile(uniqueTag(), { managed: true }));
-      const running: FoldedStep = {
-        status: 'in_progress',
-        startedAt: at(1),
-        completedAt: null,
-        errorMessage: null,
-        attempts: 1,
-        lastEvent: null,
-      };
       await inTransaction(async (repos) => {
-        await repos.steps.saveState(file.id, 'hash_file', running);
-        await repos.queue.setLease({ fileId: file.id, stepName: 'hash_file' }, 'worker-a', at(31.5));
+        await repos.steps.saveStates([
+          {
+            fileId: file.id,
+            stepName: 'hash_file',
+            state: running,
+            runAfter: null,
+            lease: { owner: 'worker-a', expiresAt: at(31.5) },
+          },
+        ]);
       });
       await context.store().reads.steps.saveState(file.id, 'hash_file', { ...running, attempts: 2 });
       const leased = stepRowNamed(await context.raw().stepRows(file.id), 'hash_file');

@@ -1,4 +1,4 @@
-import type { FoldedStep, Repositories, StepRef } from '@steptrail/domain';
+import type { FoldedStep, LockedStep, Repositories, StepRef, StepWrite } from '@steptrail/domain';
 import { describe, expect, it } from 'vitest';
 import type { ContractTopic } from './context.js';
 import { at, EPOCH, newFile, uniqueTag } from './fixtures.js';
@@ -17,6 +17,21 @@ const running = (attempts: number): FoldedStep => ({
 });
 
 const HOLD_TIMEOUT_MS = 10_000;
+
+/** An in_progress step row held by `owner` until `expiresAt`. */
+const leased = (ref: StepRef, attempts: number, owner: string, expiresAt: Date): StepWrite => ({
+  ...ref,
+  state: running(attempts),
+  runAfter: null,
+  lease: { owner, expiresAt },
+});
+
+/** The steps without their files, after checking each came with its own file row. */
+const refsOf = <T extends LockedStep>(steps: readonly T[]): Array<Omit<T, 'file'>> =>
+  steps.map(({ file, ...step }) => {
+    expect(file.id).toBe(step.fileId);
+    return step;
+  });
 
 export const workQueueTopic: ContractTopic = (context) => {
   const inTransaction = <T>(work: (repos: Repositories) => Promise<T>): Promise<T> =>
@@ -44,8 +59,8 @@ export const workQueueTopic: ContractTopic = (context) => {
         await repos.steps.createMissing(unmanaged.id, [name('unmanaged')], queueTime(-40));
         return { managedId: managed.id, unmanagedId: unmanaged.id };
       });
-      const mine = (refs: StepRef[]) =>
-        refs.filter((ref) => ref.fileId === managedId || ref.fileId === unmanagedId);
+      const mine = (steps: LockedStep[]) =>
+        refsOf(steps).filter((ref) => ref.fileId === managedId || ref.fileId === unmanagedId);
 
       const all = await inTransaction((repos) => repos.queue.lockRunnable(1000, queueTime(0), null));
       expect(mine(all)).toEqual(
@@ -59,25 +74,25 @@ export const workQueueTopic: ContractTopic = (context) => {
           name('unmanaged'),
         ]),
       );
-      expect(filtered).toEqual([{ fileId: managedId, stepName: name('late') }]);
+      expect(refsOf(filtered)).toEqual([{ fileId: managedId, stepName: name('late') }]);
       const limited = await inTransaction((repos) =>
         repos.queue.lockRunnable(1, queueTime(0), [name('now'), name('early')]),
       );
-      expect(limited).toEqual([{ fileId: managedId, stepName: name('early') }]);
+      expect(refsOf(limited)).toEqual([{ fileId: managedId, stepName: name('early') }]);
       expect(await inTransaction((repos) => repos.queue.lockRunnable(10, queueTime(0), []))).toEqual([]);
     });
 
-    it('setLease records the owner and expiry; renewLeases extends only the leases the owner still holds', async () => {
+    it('saveStates records a lease; renewLeases extends only the leases the owner still holds', async () => {
       const file = await context.store().reads.files.create(newFile(uniqueTag(), { managed: true }));
       const mine: StepRef = { fileId: file.id, stepName: 'hash_file' };
       const theirs: StepRef = { fileId: file.id, stepName: 'check_text' };
       const finished: StepRef = { fileId: file.id, stepName: 'extract_text' };
       await inTransaction(async (repos) => {
-        for (const ref of [mine, theirs, finished])
-          await repos.steps.saveState(file.id, ref.stepName, running(1));
-        await repos.queue.setLease(mine, 'worker-a', at(30.5));
-        await repos.queue.setLease(theirs, 'worker-b', at(30.5));
-        await repos.queue.setLease(finished, 'worker-a', at(30.5));
+        await repos.steps.saveStates([
+          leased(mine, 1, 'worker-a', at(30.5)),
+          leased(theirs, 1, 'worker-b', at(30.5)),
+          leased(finished, 1, 'worker-a', at(30.5)),
+        ]);
         await repos.steps.saveState(file.id, finished.stepName, {
           ...running(1),
           status: 'success',
@@ -104,8 +119,9 @@ export const workQueueTopic: ContractTopic = (context) => {
       const file = await context.store().reads.files.create(newFile(uniqueTag(), { managed: true }));
       await inTransaction(async (repos) => {
         const lease = async (stepName: string, attempts: number, expiresAt: Date) => {
-          await repos.steps.saveState(file.id, stepName, running(attempts));
-          await repos.queue.setLease({ fileId: file.id, stepName }, `owner-of-${stepName}`, expiresAt);
+          await repos.steps.saveStates([
+            leased({ fileId: file.id, stepName }, attempts, `owner-of-${stepName}`, expiresAt),
+          ]);
         };
         await lease('hash_file', 2, leaseTime(-5));
         await lease('check_text', 1, leaseTime(5));
@@ -119,7 +135,7 @@ export const workQueueTopic: ContractTopic = (context) => {
       });
 
       const expired = await inTransaction((repos) => repos.queue.lockExpired(1000, leaseTime(0)));
-      expect(expired.filter((lease) => lease.fileId === file.id)).toEqual([
+      expect(refsOf(expired).filter((lease) => lease.fileId === file.id)).toEqual([
         { fileId: file.id, stepName: 'hash_file', leaseOwner: 'owner-of-hash_file', attempts: 2 },
       ]);
     });
@@ -157,8 +173,8 @@ export const workQueueTopic: ContractTopic = (context) => {
           .unitOfWork.transaction((repos) => repos.queue.lockRunnable(10, at(10), names))
           .finally(() => releaseHolder());
 
-        expect(await holder).toEqual([{ fileId: fileIds[0], stepName: names[0] }]);
-        expect(other).toEqual([{ fileId: fileIds[1], stepName: names[1] }]);
+        expect(refsOf(await holder)).toEqual([{ fileId: fileIds[0], stepName: names[0] }]);
+        expect(refsOf(other)).toEqual([{ fileId: fileIds[1], stepName: names[1] }]);
       },
       HOLD_TIMEOUT_MS * 3,
     );

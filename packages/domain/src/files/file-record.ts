@@ -1,5 +1,5 @@
 import type { OverallStatusResult } from '../status/overall-status.js';
-import type { FoldedStep } from '../events/step-state.fold.js';
+import { initialState, type FoldedStep } from '../events/step-state.fold.js';
 import type { Workflow } from '../workflow/workflow.js';
 
 /** The rollup of the overall status kept on the file row, updated with every step change. */
@@ -47,6 +47,20 @@ export interface StoredStep extends Omit<FoldedStep, 'status'> {
   leaseExpiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** The row of a step nothing has happened to yet: pending, never attempted, no lease. */
+export function blankStep(fileId: number, stepName: string, runAfter: Date | null, now: Date): StoredStep {
+  return {
+    fileId,
+    stepName,
+    ...initialState(),
+    runAfter,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 export const PENDING_ROLLUP: FileRollup = Object.freeze({

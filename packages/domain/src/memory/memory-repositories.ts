@@ -1,6 +1,7 @@
 import { compareEvents, type EventPosition, type LogEntry } from '../events/step-event.js';
 import type { FoldedStep } from '../events/step-state.fold.js';
 import {
+  blankStep,
   PENDING_ROLLUP,
   type FileRecord,
   type FileRollup,
@@ -10,9 +11,9 @@ import {
 import type { FileListQuery, FilePage, FileRepository, StatusCounts } from '../ports/file-repository.js';
 import type { CandidateMode, LegacyMigrationStore } from '../ports/legacy-migration-store.js';
 import type { LogPage, LogRepository, NewLogEntry } from '../ports/log-repository.js';
-import type { StepRepository } from '../ports/step-repository.js';
+import type { StepRepository, StepWrite } from '../ports/step-repository.js';
 import type { Repositories } from '../ports/unit-of-work.js';
-import type { ExpiredLease, StepRef, WorkQueue } from '../ports/work-queue.js';
+import type { ExpiredLease, LockedStep, StepRef, WorkQueue } from '../ports/work-queue.js';
 import { OVERALL_STATUSES } from '../status/step-status.js';
 import { rebuildStepsByFold } from '../use-cases/rebuild-by-fold.js';
 import { stepKey, type MemoryState } from './memory-state.js';
@@ -65,6 +66,10 @@ class MemoryFiles implements FileRepository {
 
   lock(id: number): Promise<FileRecord | null> {
     return this.get(id);
+  }
+
+  lockMany(ids: readonly number[]): Promise<FileRecord[]> {
+    return this.getMany(ids);
   }
 
   async saveRollup(id: number, rollup: FileRollup): Promise<void> {
@@ -154,7 +159,10 @@ class MemorySteps implements StepRepository {
     for (const stepName of stepNames) {
       const key = stepKey(fileId, stepName);
       if (this.state().steps.has(key)) continue;
-      this.state().steps.set(key, blankStep(fileId, stepName, runAfter));
+      this.state().steps.set(
+        key,
+        blankStep(fileId, stepName, runAfter === null ? null : new Date(runAfter), new Date()),
+      );
       created.push(stepName);
     }
     return created;
@@ -162,7 +170,7 @@ class MemorySteps implements StepRepository {
 
   async saveState(fileId: number, stepName: string, state: FoldedStep): Promise<void> {
     const key = stepKey(fileId, stepName);
-    const row = this.state().steps.get(key) ?? blankStep(fileId, stepName, null);
+    const row = this.state().steps.get(key) ?? blankStep(fileId, stepName, null, new Date());
     const keepLease = state.status === 'in_progress';
     this.state().steps.set(key, {
       ...row,
@@ -173,31 +181,25 @@ class MemorySteps implements StepRepository {
     });
   }
 
+  async saveStates(writes: readonly StepWrite[]): Promise<void> {
+    for (const { fileId, stepName, state, runAfter, lease } of writes) {
+      await this.saveState(fileId, stepName, state);
+      const row = this.state().steps.get(stepKey(fileId, stepName));
+      if (row === undefined) continue;
+      row.runAfter = runAfter === null ? null : new Date(runAfter);
+      if (lease !== 'keep') {
+        row.leaseOwner = lease?.owner ?? null;
+        row.leaseExpiresAt = lease === null ? null : new Date(lease.expiresAt);
+      }
+    }
+  }
+
   async schedule(fileId: number, stepName: string, runAfter: Date, override: boolean): Promise<boolean> {
     const row = this.state().steps.get(stepKey(fileId, stepName));
     if (row === undefined || row.status !== 'pending' || (!override && row.runAfter !== null)) return false;
     row.runAfter = new Date(runAfter);
     return true;
   }
-}
-
-function blankStep(fileId: number, stepName: string, runAfter: Date | null): StoredStep {
-  const now = new Date();
-  return {
-    fileId,
-    stepName,
-    status: 'pending',
-    startedAt: null,
-    completedAt: null,
-    errorMessage: null,
-    attempts: 0,
-    lastEvent: null,
-    runAfter: runAfter === null ? null : new Date(runAfter),
-    leaseOwner: null,
-    leaseExpiresAt: null,
-    createdAt: now,
-    updatedAt: now,
-  };
 }
 
 class MemoryLogs implements LogRepository {
@@ -207,6 +209,19 @@ class MemoryLogs implements LogRepository {
     const log: LogEntry = { ...copy(entry), id: this.state().nextLogId++ };
     this.state().logs.push(log);
     return copy(log);
+  }
+
+  async appendMany(entries: readonly NewLogEntry[]): Promise<LogEntry[]> {
+    const appended: LogEntry[] = [];
+    for (const entry of entries) appended.push(await this.append(entry));
+    return appended;
+  }
+
+  async listForSteps(steps: readonly StepRef[]): Promise<LogEntry[]> {
+    const wanted = new Set(steps.map((step) => stepKey(step.fileId, step.stepName)));
+    return this.ordered(
+      (log) => log.fileId !== null && log.stepName !== null && wanted.has(stepKey(log.fileId, log.stepName)),
+    );
   }
 
   async listForStep(fileId: number, stepName: string): Promise<LogEntry[]> {
@@ -254,7 +269,7 @@ class MemoryQueue implements WorkQueue {
     private readonly onAnnounce: () => void,
   ) {}
 
-  async lockRunnable(limit: number, now: Date, stepNames: readonly string[] | null): Promise<StepRef[]> {
+  async lockRunnable(limit: number, now: Date, stepNames: readonly string[] | null): Promise<LockedStep[]> {
     const names = stepNames === null ? null : new Set(stepNames);
     return [...this.state().steps.values()]
       .filter((step) => step.status === 'pending' && step.runAfter !== null && step.runAfter <= now)
@@ -262,13 +277,7 @@ class MemoryQueue implements WorkQueue {
       .filter((step) => this.state().files.get(step.fileId)?.managed === true)
       .sort((a, b) => (a.runAfter?.getTime() ?? 0) - (b.runAfter?.getTime() ?? 0))
       .slice(0, limit)
-      .map(({ fileId, stepName }) => ({ fileId, stepName }));
-  }
-
-  async setLease(step: StepRef, owner: string, expiresAt: Date): Promise<void> {
-    const row = this.state().steps.get(stepKey(step.fileId, step.stepName));
-    if (row !== undefined)
-      Object.assign(row, { leaseOwner: owner, leaseExpiresAt: new Date(expiresAt), runAfter: null });
+      .flatMap(({ fileId, stepName }) => this.withFile({ fileId, stepName }));
   }
 
   async renewLeases(owner: string, steps: readonly StepRef[], expiresAt: Date): Promise<StepRef[]> {
@@ -288,7 +297,15 @@ class MemoryQueue implements WorkQueue {
         (step) => step.status === 'in_progress' && step.leaseExpiresAt !== null && step.leaseExpiresAt < now,
       )
       .slice(0, limit)
-      .map(({ fileId, stepName, leaseOwner, attempts }) => ({ fileId, stepName, leaseOwner, attempts }));
+      .flatMap(({ fileId, stepName, leaseOwner, attempts }) =>
+        this.withFile({ fileId, stepName, leaseOwner, attempts }),
+      );
+  }
+
+  /** The step with a copy of its file, or nothing when the file is gone. */
+  private withFile<T extends StepRef>(step: T): Array<T & { file: FileRecord }> {
+    const file = this.state().files.get(step.fileId);
+    return file === undefined ? [] : [{ ...step, file: copy(file) }];
   }
 
   async announce(): Promise<void> {

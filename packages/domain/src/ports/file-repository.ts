@@ -28,6 +28,8 @@ export interface FileRepository {
   getMany(ids: readonly number[]): Promise<FileRecord[]>;
   /** Inside a transaction: the file, locked against other step writers until commit; null when absent. */
   lock(id: number): Promise<FileRecord | null>;
+  /** Inside a transaction: the files with these ids that exist, ascending by id, locked like `lock` (in id order). */
+  lockMany(ids: readonly number[]): Promise<FileRecord[]>;
   /** Stores the status rollup on the file row. */
   saveRollup(id: number, rollup: FileRollup): Promise<void>;
   /** Stores many rollups at once (backfills). */

@@ -1,9 +1,16 @@
+import type { FileRecord } from '../files/file-record.js';
+
 export interface StepRef {
   fileId: number;
   stepName: string;
 }
 
-export interface ExpiredLease extends StepRef {
+/** A step locked for claiming or recovery, with its file row, which this transaction has locked too. */
+export interface LockedStep extends StepRef {
+  file: FileRecord;
+}
+
+export interface ExpiredLease extends LockedStep {
   leaseOwner: string | null;
   attempts: number;
 }
@@ -14,9 +21,7 @@ export interface WorkQueue {
    * Locks up to `limit` runnable steps (pending, runAfter <= now, of managed files) together with their files, never waiting on
    * rows another transaction holds; earliest runAfter first. Restricted to `stepNames` when given.
    */
-  lockRunnable(limit: number, now: Date, stepNames: readonly string[] | null): Promise<StepRef[]>;
-  /** Records the lease of a claimed (in_progress) step. */
-  setLease(step: StepRef, owner: string, expiresAt: Date): Promise<void>;
+  lockRunnable(limit: number, now: Date, stepNames: readonly string[] | null): Promise<LockedStep[]>;
   /** Extends the leases `owner` still holds on these steps and returns the ones it still holds. */
   renewLeases(owner: string, steps: readonly StepRef[], expiresAt: Date): Promise<StepRef[]>;
   /** Locks up to `limit` in_progress steps whose lease expired before `now`, with their files, without waiting. */

@@ -6,6 +6,7 @@ import { parseStepStatus, type StepStatus } from '../status/step-status.js';
 import { parseDestination, parseStepName, uploadStepNames } from '../workflow/step-names.js';
 import { applyEvent, refreshRollup, type AppliedEvent } from './apply-event.js';
 import { requeue } from './requeue.js';
+import { StepBatch } from './step-batch.js';
 import { resolveOccurredAt, type StepUpdateOptions } from './step-update-options.js';
 
 export interface StepTrackerDeps {
@@ -185,9 +186,11 @@ export class StepTracker {
           );
         }
       }
-      for (const name of wanted) {
-        await requeue(repos, file, name, 'Re-queued for retry by request', now, now);
+      const batch = await StepBatch.load(repos, [file], now);
+      for (const stepName of wanted) {
+        await requeue(batch, { fileId, stepName }, 'Re-queued for retry by request', now);
       }
+      await batch.flush();
       return ok([...wanted]);
     });
   }

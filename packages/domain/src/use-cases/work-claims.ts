@@ -1,10 +1,10 @@
 import type { FileRecord } from '../files/file-record.js';
 import type { Clock } from '../ports/clock.js';
-import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
-import type { StepRef } from '../ports/work-queue.js';
+import type { UnitOfWork } from '../ports/unit-of-work.js';
+import type { LockedStep, StepRef } from '../ports/work-queue.js';
 import { domainError, err, ok, type Result } from '../result.js';
-import { applyEvent, type AppliedEvent } from './apply-event.js';
 import { requeue } from './requeue.js';
+import { StepBatch, type AppliedEvent, type StepChange } from './step-batch.js';
 
 export interface ClaimedStep extends StepRef {
   file: FileRecord;
@@ -25,7 +25,18 @@ export type StepOutcome =
   | { status: 'skipped'; message: string; detail?: string | null }
   | { status: 'failure'; message: string; detail?: string | null; retryAt: Date | null };
 
-/** Claiming, leasing, finishing and recovering runnable steps; every state change is a logged event. */
+/** How one claimed step ended, for finishMany. */
+export interface StepFinish {
+  ref: StepRef;
+  outcome: StepOutcome;
+}
+
+type RecordedStatus = 'in_progress' | 'success' | 'failure' | 'skipped';
+
+/**
+ * Claiming, leasing, finishing and recovering runnable steps; every state change is a logged event. Each call
+ * handles its steps as one StepBatch: a handful of statements per transaction, however many steps it holds.
+ */
 export class WorkClaims {
   constructor(private readonly deps: { unitOfWork: UnitOfWork; clock: Clock }) {}
 
@@ -33,26 +44,23 @@ export class WorkClaims {
   async claim(workerId: string, options: ClaimOptions): Promise<ClaimedStep[]> {
     return this.deps.unitOfWork.transaction(async (repos) => {
       const now = this.deps.clock.now();
-      const refs = await repos.queue.lockRunnable(options.limit, now, options.stepNames ?? null);
+      const locked = await repos.queue.lockRunnable(options.limit, now, options.stepNames ?? null);
+      if (locked.length === 0) return [];
+      const batch = await StepBatch.load(repos, filesOf(locked), now);
+      const message = `Claimed by worker ${workerId}`;
+      const applied = await batch.applyAll(
+        locked.map((ref) => recordEvent(ref, 'in_progress', message, null, now, workerId)),
+      );
       const leaseExpiresAt = new Date(now.getTime() + options.leaseMs);
-      const claimed: ClaimedStep[] = [];
-      for (const ref of refs) {
-        const file = await repos.files.lock(ref.fileId);
-        if (file === null) continue;
-        const applied = await this.record(
-          repos,
-          file,
-          ref.stepName,
-          'in_progress',
-          `Claimed by worker ${workerId}`,
-          null,
-          now,
-          workerId,
-        );
-        await repos.queue.setLease(ref, workerId, leaseExpiresAt);
-        claimed.push({ ...ref, file, attempt: applied.step.attempts, leaseExpiresAt });
-      }
-      return claimed;
+      for (const ref of locked) batch.lease(ref, workerId, leaseExpiresAt);
+      await batch.flush();
+      return locked.map(({ fileId, stepName }, index) => ({
+        fileId,
+        stepName,
+        file: batch.file(fileId),
+        attempt: applied[index]?.step.attempts ?? 0,
+        leaseExpiresAt,
+      }));
     });
   }
 
@@ -66,38 +74,35 @@ export class WorkClaims {
 
   /** Records how a claimed step ended; LEASE_LOST when the worker no longer holds it (nothing is written). */
   async finish(workerId: string, ref: StepRef, outcome: StepOutcome): Promise<Result<AppliedEvent>> {
-    return this.whileHeld(workerId, ref, async (repos, file, now) => {
-      const detail = outcome.detail ?? null;
-      const applied = await this.record(
-        repos,
-        file,
-        ref.stepName,
-        outcome.status,
-        outcome.message ?? null,
-        detail,
-        now,
-        workerId,
-      );
-      if (outcome.status === 'failure' && outcome.retryAt !== null) {
-        const when = outcome.retryAt.toISOString();
-        return requeue(
-          repos,
-          file,
-          ref.stepName,
-          `Retry ${applied.step.attempts + 1} scheduled for ${when}`,
-          outcome.retryAt,
-          now,
-        );
-      }
-      return applied;
-    });
+    return only(await this.finishMany(workerId, [{ ref, outcome }]));
+  }
+
+  /**
+   * Records several outcomes in one transaction, each exactly as finish would, in order. A step the worker no
+   * longer holds gets LEASE_LOST and nothing written, without failing the others.
+   */
+  async finishMany(workerId: string, finishes: readonly StepFinish[]): Promise<Result<AppliedEvent>[]> {
+    if (finishes.length === 0) return [];
+    return this.whileHeld(
+      workerId,
+      finishes.map(({ ref }) => ref),
+      async (batch, ref, index) => {
+        const outcome = finishes[index]?.outcome;
+        if (outcome === undefined) throw new Error(`No outcome at ${index}.`);
+        const { status, message, detail } = outcome;
+        const event = recordEvent(ref, status, message ?? null, detail ?? null, batch.now, workerId);
+        const applied = await batch.apply(event);
+        if (outcome.status !== 'failure' || outcome.retryAt === null) return applied;
+        const retry = `Retry ${applied.step.attempts + 1} scheduled for ${outcome.retryAt.toISOString()}`;
+        return requeue(batch, ref, retry, outcome.retryAt);
+      },
+    );
   }
 
   /** Gives a claimed step back (shutdown): a pending event, runnable again at once. */
   async release(workerId: string, ref: StepRef, reason: string): Promise<Result<AppliedEvent>> {
-    return this.whileHeld(workerId, ref, (repos, file, now) =>
-      requeue(repos, file, ref.stepName, `Released by worker ${workerId}: ${reason}`, now, now),
-    );
+    const message = `Released by worker ${workerId}: ${reason}`;
+    return only(await this.whileHeld(workerId, [ref], (batch) => requeue(batch, ref, message, batch.now)));
   }
 
   /**
@@ -108,59 +113,69 @@ export class WorkClaims {
     return this.deps.unitOfWork.transaction(async (repos) => {
       const now = this.deps.clock.now();
       const expired = await repos.queue.lockExpired(limit, now);
+      if (expired.length === 0) return 0;
+      const batch = await StepBatch.load(repos, filesOf(expired), now);
       for (const lease of expired) {
-        const file = await repos.files.lock(lease.fileId);
-        if (file === null) continue;
         const owner = lease.leaseOwner ?? 'unknown';
         if (lease.attempts >= maxAttempts(lease.stepName)) {
           const message = `Lease of worker ${owner} expired after attempt ${lease.attempts}; no attempts left`;
-          await this.record(repos, file, lease.stepName, 'failure', message, null, now, null);
+          await batch.apply(recordEvent(lease, 'failure', message, null, now, null));
         } else {
-          await requeue(repos, file, lease.stepName, `Lease of worker ${owner} expired; re-queued`, now, now);
+          await requeue(batch, lease, `Lease of worker ${owner} expired; re-queued`, now);
         }
       }
+      await batch.flush();
       return expired.length;
     });
   }
 
+  /** Runs `work` for each step the worker still holds, in order, in one transaction; LEASE_LOST for the others. */
   private async whileHeld<T>(
     workerId: string,
-    ref: StepRef,
-    work: (repos: Repositories, file: FileRecord, now: Date) => Promise<T>,
-  ): Promise<Result<T>> {
+    refs: readonly StepRef[],
+    work: (batch: StepBatch, ref: StepRef, index: number) => Promise<T>,
+  ): Promise<Result<T>[]> {
     return this.deps.unitOfWork.transaction(async (repos) => {
-      const file = await repos.files.lock(ref.fileId);
-      const step = file === null ? null : await repos.steps.get(ref.fileId, ref.stepName);
-      if (file === null || step === null || step.status !== 'in_progress' || step.leaseOwner !== workerId) {
-        return err(
-          domainError(
-            'LEASE_LOST',
-            `Worker ${workerId} no longer holds step ${ref.stepName} of file ${ref.fileId}.`,
-            {
-              ...ref,
-            },
-          ),
-        );
+      const files = await repos.files.lockMany(refs.map((ref) => ref.fileId));
+      const batch = await StepBatch.load(repos, files, this.deps.clock.now());
+      const results: Result<T>[] = [];
+      for (const [index, ref] of refs.entries()) {
+        // Checked against the batch's rows: a step finished earlier in this batch is no longer held either.
+        const step = batch.step(ref);
+        const held = step?.status === 'in_progress' && step.leaseOwner === workerId;
+        results.push(held ? ok(await work(batch, ref, index)) : leaseLost(workerId, ref));
       }
-      return ok(await work(repos, file, this.deps.clock.now()));
+      await batch.flush();
+      return results;
     });
   }
+}
 
-  private record(
-    repos: Repositories,
-    file: FileRecord,
-    stepName: string,
-    status: 'in_progress' | 'success' | 'failure' | 'skipped',
-    message: string | null,
-    detail: string | null,
-    now: Date,
-    taskId: string | null,
-  ): Promise<AppliedEvent> {
-    return applyEvent(
-      repos,
-      file,
-      { fileId: file.id, stepName, status, occurredAt: now, message, detail, taskId, afterLastEvent: true },
-      now,
-    );
-  }
+function recordEvent(
+  ref: StepRef,
+  status: RecordedStatus,
+  message: string | null,
+  detail: string | null,
+  now: Date,
+  taskId: string | null,
+): StepChange {
+  const { fileId, stepName } = ref;
+  return { fileId, stepName, status, occurredAt: now, message, detail, taskId, afterLastEvent: true };
+}
+
+function leaseLost(workerId: string, ref: StepRef): Result<never> {
+  const { fileId, stepName } = ref;
+  const message = `Worker ${workerId} no longer holds step ${stepName} of file ${fileId}.`;
+  return err(domainError('LEASE_LOST', message, { fileId, stepName }));
+}
+
+/** The distinct files of locked steps. */
+function filesOf(steps: readonly LockedStep[]): FileRecord[] {
+  return [...new Map(steps.map((step) => [step.file.id, step.file])).values()];
+}
+
+function only<T>(results: readonly T[]): T {
+  const [first] = results;
+  if (first === undefined) throw new Error('Expected one result.');
+  return first;
 }

@@ -73,6 +73,16 @@ export class TypeormFileRepository implements FileRepository {
     return row === null ? null : toFileRecord(row);
   }
 
+  async lockMany(ids: readonly number[]): Promise<FileRecord[]> {
+    if (ids.length === 0) return [];
+    // In id order, so two transactions locking overlapping sets of files cannot deadlock.
+    const rows = await this.sql.rows(
+      `SELECT ${FILE_COLUMNS} FROM files WHERE id IN (:...ids) ORDER BY id${this.sql.dialect.lockFileRow}`,
+      { ids: [...new Set(ids)] },
+    );
+    return rows.map(toFileRecord);
+  }
+
   async saveRollup(id: number, rollup: FileRollup): Promise<void> {
     const d = this.sql.dialect;
     await this.sql.write(
@@ -92,6 +102,8 @@ export class TypeormFileRepository implements FileRepository {
 
   /** One UPDATE per chunk of files (CASE on id), portable to every dialect; backfills write thousands at once. */
   async saveRollups(rollups: ReadonlyMap<number, FileRollup>): Promise<void> {
+    const [only, ...others] = rollups;
+    if (only !== undefined && others.length === 0) return this.saveRollup(...only);
     const d = this.sql.dialect;
     const entries = [...rollups];
     for (let start = 0; start < entries.length; start += ROLLUPS_PER_STATEMENT) {

@@ -1,7 +1,17 @@
-import type { EventPosition, LogEntry, LogPage, LogRepository, NewLogEntry } from '@steptrail/domain';
+import type {
+  EventPosition,
+  LogEntry,
+  LogPage,
+  LogRepository,
+  NewLogEntry,
+  StepRef,
+} from '@steptrail/domain';
 import { LOG_COLUMNS, toLogEntry } from '../mappers/row-mappers.js';
 import { requireInteger } from '../mappers/column-parsers.js';
 import type { SqlExecutor } from '../sql-executor.js';
+
+/** 7 parameters a row: far below every database's limit on bound parameters. */
+const ROWS_PER_INSERT = 200;
 
 export class TypeormLogRepository implements LogRepository {
   constructor(private readonly sql: SqlExecutor) {}
@@ -15,6 +25,29 @@ export class TypeormLogRepository implements LogRepository {
     );
     if (result.insertId === null) throw new Error('The database did not report the id of the new log row.');
     return { ...entry, id: result.insertId };
+  }
+
+  async appendMany(entries: readonly NewLogEntry[]): Promise<LogEntry[]> {
+    const appended: LogEntry[] = [];
+    for (let start = 0; start < entries.length; start += ROWS_PER_INSERT) {
+      appended.push(...(await this.insertChunk(entries.slice(start, start + ROWS_PER_INSERT))));
+    }
+    return appended;
+  }
+
+  async listForSteps(steps: readonly StepRef[]): Promise<LogEntry[]> {
+    if (steps.length === 0) return [];
+    const wanted = new Set(steps.map((step) => `${step.fileId}\u0000${step.stepName}`));
+    // Files × names may take a few rows of other steps; the index (file_id, step_name, ...) serves both lists.
+    const rows = await this.sql.rows(
+      `SELECT ${LOG_COLUMNS} FROM processing_logs l
+       WHERE l.file_id IN (:...fileIds) AND l.step_name IN (:...stepNames) ORDER BY l.timestamp, l.id`,
+      {
+        fileIds: [...new Set(steps.map((step) => step.fileId))],
+        stepNames: [...new Set(steps.map((step) => step.stepName))],
+      },
+    );
+    return rows.map(toLogEntry).filter((log) => wanted.has(`${log.fileId}\u0000${log.stepName}`));
   }
 
   async listForStep(fileId: number, stepName: string): Promise<LogEntry[]> {
@@ -67,6 +100,35 @@ export class TypeormLogRepository implements LogRepository {
       },
     );
     return rows.map(toLogEntry);
+  }
+
+  private async insertChunk(entries: readonly NewLogEntry[]): Promise<LogEntry[]> {
+    const d = this.sql.dialect;
+    const params: Record<string, unknown> = {};
+    const tuples = entries.map((entry, index) => {
+      Object.assign(params, {
+        [`f${index}`]: entry.fileId,
+        [`k${index}`]: entry.taskId,
+        [`s${index}`]: entry.stepName,
+        [`t${index}`]: entry.status,
+        [`m${index}`]: entry.message,
+        [`d${index}`]: entry.detail,
+        [`o${index}`]: d.time(entry.occurredAt),
+      });
+      return `(:f${index}, :k${index}, :s${index}, :t${index}, :m${index}, :d${index}, :o${index})`;
+    });
+    const result = await this.sql.write(
+      `INSERT INTO processing_logs (file_id, task_id, step_name, status, message, detail, timestamp)
+       VALUES ${tuples.join(', ')}${d.returningIds}`,
+      params,
+    );
+    const ids =
+      d.returningIds === ''
+        ? entries.map((_, index) => (result.insertId ?? Number.NaN) + index)
+        : result.rows.map((row) => requireInteger('processing_logs.id', row.id)).sort((a, b) => a - b);
+    if (ids.length !== entries.length || ids.some((id) => !Number.isSafeInteger(id)))
+      throw new Error('The database did not report the ids of the new log rows.');
+    return entries.map((entry, index) => ({ ...entry, id: ids[index] ?? 0 }));
   }
 
   async maxId(): Promise<number> {

@@ -1,4 +1,4 @@
-import type { FoldedStep, StepRepository, StoredStep } from '@steptrail/domain';
+import type { FoldedStep, StepRepository, StepWrite, StoredStep } from '@steptrail/domain';
 import { STEP_COLUMNS, toStoredStep } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 
@@ -14,6 +14,9 @@ const STATE_COLUMNS = [
   'lease_expires_at',
   'updated_at',
 ];
+
+/** Rows per multi-row upsert: 14 parameters a row stays far below every database's parameter limit. */
+const ROWS_PER_UPSERT = 100;
 
 export class TypeormStepRepository implements StepRepository {
   constructor(
@@ -95,6 +98,23 @@ export class TypeormStepRepository implements StepRepository {
     );
   }
 
+  /**
+   * Multi-row upserts. Rows that keep their lease leave the lease columns out, so a heartbeat renewing it meanwhile
+   * (renewals do not lock the file) is not overwritten; every other column was read under the file lock.
+   */
+  async saveStates(writes: readonly StepWrite[]): Promise<void> {
+    const keeping = writes.filter((write) => write.lease === 'keep');
+    const leasing = writes.filter((write) => write.lease !== 'keep');
+    for (const [group, withLease] of [
+      [leasing, true],
+      [keeping, false],
+    ] as const) {
+      for (let start = 0; start < group.length; start += ROWS_PER_UPSERT) {
+        await this.upsert(group.slice(start, start + ROWS_PER_UPSERT), withLease);
+      }
+    }
+  }
+
   async schedule(fileId: number, stepName: string, runAfter: Date, override: boolean): Promise<boolean> {
     const d = this.sql.dialect;
     const result = await this.sql.write(
@@ -103,5 +123,46 @@ export class TypeormStepRepository implements StepRepository {
       { fileId, stepName, runAfter: d.time(runAfter), now: d.time(this.now()) },
     );
     return result.affected > 0;
+  }
+
+  private async upsert(writes: readonly StepWrite[], withLease: boolean): Promise<void> {
+    if (writes.length === 0) return;
+    const overwritten = [
+      ...STATE_COLUMNS.filter((column) => withLease || !column.startsWith('lease_')),
+      'run_after',
+    ];
+    const columns = ['file_id', 'step_name', ...overwritten.filter((column) => column !== 'updated_at')];
+    const params: Record<string, unknown> = { now: this.sql.dialect.time(this.now()) };
+    const tuples = writes.map((write, index) => {
+      const values = this.columnValues(write);
+      for (const column of columns) params[`${column}_${index}`] = values[column];
+      return `(${columns.map((column) => `:${column}_${index}`).join(', ')}, :now, :now)`;
+    });
+    const tail = this.sql.dialect.upsertTail(['file_id', 'step_name'], overwritten);
+    await this.sql.write(
+      `INSERT INTO file_processing_steps (${columns.join(', ')}, created_at, updated_at)
+       VALUES ${tuples.join(', ')}${tail}`,
+      params,
+    );
+  }
+
+  private columnValues({ fileId, stepName, state, runAfter, lease }: StepWrite): Record<string, unknown> {
+    const d = this.sql.dialect;
+    const time = (value: Date | null) => (value === null ? null : d.time(value));
+    const stored = lease === 'keep' ? null : lease;
+    return {
+      file_id: fileId,
+      step_name: stepName,
+      status: state.status,
+      started_at: time(state.startedAt),
+      completed_at: time(state.completedAt),
+      error_message: state.errorMessage,
+      attempts: state.attempts,
+      last_event_at: time(state.lastEvent?.occurredAt ?? null),
+      last_event_id: state.lastEvent?.id ?? null,
+      run_after: time(runAfter),
+      lease_owner: stored?.owner ?? null,
+      lease_expires_at: time(stored?.expiresAt ?? null),
+    };
   }
 }

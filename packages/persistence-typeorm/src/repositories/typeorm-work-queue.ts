@@ -1,5 +1,6 @@
-import type { ExpiredLease, StepRef, WorkQueue } from '@steptrail/domain';
+import type { ExpiredLease, FileRecord, LockedStep, StepRef, WorkQueue } from '@steptrail/domain';
 import { parseText, requireInteger, requireText } from '../mappers/column-parsers.js';
+import { FILE_COLUMNS, toFileRecord } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 
 /**
@@ -13,7 +14,7 @@ export class TypeormWorkQueue implements WorkQueue {
     private readonly onAnnounce: () => void,
   ) {}
 
-  async lockRunnable(limit: number, now: Date, stepNames: readonly string[] | null): Promise<StepRef[]> {
+  async lockRunnable(limit: number, now: Date, stepNames: readonly string[] | null): Promise<LockedStep[]> {
     const d = this.sql.dialect;
     const filter = stepNames === null ? '' : ' AND step_name IN (:...stepNames)';
     if (stepNames !== null && stepNames.length === 0) return [];
@@ -29,14 +30,6 @@ export class TypeormWorkQueue implements WorkQueue {
       stepName: requireText('file_processing_steps.step_name', row.step_name),
     }));
     return this.withLockedFiles(refs);
-  }
-
-  async setLease(step: StepRef, owner: string, expiresAt: Date): Promise<void> {
-    await this.sql.write(
-      `UPDATE file_processing_steps SET lease_owner = :owner, lease_expires_at = :expiresAt, run_after = NULL
-       WHERE file_id = :fileId AND step_name = :stepName`,
-      { ...step, owner, expiresAt: this.sql.dialect.time(expiresAt) },
-    );
   }
 
   async renewLeases(owner: string, steps: readonly StepRef[], expiresAt: Date): Promise<StepRef[]> {
@@ -75,14 +68,17 @@ export class TypeormWorkQueue implements WorkQueue {
     this.onAnnounce();
   }
 
-  /** Keeps the steps whose file row this transaction could lock without waiting. */
-  private async withLockedFiles<T extends StepRef>(refs: T[]): Promise<T[]> {
-    const d = this.sql.dialect;
-    if (refs.length === 0 || d.lockFileRowSkipLocked === '') return refs;
-    const rows = await this.sql.rows(`SELECT id FROM files WHERE id IN (:...ids)${d.lockFileRowSkipLocked}`, {
-      ids: [...new Set(refs.map((ref) => ref.fileId))],
+  /** Keeps the steps whose file row this transaction could lock without waiting, each with its file. */
+  private async withLockedFiles<T extends StepRef>(refs: T[]): Promise<Array<T & { file: FileRecord }>> {
+    if (refs.length === 0) return [];
+    const rows = await this.sql.rows(
+      `SELECT ${FILE_COLUMNS} FROM files WHERE id IN (:...ids)${this.sql.dialect.lockFileRowSkipLocked}`,
+      { ids: [...new Set(refs.map((ref) => ref.fileId))] },
+    );
+    const files = new Map(rows.map(toFileRecord).map((file) => [file.id, file]));
+    return refs.flatMap((ref) => {
+      const file = files.get(ref.fileId);
+      return file === undefined ? [] : [{ ...ref, file }];
     });
-    const locked = new Set(rows.map((row) => requireInteger('files.id', row.id)));
-    return refs.filter((ref) => locked.has(ref.fileId));
   }
 }

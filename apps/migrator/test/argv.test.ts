@@ -82,8 +82,8 @@ describe('the command line', () => {
     [['verify', '--file-id', '0'], '--file-id "0" is not a positive whole number'],
     [['logs-to-steps', '--batch-size'], 'Option --batch-size needs a value (e.g. --batch-size 42).'],
     [
-      ['logs-to-steps', '--batch-size', '9000'],
-      '--batch-size 9000 is too large; use 1 to 5000 files per batch.',
+      ['logs-to-steps', '--batch-size', '20001'],
+      '--batch-size 20001 is too large; use 1 to 20000 files per batch.',
     ],
     [
       ['logs-to-steps', '--file-id', '3', '--all'],

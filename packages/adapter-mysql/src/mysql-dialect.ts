@@ -32,6 +32,33 @@ export function mysqlDialect(): Dialect {
     // MySQL fires ON DUPLICATE KEY on any unique key; the conflict target is the table's only one besides the
     // auto-increment id, which inserts never supply. VALUES() is deprecated in MySQL 8.0.20 but still supported,
     // and MariaDB has no row-alias alternative.
+    // MariaDB sorts window partitions slowly: MAX over a key (microsecond time text, zero-padded id) is 4-5× faster.
+    eventKey: {
+      timeWidth: 26,
+      idWidth: 20,
+      encode: (time, id) => `CONCAT(DATE_FORMAT(${time}, '%Y-%m-%d %H:%i:%s.%f'), LPAD(${id}, 20, '0'))`,
+      decodeTime: (text) => `CAST(${text} AS DATETIME(6))`,
+      decodeId: (text) => `CAST(${text} AS UNSIGNED)`,
+      concat: (parts) => `CONCAT(${parts.join(', ')})`,
+    },
+    // in_predicate_conversion_threshold (1000 by default) makes MariaDB answer longer lists with a derived table.
+    inListLimit: 999,
+    // A temporary table outlives a rollback here, so it is dropped first; neither statement commits implicitly.
+    materialize: (name, select) => [
+      `DROP TEMPORARY TABLE IF EXISTS ${name}`,
+      `CREATE TEMPORARY TABLE ${name} AS ${select}`,
+    ],
+    // No UPDATE ... FROM: join a derived table whose first SELECT names the columns.
+    updateFromRows: ({ table, key, keyRange: [low, high], columns, rows, extra }) => {
+      const names = [key, ...columns];
+      const selects = rows.map(
+        (row, index) =>
+          `SELECT ${index === 0 ? row.map((value, column) => `${value} AS ${names[column]}`).join(', ') : row.join(', ')}`,
+      );
+      const assignments = columns.map((column) => `${table}.${column} = v.${column}`);
+      return `UPDATE ${table} JOIN (${selects.join(' UNION ALL ')}) AS v ON ${table}.${key} = v.${key}
+        SET ${assignments.join(', ')}, ${table}.${extra} WHERE ${table}.${key} BETWEEN ${low} AND ${high}`;
+    },
     upsertTail: (_conflict, columns) =>
       ` ON DUPLICATE KEY UPDATE ${columns.map((column) => `${column} = VALUES(${column})`).join(', ')}`,
     // The connection's timezone 'Z' makes mysql2 write and read DATETIME values as UTC.

@@ -34,6 +34,25 @@ export function sqliteDialect(): Dialect {
       head: `INSERT INTO ${table} (${columns.join(', ')})`,
       tail: ' ON CONFLICT DO NOTHING',
     }),
+    // Timestamps are text whose order is time order (sqliteTime, DocuElevate's own rows), padded to one width.
+    eventKey: {
+      timeWidth: 40,
+      idWidth: 20,
+      encode: (time, id) => `printf('%-40s%020d', ${time}, ${id})`,
+      decodeTime: (text) => `RTRIM(${text})`,
+      decodeId: (text) => `CAST(${text} AS INTEGER)`,
+      concat: (parts) => parts.join(' || '),
+    },
+    inListLimit: null,
+    materialize: (name, select) => [
+      `DROP TABLE IF EXISTS temp.${name}`,
+      `CREATE TEMP TABLE ${name} AS ${select}`,
+    ],
+    // VALUES names its columns column1, column2, ...
+    updateFromRows: ({ table, key, keyRange: [low, high], columns, rows, extra }) =>
+      `UPDATE ${table} SET ${columns.map((column, index) => `${column} = v.column${index + 2}`).join(', ')}, ${extra}
+       FROM (VALUES ${rows.map((row) => `(${row.join(', ')})`).join(', ')}) AS v
+       WHERE ${table}.${key} = v.column1 AND ${table}.${key} BETWEEN ${low} AND ${high}`,
     upsertTail: (conflict, columns) =>
       ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = excluded.${column}`).join(', ')}`,
     placeholder: () => '?',

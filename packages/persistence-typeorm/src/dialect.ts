@@ -15,6 +15,23 @@ export interface WriteResult {
 }
 
 /**
+ * A fixed-width text key per log event that sorts like (timestamp, id), so MAX() finds a step's last event; its
+ * `timeWidth` characters hold the timestamp, the next `idWidth` the id.
+ */
+export interface EventKey {
+  readonly timeWidth: number;
+  readonly idWidth: number;
+  /** The key of the event with these timestamp and id columns. */
+  encode(time: string, id: string): string;
+  /** The timestamp back from the key's first `timeWidth` characters. */
+  decodeTime(text: string): string;
+  /** The id back from its `idWidth` characters. */
+  decodeId(text: string): string;
+  /** Text expressions concatenated. */
+  concat(parts: readonly string[]): string;
+}
+
+/**
  * What differs between SQL databases, in one place per adapter. The shared repositories are written against this
  * and never test the database's name.
  */
@@ -41,6 +58,32 @@ export interface Dialect {
     columns: readonly string[],
     conflict: readonly string[],
   ): { head: string; tail: string };
+  /**
+   * How the legacy fold finds each step's last event: null ranks events with window functions; an EventKey takes
+   * MAX of a sortable key, one pass of plain aggregates (several times faster where window sorts are slow).
+   */
+  readonly eventKey: EventKey | null;
+  /** The longest `IN (...)` list the planner treats as a list (MariaDB turns longer ones into a slow join), or null. */
+  readonly inListLimit: number | null;
+  /**
+   * Statements that (re)create the temporary table `name` holding the rows of `select`, visible only to the
+   * transaction's connection and gone or replaced by the next call.
+   */
+  materialize(name: string, select: string): string[];
+  /**
+   * One UPDATE of `table` from a list of rows: each row is its `key` value followed by one value per column of
+   * `columns`, every value a (typed) placeholder. Sets those columns and the one `extra` assignment
+   * (`column = value`) on the matching rows; `keyRange` (two placeholders) bounds the key, so the database reads
+   * only that range of the table.
+   */
+  updateFromRows(update: {
+    table: string;
+    key: string;
+    keyRange: readonly [string, string];
+    columns: readonly string[];
+    rows: ReadonlyArray<readonly string[]>;
+    extra: string;
+  }): string;
   /** Suffix turning an INSERT into an upsert that overwrites `columns` on a conflict of `conflict`. */
   upsertTail(conflict: readonly string[], columns: readonly string[]): string;
   /**

@@ -23,6 +23,15 @@ export class SqlExecutor {
     return (await this.rows(sql, params))[0] ?? null;
   }
 
+  async tableExists(table: string): Promise<boolean> {
+    const runner = this.runner ?? this.dataSource.createQueryRunner();
+    try {
+      return await runner.hasTable(table);
+    } finally {
+      if (this.runner === null) await runner.release();
+    }
+  }
+
   async write(sql: string, params: SqlParams = {}): Promise<WriteResult> {
     const [query, values] = bindNamedParameters(sql, params, (position) =>
       this.dialect.placeholder(position),

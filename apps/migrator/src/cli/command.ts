@@ -28,5 +28,5 @@ export interface Invocation {
   databaseUrl: string | null;
 }
 
-export const DEFAULT_BATCH_SIZE = 500;
-export const MAX_BATCH_SIZE = 5000;
+export const DEFAULT_BATCH_SIZE = 2000;
+export const MAX_BATCH_SIZE = 20000;

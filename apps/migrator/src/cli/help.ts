@@ -18,7 +18,7 @@ migration, or with --to NAME every migration applied after NAME (NAME stays appl
     text: `Rebuilds file_processing_steps (and each file's status rollup) from processing_logs with steptrail's fold.
 By default only files that have logs and no step rows; --all re-derives every file (repair), which also
 refreshes the status rollup of files without logs.
-One transaction per batch of --batch-size files (default 500, at most 5000). A run stopped by Ctrl-C, SIGTERM
+One transaction per batch of --batch-size files (default 2000, at most 20000). A run stopped by Ctrl-C, SIGTERM
 or kill -9 continues after the last committed batch when run again; --restart discards that progress and
 starts from the first file. --dry-run reports what a run would change and changes nothing.
 --file-id N rebuilds one file (always re-derived, like --all).`,

@@ -2,6 +2,8 @@ import {
   emptyTotals,
   type CandidateMode,
   type LegacyMigration,
+  type LegacyMigrationStore,
+  type MigrationProgress,
   type MigrationTotals,
 } from '@steptrail/domain';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
@@ -13,7 +15,6 @@ import { formatCount, formatElapsed } from '../output/format.js';
 import type { Output } from '../output/output.js';
 import type { Progress } from '../output/progress.js';
 import { summaryTable } from '../output/summary-table.js';
-import type { BackfillCheckpoint, CheckpointTable } from '../sql/checkpoint-table.js';
 import { addTotals, countsOf, highestFileId, totalsRows } from './migration-totals.js';
 
 export interface LogsToStepsOptions {
@@ -28,7 +29,7 @@ interface Walk {
   mode: CandidateMode;
   dryRun: boolean;
   batchSize: number;
-  resumed: BackfillCheckpoint | null;
+  resumed: MigrationProgress | null;
   startedAt: Date;
 }
 
@@ -49,12 +50,12 @@ export class LogsToStepsCommand {
 
   async run(options: LogsToStepsOptions): Promise<ExitCode> {
     await this.db.requireMigrated();
-    const { legacy } = await this.db.useCases();
+    const { legacy, store } = await this.db.useCases();
     if (options.fileId !== null) return this.one(legacy, options.fileId, options.dryRun);
     const mode: CandidateMode = options.all ? 'all' : 'missing';
-    const checkpoints = await this.db.checkpoints();
-    if (options.restart && !options.dryRun) await checkpoints.clear(mode);
-    const resumed = options.restart ? null : await checkpoints.load(mode);
+    const checkpoints = store.reads.legacy;
+    if (options.restart && !options.dryRun) await checkpoints.clearProgress(mode);
+    const resumed = options.restart ? null : await checkpoints.loadProgress(mode);
     if (resumed !== null) {
       this.output.note(
         `Continuing the run started ${resumed.startedAt.toISOString()}: files up to id ${resumed.lastFileId} are done ` +
@@ -80,7 +81,11 @@ export class LogsToStepsCommand {
     return result.value.filesFailed > 0 ? EXIT.problems : EXIT.ok;
   }
 
-  private async many(legacy: LegacyMigration, checkpoints: CheckpointTable, walk: Walk): Promise<ExitCode> {
+  private async many(
+    legacy: LegacyMigration,
+    checkpoints: LegacyMigrationStore,
+    walk: Walk,
+  ): Promise<ExitCode> {
     const started = Date.now();
     const afterId = walk.resumed?.lastFileId ?? 0;
     const prior = walk.resumed?.totals ?? emptyTotals();
@@ -97,13 +102,21 @@ export class LogsToStepsCommand {
         dryRun: walk.dryRun,
         mode: walk.mode,
         afterId,
+        // Saved in each batch's transaction: a kill right after a commit resumes after that batch, totals exact.
+        progress: (running, lastFileId) => ({
+          mode: walk.mode,
+          lastFileId,
+          totals: addTotals(prior, running),
+          startedAt: walk.startedAt,
+          updatedAt: this.now(),
+        }),
         onBatch: async (running, lastFileId) => {
           reached = { totals: running, lastFileId };
-          await this.afterBatch(checkpoints, walk, prior, reached, progress, afterId);
+          await this.afterBatch(reached, progress, afterId);
         },
       });
       progress.stop();
-      if (!walk.dryRun) await checkpoints.clear(walk.mode);
+      if (!walk.dryRun) await checkpoints.clearProgress(walk.mode);
       return this.finish(addTotals(prior, totals), totals, walk, {
         elapsedMs: Date.now() - started,
         interrupted: false,
@@ -126,24 +139,12 @@ export class LogsToStepsCommand {
     }
   }
 
-  /** Records progress in the checkpoint first, so what is shown is what a rerun continues from. */
+  /** Shows the progress the batch's transaction saved, then stops if asked to. */
   private async afterBatch(
-    checkpoints: CheckpointTable,
-    walk: Walk,
-    prior: MigrationTotals,
     reached: { totals: MigrationTotals; lastFileId: number },
     progress: Progress,
     afterId: number,
   ): Promise<void> {
-    if (!walk.dryRun) {
-      await checkpoints.save({
-        mode: walk.mode,
-        lastFileId: reached.lastFileId,
-        totals: addTotals(prior, reached.totals),
-        startedAt: walk.startedAt,
-        updatedAt: this.now(),
-      });
-    }
     progress.update({
       position: reached.lastFileId - afterId,
       count: reached.totals.totalFiles,

@@ -34,10 +34,10 @@ export class SchemaCommand {
       return EXIT.ok;
     }
     const migrations = await (await this.db.schema()).status();
-    const checkpoints = await this.db.checkpoints();
-    const interrupted = (await Promise.all([checkpoints.load('missing'), checkpoints.load('all')])).flatMap(
-      (checkpoint) => (checkpoint === null ? [] : [checkpoint]),
-    );
+    const { legacy } = (await this.db.useCases()).store.reads;
+    const interrupted = (
+      await Promise.all([legacy.loadProgress('missing'), legacy.loadProgress('all')])
+    ).flatMap((checkpoint) => (checkpoint === null ? [] : [checkpoint]));
     const pending = migrations.filter((migration) => !migration.applied).length;
     this.output.result(
       {

@@ -4,14 +4,11 @@ export type SqlParams = Record<string, unknown>;
 
 /**
  * Plain SQL with `:named` parameters (`:...list` expands a list) on the migrator's own connection, for the few
- * things no domain port covers yet: its checkpoint table and log retention. Kept portable: no statement here
+ * things no domain port covers yet: dropping the checkpoint table and log retention. Kept portable: no statement here
  * depends on which of the three databases runs it.
  */
 export class SqlRunner {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly runner: QueryRunner | null = null,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   async rows(sql: string, params: SqlParams = {}): Promise<Record<string, unknown>[]> {
     const result = await this.run(sql, params);
@@ -27,31 +24,12 @@ export class SqlRunner {
     return this.withRunner((runner) => runner.hasTable(table));
   }
 
-  /** Runs `work` in one transaction on a dedicated connection. */
-  async transaction<T>(work: (sql: SqlRunner) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.startTransaction();
-      try {
-        const result = await work(new SqlRunner(this.dataSource, runner));
-        await runner.commitTransaction();
-        return result;
-      } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction();
-        throw error;
-      }
-    } finally {
-      await runner.release();
-    }
-  }
-
   private run(sql: string, params: SqlParams) {
     const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
     return this.withRunner((runner) => runner.query(query, values, true));
   }
 
   private async withRunner<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    if (this.runner !== null) return work(this.runner);
     const runner = this.dataSource.createQueryRunner();
     try {
       return await work(runner);

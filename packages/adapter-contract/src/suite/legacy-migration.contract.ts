@@ -1,3 +1,4 @@
+import { emptyTotals, reconstruct, type MigrationProgress, type MigrationTotals } from '@steptrail/domain';
 import { describe, expect, it } from 'vitest';
 import type { LegacyLogRow } from '../harness.js';
 import type { ContractTopic } from './context.js';
@@ -9,7 +10,7 @@ import {
   plantLegacyFile,
   verifyOnly,
 } from './legacy-support.js';
-import { rawSnapshot, stepRowNamed, stepView } from './raw-rows.js';
+import { foldedView, orderedLogs, rawSnapshot, stepRowNamed, stepView, stepViewsByName } from './raw-rows.js';
 
 /** Everything DocuElevate's logs contain in the wild, in the order it would have inserted the rows. */
 const wildLogs = (fileId: number, taskId: string): LegacyLogRow[] => [
@@ -210,6 +211,105 @@ export const legacyMigrationTopic: ContractTopic = (context) => {
       );
       expect(untouched?.valid).toBe(true);
       expect(unwrap(await migration.verifyMigration(tampered)).valid).toBe(false);
+    });
+
+    it('progress saved in a transaction commits with it and is gone with a rollback', async () => {
+      const store = context.store();
+      const legacy = store.reads.legacy;
+      await legacy.prepareProgress();
+      const saved: MigrationProgress = {
+        mode: 'all',
+        lastFileId: 41,
+        totals: {
+          ...emptyTotals(),
+          totalFiles: 41,
+          filesFailed: 1,
+          errors: [{ fileId: 7, message: 'boom' }],
+        },
+        startedAt: at(1),
+        updatedAt: at(2.5),
+      };
+      await store.unitOfWork.transaction((repos) => repos.legacy.saveProgress(saved));
+      expect(await legacy.loadProgress('all')).toEqual(saved);
+
+      const rolledBack = store.unitOfWork.transaction(async (repos) => {
+        await repos.legacy.saveProgress({ ...saved, lastFileId: 99 });
+        throw new Error('the batch failed');
+      });
+      await expect(rolledBack).rejects.toThrow('the batch failed');
+      expect(await legacy.loadProgress('all')).toEqual(saved);
+      expect(await legacy.loadProgress('missing')).toBeNull();
+      await legacy.clearProgress('all');
+      expect(await legacy.loadProgress('all')).toBeNull();
+    });
+
+    it('a run stopped right after a commit resumes from the progress that commit saved, with exact totals', async () => {
+      const { migration } = setup();
+      const legacy = context.store().reads.legacy;
+      const afterId = await newestFileId(context.store());
+      const files = [
+        await plantLegacyFile(context.raw(), uniqueTag(), shortLogs),
+        await plantLegacyFile(context.raw(), uniqueTag(), shortLogs),
+        await plantLegacyFile(context.raw(), uniqueTag(), shortLogs),
+      ];
+      const progress = (totals: MigrationTotals, lastFileId: number): MigrationProgress => ({
+        mode: 'all',
+        lastFileId,
+        totals,
+        startedAt: at(1),
+        updatedAt: at(2),
+      });
+      const crash = new Error('killed between the commit and anything after it');
+      const stopped = migration.migrateAllFiles({
+        afterId,
+        mode: 'all',
+        batchSize: 2,
+        progress,
+        onBatch: () => {
+          throw crash;
+        },
+      });
+      await expect(stopped).rejects.toBe(crash);
+
+      const saved = await legacy.loadProgress('all');
+      expect(saved).toMatchObject({
+        lastFileId: files[1],
+        totals: { totalFiles: 2, filesMigrated: 2, totalStepsCreated: 4, errors: [] },
+      });
+      const rest = await migration.migrateAllFiles({
+        afterId: saved?.lastFileId ?? 0,
+        mode: 'all',
+        batchSize: 2,
+      });
+      expect(rest).toMatchObject({ totalFiles: 1, filesMigrated: 1, totalStepsCreated: 2 });
+      await expectStepsToEqualTheFold(context.store(), context.raw(), files[2] ?? 0);
+      await legacy.clearProgress('all');
+    });
+
+    it('rebuildSteps folds a batch of scattered ids longer than any IN-list limit, and returns the rows it left', async () => {
+      const store = context.store();
+      const planted = [
+        await plantLegacyFile(context.raw(), uniqueTag(), (id) => wildLogs(id, `task-${id}`)),
+        await plantLegacyFile(context.raw(), uniqueTag(), shortLogs),
+      ];
+      // Ids of no file around them: the batch is no range and has more ids than MariaDB keeps as a list.
+      const absent = Array.from({ length: 1500 }, (_, index) => 900_000_000 + 2 * index);
+      const ids = [planted[0] ?? 0, ...absent, planted[1] ?? 0];
+
+      const rebuilt = await store.unitOfWork.transaction((repos) => repos.legacy.rebuildSteps(ids, false));
+      for (const fileId of planted) {
+        const { steps } = reconstruct(await orderedLogs(context.raw(), fileId));
+        const expected = Object.fromEntries([...steps].map(([name, state]) => [name, foldedView(state)]));
+        expect(stepViewsByName(await context.raw().stepRows(fileId))).toEqual(expected);
+        expect(rebuilt.steps.filter((step) => step.fileId === fileId)).toHaveLength(steps.size);
+        expect(rebuilt.counts.get(fileId)).toMatchObject({ stepsCreated: steps.size, stepsUpdated: 0 });
+      }
+      expect(rebuilt.counts.get(absent[0] ?? 0)).toEqual({
+        stepsCreated: 0,
+        stepsUpdated: 0,
+        stepsUnchanged: 0,
+        eventsIgnored: 0,
+      });
     });
   });
 };

@@ -4,6 +4,8 @@ import type { LegacyLogRow } from '../harness.js';
 import type { ContractTopic } from './context.js';
 import { at, ManualClock, uniqueTag, unwrap, useCases } from './fixtures.js';
 import { expectStepsToEqualTheFold, legacyTime, plantLegacyFile } from './legacy-support.js';
+import { orderedLogs } from './raw-rows.js';
+import { reconstruct } from '@steptrail/domain';
 
 const RUNS = 40;
 
@@ -68,6 +70,29 @@ export const legacyPropertyTopic: ContractTopic = (context) => {
             created: 0,
             updated: 0,
           });
+        }),
+        { numRuns: RUNS },
+      );
+    }, 120_000);
+
+    it('for any history that grows after a backfill, a rerun rewrites the changed steps, keeps the rest, and counts what its dry run counted', async () => {
+      const { migration } = useCases(context.store(), new ManualClock(at(1000)));
+      const history = fc.array(legacyRow, { minLength: 1, maxLength: 15 });
+      await fc.assert(
+        fc.asyncProperty(history, history, async (first, later) => {
+          const fileId = await plantLegacyFile(context.raw(), uniqueTag(), (id) =>
+            first.map(toLegacyRow(id)),
+          );
+          unwrap(await migration.migrateLogsToSteps(fileId));
+          await context.raw().insertLegacyLogs(later.map(toLegacyRow(fileId)));
+
+          const predicted = unwrap(await migration.migrateLogsToSteps(fileId, { dryRun: true }));
+          const done = unwrap(await migration.migrateLogsToSteps(fileId));
+          const { steps, eventsIgnored } = reconstruct(await orderedLogs(context.raw(), fileId));
+          expect(done).toEqual(predicted);
+          expect(done).toMatchObject({ filesFailed: 0, eventsIgnored });
+          expect(done.totalStepsCreated + done.totalStepsUpdated + done.totalStepsSkipped).toBe(steps.size);
+          await expectStepsToEqualTheFold(context.store(), context.raw(), fileId);
         }),
         { numRuns: RUNS },
       );

@@ -93,6 +93,13 @@ export function sameStepState(a: Omit<StepState, 'status'> & { status: string },
   );
 }
 
+/** sameStepState and the same last event: a rebuild leaves such a row as it is. */
+export function sameFoldedStep(a: Omit<FoldedStep, 'status'> & { status: string }, b: FoldedStep): boolean {
+  if (!sameStepState(a, b)) return false;
+  if (a.lastEvent === null || b.lastEvent === null) return a.lastEvent === b.lastEvent;
+  return a.lastEvent.id === b.lastEvent.id && sameInstant(a.lastEvent.occurredAt, b.lastEvent.occurredAt);
+}
+
 export function sameInstant(a: Date | null, b: Date | null): boolean {
   if (a === null || b === null) return a === b;
   return a.getTime() === b.getTime();

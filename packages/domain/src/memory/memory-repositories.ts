@@ -26,6 +26,13 @@ export function memoryRepositories(state: () => MemoryState, onAnnounce: () => v
   const legacy: LegacyMigrationStore = {
     candidateFileIds: async (mode, afterId, limit) => candidates(state(), mode, afterId, limit),
     rebuildSteps: (fileIds, dryRun) => rebuildStepsByFold({ steps, logs }, fileIds, dryRun),
+    prepareProgress: async () => undefined,
+    saveProgress: async (progress) => void state().progress.set(progress.mode, copy(progress)),
+    loadProgress: async (mode) => {
+      const saved = state().progress.get(mode);
+      return saved === undefined ? null : copy(saved);
+    },
+    clearProgress: async (mode) => void state().progress.delete(mode),
   };
   return { files, steps, logs, queue: new MemoryQueue(state, onAnnounce), legacy };
 }

@@ -1,5 +1,6 @@
 import type { LogEntry } from '../events/step-event.js';
 import type { FileRecord, StoredStep } from '../files/file-record.js';
+import type { CandidateMode, MigrationProgress } from '../ports/legacy-migration-store.js';
 
 /** Everything the in-memory store holds; cloned to give transactions rollback. */
 export interface MemoryState {
@@ -9,6 +10,8 @@ export interface MemoryState {
   logs: LogEntry[];
   nextFileId: number;
   nextLogId: number;
+  /** Saved backfill progress, per candidate mode. */
+  progress: Map<CandidateMode, MigrationProgress>;
 }
 
 export const emptyMemoryState = (): MemoryState => ({
@@ -17,6 +20,7 @@ export const emptyMemoryState = (): MemoryState => ({
   logs: [],
   nextFileId: 1,
   nextLogId: 1,
+  progress: new Map(),
 });
 
 export const stepKey = (fileId: number, stepName: string): string => `${fileId}:${stepName}`;

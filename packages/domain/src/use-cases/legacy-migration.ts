@@ -1,5 +1,10 @@
 import type { Clock } from '../ports/clock.js';
-import type { CandidateMode, StepRebuildCounts } from '../ports/legacy-migration-store.js';
+import type {
+  CandidateMode,
+  MigrationProgress,
+  RebuiltStep,
+  StepRebuildCounts,
+} from '../ports/legacy-migration-store.js';
 import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
 import { computeOverallStatus } from '../status/overall-status.js';
 import { sameRollup, type FileRollup } from '../files/file-record.js';
@@ -7,7 +12,6 @@ import { verifyFile, type FileVerification } from '../verify/verify-file.js';
 import { domainError, err, ok, type Result } from '../result.js';
 import { groupBy } from '../group-by.js';
 import { compareEvents } from '../events/step-event.js';
-import type { StoredStep } from '../files/file-record.js';
 
 export interface MigrationTotals {
   totalFiles: number;
@@ -29,6 +33,11 @@ export interface MigrateAllOptions {
   afterId?: number;
   /** Called after every batch with the running totals and the last file id done. */
   onBatch?: (totals: MigrationTotals, lastFileId: number) => void | Promise<void>;
+  /**
+   * The progress to save with each batch, in the batch's transaction, given the run's totals including that batch:
+   * a run killed right after a commit resumes after that batch with exact totals. Not called in a dry run.
+   */
+  progress?: (totals: MigrationTotals, lastFileId: number) => MigrationProgress;
 }
 
 export const emptyTotals = (): MigrationTotals => ({
@@ -64,13 +73,15 @@ export class LegacyMigration {
     const batchSize = Math.max(1, options.batchSize ?? 100);
     const dryRun = options.dryRun ?? false;
     const mode = options.mode ?? 'missing';
+    const progress = dryRun ? undefined : options.progress;
     const totals = emptyTotals();
     let afterId = options.afterId ?? 0;
+    if (progress !== undefined) await this.deps.reads.legacy.prepareProgress();
     for (;;) {
       const ids = await this.deps.reads.legacy.candidateFileIds(mode, afterId, batchSize);
       const last = ids[ids.length - 1];
       if (last === undefined) return totals;
-      await this.runBatch(ids, dryRun, totals);
+      await this.runBatch(ids, dryRun, totals, progress);
       afterId = last;
       await options.onBatch?.(totals, last);
     }
@@ -123,16 +134,25 @@ export class LegacyMigration {
     fileIds: readonly number[],
     dryRun: boolean,
     totals: MigrationTotals,
+    progress?: MigrateAllOptions['progress'],
   ): Promise<void> {
     try {
-      const counts = await this.deps.unitOfWork.transaction((repos) => this.rebuild(repos, fileIds, dryRun));
-      for (const fileCounts of counts.values()) addCounts(totals, fileCounts);
-      totals.totalFiles += fileIds.length;
-      totals.filesMigrated += counts.size;
+      const next = await this.deps.unitOfWork.transaction(async (repos) => {
+        const counts = await this.rebuild(repos, fileIds, dryRun);
+        const after = { ...totals, errors: [...totals.errors] };
+        for (const fileCounts of counts.values()) addCounts(after, fileCounts);
+        after.totalFiles += fileIds.length;
+        after.filesMigrated += counts.size;
+        const last = fileIds[fileIds.length - 1];
+        if (progress !== undefined && last !== undefined)
+          await repos.legacy.saveProgress(progress(after, last));
+        return after;
+      });
+      Object.assign(totals, next);
     } catch (error) {
       if (fileIds.length > 1) {
         // Isolate the failing file: the batch rolled back as a whole, so redo its files one by one.
-        for (const fileId of fileIds) await this.runBatch([fileId], dryRun, totals);
+        for (const fileId of fileIds) await this.runBatch([fileId], dryRun, totals, progress);
         return;
       }
       totals.totalFiles += 1;
@@ -149,16 +169,12 @@ export class LegacyMigration {
     fileIds: readonly number[],
     dryRun: boolean,
   ): Promise<Map<number, StepRebuildCounts>> {
-    const counts = await repos.legacy.rebuildSteps(fileIds, dryRun);
+    const { counts, steps } = await repos.legacy.rebuildSteps(fileIds, dryRun);
     if (dryRun) return counts;
-    const [files, steps] = await Promise.all([
-      repos.files.getMany(fileIds),
-      repos.steps.listForFiles(fileIds),
-    ]);
     const now = this.deps.clock.now();
     const rollups = new Map<number, FileRollup>();
     const stepsByFile = groupBy(steps, (step) => step.fileId);
-    for (const file of files) {
+    for (const file of await repos.files.getMany(fileIds)) {
       const own = stepsByFile.get(file.id) ?? [];
       const overall = computeOverallStatus({
         isDuplicate: file.isDuplicate,
@@ -183,8 +199,8 @@ function addCounts(totals: MigrationTotals, counts: StepRebuildCounts): void {
 }
 
 /** The step whose last event is the latest one. */
-function latestStep(steps: readonly StoredStep[]): string | null {
-  let latest: StoredStep | null = null;
+function latestStep(steps: readonly RebuiltStep[]): string | null {
+  let latest: RebuiltStep | null = null;
   for (const step of steps) {
     if (step.lastEvent === null) continue;
     if (latest?.lastEvent == null || compareEvents(latest.lastEvent, step.lastEvent) < 0) latest = step;

@@ -1,7 +1,7 @@
 import { reconstruct } from '../events/reconstruct.js';
-import { sameStepState } from '../events/step-state.fold.js';
+import { sameFoldedStep, type FoldedStep } from '../events/step-state.fold.js';
 import { groupBy } from '../group-by.js';
-import type { StepRebuildCounts } from '../ports/legacy-migration-store.js';
+import type { RebuiltStep, RebuiltSteps, StepRebuildCounts } from '../ports/legacy-migration-store.js';
 import type { LogRepository } from '../ports/log-repository.js';
 import type { StepRepository } from '../ports/step-repository.js';
 
@@ -20,35 +20,29 @@ export async function rebuildStepsByFold(
   ports: { steps: StepRepository; logs: LogRepository },
   fileIds: readonly number[],
   dryRun: boolean,
-): Promise<Map<number, StepRebuildCounts>> {
+): Promise<RebuiltSteps> {
   const byFile = groupBy(await ports.logs.listForFiles(fileIds), (log) => log.fileId);
-  const rows = new Map(
+  const rows = new Map<string, RebuiltStep & Omit<FoldedStep, 'status'>>(
     (await ports.steps.listForFiles(fileIds)).map((row) => [`${row.fileId}\u0000${row.stepName}`, row]),
   );
-  const result = new Map<number, StepRebuildCounts>();
+  const counts = new Map<number, StepRebuildCounts>();
   for (const fileId of fileIds) {
-    const counts = emptyCounts();
+    const fileCounts = emptyCounts();
     const { steps, eventsIgnored } = reconstruct(byFile.get(fileId) ?? []);
-    counts.eventsIgnored = eventsIgnored;
+    fileCounts.eventsIgnored = eventsIgnored;
     for (const [stepName, folded] of steps) {
-      const row = rows.get(`${fileId}\u0000${stepName}`);
-      if (row !== undefined && sameStepState(row, folded) && sameLast(row.lastEvent, folded.lastEvent)) {
-        counts.stepsUnchanged += 1;
+      const key = `${fileId}\u0000${stepName}`;
+      const row = rows.get(key);
+      if (row !== undefined && sameFoldedStep(row, folded)) {
+        fileCounts.stepsUnchanged += 1;
         continue;
       }
-      if (row === undefined) counts.stepsCreated += 1;
-      else counts.stepsUpdated += 1;
+      if (row === undefined) fileCounts.stepsCreated += 1;
+      else fileCounts.stepsUpdated += 1;
+      rows.set(key, { ...folded, fileId, stepName });
       if (!dryRun) await ports.steps.saveState(fileId, stepName, folded);
     }
-    result.set(fileId, counts);
+    counts.set(fileId, fileCounts);
   }
-  return result;
-}
-
-function sameLast(
-  a: { occurredAt: Date; id: number } | null,
-  b: { occurredAt: Date; id: number } | null,
-): boolean {
-  if (a === null || b === null) return a === b;
-  return a.id === b.id && a.occurredAt.getTime() === b.occurredAt.getTime();
+  return { counts, steps: [...rows.values()] };
 }

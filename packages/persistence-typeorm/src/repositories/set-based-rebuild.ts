@@ -1,4 +1,10 @@
-import { sameStepState, type FoldedStep, type StepRebuildCounts } from '@steptrail/domain';
+import {
+  sameFoldedStep,
+  type FoldedStep,
+  type RebuiltStep,
+  type RebuiltSteps,
+  type StepRebuildCounts,
+} from '@steptrail/domain';
 import {
   parseInteger,
   parseText,
@@ -8,47 +14,13 @@ import {
 } from '../mappers/column-parsers.js';
 import { STEP_COLUMNS, toStoredStep } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
+import { legacyFoldSql } from './legacy-fold-sql.js';
 
-/*
- * The domain fold (ARCHITECTURE.md 2.2) restated as aggregates over each step's ordered events, so a whole batch
- * of files is folded by the database in one statement:
- *   status       = status of the last valid event, `pending` when there is none
- *   startedAt    = time of the first in_progress/success/failure event (pending and skipped never set it)
- *   completedAt  = time of the last valid event when it is success/failure/skipped, else null
- *   errorMessage = message ?? detail of the last success/failure/skipped event when it is a failure, else null
- *   attempts     = number of in_progress events
- * The contract suite proves this equals the fold on random logs.
- */
-const VALID_STATUS = `CASE LOWER(l.status) WHEN 'queued' THEN 'pending' WHEN 'pending' THEN 'pending'
-  WHEN 'in_progress' THEN 'in_progress' WHEN 'success' THEN 'success' WHEN 'failure' THEN 'failure'
-  WHEN 'skipped' THEN 'skipped' END`;
+/** Where a batch's fold is kept between reading it and copying it into file_processing_steps. */
+const FOLD_TABLE = 'steptrail_legacy_fold';
 
-const FOLD_SQL = `
-SELECT file_id, step_name,
-  SUM(1 - valid) AS ignored,
-  SUM(CASE WHEN st = 'in_progress' THEN 1 ELSE 0 END) AS attempts,
-  MIN(CASE WHEN st IN ('in_progress', 'success', 'failure') THEN ts END) AS started_at,
-  MAX(CASE WHEN valid = 1 AND last_rank = 1 THEN st END) AS status,
-  MAX(CASE WHEN valid = 1 AND last_rank = 1 AND ends = 1 THEN ts END) AS completed_at,
-  MAX(CASE WHEN ends = 1 AND end_rank = 1 AND st = 'failure' THEN COALESCE(message, detail) END) AS error_message,
-  MAX(CASE WHEN valid = 1 AND last_rank = 1 THEN ts END) AS last_event_at,
-  MAX(CASE WHEN valid = 1 AND last_rank = 1 THEN id END) AS last_event_id
-FROM (
-  SELECT flagged.*,
-    ROW_NUMBER() OVER (PARTITION BY file_id, step_name, valid ORDER BY ts DESC, id DESC) AS last_rank,
-    ROW_NUMBER() OVER (PARTITION BY file_id, step_name, ends ORDER BY ts DESC, id DESC) AS end_rank
-  FROM (
-    SELECT base.*,
-      CASE WHEN st IS NULL THEN 0 ELSE 1 END AS valid,
-      CASE WHEN st IN ('success', 'failure', 'skipped') THEN 1 ELSE 0 END AS ends
-    FROM (
-      SELECT l.file_id, l.step_name, l.id, l.timestamp AS ts, l.message, l.detail, ${VALID_STATUS} AS st
-      FROM processing_logs l
-      WHERE l.file_id IN (:...fileIds) AND l.step_name IS NOT NULL
-    ) base
-  ) flagged
-) ranked
-GROUP BY file_id, step_name`;
+/** What the counts and the rollup need of a new row. */
+const NEW_ROW_COLUMNS = 'file_id, step_name, ignored, attempts, status, last_event_at, last_event_id';
 
 const WRITE_COLUMNS = [
   'file_id',
@@ -77,49 +49,116 @@ interface FoldedRow {
   state: FoldedStep;
 }
 
-/** Rebuilds the steps of a batch of files from their logs: one fold query, one read, batched upserts. */
+/**
+ * Rebuilds the steps of a batch of files from their logs: the database folds the batch into a temporary table, the
+ * fold is compared here with the rows that exist, and when every folded row is new or changed (a first backfill)
+ * the database copies the table into file_processing_steps; otherwise only the changed rows are written from here.
+ */
 export async function rebuildStepsSetBased(
   sql: SqlExecutor,
   fileIds: readonly number[],
   dryRun: boolean,
   now: Date,
-): Promise<Map<number, StepRebuildCounts>> {
-  const counts = new Map<number, StepRebuildCounts>(
-    fileIds.map((id) => [id, { stepsCreated: 0, stepsUpdated: 0, stepsUnchanged: 0, eventsIgnored: 0 }]),
-  );
-  if (fileIds.length === 0) return counts;
+): Promise<RebuiltSteps> {
   const ids = [...new Set(fileIds)];
-  const folded = (await sql.rows(FOLD_SQL, { fileIds: ids })).map(toFoldedRow);
-  const existing = new Map(
-    (
-      await sql.rows(`SELECT ${STEP_COLUMNS} FROM file_processing_steps WHERE file_id IN (:...fileIds)`, {
-        fileIds: ids,
-      })
-    ).map((row) => {
-      const step = toStoredStep(row);
-      return [`${step.fileId}\u0000${step.stepName}`, step];
-    }),
+  const counts = new Map<number, StepRebuildCounts>(
+    ids.map((id) => [id, { stepsCreated: 0, stepsUpdated: 0, stepsUnchanged: 0, eventsIgnored: 0 }]),
   );
+  if (ids.length === 0) return { counts, steps: [] };
+  const steps = await currentSteps(sql, ids);
+  // Without step rows (every candidate of a first backfill) each folded row is new: no need to read what a
+  // comparison or a write from here would need, as the database copies the whole fold.
+  const allNew = steps.size === 0;
+  const folded = (await foldBatch(sql, ids, dryRun, allNew ? NEW_ROW_COLUMNS : '*')).map(toFoldedRow);
   const changed: FoldedRow[] = [];
   for (const row of folded) {
     const fileCounts = counts.get(row.fileId);
     if (fileCounts === undefined) continue;
     fileCounts.eventsIgnored += row.ignored;
-    const current = existing.get(`${row.fileId}\u0000${row.stepName}`);
-    if (
-      current !== undefined &&
-      sameStepState(current, row.state) &&
-      sameEvent(current.lastEvent, row.state.lastEvent)
-    ) {
+    const key = stepKey(row.fileId, row.stepName);
+    const current = steps.get(key);
+    if (current !== undefined && sameFoldedStep(current, row.state)) {
       fileCounts.stepsUnchanged += 1;
       continue;
     }
     if (current === undefined) fileCounts.stepsCreated += 1;
     else fileCounts.stepsUpdated += 1;
+    steps.set(key, { fileId: row.fileId, stepName: row.stepName, ...row.state });
     changed.push(row);
   }
-  if (!dryRun) await writeRows(sql, changed, now);
-  return counts;
+  if (!dryRun && changed.length === folded.length) await copyFold(sql, now, allNew);
+  else if (!dryRun && changed.length > 0) await writeRows(sql, changed, now);
+  return { counts, steps: [...steps.values()] };
+}
+
+const stepKey = (fileId: number, stepName: string) => `${fileId}\u0000${stepName}`;
+
+/** The fold of the batch; kept in FOLD_TABLE as well unless this is a dry run. */
+async function foldBatch(
+  sql: SqlExecutor,
+  fileIds: readonly number[],
+  dryRun: boolean,
+  columns: string,
+): Promise<Record<string, unknown>[]> {
+  const batch = logsOfBatch(fileIds, sql.dialect.inListLimit);
+  const fold = legacyFoldSql(sql.dialect, batch.where);
+  if (dryRun) return sql.rows(`SELECT ${columns} FROM (${fold}) folded`, batch.params);
+  for (const statement of sql.dialect.materialize(FOLD_TABLE, fold)) await sql.write(statement, batch.params);
+  return sql.rows(`SELECT ${columns} FROM ${FOLD_TABLE}`);
+}
+
+/** The batch's logs: a range when the ids are consecutive (a first backfill), else lists the planner keeps as lists. */
+function logsOfBatch(
+  fileIds: readonly number[],
+  inListLimit: number | null,
+): { where: string; params: Record<string, unknown> } {
+  const low = Math.min(...fileIds);
+  const high = Math.max(...fileIds);
+  if (high - low + 1 === fileIds.length)
+    return { where: 'l.file_id BETWEEN :low AND :high', params: { low, high } };
+  const size = inListLimit ?? fileIds.length;
+  const params: Record<string, unknown> = {};
+  const lists: string[] = [];
+  for (let start = 0; start < fileIds.length; start += size) {
+    params[`ids${lists.length}`] = fileIds.slice(start, start + size);
+    lists.push(`l.file_id IN (:...ids${lists.length})`);
+  }
+  return { where: `(${lists.join(' OR ')})`, params };
+}
+
+/** The step rows of these files; by id range, which uses the unique index whatever the statistics say. */
+async function currentSteps(
+  sql: SqlExecutor,
+  fileIds: readonly number[],
+): Promise<Map<string, RebuiltStep & Omit<FoldedStep, 'status'>>> {
+  const wanted = new Set(fileIds);
+  const rows = await sql.rows(
+    `SELECT ${STEP_COLUMNS} FROM file_processing_steps WHERE file_id BETWEEN :low AND :high`,
+    { low: Math.min(...fileIds), high: Math.max(...fileIds) },
+  );
+  const steps = new Map<string, RebuiltStep & Omit<FoldedStep, 'status'>>();
+  for (const row of rows) {
+    const step = toStoredStep(row);
+    if (wanted.has(step.fileId)) steps.set(stepKey(step.fileId, step.stepName), step);
+  }
+  return steps;
+}
+
+/**
+ * Every folded row is new or changed: the database copies the fold, no row passes through here. Into files without
+ * step rows a plain insert (a row a concurrent writer added meanwhile fails the batch, which is then redone).
+ */
+async function copyFold(sql: SqlExecutor, now: Date, allNew: boolean): Promise<void> {
+  const d = sql.dialect;
+  const at = d.castParam?.(':now', 'timestamp') ?? ':now';
+  const columns = WRITE_COLUMNS.filter((column) => !column.startsWith('lease_'));
+  await sql.write(
+    `INSERT INTO file_processing_steps (${columns.join(', ')})
+     SELECT file_id, step_name, COALESCE(status, 'pending'), started_at, completed_at, error_message, attempts,
+       last_event_at, last_event_id, ${at}, ${at}
+     FROM ${FOLD_TABLE} WHERE 1 = 1${allNew ? '' : d.upsertTail(['file_id', 'step_name'], OVERWRITTEN)}`,
+    { now: d.time(now) },
+  );
 }
 
 function toFoldedRow(row: Record<string, unknown>): FoldedRow {
@@ -154,11 +193,6 @@ function foldedStatus(value: string | null): FoldedStep['status'] {
     default:
       throw new Error(`The fold query produced the status ${value}.`);
   }
-}
-
-function sameEvent(a: FoldedStep['lastEvent'], b: FoldedStep['lastEvent']): boolean {
-  if (a === null || b === null) return a === b;
-  return a.id === b.id && a.occurredAt.getTime() === b.occurredAt.getTime();
 }
 
 async function writeRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Date): Promise<void> {

@@ -13,7 +13,7 @@ import { FILE_COLUMNS, toFileRecord } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { requireInteger } from '../mappers/column-parsers.js';
 
-const ROLLUPS_PER_STATEMENT = 200;
+const ROLLUPS_PER_STATEMENT = 2000;
 type CastKind = 'integer' | 'boolean' | 'timestamp' | 'text';
 const ROLLUP_COLUMNS: ReadonlyArray<readonly [string, keyof FileRollup, CastKind]> = [
   ['processing_status', 'status', 'text'],
@@ -100,33 +100,40 @@ export class TypeormFileRepository implements FileRepository {
     );
   }
 
-  /** One UPDATE per chunk of files (CASE on id), portable to every dialect; backfills write thousands at once. */
+  /** One UPDATE per chunk of files, from a list of rows; backfills write thousands at once. */
   async saveRollups(rollups: ReadonlyMap<number, FileRollup>): Promise<void> {
     const [only, ...others] = rollups;
     if (only !== undefined && others.length === 0) return this.saveRollup(...only);
     const d = this.sql.dialect;
+    const cast = (placeholder: string, kind: CastKind) => d.castParam?.(placeholder, kind) ?? placeholder;
+    const columns = ROLLUP_COLUMNS.map(([column]) => column);
     const entries = [...rollups];
     for (let start = 0; start < entries.length; start += ROLLUPS_PER_STATEMENT) {
       const chunk = entries.slice(start, start + ROLLUPS_PER_STATEMENT);
-      const params: Record<string, unknown> = { now: d.time(this.now()), ids: chunk.map(([id]) => id) };
-      chunk.forEach(([id, rollup], index) => {
+      const ids = chunk.map(([id]) => id);
+      const params: Record<string, unknown> = {
+        now: d.time(this.now()),
+        low: Math.min(...ids),
+        high: Math.max(...ids),
+      };
+      const rows = chunk.map(([id, rollup], index) => {
         params[`id${index}`] = id;
-        ROLLUP_COLUMNS.forEach(([, field], column) => {
+        const values = ROLLUP_COLUMNS.map(([, field, kind], column) => {
           const value = rollup[field];
           params[`v${index}_${column}`] = value instanceof Date ? d.time(value) : value;
+          return cast(`:v${index}_${column}`, kind);
         });
+        return [cast(`:id${index}`, 'integer'), ...values];
       });
-      const cast = (placeholder: string, kind: CastKind) => d.castParam?.(placeholder, kind) ?? placeholder;
-      const assignments = ROLLUP_COLUMNS.map(([columnName, , kind], column) => {
-        const branches = chunk.map(
-          (_, index) => `WHEN :id${index} THEN ${cast(`:v${index}_${column}`, kind)}`,
-        );
-        return `${columnName} = CASE id ${branches.join(' ')} END`;
+      const update = d.updateFromRows({
+        table: 'files',
+        key: 'id',
+        keyRange: [':low', ':high'],
+        columns,
+        rows,
+        extra: 'updated_at = :now',
       });
-      await this.sql.write(
-        `UPDATE files SET ${assignments.join(', ')}, updated_at = :now WHERE id IN (:...ids)`,
-        params,
-      );
+      await this.sql.write(update, params);
     }
   }
 

@@ -3,12 +3,12 @@ import { TypeormStore } from '@steptrail/persistence-typeorm';
 import { mysqlCapabilities } from './capabilities.js';
 import { createMysqlDataSource, type MysqlConnectionOptions } from './data-source.js';
 import { mapMysqlError } from './errors.js';
-import { mysqlDialect } from './mysql-dialect.js';
+import { mysqlDialect, readAutoIncrementStep, requireUnitAutoIncrement } from './mysql-dialect.js';
 
 export { createMysqlDataSource, parseMysqlUrl, type MysqlConnectionOptions } from './data-source.js';
 export { mysqlCapabilities } from './capabilities.js';
 export { mapMysqlError } from './errors.js';
-export { mysqlDialect } from './mysql-dialect.js';
+export { mysqlDialect, requireUnitAutoIncrement } from './mysql-dialect.js';
 export { mysqlMigrations } from '../migrations/index.js';
 export { mysqlSchemaDialect } from '../migrations/mysql-schema-dialect.js';
 
@@ -18,7 +18,7 @@ export interface OpenMysqlStoreOptions extends MysqlConnectionOptions {
 
 /**
  * Opens a Store on a migrated MySQL or MariaDB database: one connection pool for transactions and reads. A server
- * that cannot be reached fails here as StoreError 'unavailable'.
+ * that cannot be reached fails here as StoreError 'unavailable'; one whose auto-increment step is not 1 is refused.
  */
 export async function openMysqlStore(options: OpenMysqlStoreOptions): Promise<TypeormStore> {
   const { clock, ...connection } = options;
@@ -27,6 +27,12 @@ export async function openMysqlStore(options: OpenMysqlStoreOptions): Promise<Ty
     .catch((error: unknown) => {
       throw mapMysqlError(error);
     });
+  try {
+    requireUnitAutoIncrement(await readAutoIncrementStep(dataSource));
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
   return TypeormStore.open({
     dataSource,
     dialect: mysqlDialect(),

@@ -1,4 +1,5 @@
 import { readCommittedTransaction, type Dialect } from '@steptrail/persistence-typeorm';
+import type { DataSource } from 'typeorm';
 import { mapMysqlError } from './errors.js';
 
 /**
@@ -9,6 +10,27 @@ function readInsertId(raw: unknown): number | null {
   if (typeof raw !== 'object' || raw === null || !('insertId' in raw)) return null;
   const id = typeof raw.insertId === 'string' ? Number(raw.insertId) : raw.insertId;
   return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+/** The server's auto_increment_increment, as a new connection gets it. */
+export async function readAutoIncrementStep(dataSource: DataSource): Promise<number> {
+  const rows: unknown = await dataSource.query('SELECT @@auto_increment_increment AS step');
+  const step: unknown = Array.isArray(rows) ? (rows[0] as { step?: unknown } | undefined)?.step : undefined;
+  return Number(step);
+}
+
+/**
+ * A multi-row log insert learns only its first id from MySQL and derives the others (`returningIds` is empty), which
+ * holds for an insert of known row count when ids step by 1. A server stepping otherwise (Galera's
+ * wsrep_auto_increment_control sets the step to the cluster size) is refused rather than given wrong ids.
+ */
+export function requireUnitAutoIncrement(step: number): void {
+  if (step === 1) return;
+  throw new Error(
+    `This MySQL/MariaDB server has auto_increment_increment = ${String(step)}; steptrail needs 1, because a ` +
+      'multi-row insert of log rows derives their ids from the first one. Set auto_increment_increment = 1 ' +
+      '(on Galera: wsrep_auto_increment_control = OFF, with writes to one node), or use PostgreSQL.',
+  );
 }
 
 /** The Dialect for MySQL 8 and MariaDB 10.6+ (both have SKIP LOCKED). */

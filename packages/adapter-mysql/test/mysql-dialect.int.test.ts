@@ -2,7 +2,8 @@ import { DEFAULT_WORKFLOW, type FoldedStep, type Store } from '@steptrail/domain
 import { SqlExecutor } from '@steptrail/persistence-typeorm';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlDialect, openMysqlStore } from '../src/index.js';
+import { mysqlDialect, openMysqlStore, requireUnitAutoIncrement } from '../src/index.js';
+import { readAutoIncrementStep } from '../src/mysql-dialect.js';
 import {
   connect,
   freshDatabase,
@@ -158,5 +159,46 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL dialect on a real server'), () => {
     );
     otherCommitted.resolve();
     expect(await reads).toEqual([0, 1]);
+  });
+
+  it('a multi-row log insert gets consecutive ids on this server, which the store checks when it opens', async () => {
+    expect(await readAutoIncrementStep(dataSource)).toBe(1);
+    const file = await store.unitOfWork.transaction((repos) => repos.files.create(newFile('ids')));
+    const entry = (stepName: string) => ({
+      fileId: file.id,
+      stepName,
+      status: 'in_progress',
+      message: null,
+      detail: null,
+      taskId: null,
+      occurredAt: new Date('2025-03-01T12:00:00.000Z'),
+    });
+    const appended = await store.unitOfWork.transaction((repos) =>
+      repos.logs.appendMany(['hash_file', 'check_text', 'extract_text'].map(entry)),
+    );
+    const stored = await sql.rows(
+      'SELECT id, step_name FROM processing_logs WHERE file_id = :id ORDER BY id',
+      {
+        id: file.id,
+      },
+    );
+    expect(stored.map((row) => [Number(row.id), row.step_name])).toEqual(
+      appended.map((log) => [log.id, log.stepName]),
+    );
+  });
+
+  it('a server whose auto-increment step is not 1 is refused with the reason and the fix', async () => {
+    // One connection, so the session setting is what the check reads.
+    const single = await connect(await freshDatabase('steptrail_mysql_step'), 1);
+    try {
+      await single.query('SET SESSION auto_increment_increment = 3');
+      const step = await readAutoIncrementStep(single);
+      expect(step).toBe(3);
+      expect(() => requireUnitAutoIncrement(step)).toThrow(
+        /auto_increment_increment = 3; steptrail needs 1.*Set auto_increment_increment = 1/,
+      );
+    } finally {
+      await single.destroy();
+    }
   });
 });

@@ -12,6 +12,7 @@ import {
   type DependencyContainer,
   type InjectionToken,
 } from 'tsyringe';
+import { MAX_CONCURRENCY } from './cli/command.js';
 import { HeapBudget } from './cli/heap-budget.js';
 import { Interrupts } from './cli/interrupts.js';
 import { LogsToStepsCommand } from './commands/logs-to-steps.command.js';
@@ -41,8 +42,8 @@ export interface MigratorOptions {
   prunePacing?: PrunePacing;
 }
 
-/** Connections per process for server databases: one transaction at a time, plus autocommit reads. */
-const POOL_SIZE = 4;
+/** Connections per process for server databases: one per batch in flight, plus autocommit reads beside them. */
+const POOL_SIZE = MAX_CONCURRENCY + 2;
 /** Live heap between batches is about 30 MB; collect when a batch's garbage pushes it past this. */
 const HEAP_BUDGET_BYTES = 40 * 1024 * 1024;
 

@@ -24,14 +24,23 @@ describe('the command line', () => {
         name: 'logs-to-steps',
         fileId: null,
         batchSize: DEFAULT_BATCH_SIZE,
+        concurrency: null,
         dryRun: false,
         all: false,
         restart: false,
       },
     ],
     [
-      ['logs-to-steps', '--all', '--dry-run', '--batch-size', '250'],
-      { name: 'logs-to-steps', fileId: null, batchSize: 250, dryRun: true, all: true, restart: false },
+      ['logs-to-steps', '--all', '--dry-run', '--batch-size', '250', '--concurrency', '3'],
+      {
+        name: 'logs-to-steps',
+        fileId: null,
+        batchSize: 250,
+        concurrency: 3,
+        dryRun: true,
+        all: true,
+        restart: false,
+      },
     ],
     [
       ['logs-to-steps', '--file-id', '42'],
@@ -39,6 +48,7 @@ describe('the command line', () => {
         name: 'logs-to-steps',
         fileId: 42,
         batchSize: DEFAULT_BATCH_SIZE,
+        concurrency: null,
         dryRun: false,
         all: false,
         restart: false,
@@ -84,6 +94,11 @@ describe('the command line', () => {
     [
       ['logs-to-steps', '--batch-size', '20001'],
       '--batch-size 20001 is too large; use 1 to 20000 files per batch.',
+    ],
+    [['logs-to-steps', '--concurrency', '9'], '--concurrency 9 is too large; use 1 to 8 batches at once.'],
+    [
+      ['logs-to-steps', '--file-id', '4', '--concurrency', '2'],
+      '--file-id rebuilds one file; --concurrency applies to whole-database runs. Give one or the other.',
     ],
     [
       ['logs-to-steps', '--file-id', '3', '--all'],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONCURRENCY } from '../src/cli/command.js';
 import { CHECKPOINT_TABLE } from '../src/sql/checkpoint-table.js';
 import { backends, openSql } from './support/databases.js';
 import { runCli } from './support/in-process-cli.js';
@@ -35,6 +36,8 @@ async function everyTable(url: string): Promise<Record<string, unknown>> {
 
 for (const backend of backends()) {
   describe.skipIf(backend.skip)(`logs-to-steps on ${backend.title}`, () => {
+    // Batches still in flight when a stop is heard, and which commit before the command exits.
+    const inFlight = backend.kind === 'sqlite' ? 0 : DEFAULT_CONCURRENCY - 1;
     it('rebuilds each legacy behaviour with the fold: same-second order, case, noise, retries, skips, failures', async () => {
       const db = await migratedLegacyDatabase(backend, 'backfill');
 
@@ -161,7 +164,8 @@ for (const backend of backends()) {
       });
       expect(first.code, first.stderr).toBe(130);
       const stopped = first.json();
-      expect(stopped).toMatchObject({ interrupted: true, totalFiles: 4 });
+      const done = 2 * (2 + inFlight);
+      expect(stopped).toMatchObject({ interrupted: true, totalFiles: done });
       expect(typeof stopped.lastFileId).toBe('number');
       const status = await jsonOf(['schema', 'status'], db.url);
       expect(status.interruptedBackfills).toEqual([
@@ -173,7 +177,7 @@ for (const backend of backends()) {
       expect(second.resumedAfterFileId).toBe(stopped.lastFileId);
       expect(totalsOf(second)).toEqual(reference);
       expect(second.thisRun).toMatchObject({
-        totalFiles: CANDIDATES - 4,
+        totalFiles: CANDIDATES - done,
         totalStepsUpdated: 0,
         totalStepsSkipped: 0,
       });
@@ -210,10 +214,10 @@ for (const backend of backends()) {
       );
       const rest = await jsonOf(['logs-to-steps', '--all', '--batch-size', '3'], db.url);
 
-      // The first three files were rebuilt before the restart, so the restarted walk finds them already right.
+      // The first files were rebuilt before the restart, so the restarted walk finds them already right.
       expect(restarted.json()).toMatchObject({
         resumedAfterFileId: null,
-        totalFiles: 3,
+        totalFiles: 3 * (1 + inFlight),
         totalStepsCreated: 0,
       });
       expect(rest).toMatchObject({

@@ -5,6 +5,7 @@ import { batchEquivalenceTopic } from './suite/batch-equivalence.contract.js';
 import { concurrencyTopic } from './suite/concurrency.contract.js';
 import type { ContractContext, ContractTopic } from './suite/context.js';
 import { filesTopic } from './suite/files.contract.js';
+import { legacyConcurrencyTopic } from './suite/legacy-concurrency.contract.js';
 import { legacyMigrationTopic } from './suite/legacy-migration.contract.js';
 import { legacyPropertyTopic } from './suite/legacy-property.contract.js';
 import { logsTopic } from './suite/logs.contract.js';
@@ -28,6 +29,7 @@ const TOPICS: readonly ContractTopic[] = [
   batchEquivalenceTopic,
   legacyMigrationTopic,
   legacyPropertyTopic,
+  legacyConcurrencyTopic,
   concurrencyTopic,
 ];
 

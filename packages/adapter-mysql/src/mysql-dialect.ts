@@ -70,16 +70,21 @@ export function mysqlDialect(): Dialect {
       `DROP TEMPORARY TABLE IF EXISTS ${name}`,
       `CREATE TEMPORARY TABLE ${name} AS ${select}`,
     ],
-    // No UPDATE ... FROM: join a derived table whose first SELECT names the columns.
-    updateFromRows: ({ table, key, keyRange: [low, high], columns, rows, extra }) => {
-      const names = [key, ...columns];
+    // No UPDATE ... FROM: join a derived table whose first SELECT names the columns. The rows are found by a list
+    // of their first key, not by its range: a range scan locks the row after the range before it sees the range
+    // has ended, and that row may be held by a transaction waiting for this one to commit (migration batches).
+    // One list, even past in_predicate_conversion_threshold: ORed lists make MariaDB test each row against each.
+    updateFromRows: ({ table, keys, columns, rows, extra }) => {
+      const names = [...keys, ...columns];
       const selects = rows.map(
         (row, index) =>
           `SELECT ${index === 0 ? row.map((value, column) => `${value} AS ${names[column]}`).join(', ') : row.join(', ')}`,
       );
       const assignments = columns.map((column) => `${table}.${column} = v.${column}`);
-      return `UPDATE ${table} JOIN (${selects.join(' UNION ALL ')}) AS v ON ${table}.${key} = v.${key}
-        SET ${assignments.join(', ')}, ${table}.${extra} WHERE ${table}.${key} BETWEEN ${low} AND ${high}`;
+      const on = keys.map((key) => `${table}.${key} = v.${key}`).join(' AND ');
+      return `UPDATE ${table} JOIN (${selects.join(' UNION ALL ')}) AS v ON ${on}
+        SET ${assignments.join(', ')}, ${table}.${extra}
+        WHERE ${table}.${keys[0]} IN (${rows.map((row) => row[0]).join(', ')})`;
     },
     upsertTail: (_conflict, columns) =>
       ` ON DUPLICATE KEY UPDATE ${columns.map((column) => `${column} = VALUES(${column})`).join(', ')}`,

@@ -51,10 +51,11 @@ export function postgresDialect(options: { origin?: string } = {}): Dialect {
       `DROP TABLE IF EXISTS pg_temp.${name}`,
       `CREATE TEMP TABLE ${name} ON COMMIT DROP AS ${select}`,
     ],
-    updateFromRows: ({ table, key, keyRange: [low, high], columns, rows, extra }) =>
+    updateFromRows: ({ table, keys, keyRange: [low, high], columns, rows, extra }) =>
       `UPDATE ${table} SET ${columns.map((column) => `${column} = v.${column}`).join(', ')}, ${extra}
-       FROM (VALUES ${rows.map((row) => `(${row.join(', ')})`).join(', ')}) AS v(${[key, ...columns].join(', ')})
-       WHERE ${table}.${key} = v.${key} AND ${table}.${key} BETWEEN ${low} AND ${high}`,
+       FROM (VALUES ${rows.map((row) => `(${row.join(', ')})`).join(', ')}) AS v(${[...keys, ...columns].join(', ')})
+       WHERE ${keys.map((key) => `${table}.${key} = v.${key}`).join(' AND ')}
+         AND ${table}.${keys[0]} BETWEEN ${low} AND ${high}`,
     upsertTail: (conflict, columns) =>
       ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
     // Inside CASE PostgreSQL cannot infer a parameter's type from the column and would take it as text.

@@ -49,10 +49,11 @@ export function sqliteDialect(): Dialect {
       `CREATE TEMP TABLE ${name} AS ${select}`,
     ],
     // VALUES names its columns column1, column2, ...
-    updateFromRows: ({ table, key, keyRange: [low, high], columns, rows, extra }) =>
-      `UPDATE ${table} SET ${columns.map((column, index) => `${column} = v.column${index + 2}`).join(', ')}, ${extra}
+    updateFromRows: ({ table, keys, keyRange: [low, high], columns, rows, extra }) =>
+      `UPDATE ${table} SET ${columns.map((column, index) => `${column} = v.column${keys.length + index + 1}`).join(', ')}, ${extra}
        FROM (VALUES ${rows.map((row) => `(${row.join(', ')})`).join(', ')}) AS v
-       WHERE ${table}.${key} = v.column1 AND ${table}.${key} BETWEEN ${low} AND ${high}`,
+       WHERE ${keys.map((key, index) => `${table}.${key} = v.column${index + 1}`).join(' AND ')}
+         AND ${table}.${keys[0]} BETWEEN ${low} AND ${high}`,
     upsertTail: (conflict, columns) =>
       ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = excluded.${column}`).join(', ')}`,
     placeholder: () => '?',

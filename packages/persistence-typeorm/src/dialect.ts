@@ -71,14 +71,15 @@ export interface Dialect {
    */
   materialize(name: string, select: string): string[];
   /**
-   * One UPDATE of `table` from a list of rows: each row is its `key` value followed by one value per column of
-   * `columns`, every value a (typed) placeholder. Sets those columns and the one `extra` assignment
-   * (`column = value`) on the matching rows; `keyRange` (two placeholders) bounds the key, so the database reads
-   * only that range of the table.
+   * One UPDATE of `table` from a list of rows: each row is its values of the `keys` columns followed by one value
+   * per column of `columns`, every value a (typed) placeholder. Sets those columns and the one `extra` assignment
+   * (`column = value`) on the matching rows; `keyRange` (two placeholders) bounds the first key column, so the
+   * database reads only that range of the table (or the dialect lists the rows' first keys instead). Locks
+   * no row outside `rows`: migration batches run this side by side on neighbouring files.
    */
   updateFromRows(update: {
     table: string;
-    key: string;
+    keys: readonly [string, ...string[]];
     keyRange: readonly [string, string];
     columns: readonly string[];
     rows: ReadonlyArray<readonly string[]>;

@@ -55,7 +55,13 @@ export function createCoreContainer(parts: CoreParts): DependencyContainer {
   });
   container.register(TOKENS.LegacyMigration, {
     useFactory: instanceCachingFactory(
-      (c) => new LegacyMigration({ unitOfWork: store(c).unitOfWork, reads: store(c).reads, clock: clock(c) }),
+      (c) =>
+        new LegacyMigration({
+          unitOfWork: store(c).unitOfWork,
+          reads: store(c).reads,
+          clock: clock(c),
+          concurrentWriters: store(c).capabilities.concurrentWriters,
+        }),
     ),
   });
   container.register(TOKENS.WorkClaims, {

@@ -3,6 +3,7 @@ import {
   COMMAND_NAMES,
   DEFAULT_BATCH_SIZE,
   MAX_BATCH_SIZE,
+  MAX_CONCURRENCY,
   type Command,
   type CommandName,
   type Invocation,
@@ -18,6 +19,7 @@ const OPTIONS = {
   to: { type: 'string' },
   'file-id': { type: 'string' },
   'batch-size': { type: 'string' },
+  concurrency: { type: 'string' },
   'dry-run': { type: 'boolean' },
   all: { type: 'boolean' },
   restart: { type: 'boolean' },
@@ -30,7 +32,7 @@ type Values = Partial<Record<OptionName, string | boolean>>;
 const GLOBAL_OPTIONS: readonly OptionName[] = ['database-url', 'json', 'help'];
 const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   schema: ['to'],
-  'logs-to-steps': ['file-id', 'batch-size', 'dry-run', 'all', 'restart'],
+  'logs-to-steps': ['file-id', 'batch-size', 'concurrency', 'dry-run', 'all', 'restart'],
   verify: ['file-id', 'all'],
   prune: ['older-than', 'dry-run'],
 };
@@ -179,8 +181,9 @@ function logsToStepsCommand(rest: readonly string[], values: Values): Command {
   noExtraArguments('logs-to-steps', rest);
   const fileId = positiveInteger(values, 'file-id', 'logs-to-steps');
   const batchSize = positiveInteger(values, 'batch-size', 'logs-to-steps');
+  const concurrency = positiveInteger(values, 'concurrency', 'logs-to-steps');
   if (fileId !== null) {
-    for (const conflicting of ['all', 'restart', 'batch-size'] as const) {
+    for (const conflicting of ['all', 'restart', 'batch-size', 'concurrency'] as const) {
       if (values[conflicting] !== undefined) {
         throw new UsageError(
           `--file-id rebuilds one file; --${conflicting} applies to whole-database runs. Give one or the other.`,
@@ -195,10 +198,17 @@ function logsToStepsCommand(rest: readonly string[], values: Values): Command {
       'logs-to-steps',
     );
   }
+  if (concurrency !== null && concurrency > MAX_CONCURRENCY) {
+    throw new UsageError(
+      `--concurrency ${concurrency} is too large; use 1 to ${MAX_CONCURRENCY} batches at once.`,
+      'logs-to-steps',
+    );
+  }
   return {
     name: 'logs-to-steps',
     fileId,
     batchSize: batchSize ?? DEFAULT_BATCH_SIZE,
+    concurrency,
     dryRun: values['dry-run'] === true,
     all: values.all === true,
     restart: values.restart === true,
@@ -229,7 +239,7 @@ function pruneCommand(rest: readonly string[], values: Values): Command {
 
 function positiveInteger(
   values: Values,
-  option: 'file-id' | 'batch-size',
+  option: 'file-id' | 'batch-size' | 'concurrency',
   command: CommandName,
 ): number | null {
   const raw = values[option];

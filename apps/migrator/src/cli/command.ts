@@ -13,6 +13,8 @@ export type Command =
       name: 'logs-to-steps';
       fileId: number | null;
       batchSize: number;
+      /** Batches in flight at once; null: what the database supports (2 with concurrent writers, else 1). */
+      concurrency: number | null;
       dryRun: boolean;
       all: boolean;
       restart: boolean;
@@ -30,3 +32,6 @@ export interface Invocation {
 
 export const DEFAULT_BATCH_SIZE = 2000;
 export const MAX_BATCH_SIZE = 20000;
+/** Batches in flight on a database with concurrent writers, unless --concurrency says otherwise. */
+export const DEFAULT_CONCURRENCY = 2;
+export const MAX_CONCURRENCY = 8;

@@ -14,11 +14,13 @@ columns, indexes and tables that are missing and changes no existing row. "down"
 migration, or with --to NAME every migration applied after NAME (NAME stays applied).`,
   },
   'logs-to-steps': {
-    usage: 'logs-to-steps [--file-id N] [--batch-size N] [--dry-run] [--all] [--restart]',
+    usage: 'logs-to-steps [--file-id N] [--batch-size N] [--concurrency N] [--dry-run] [--all] [--restart]',
     text: `Rebuilds file_processing_steps (and each file's status rollup) from processing_logs with steptrail's fold.
 By default only files that have logs and no step rows; --all re-derives every file (repair), which also
 refreshes the status rollup of files without logs.
-One transaction per batch of --batch-size files (default 2000, at most 20000). A run stopped by Ctrl-C, SIGTERM
+One transaction per batch of --batch-size files (default 2000, at most 20000); on PostgreSQL and MariaDB
+--concurrency batches run at once on their own connections (default 2, at most 8; SQLite has one writer, so 1)
+and still commit in file order. A run stopped by Ctrl-C, SIGTERM
 or kill -9 continues after the last committed batch when run again; --restart discards that progress and
 starts from the first file. --dry-run reports what a run would change and changes nothing.
 --file-id N rebuilds one file (always re-derived, like --all).`,

@@ -17,7 +17,7 @@ export class Interrupts {
         this.terminal.exitNow(130);
       }
       this.requested = true;
-      this.terminal.err('Stopping after the current batch (Ctrl-C again to stop at once)...');
+      this.terminal.err('Stopping after the batches in hand (Ctrl-C again to stop at once)...');
     });
   }
 

@@ -6,6 +6,7 @@ import {
   type MigrationProgress,
   type MigrationTotals,
 } from '@steptrail/domain';
+import { DEFAULT_CONCURRENCY } from '../cli/command.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import type { HeapBudget } from '../cli/heap-budget.js';
 import type { Interrupts } from '../cli/interrupts.js';
@@ -20,6 +21,8 @@ import { addTotals, countsOf, highestFileId, totalsRows } from './migration-tota
 export interface LogsToStepsOptions {
   fileId: number | null;
   batchSize: number;
+  /** null: DEFAULT_CONCURRENCY where the database has concurrent writers, else 1. */
+  concurrency: number | null;
   dryRun: boolean;
   all: boolean;
   restart: boolean;
@@ -29,12 +32,10 @@ interface Walk {
   mode: CandidateMode;
   dryRun: boolean;
   batchSize: number;
+  concurrency: number;
   resumed: MigrationProgress | null;
   startedAt: Date;
 }
-
-/** Thrown out of the batch callback to stop between batches (Ctrl-C, SIGTERM). */
-class StopRequested extends Error {}
 
 const ERRORS_SHOWN = 20;
 
@@ -66,6 +67,8 @@ export class LogsToStepsCommand {
       mode,
       dryRun: options.dryRun,
       batchSize: options.batchSize,
+      // SQLite has one writer: a second batch would only queue behind the first.
+      concurrency: options.concurrency ?? (store.capabilities.concurrentWriters ? DEFAULT_CONCURRENCY : 1),
       resumed,
       startedAt: resumed?.startedAt ?? this.now(),
     };
@@ -96,9 +99,11 @@ export class LogsToStepsCommand {
       unit: 'files',
     });
     let reached = { totals: emptyTotals(), lastFileId: afterId };
+    let interrupted = false;
     try {
       const totals = await legacy.migrateAllFiles({
         batchSize: walk.batchSize,
+        concurrency: walk.concurrency,
         dryRun: walk.dryRun,
         mode: walk.mode,
         afterId,
@@ -110,41 +115,36 @@ export class LogsToStepsCommand {
           startedAt: walk.startedAt,
           updatedAt: this.now(),
         }),
-        onBatch: async (running, lastFileId) => {
+        onBatch: (running, lastFileId) => {
           reached = { totals: running, lastFileId };
-          await this.afterBatch(reached, progress, afterId);
+          this.afterBatch(reached, progress, afterId);
         },
+        // Ctrl-C, SIGTERM: the batches in flight still commit, and their onBatch shows them.
+        stopRequested: async () => (interrupted = await this.interrupts.heard()),
       });
       progress.stop();
-      if (!walk.dryRun) await checkpoints.clearProgress(walk.mode);
+      if (!walk.dryRun && !interrupted) await checkpoints.clearProgress(walk.mode);
       return this.finish(addTotals(prior, totals), totals, walk, {
         elapsedMs: Date.now() - started,
-        interrupted: false,
+        interrupted,
         lastFileId: reached.lastFileId,
       });
     } catch (error) {
       progress.stop();
-      if (!(error instanceof StopRequested)) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new Error(
-          `logs-to-steps stopped after file ${reached.lastFileId} (run it again to continue): ${message}`,
-          { cause: error },
-        );
-      }
-      return this.finish(addTotals(prior, reached.totals), reached.totals, walk, {
-        elapsedMs: Date.now() - started,
-        interrupted: true,
-        lastFileId: reached.lastFileId,
-      });
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `logs-to-steps stopped after file ${reached.lastFileId} (run it again to continue): ${message}`,
+        { cause: error },
+      );
     }
   }
 
-  /** Shows the progress the batch's transaction saved, then stops if asked to. */
-  private async afterBatch(
+  /** Shows the progress the batch's transaction saved. */
+  private afterBatch(
     reached: { totals: MigrationTotals; lastFileId: number },
     progress: Progress,
     afterId: number,
-  ): Promise<void> {
+  ): void {
     progress.update({
       position: reached.lastFileId - afterId,
       count: reached.totals.totalFiles,
@@ -152,7 +152,6 @@ export class LogsToStepsCommand {
       force: true,
     });
     this.heap.afterBatch();
-    if (await this.interrupts.heard()) throw new StopRequested();
   }
 
   private finish(

@@ -98,7 +98,11 @@ export function useCases(store: Store, clock: Clock) {
   return {
     tracker: new StepTracker(deps),
     claims: new WorkClaims(deps),
-    migration: new LegacyMigration({ ...deps, reads: store.reads }),
+    migration: new LegacyMigration({
+      ...deps,
+      reads: store.reads,
+      concurrentWriters: store.capabilities.concurrentWriters,
+    }),
     queries: new StatusQueries(store.reads),
   };
 }

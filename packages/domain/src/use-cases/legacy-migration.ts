@@ -31,8 +31,16 @@ export interface MigrateAllOptions {
   mode?: CandidateMode;
   /** Resume after this file id. */
   afterId?: number;
-  /** Called after every batch with the running totals and the last file id done. */
+  /**
+   * How many batches may run side by side (default 1), each in its own transaction; they still commit in file id
+   * order. Only on a store with concurrent writers, whose pool has a connection more than this (a batch waiting
+   * for the one before it keeps its connection); on a one-writer store batches run one at a time.
+   */
+  concurrency?: number;
+  /** Called after every batch, in file id order, with the running totals and the last file id done. */
   onBatch?: (totals: MigrationTotals, lastFileId: number) => void | Promise<void>;
+  /** Asked after every onBatch: true starts no further batch; the batches already started still commit. */
+  stopRequested?: () => boolean | Promise<boolean>;
   /**
    * The progress to save with each batch, in the batch's transaction, given the run's totals including that batch:
    * a run killed right after a commit resumes after that batch with exact totals. Not called in a dry run.
@@ -53,7 +61,15 @@ export const emptyTotals = (): MigrationTotals => ({
 
 /** Rebuilds step rows from legacy logs and verifies them; every batch commits on its own, so a run can resume. */
 export class LegacyMigration {
-  constructor(private readonly deps: { unitOfWork: UnitOfWork; reads: Repositories; clock: Clock }) {}
+  constructor(
+    private readonly deps: {
+      unitOfWork: UnitOfWork;
+      reads: Repositories;
+      clock: Clock;
+      /** Whether transactions run side by side (StoreCapabilities.concurrentWriters); batches overlap only then. */
+      concurrentWriters?: boolean;
+    },
+  ) {}
 
   /** Rebuilds one file's steps from its logs; `dryRun` only counts. */
   async migrateLogsToSteps(
@@ -63,27 +79,49 @@ export class LegacyMigration {
     const file = await this.deps.reads.files.get(fileId);
     if (file === null)
       return err(domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId }));
-    const totals = emptyTotals();
-    await this.runBatch([fileId], options.dryRun ?? false, totals);
-    return ok(totals);
+    return ok(await this.runBatch([fileId], options.dryRun ?? false, Promise.resolve(emptyTotals())));
   }
 
-  /** Walks candidate files in id order, one transaction per batch. */
+  /**
+   * Walks candidate files in id order, one transaction per batch, up to `concurrency` batches at a time. A batch
+   * commits only after the batch before it has finished, so the progress it saves never counts uncommitted work.
+   */
   async migrateAllFiles(options: MigrateAllOptions = {}): Promise<MigrationTotals> {
     const batchSize = Math.max(1, options.batchSize ?? 100);
     const dryRun = options.dryRun ?? false;
     const mode = options.mode ?? 'missing';
     const progress = dryRun ? undefined : options.progress;
-    const totals = emptyTotals();
+    const inFlight: Array<{ done: Promise<MigrationTotals>; last: number }> = [];
+    let previous = Promise.resolve(emptyTotals());
+    let reached = emptyTotals();
     let afterId = options.afterId ?? 0;
+    let stopping = false;
+    const report = async (batch: { done: Promise<MigrationTotals>; last: number }) => {
+      reached = await batch.done;
+      await options.onBatch?.(reached, batch.last);
+    };
     if (progress !== undefined) await this.deps.reads.legacy.prepareProgress();
-    for (;;) {
-      const ids = await this.deps.reads.legacy.candidateFileIds(mode, afterId, batchSize);
-      const last = ids[ids.length - 1];
-      if (last === undefined) return totals;
-      await this.runBatch(ids, dryRun, totals, progress);
-      afterId = last;
-      await options.onBatch?.(totals, last);
+    try {
+      while (!stopping) {
+        // The next ids come from where the previous batch ends, not from what is still unfinished.
+        const ids = await this.deps.reads.legacy.candidateFileIds(mode, afterId, batchSize);
+        const last = ids[ids.length - 1];
+        if (last === undefined) break;
+        previous = this.runBatch(ids, dryRun, previous, progress);
+        // Handled here so a failure is not reported unhandled before its turn; `report` still sees it.
+        previous.catch(() => undefined);
+        inFlight.push({ done: previous, last });
+        afterId = last;
+        const oldest = inFlight.length >= this.concurrency(options) ? inFlight.shift() : undefined;
+        if (oldest === undefined) continue;
+        await report(oldest);
+        stopping = (await options.stopRequested?.()) === true;
+      }
+      for (let batch = inFlight.shift(); batch !== undefined; batch = inFlight.shift()) await report(batch);
+      return reached;
+    } finally {
+      // A failing read or onBatch stops the walk: let the batches already started finish before it is rethrown.
+      await Promise.allSettled(inFlight.map((batch) => batch.done));
     }
   }
 
@@ -130,37 +168,45 @@ export class LegacyMigration {
     );
   }
 
+  /** One transaction on a one-writer store would wait for ever on a batch queued behind it. */
+  private concurrency(options: MigrateAllOptions): number {
+    return this.deps.concurrentWriters === true ? Math.max(1, options.concurrency ?? 1) : 1;
+  }
+
+  /**
+   * Rebuilds a batch in one transaction that commits after `before` (the run's totals up to the batch before it)
+   * has settled, and returns the totals including this batch. A failing batch is redone file by file, in turn.
+   */
   private async runBatch(
     fileIds: readonly number[],
     dryRun: boolean,
-    totals: MigrationTotals,
+    before: Promise<MigrationTotals>,
     progress?: MigrateAllOptions['progress'],
-  ): Promise<void> {
+  ): Promise<MigrationTotals> {
     try {
-      const next = await this.deps.unitOfWork.transaction(async (repos) => {
+      return await this.deps.unitOfWork.transaction(async (repos) => {
         const counts = await this.rebuild(repos, fileIds, dryRun);
-        const after = { ...totals, errors: [...totals.errors] };
-        for (const fileCounts of counts.values()) addCounts(after, fileCounts);
-        after.totalFiles += fileIds.length;
-        after.filesMigrated += counts.size;
+        const after = withBatch(await before, fileIds.length, counts);
         const last = fileIds[fileIds.length - 1];
         if (progress !== undefined && last !== undefined)
           await repos.legacy.saveProgress(progress(after, last));
         return after;
       });
-      Object.assign(totals, next);
     } catch (error) {
+      let totals = await before;
       if (fileIds.length > 1) {
         // Isolate the failing file: the batch rolled back as a whole, so redo its files one by one.
-        for (const fileId of fileIds) await this.runBatch([fileId], dryRun, totals, progress);
-        return;
+        for (const fileId of fileIds)
+          totals = await this.runBatch([fileId], dryRun, Promise.resolve(totals), progress);
+        return totals;
       }
-      totals.totalFiles += 1;
-      totals.filesFailed += 1;
-      totals.errors.push({
-        fileId: fileIds[0] ?? 0,
-        message: error instanceof Error ? error.message : String(error),
-      });
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        ...totals,
+        totalFiles: totals.totalFiles + 1,
+        filesFailed: totals.filesFailed + 1,
+        errors: [...totals.errors, { fileId: fileIds[0] ?? 0, message }],
+      };
     }
   }
 
@@ -191,11 +237,22 @@ export class LegacyMigration {
   }
 }
 
-function addCounts(totals: MigrationTotals, counts: StepRebuildCounts): void {
-  totals.totalStepsCreated += counts.stepsCreated;
-  totals.totalStepsUpdated += counts.stepsUpdated;
-  totals.totalStepsSkipped += counts.stepsUnchanged;
-  totals.eventsIgnored += counts.eventsIgnored;
+/** The totals after a batch of `files` files whose rebuilt files counted `counts`. */
+function withBatch(
+  before: MigrationTotals,
+  files: number,
+  counts: ReadonlyMap<number, StepRebuildCounts>,
+): MigrationTotals {
+  const after = { ...before, errors: [...before.errors] };
+  after.totalFiles += files;
+  after.filesMigrated += counts.size;
+  for (const fileCounts of counts.values()) {
+    after.totalStepsCreated += fileCounts.stepsCreated;
+    after.totalStepsUpdated += fileCounts.stepsUpdated;
+    after.totalStepsSkipped += fileCounts.stepsUnchanged;
+    after.eventsIgnored += fileCounts.eventsIgnored;
+  }
+  return after;
 }
 
 /** The step whose last event is the latest one. */

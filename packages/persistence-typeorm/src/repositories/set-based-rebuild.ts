@@ -22,24 +22,19 @@ const FOLD_TABLE = 'steptrail_legacy_fold';
 /** What the counts and the rollup need of a new row. */
 const NEW_ROW_COLUMNS = 'file_id, step_name, ignored, attempts, status, last_event_at, last_event_id';
 
-const WRITE_COLUMNS = [
-  'file_id',
-  'step_name',
-  'status',
-  'started_at',
-  'completed_at',
-  'error_message',
-  'attempts',
-  'last_event_at',
-  'last_event_id',
-  'lease_owner',
-  'lease_expires_at',
-  'created_at',
-  'updated_at',
+type CastKind = 'integer' | 'timestamp' | 'text';
+/** The columns a rebuilt row sets (besides its key and times), with their types. */
+const UPDATED: ReadonlyArray<readonly [string, CastKind]> = [
+  ['status', 'text'],
+  ['started_at', 'timestamp'],
+  ['completed_at', 'timestamp'],
+  ['error_message', 'text'],
+  ['attempts', 'integer'],
+  ['last_event_at', 'timestamp'],
+  ['last_event_id', 'integer'],
+  ['lease_owner', 'text'],
+  ['lease_expires_at', 'timestamp'],
 ];
-const OVERWRITTEN = WRITE_COLUMNS.filter(
-  (column) => !['file_id', 'step_name', 'created_at'].includes(column),
-);
 const ROWS_PER_STATEMENT = 400;
 
 interface FoldedRow {
@@ -70,7 +65,8 @@ export async function rebuildStepsSetBased(
   // comparison or a write from here would need, as the database copies the whole fold.
   const allNew = steps.size === 0;
   const folded = (await foldBatch(sql, ids, dryRun, allNew ? NEW_ROW_COLUMNS : '*')).map(toFoldedRow);
-  const changed: FoldedRow[] = [];
+  const created: FoldedRow[] = [];
+  const updated: FoldedRow[] = [];
   for (const row of folded) {
     const fileCounts = counts.get(row.fileId);
     if (fileCounts === undefined) continue;
@@ -81,13 +77,17 @@ export async function rebuildStepsSetBased(
       fileCounts.stepsUnchanged += 1;
       continue;
     }
-    if (current === undefined) fileCounts.stepsCreated += 1;
-    else fileCounts.stepsUpdated += 1;
+    if (current === undefined) {
+      fileCounts.stepsCreated += 1;
+      created.push(row);
+    } else {
+      fileCounts.stepsUpdated += 1;
+      updated.push(row);
+    }
     steps.set(key, { fileId: row.fileId, stepName: row.stepName, ...row.state });
-    changed.push(row);
   }
-  if (!dryRun && changed.length === folded.length) await copyFold(sql, now, allNew);
-  else if (!dryRun && changed.length > 0) await writeRows(sql, changed, now);
+  if (!dryRun && allNew) await copyFold(sql, now);
+  else if (!dryRun) await writeRows(sql, { created, updated }, now);
   return { counts, steps: [...steps.values()] };
 }
 
@@ -145,18 +145,18 @@ async function currentSteps(
 }
 
 /**
- * Every folded row is new or changed: the database copies the fold, no row passes through here. Into files without
- * step rows a plain insert (a row a concurrent writer added meanwhile fails the batch, which is then redone).
+ * Every folded row is new: the database copies the fold, no row passes through here. A plain insert (a row a
+ * concurrent writer added meanwhile fails the batch, which is then redone).
  */
-async function copyFold(sql: SqlExecutor, now: Date, allNew: boolean): Promise<void> {
+async function copyFold(sql: SqlExecutor, now: Date): Promise<void> {
   const d = sql.dialect;
   const at = d.castParam?.(':now', 'timestamp') ?? ':now';
-  const columns = WRITE_COLUMNS.filter((column) => !column.startsWith('lease_'));
   await sql.write(
-    `INSERT INTO file_processing_steps (${columns.join(', ')})
+    `INSERT INTO file_processing_steps (file_id, step_name, status, started_at, completed_at, error_message,
+       attempts, last_event_at, last_event_id, created_at, updated_at)
      SELECT file_id, step_name, COALESCE(status, 'pending'), started_at, completed_at, error_message, attempts,
        last_event_at, last_event_id, ${at}, ${at}
-     FROM ${FOLD_TABLE} WHERE 1 = 1${allNew ? '' : d.upsertTail(['file_id', 'step_name'], OVERWRITTEN)}`,
+     FROM ${FOLD_TABLE}`,
     { now: d.time(now) },
   );
 }
@@ -195,31 +195,83 @@ function foldedStatus(value: string | null): FoldedStep['status'] {
   }
 }
 
-async function writeRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Date): Promise<void> {
+/**
+ * Writes the changed rows from here: new ones with plain INSERTs, existing ones with UPDATEs on their key. No
+ * upsert: on MariaDB one takes a next-key lock on the unique index, whose gap a batch running beside this one (and
+ * committing before it) may need for a new row; that batch would wait for a lock this one holds until it commits.
+ */
+async function writeRows(
+  sql: SqlExecutor,
+  rows: { created: readonly FoldedRow[]; updated: readonly FoldedRow[] },
+  now: Date,
+): Promise<void> {
+  for (let start = 0; start < rows.created.length; start += ROWS_PER_STATEMENT)
+    await insertRows(sql, rows.created.slice(start, start + ROWS_PER_STATEMENT), now);
+  for (let start = 0; start < rows.updated.length; start += ROWS_PER_STATEMENT)
+    await updateRows(sql, rows.updated.slice(start, start + ROWS_PER_STATEMENT), now);
+}
+
+/** The values a written row stores, each with its type, in the order of UPDATED. */
+function storedValues(row: FoldedRow, time: (value: Date) => unknown): Array<[unknown, CastKind]> {
+  const { state } = row;
+  const at = (value: Date | null) => (value === null ? null : time(value));
+  const values = [
+    state.status,
+    at(state.startedAt),
+    at(state.completedAt),
+    state.errorMessage,
+    state.attempts,
+    at(state.lastEvent?.occurredAt ?? null),
+    state.lastEvent?.id ?? null,
+    null,
+    null,
+  ];
+  return UPDATED.map(([, kind], column) => [values[column], kind]);
+}
+
+async function insertRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Date): Promise<void> {
+  const params: Record<string, unknown> = { now: sql.dialect.time(now) };
+  const tuples = rows.map((row, index) => {
+    const names = [`f${index}`, `n${index}`, ...UPDATED.map((_, column) => `v${index}_${column}`)];
+    const values = [
+      row.fileId,
+      row.stepName,
+      ...storedValues(row, (value) => sql.dialect.time(value)).map(([value]) => value),
+    ];
+    names.forEach((name, column) => (params[name] = values[column]));
+    return `(${names.map((name) => `:${name}`).join(', ')}, :now, :now)`;
+  });
+  const columns = ['file_id', 'step_name', ...UPDATED.map(([column]) => column), 'created_at', 'updated_at'];
+  await sql.write(
+    `INSERT INTO file_processing_steps (${columns.join(', ')}) VALUES ${tuples.join(', ')}`,
+    params,
+  );
+}
+
+async function updateRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Date): Promise<void> {
   const d = sql.dialect;
-  const tail = d.upsertTail(['file_id', 'step_name'], OVERWRITTEN);
-  const time = (value: Date | null) => (value === null ? null : d.time(value));
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-    const params: Record<string, unknown> = { now: d.time(now) };
-    const tuples = chunk.map((row, index) => {
-      const { state } = row;
-      Object.assign(params, {
-        [`f${index}`]: row.fileId,
-        [`n${index}`]: row.stepName,
-        [`s${index}`]: state.status,
-        [`b${index}`]: time(state.startedAt),
-        [`c${index}`]: time(state.completedAt),
-        [`e${index}`]: state.errorMessage,
-        [`a${index}`]: state.attempts,
-        [`t${index}`]: time(state.lastEvent?.occurredAt ?? null),
-        [`i${index}`]: state.lastEvent?.id ?? null,
-      });
-      return `(:f${index}, :n${index}, :s${index}, :b${index}, :c${index}, :e${index}, :a${index}, :t${index}, :i${index}, NULL, NULL, :now, :now)`;
+  const cast = (placeholder: string, kind: CastKind) => d.castParam?.(placeholder, kind) ?? placeholder;
+  const params: Record<string, unknown> = {
+    now: d.time(now),
+    low: Math.min(...rows.map((row) => row.fileId)),
+    high: Math.max(...rows.map((row) => row.fileId)),
+  };
+  const tuples = rows.map((row, index) => {
+    params[`f${index}`] = row.fileId;
+    params[`n${index}`] = row.stepName;
+    const values = storedValues(row, (value) => d.time(value)).map(([value, kind], column) => {
+      params[`v${index}_${column}`] = value;
+      return cast(`:v${index}_${column}`, kind);
     });
-    await sql.write(
-      `INSERT INTO file_processing_steps (${WRITE_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}${tail}`,
-      params,
-    );
-  }
+    return [cast(`:f${index}`, 'integer'), cast(`:n${index}`, 'text'), ...values];
+  });
+  const update = d.updateFromRows({
+    table: 'file_processing_steps',
+    keys: ['file_id', 'step_name'],
+    keyRange: [':low', ':high'],
+    columns: UPDATED.map(([column]) => column),
+    rows: tuples,
+    extra: 'updated_at = :now',
+  });
+  await sql.write(update, params);
 }

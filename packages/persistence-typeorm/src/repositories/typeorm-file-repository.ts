@@ -127,7 +127,7 @@ export class TypeormFileRepository implements FileRepository {
       });
       const update = d.updateFromRows({
         table: 'files',
-        key: 'id',
+        keys: ['id'],
         keyRange: [':low', ':high'],
         columns,
         rows,

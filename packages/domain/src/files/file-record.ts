@@ -75,6 +75,13 @@ export const PENDING_ROLLUP: FileRollup = Object.freeze({
   statusChangedAt: null,
 });
 
+/** The overall status a rollup stores, without its bookkeeping (lastStep, statusChangedAt). */
+export function rollupStatus(rollup: FileRollup): OverallStatusResult {
+  const { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps } =
+    rollup;
+  return { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps };
+}
+
 export function sameRollup(a: OverallStatusResult, b: OverallStatusResult): boolean {
   return (
     a.status === b.status &&

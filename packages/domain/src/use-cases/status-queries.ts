@@ -1,5 +1,5 @@
 import type { EventPosition } from '../events/step-event.js';
-import type { FileRecord, FileRollup, StoredStep } from '../files/file-record.js';
+import { rollupStatus, type FileRecord, type StoredStep } from '../files/file-record.js';
 import type { FileListQuery, FilePage, StatusCounts } from '../ports/file-repository.js';
 import type { LogPage } from '../ports/log-repository.js';
 import type { Clock } from '../ports/clock.js';
@@ -60,7 +60,7 @@ export class StatusQueries {
    */
   async getFileOverallStatus(fileId: number): Promise<Result<OverallStatusResult>> {
     const file = await this.reads.files.get(fileId);
-    return file === null ? notFound(fileId) : ok(overallOf(file.rollup));
+    return file === null ? notFound(fileId) : ok(rollupStatus(file.rollup));
   }
 
   async getStepSummary(fileId: number): Promise<Result<StepSummary>> {
@@ -112,12 +112,6 @@ const clampLimit = (limit: number): number => Math.max(1, Math.min(MAX_PAGE_SIZE
 
 const notFound = (fileId: number) =>
   err(domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId }));
-
-function overallOf(rollup: FileRollup): OverallStatusResult {
-  const { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps } =
-    rollup;
-  return { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps };
-}
 
 function toView(step: StoredStep): StepView {
   return {

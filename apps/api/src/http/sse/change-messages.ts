@@ -1,4 +1,4 @@
-import type { FileRecord, LogEntry } from '@steptrail/domain';
+import { rollupStatus, type FileRecord, type LogEntry } from '@steptrail/domain';
 import { logToJson } from '../serialize.js';
 
 export interface SseMessage {
@@ -39,13 +39,7 @@ function fileState(fileId: number, file: FileRecord | undefined) {
     fileId,
     deleted: false,
     originalFilename: file.originalFilename,
-    status: rollup.status,
-    hasErrors: rollup.hasErrors,
-    totalSteps: rollup.totalSteps,
-    completedSteps: rollup.completedSteps,
-    failedSteps: rollup.failedSteps,
-    inProgressSteps: rollup.inProgressSteps,
-    skippedSteps: rollup.skippedSteps,
+    ...rollupStatus(rollup),
     lastStep: rollup.lastStep,
     statusChangedAt: rollup.statusChangedAt?.toISOString() ?? null,
     updatedAt: file.updatedAt.toISOString(),

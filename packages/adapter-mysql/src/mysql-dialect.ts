@@ -75,16 +75,23 @@ export function mysqlDialect(): Dialect {
     // has ended, and that row may be held by a transaction waiting for this one to commit (migration batches).
     // One list, even past in_predicate_conversion_threshold: ORed lists make MariaDB test each row against each.
     updateFromRows: ({ table, keys, columns, rows, extra }) => {
-      const names = [...keys, ...columns];
-      const selects = rows.map(
-        (row, index) =>
-          `SELECT ${index === 0 ? row.map((value, column) => `${value} AS ${names[column]}`).join(', ') : row.join(', ')}`,
-      );
-      const assignments = columns.map((column) => `${table}.${column} = v.${column}`);
-      const on = keys.map((key) => `${table}.${key} = v.${key}`).join(' AND ');
-      return `UPDATE ${table} JOIN (${selects.join(' UNION ALL ')}) AS v ON ${on}
-        SET ${assignments.join(', ')}, ${table}.${extra}
-        WHERE ${table}.${keys[0]} IN (${rows.map((row) => row[0]).join(', ')})`;
+      const names = [...keys, ...columns].map(([name]) => name);
+      const params: Record<string, unknown> = {};
+      const selects = rows.map((row, index) => {
+        const values = names.map((name, column) => {
+          params[`rows${index}_${column}`] = row[column];
+          return index === 0 ? `:rows${index}_${column} AS ${name}` : `:rows${index}_${column}`;
+        });
+        return `SELECT ${values.join(', ')}`;
+      });
+      const assignments = columns.map(([name]) => `${table}.${name} = v.${name}`);
+      const on = keys.map(([name]) => `${table}.${name} = v.${name}`).join(' AND ');
+      return {
+        sql: `UPDATE ${table} JOIN (${selects.join(' UNION ALL ')}) AS v ON ${on}
+          SET ${assignments.join(', ')}, ${table}.${extra}
+          WHERE ${table}.${keys[0][0]} IN (${rows.map((_, index) => `:rows${index}_0`).join(', ')})`,
+        params,
+      };
     },
     upsertTail: (_conflict, columns) =>
       ` ON DUPLICATE KEY UPDATE ${columns.map((column) => `${column} = VALUES(${column})`).join(', ')}`,

@@ -51,11 +51,25 @@ export function postgresDialect(options: { origin?: string } = {}): Dialect {
       `DROP TABLE IF EXISTS pg_temp.${name}`,
       `CREATE TEMP TABLE ${name} ON COMMIT DROP AS ${select}`,
     ],
-    updateFromRows: ({ table, keys, keyRange: [low, high], columns, rows, extra }) =>
-      `UPDATE ${table} SET ${columns.map((column) => `${column} = v.${column}`).join(', ')}, ${extra}
-       FROM (VALUES ${rows.map((row) => `(${row.join(', ')})`).join(', ')}) AS v(${[...keys, ...columns].join(', ')})
-       WHERE ${keys.map((key) => `${table}.${key} = v.${key}`).join(' AND ')}
-         AND ${table}.${keys[0]} BETWEEN ${low} AND ${high}`,
+    // The rows travel as one JSON parameter, read with the table's own row type, so every value gets its column's
+    // type (a legacy `timestamp` column drops the `Z` of UTC text, as a bound parameter does).
+    updateFromRows: ({ table, keys, columns, rows, extra }) => {
+      const names = [...keys, ...columns].map(([name]) => name);
+      const first = keys[0][0];
+      const firstKeys = rows.map((row) => Number(row[0]));
+      const objects = rows.map((row) => Object.fromEntries(names.map((name, index) => [name, row[index]])));
+      return {
+        sql: `UPDATE ${table} SET ${columns.map(([name]) => `${name} = v.${name}`).join(', ')}, ${extra}
+          FROM json_populate_recordset(CAST(NULL AS ${table}), CAST(:rowsJson AS json)) AS v
+          WHERE ${keys.map(([name]) => `${table}.${name} = v.${name}`).join(' AND ')}
+            AND ${table}.${first} BETWEEN :rowsLow AND :rowsHigh`,
+        params: {
+          rowsJson: JSON.stringify(objects),
+          rowsLow: Math.min(...firstKeys),
+          rowsHigh: Math.max(...firstKeys),
+        },
+      };
+    },
     upsertTail: (conflict, columns) =>
       ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
     // Inside CASE PostgreSQL cannot infer a parameter's type from the column and would take it as text.

@@ -48,12 +48,25 @@ export function sqliteDialect(): Dialect {
       `DROP TABLE IF EXISTS temp.${name}`,
       `CREATE TEMP TABLE ${name} AS ${select}`,
     ],
-    // VALUES names its columns column1, column2, ...
-    updateFromRows: ({ table, keys, keyRange: [low, high], columns, rows, extra }) =>
-      `UPDATE ${table} SET ${columns.map((column, index) => `${column} = v.column${keys.length + index + 1}`).join(', ')}, ${extra}
-       FROM (VALUES ${rows.map((row) => `(${row.join(', ')})`).join(', ')}) AS v
-       WHERE ${keys.map((key, index) => `${table}.${key} = v.column${index + 1}`).join(' AND ')}
-         AND ${table}.${keys[0]} BETWEEN ${low} AND ${high}`,
+    // The rows travel as one JSON array of arrays (one parameter, whatever their number); SQLite reads JSON true
+    // and false as 1 and 0, as it stores booleans.
+    updateFromRows: ({ table, keys, columns, rows, extra }) => {
+      const names = [...keys, ...columns].map(([name]) => name);
+      const first = keys[0][0];
+      const firstKeys = rows.map((row) => Number(row[0]));
+      return {
+        sql: `UPDATE ${table} SET ${columns.map(([name]) => `${name} = v.${name}`).join(', ')}, ${extra}
+          FROM (SELECT ${names.map((name, index) => `value ->> ${index} AS ${name}`).join(', ')}
+                FROM json_each(:rowsJson)) AS v
+          WHERE ${keys.map(([name]) => `${table}.${name} = v.${name}`).join(' AND ')}
+            AND ${table}.${first} BETWEEN :rowsLow AND :rowsHigh`,
+        params: {
+          rowsJson: JSON.stringify(rows),
+          rowsLow: Math.min(...firstKeys),
+          rowsHigh: Math.max(...firstKeys),
+        },
+      };
+    },
     upsertTail: (conflict, columns) =>
       ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = excluded.${column}`).join(', ')}`,
     placeholder: () => '?',

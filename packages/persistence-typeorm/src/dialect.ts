@@ -31,6 +31,21 @@ export interface EventKey {
   concat(parts: readonly string[]): string;
 }
 
+export type ValueKind = 'integer' | 'boolean' | 'timestamp' | 'text';
+
+/** The rows and columns of Dialect.updateFromRows. */
+export interface RowsUpdate {
+  table: string;
+  /** The columns that find a row, with their types; the first one bounds the range read. */
+  keys: readonly [readonly [string, ValueKind], ...Array<readonly [string, ValueKind]>];
+  /** The columns set, with their types. */
+  columns: ReadonlyArray<readonly [string, ValueKind]>;
+  /** Per row: its key values, then its column values, in the order of `keys` and `columns`. */
+  rows: ReadonlyArray<readonly unknown[]>;
+  /** One more assignment, e.g. `updated_at = :now`. */
+  extra: string;
+}
+
 /**
  * What differs between SQL databases, in one place per adapter. The shared repositories are written against this
  * and never test the database's name.
@@ -71,27 +86,21 @@ export interface Dialect {
    */
   materialize(name: string, select: string): string[];
   /**
-   * One UPDATE of `table` from a list of rows: each row is its values of the `keys` columns followed by one value
-   * per column of `columns`, every value a (typed) placeholder. Sets those columns and the one `extra` assignment
-   * (`column = value`) on the matching rows; `keyRange` (two placeholders) bounds the first key column, so the
-   * database reads only that range of the table (or the dialect lists the rows' first keys instead). Locks
-   * no row outside `rows`: migration batches run this side by side on neighbouring files.
+   * One UPDATE of `table` from a list of rows, with the parameters it binds (named `rows…`, so a caller's own
+   * names never clash): each row holds its values of the `keys` columns, then one value per column of `columns`,
+   * as the driver binds them (times through `time`). Sets those columns and the one `extra` assignment
+   * (`column = :name`, bound by the caller) on the matching rows; the statement reads only the range of the first
+   * key the rows span (or the list of their first keys). Locks no row outside `rows`: migration batches run this
+   * side by side on neighbouring files.
    */
-  updateFromRows(update: {
-    table: string;
-    keys: readonly [string, ...string[]];
-    keyRange: readonly [string, string];
-    columns: readonly string[];
-    rows: ReadonlyArray<readonly string[]>;
-    extra: string;
-  }): string;
+  updateFromRows(update: RowsUpdate): { sql: string; params: Record<string, unknown> };
   /** Suffix turning an INSERT into an upsert that overwrites `columns` on a conflict of `conflict`. */
   upsertTail(conflict: readonly string[], columns: readonly string[]): string;
   /**
    * Wraps a placeholder whose type the database cannot infer (inside CASE) with a cast; databases that coerce
    * on assignment leave it out.
    */
-  castParam?(placeholder: string, kind: 'integer' | 'boolean' | 'timestamp' | 'text'): string;
+  castParam?(placeholder: string, kind: ValueKind): string;
   /** The driver's positional placeholder for the 1-based `position` (`?` or `$n`). */
   placeholder(position: number): string;
   /** A Date as the driver must bind it for a timestamp column. */

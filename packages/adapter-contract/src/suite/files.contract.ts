@@ -67,6 +67,30 @@ export const filesTopic: ContractTopic = (context) => {
       expect(await files.getMany([])).toEqual([]);
     });
 
+    it('rollupSources gives the rollup inputs of the files that exist, ascending, for a range or a list of ids', async () => {
+      const files = context.store().reads.files;
+      const workflow = workflowOf('contract-rollup-sources', ['hash_file']);
+      const first = await files.create(newFile(uniqueTag(), { workflow }));
+      const second = await files.create(newFile(uniqueTag()));
+      const third = await files.create(newFile(uniqueTag()));
+      await files.saveRollup(second.id, failedRollup);
+      await files.setDuplicate(third.id, true, first.id);
+      const missing = (await newestFileId(context.store())) + 1_000_000;
+      const expected = (await files.getMany([first.id, second.id, third.id])).map(
+        ({ id, isDuplicate, workflow: snapshot, rollup }) => ({ id, isDuplicate, workflow: snapshot, rollup }),
+      );
+
+      expect(expected.map((file) => file.rollup.status)).toEqual(['pending', 'failed', 'pending']);
+      expect(expected[0]?.workflow).toEqual(workflow);
+      expect(expected[2]?.isDuplicate).toBe(true);
+      expect(await files.rollupSources([third.id, first.id, second.id])).toEqual(expected);
+      expect(await files.rollupSources([third.id, missing, first.id, third.id])).toEqual([
+        expected[0],
+        expected[2],
+      ]);
+      expect(await files.rollupSources([])).toEqual([]);
+    });
+
     it('lock returns the file inside a transaction and null for an unknown id', async () => {
       const created = await context.store().reads.files.create(newFile(uniqueTag()));
       const missing = created.id + 1_000_000;
@@ -195,6 +219,8 @@ export const filesTopic: ContractTopic = (context) => {
       const one = await files.create(newFile(uniqueTag()));
       const two = await files.create(newFile(uniqueTag()));
       const three = await files.create(newFile(uniqueTag()));
+      const four = await files.create(newFile(uniqueTag()));
+      const cleared: FileRollup = { ...failedRollup, lastStep: null, statusChangedAt: null };
       const processing: FileRollup = {
         ...PENDING_ROLLUP,
         status: 'processing',
@@ -208,13 +234,22 @@ export const filesTopic: ContractTopic = (context) => {
         new Map([
           [two.id, processing],
           [three.id, failedRollup],
+          [four.id, failedRollup],
+        ]),
+      );
+      // Back to nulls and false: a list of rows carries them as it carries values.
+      await files.saveRollups(
+        new Map([
+          [three.id, PENDING_ROLLUP],
+          [four.id, cleared],
         ]),
       );
 
       for (const [id, rollup] of [
         [one.id, failedRollup],
         [two.id, processing],
-        [three.id, failedRollup],
+        [three.id, PENDING_ROLLUP],
+        [four.id, cleared],
       ] as const) {
         const row = await storedFile(context.raw(), id);
         expect(rollupView(row)).toEqual(countsOf(rollup));

@@ -25,6 +25,9 @@ export interface FileRecord {
   updatedAt: Date;
 }
 
+/** What the overall-status rule and a rollup comparison need of a file. */
+export type FileRollupSource = Pick<FileRecord, 'id' | 'isDuplicate' | 'workflow' | 'rollup'>;
+
 export interface NewFile {
   filehash: string;
   originalFilename: string | null;

@@ -5,6 +5,7 @@ import {
   PENDING_ROLLUP,
   type FileRecord,
   type FileRollup,
+  type FileRollupSource,
   type NewFile,
   type StoredStep,
 } from '../files/file-record.js';
@@ -69,6 +70,15 @@ class MemoryFiles implements FileRepository {
       const file = this.state().files.get(id);
       return file === undefined ? [] : [copy(file)];
     });
+  }
+
+  async rollupSources(ids: readonly number[]): Promise<FileRollupSource[]> {
+    return (await this.getMany(ids)).map(({ id, isDuplicate, workflow, rollup }) => ({
+      id,
+      isDuplicate,
+      workflow,
+      rollup,
+    }));
   }
 
   lock(id: number): Promise<FileRecord | null> {

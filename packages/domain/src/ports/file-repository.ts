@@ -1,4 +1,4 @@
-import type { FileRecord, FileRollup, NewFile } from '../files/file-record.js';
+import type { FileRecord, FileRollup, FileRollupSource, NewFile } from '../files/file-record.js';
 import type { OverallStatus } from '../status/step-status.js';
 
 export interface FileListQuery {
@@ -26,6 +26,8 @@ export interface FileRepository {
   get(id: number): Promise<FileRecord | null>;
   /** The files with these ids that exist, ascending by id. */
   getMany(ids: readonly number[]): Promise<FileRecord[]>;
+  /** What recomputing the rollups of these files needs, of the ones that exist, ascending by id (rebuilds). */
+  rollupSources(ids: readonly number[]): Promise<FileRollupSource[]>;
   /** Inside a transaction: the file, locked against other step writers until commit; null when absent. */
   lock(id: number): Promise<FileRecord | null>;
   /** Inside a transaction: the files with these ids that exist, ascending by id, locked like `lock` (in id order). */

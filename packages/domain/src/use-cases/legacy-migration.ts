@@ -220,7 +220,7 @@ export class LegacyMigration {
     const now = this.deps.clock.now();
     const rollups = new Map<number, FileRollup>();
     const stepsByFile = groupBy(steps, (step) => step.fileId);
-    for (const file of await repos.files.getMany(fileIds)) {
+    for (const file of await repos.files.rollupSources(fileIds)) {
       const own = stepsByFile.get(file.id) ?? [];
       const overall = computeOverallStatus({
         isDuplicate: file.isDuplicate,

@@ -2,6 +2,8 @@ import {
   decodeWorkflow,
   parseOverallStatus,
   type FileRecord,
+  type FileRollup,
+  type FileRollupSource,
   type LogEntry,
   type StoredStep,
 } from '@steptrail/domain';
@@ -44,8 +46,6 @@ export const FILE_COLUMNS = [
 ].join(', ');
 
 export function toFileRecord(row: Row): FileRecord {
-  const status = parseOverallStatus(row.processing_status);
-  if (!status.ok) throw new RowParseError('files.processing_status', row.processing_status, 'a file status');
   const createdAt = parseTimestamp('files.created_at', row.created_at) ?? new Date(0);
   return {
     id: requireInteger('files.id', row.id),
@@ -58,19 +58,50 @@ export function toFileRecord(row: Row): FileRecord {
     duplicateOfId: parseInteger('files.duplicate_of_id', row.duplicate_of_id),
     workflow: decodeWorkflow(parseText('files.workflow', row.workflow)),
     managed: parseBoolean('files.managed', row.managed),
-    rollup: {
-      status: status.value,
-      hasErrors: parseBoolean('files.has_errors', row.has_errors),
-      totalSteps: requireInteger('files.total_steps', row.total_steps),
-      completedSteps: requireInteger('files.completed_steps', row.completed_steps),
-      failedSteps: requireInteger('files.failed_steps', row.failed_steps),
-      inProgressSteps: requireInteger('files.in_progress_steps', row.in_progress_steps),
-      skippedSteps: requireInteger('files.skipped_steps', row.skipped_steps),
-      lastStep: parseText('files.last_step', row.last_step),
-      statusChangedAt: parseTimestamp('files.status_changed_at', row.status_changed_at),
-    },
+    rollup: toFileRollup(row),
     createdAt,
     updatedAt: parseTimestamp('files.updated_at', row.updated_at) ?? createdAt,
+  };
+}
+
+/** The columns toRollupSource reads. */
+export const ROLLUP_SOURCE_COLUMNS = [
+  'id',
+  'is_duplicate',
+  'workflow',
+  'processing_status',
+  'has_errors',
+  'total_steps',
+  'completed_steps',
+  'failed_steps',
+  'in_progress_steps',
+  'skipped_steps',
+  'last_step',
+  'status_changed_at',
+].join(', ');
+
+export function toRollupSource(row: Row): FileRollupSource {
+  return {
+    id: requireInteger('files.id', row.id),
+    isDuplicate: parseBoolean('files.is_duplicate', row.is_duplicate),
+    workflow: decodeWorkflow(parseText('files.workflow', row.workflow)),
+    rollup: toFileRollup(row),
+  };
+}
+
+function toFileRollup(row: Row): FileRollup {
+  const status = parseOverallStatus(row.processing_status);
+  if (!status.ok) throw new RowParseError('files.processing_status', row.processing_status, 'a file status');
+  return {
+    status: status.value,
+    hasErrors: parseBoolean('files.has_errors', row.has_errors),
+    totalSteps: requireInteger('files.total_steps', row.total_steps),
+    completedSteps: requireInteger('files.completed_steps', row.completed_steps),
+    failedSteps: requireInteger('files.failed_steps', row.failed_steps),
+    inProgressSteps: requireInteger('files.in_progress_steps', row.in_progress_steps),
+    skippedSteps: requireInteger('files.skipped_steps', row.skipped_steps),
+    lastStep: parseText('files.last_step', row.last_step),
+    statusChangedAt: parseTimestamp('files.status_changed_at', row.status_changed_at),
   };
 }
 

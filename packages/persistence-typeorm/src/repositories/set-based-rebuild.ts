@@ -14,6 +14,7 @@ import {
 } from '../mappers/column-parsers.js';
 import { STEP_COLUMNS, toStoredStep } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
+import type { ValueKind } from '../dialect.js';
 import { legacyFoldSql } from './legacy-fold-sql.js';
 
 /** Where a batch's fold is kept between reading it and copying it into file_processing_steps. */
@@ -22,9 +23,8 @@ const FOLD_TABLE = 'steptrail_legacy_fold';
 /** What the counts and the rollup need of a new row. */
 const NEW_ROW_COLUMNS = 'file_id, step_name, ignored, attempts, status, last_event_at, last_event_id';
 
-type CastKind = 'integer' | 'timestamp' | 'text';
 /** The columns a rebuilt row sets (besides its key and times), with their types. */
-const UPDATED: ReadonlyArray<readonly [string, CastKind]> = [
+const UPDATED: ReadonlyArray<readonly [string, ValueKind]> = [
   ['status', 'text'],
   ['started_at', 'timestamp'],
   ['completed_at', 'timestamp'],
@@ -211,11 +211,11 @@ async function writeRows(
     await updateRows(sql, rows.updated.slice(start, start + ROWS_PER_STATEMENT), now);
 }
 
-/** The values a written row stores, each with its type, in the order of UPDATED. */
-function storedValues(row: FoldedRow, time: (value: Date) => unknown): Array<[unknown, CastKind]> {
+/** The values a written row stores, in the order of UPDATED. */
+function storedValues(row: FoldedRow, time: (value: Date) => unknown): unknown[] {
   const { state } = row;
   const at = (value: Date | null) => (value === null ? null : time(value));
-  const values = [
+  return [
     state.status,
     at(state.startedAt),
     at(state.completedAt),
@@ -226,7 +226,6 @@ function storedValues(row: FoldedRow, time: (value: Date) => unknown): Array<[un
     null,
     null,
   ];
-  return UPDATED.map(([, kind], column) => [values[column], kind]);
 }
 
 async function insertRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Date): Promise<void> {
@@ -236,7 +235,7 @@ async function insertRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Dat
     const values = [
       row.fileId,
       row.stepName,
-      ...storedValues(row, (value) => sql.dialect.time(value)).map(([value]) => value),
+      ...storedValues(row, (value) => sql.dialect.time(value)),
     ];
     names.forEach((name, column) => (params[name] = values[column]));
     return `(${names.map((name) => `:${name}`).join(', ')}, :now, :now)`;
@@ -250,28 +249,19 @@ async function insertRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Dat
 
 async function updateRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Date): Promise<void> {
   const d = sql.dialect;
-  const cast = (placeholder: string, kind: CastKind) => d.castParam?.(placeholder, kind) ?? placeholder;
-  const params: Record<string, unknown> = {
-    now: d.time(now),
-    low: Math.min(...rows.map((row) => row.fileId)),
-    high: Math.max(...rows.map((row) => row.fileId)),
-  };
-  const tuples = rows.map((row, index) => {
-    params[`f${index}`] = row.fileId;
-    params[`n${index}`] = row.stepName;
-    const values = storedValues(row, (value) => d.time(value)).map(([value, kind], column) => {
-      params[`v${index}_${column}`] = value;
-      return cast(`:v${index}_${column}`, kind);
-    });
-    return [cast(`:f${index}`, 'integer'), cast(`:n${index}`, 'text'), ...values];
-  });
   const update = d.updateFromRows({
     table: 'file_processing_steps',
-    keys: ['file_id', 'step_name'],
-    keyRange: [':low', ':high'],
-    columns: UPDATED.map(([column]) => column),
-    rows: tuples,
+    keys: [
+      ['file_id', 'integer'],
+      ['step_name', 'text'],
+    ],
+    columns: UPDATED,
+    rows: rows.map((row) => [
+      row.fileId,
+      row.stepName,
+      ...storedValues(row, (value) => d.time(value)),
+    ]),
     extra: 'updated_at = :now',
   });
-  await sql.write(update, params);
+  await sql.write(update.sql, { ...update.params, now: d.time(now) });
 }

@@ -6,16 +6,22 @@ import {
   type FileRecord,
   type FileRepository,
   type FileRollup,
+  type FileRollupSource,
   type NewFile,
   type StatusCounts,
 } from '@steptrail/domain';
-import { FILE_COLUMNS, toFileRecord } from '../mappers/row-mappers.js';
+import {
+  FILE_COLUMNS,
+  ROLLUP_SOURCE_COLUMNS,
+  toFileRecord,
+  toRollupSource,
+} from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
+import type { ValueKind } from '../dialect.js';
 import { requireInteger } from '../mappers/column-parsers.js';
 
 const ROLLUPS_PER_STATEMENT = 2000;
-type CastKind = 'integer' | 'boolean' | 'timestamp' | 'text';
-const ROLLUP_COLUMNS: ReadonlyArray<readonly [string, keyof FileRollup, CastKind]> = [
+const ROLLUP_COLUMNS: ReadonlyArray<readonly [string, keyof FileRollup, ValueKind]> = [
   ['processing_status', 'status', 'text'],
   ['has_errors', 'hasErrors', 'boolean'],
   ['total_steps', 'totalSteps', 'integer'],
@@ -63,6 +69,24 @@ export class TypeormFileRepository implements FileRepository {
     return rows.map(toFileRecord);
   }
 
+  async rollupSources(ids: readonly number[]): Promise<FileRollupSource[]> {
+    const wanted = new Set(ids);
+    if (wanted.size === 0) return [];
+    const low = Math.min(...wanted);
+    const high = Math.max(...wanted);
+    // A backfill's batch is mostly consecutive ids: a range binds two values where a list binds thousands.
+    const rows =
+      high - low + 1 === wanted.size
+        ? await this.sql.rows(
+            `SELECT ${ROLLUP_SOURCE_COLUMNS} FROM files WHERE id BETWEEN :low AND :high ORDER BY id`,
+            { low, high },
+          )
+        : await this.sql.rows(`SELECT ${ROLLUP_SOURCE_COLUMNS} FROM files WHERE id IN (:...ids) ORDER BY id`, {
+            ids: [...wanted],
+          });
+    return rows.map(toRollupSource);
+  }
+
   async lock(id: number): Promise<FileRecord | null> {
     const row = await this.sql.one(
       `SELECT ${FILE_COLUMNS} FROM files WHERE id = :id${this.sql.dialect.lockFileRow}`,
@@ -105,35 +129,24 @@ export class TypeormFileRepository implements FileRepository {
     const [only, ...others] = rollups;
     if (only !== undefined && others.length === 0) return this.saveRollup(...only);
     const d = this.sql.dialect;
-    const cast = (placeholder: string, kind: CastKind) => d.castParam?.(placeholder, kind) ?? placeholder;
-    const columns = ROLLUP_COLUMNS.map(([column]) => column);
+    const columns = ROLLUP_COLUMNS.map(([column, , kind]) => [column, kind] as const);
     const entries = [...rollups];
     for (let start = 0; start < entries.length; start += ROLLUPS_PER_STATEMENT) {
-      const chunk = entries.slice(start, start + ROLLUPS_PER_STATEMENT);
-      const ids = chunk.map(([id]) => id);
-      const params: Record<string, unknown> = {
-        now: d.time(this.now()),
-        low: Math.min(...ids),
-        high: Math.max(...ids),
-      };
-      const rows = chunk.map(([id, rollup], index) => {
-        params[`id${index}`] = id;
-        const values = ROLLUP_COLUMNS.map(([, field, kind], column) => {
+      const rows = entries.slice(start, start + ROLLUPS_PER_STATEMENT).map(([id, rollup]) => [
+        id,
+        ...ROLLUP_COLUMNS.map(([, field]) => {
           const value = rollup[field];
-          params[`v${index}_${column}`] = value instanceof Date ? d.time(value) : value;
-          return cast(`:v${index}_${column}`, kind);
-        });
-        return [cast(`:id${index}`, 'integer'), ...values];
-      });
+          return value instanceof Date ? d.time(value) : value;
+        }),
+      ]);
       const update = d.updateFromRows({
         table: 'files',
-        keys: ['id'],
-        keyRange: [':low', ':high'],
+        keys: [['id', 'integer']],
         columns,
         rows,
         extra: 'updated_at = :now',
       });
-      await this.sql.write(update, params);
+      await this.sql.write(update.sql, { ...update.params, now: d.time(this.now()) });
     }
   }
 

@@ -1,3 +1,5 @@
+import { readUtcWallTime } from '@steptrail/persistence-typeorm';
+
 // `timestamp without time zone` as PostgreSQL prints it: "2025-03-01 12:00:00[.ffffff][ BC]".
 const WALL_TIME = /^(\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)?( BC)?$/;
 
@@ -10,6 +12,8 @@ const WALL_TIME = /^(\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)?( BC
 export function parseUtcTimestamp(text: string): Date | number | string {
   if (text === 'infinity') return Number.POSITIVE_INFINITY;
   if (text === '-infinity') return Number.NEGATIVE_INFINITY;
+  const common = readUtcWallTime(text);
+  if (common !== null) return common;
   const match = WALL_TIME.exec(text);
   if (match === null) return text;
   const [, year = '', month = '', day = '', hour = '', minute = '', second = '', fraction = '', era] = match;

@@ -3,6 +3,7 @@ export * from './sql-executor.js';
 
 export * from './typeorm-store.js';
 export * from './mappers/column-parsers.js';
+export { readUtcWallTime } from './mappers/utc-wall-time.js';
 export * from './mappers/row-mappers.js';
 export * from './repositories/typeorm-legacy-store.js';
 export { BACKFILL_PROGRESS_TABLE } from './repositories/typeorm-backfill-progress.js';

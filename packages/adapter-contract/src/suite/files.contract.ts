@@ -77,7 +77,12 @@ export const filesTopic: ContractTopic = (context) => {
       await files.setDuplicate(third.id, true, first.id);
       const missing = (await newestFileId(context.store())) + 1_000_000;
       const expected = (await files.getMany([first.id, second.id, third.id])).map(
-        ({ id, isDuplicate, workflow: snapshot, rollup }) => ({ id, isDuplicate, workflow: snapshot, rollup }),
+        ({ id, isDuplicate, workflow: snapshot, rollup }) => ({
+          id,
+          isDuplicate,
+          workflow: snapshot,
+          rollup,
+        }),
       );
 
       expect(expected.map((file) => file.rollup.status)).toEqual(['pending', 'failed', 'pending']);

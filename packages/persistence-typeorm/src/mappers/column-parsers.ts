@@ -10,6 +10,8 @@ export class RowParseError extends Error {
   }
 }
 
+import { readUtcWallTime } from './utc-wall-time.js';
+
 // SQLite (and legacy rows) store UTC timestamps as text: "YYYY-MM-DD HH:MM:SS[.ffffff]", optionally with a zone.
 const TEXT_TIMESTAMP =
   /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
@@ -21,6 +23,8 @@ export function parseTimestamp(column: string, value: unknown): Date | null {
     return value;
   }
   if (typeof value === 'string') {
+    const wallTime = readUtcWallTime(value);
+    if (wallTime !== null) return wallTime;
     const match = TEXT_TIMESTAMP.exec(value.trim());
     if (match !== null) {
       const [, date, time, fraction = '', zone = 'Z'] = match;

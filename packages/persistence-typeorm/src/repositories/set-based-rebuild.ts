@@ -63,8 +63,13 @@ export async function rebuildStepsSetBased(
   const steps = await currentSteps(sql, ids);
   // Without step rows (every candidate of a first backfill) each folded row is new: no need to read what a
   // comparison or a write from here would need, as the database copies the whole fold.
-  const allNew = steps.size === 0;
-  const folded = (await foldBatch(sql, ids, dryRun, allNew ? NEW_ROW_COLUMNS : '*')).map(toFoldedRow);
+  if (steps.size === 0) {
+    const folded = await foldBatch(sql, ids, dryRun, NEW_ROW_COLUMNS);
+    const rebuilt = folded.map((row) => countNewRow(counts, row));
+    if (!dryRun) await copyFold(sql, now);
+    return { counts, steps: rebuilt };
+  }
+  const folded = (await foldBatch(sql, ids, dryRun, '*')).map(toFoldedRow);
   const created: FoldedRow[] = [];
   const updated: FoldedRow[] = [];
   for (const row of folded) {
@@ -86,9 +91,28 @@ export async function rebuildStepsSetBased(
     }
     steps.set(key, { fileId: row.fileId, stepName: row.stepName, ...row.state });
   }
-  if (!dryRun && allNew) await copyFold(sql, now);
-  else if (!dryRun) await writeRows(sql, { created, updated }, now);
+  if (!dryRun) await writeRows(sql, { created, updated }, now);
   return { counts, steps: [...steps.values()] };
+}
+
+/** A folded row of NEW_ROW_COLUMNS as the step it creates, counted for its file (folds cover only asked files). */
+function countNewRow(counts: Map<number, StepRebuildCounts>, row: Record<string, unknown>): RebuiltStep {
+  const fileId = requireInteger('file_id', row.file_id);
+  const fileCounts = counts.get(fileId);
+  if (fileCounts === undefined)
+    throw new Error(`The fold of a batch produced file ${fileId}, not in the batch.`);
+  fileCounts.stepsCreated += 1;
+  fileCounts.eventsIgnored += parseInteger('ignored', row.ignored) ?? 0;
+  const lastEventAt = parseTimestamp('last_event_at', row.last_event_at);
+  const lastEventId = parseInteger('last_event_id', row.last_event_id);
+  return {
+    fileId,
+    stepName: requireText('step_name', row.step_name),
+    status: foldedStatus(parseText('status', row.status)),
+    attempts: parseInteger('attempts', row.attempts) ?? 0,
+    lastEvent:
+      lastEventAt !== null && lastEventId !== null ? { occurredAt: lastEventAt, id: lastEventId } : null,
+  };
 }
 
 const stepKey = (fileId: number, stepName: string) => `${fileId}\u0000${stepName}`;
@@ -232,11 +256,7 @@ async function insertRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Dat
   const params: Record<string, unknown> = { now: sql.dialect.time(now) };
   const tuples = rows.map((row, index) => {
     const names = [`f${index}`, `n${index}`, ...UPDATED.map((_, column) => `v${index}_${column}`)];
-    const values = [
-      row.fileId,
-      row.stepName,
-      ...storedValues(row, (value) => sql.dialect.time(value)),
-    ];
+    const values = [row.fileId, row.stepName, ...storedValues(row, (value) => sql.dialect.time(value))];
     names.forEach((name, column) => (params[name] = values[column]));
     return `(${names.map((name) => `:${name}`).join(', ')}, :now, :now)`;
   });
@@ -256,11 +276,7 @@ async function updateRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Dat
       ['step_name', 'text'],
     ],
     columns: UPDATED,
-    rows: rows.map((row) => [
-      row.fileId,
-      row.stepName,
-      ...storedValues(row, (value) => d.time(value)),
-    ]),
+    rows: rows.map((row) => [row.fileId, row.stepName, ...storedValues(row, (value) => d.time(value))]),
     extra: 'updated_at = :now',
   });
   await sql.write(update.sql, { ...update.params, now: d.time(now) });

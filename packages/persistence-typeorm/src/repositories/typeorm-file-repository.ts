@@ -10,12 +10,7 @@ import {
   type NewFile,
   type StatusCounts,
 } from '@steptrail/domain';
-import {
-  FILE_COLUMNS,
-  ROLLUP_SOURCE_COLUMNS,
-  toFileRecord,
-  toRollupSource,
-} from '../mappers/row-mappers.js';
+import { FILE_COLUMNS, ROLLUP_SOURCE_COLUMNS, toFileRecord, toRollupSource } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import type { ValueKind } from '../dialect.js';
 import { requireInteger } from '../mappers/column-parsers.js';
@@ -81,9 +76,12 @@ export class TypeormFileRepository implements FileRepository {
             `SELECT ${ROLLUP_SOURCE_COLUMNS} FROM files WHERE id BETWEEN :low AND :high ORDER BY id`,
             { low, high },
           )
-        : await this.sql.rows(`SELECT ${ROLLUP_SOURCE_COLUMNS} FROM files WHERE id IN (:...ids) ORDER BY id`, {
-            ids: [...wanted],
-          });
+        : await this.sql.rows(
+            `SELECT ${ROLLUP_SOURCE_COLUMNS} FROM files WHERE id IN (:...ids) ORDER BY id`,
+            {
+              ids: [...wanted],
+            },
+          );
     return rows.map(toRollupSource);
   }
 

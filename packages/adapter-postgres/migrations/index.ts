@@ -1,4 +1,5 @@
 import { InitialSchema1764300000000 } from './1764300000000-initial-schema.js';
+import { PartialWorkerIndexes1764300000002 } from './1764300000002-partial-worker-indexes.js';
 
 /** Every PostgreSQL migration, oldest first. */
-export const postgresMigrations = [InitialSchema1764300000000];
+export const postgresMigrations = [InitialSchema1764300000000, PartialWorkerIndexes1764300000002];

@@ -95,5 +95,6 @@ function createIndex(table: string, index: PlannedIndex): string {
   // A unique key becomes a constraint, as DocuElevate declares unique_file_step, so both databases look alike.
   if (index.unique)
     return `ALTER TABLE ${quote(table)} ADD CONSTRAINT ${quote(index.name)} UNIQUE (${columns})`;
-  return `CREATE INDEX IF NOT EXISTS ${quote(index.name)} ON ${quote(table)} (${columns})`;
+  const where = index.where === undefined ? '' : ` WHERE ${index.where}`;
+  return `CREATE INDEX IF NOT EXISTS ${quote(index.name)} ON ${quote(table)} (${columns})${where}`;
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_WORKFLOW, LegacyMigration, StatusQueries, StepTracker, type Clock } from '@steptrail/domain';
 import { SCHEMA_PLAN } from '@steptrail/persistence-typeorm';
 import { describe, expect, it } from 'vitest';
+import { postgresMigrations } from '../migrations/index.js';
 import { createPostgresDataSource, openPostgresStore } from '../src/index.js';
 import {
   DOCUELEVATE_COLUMNS,
@@ -22,10 +23,13 @@ let databases = 0;
 /** A fresh database per test, so each test runs on its own and in any order. */
 const newDatabase = (label: string) => freshDatabase(`adapter_pg_adopt_${label}_${(databases += 1)}`);
 
-async function undoLastMigration(url: string): Promise<void> {
+const ALL_MIGRATIONS = ['InitialSchema1764300000000', 'PartialWorkerIndexes1764300000002'];
+
+/** Reverts the newest `count` migrations (all of them by default). */
+async function undoMigrations(url: string, count = postgresMigrations.length): Promise<void> {
   const dataSource = await createPostgresDataSource({ url, poolSize: 1 }).initialize();
   try {
-    await dataSource.undoLastMigration();
+    for (let index = 0; index < count; index += 1) await dataSource.undoLastMigration();
   } finally {
     await dataSource.destroy();
   }
@@ -79,7 +83,7 @@ for (const { kind, label, type } of VARIANTS)
     it('adds steptrail columns and indexes and leaves every existing row and DocuElevate definition unchanged', async () => {
       const url = await docuElevateDatabase();
       const before = await snapshot(url);
-      expect(await migrate(url)).toEqual(['InitialSchema1764300000000']);
+      expect(await migrate(url)).toEqual(ALL_MIGRATIONS);
       const after = await snapshot(url);
 
       expect(after.rows).toEqual(before.rows);
@@ -102,7 +106,7 @@ for (const { kind, label, type } of VARIANTS)
       const before = await snapshot(url);
       const tablesBefore = await withClient(url, tableNames);
       await migrate(url);
-      await undoLastMigration(url);
+      await undoMigrations(url);
 
       expect(await snapshot(url)).toEqual(before);
       // TypeORM keeps its (now empty) migrations table, so `up` can run again later.
@@ -188,7 +192,7 @@ for (const { kind, label, type } of VARIANTS)
 describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL database'), () => {
   it('creates all three tables with every planned column and index, timestamps as timestamptz(6)', async () => {
     const url = await newDatabase('fresh');
-    expect(await migrate(url)).toEqual(['InitialSchema1764300000000']);
+    expect(await migrate(url)).toEqual(ALL_MIGRATIONS);
     await plannedSchemaIsPresent(url);
     const shape = await withClient(url, (client) =>
       schemaShape(
@@ -214,10 +218,37 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
     expect(await withClient(url, (client) => schemaShape(client, tables))).toEqual(once);
   });
 
+  it('keeps only pending and in-progress steps in the worker indexes, and a revert indexes every step again', async () => {
+    const url = await newDatabase('fresh');
+    const definitions = () =>
+      withClient(url, async (client) =>
+        (
+          await client.query<{ indexname: string; indexdef: string }>(
+            `SELECT indexname, indexdef FROM pg_indexes
+             WHERE tablename = 'file_processing_steps' AND indexname LIKE 'ix_steps_%' ORDER BY indexname`,
+          )
+        ).rows.map((row) => `${row.indexname}: ${row.indexdef.replace(/^.* USING btree /, '')}`),
+      );
+    await migrate(url);
+    expect(await definitions()).toEqual([
+      "ix_steps_lease: (status, lease_expires_at) WHERE ((status)::text = 'in_progress'::text)",
+      "ix_steps_runnable: (status, run_after) WHERE ((status)::text = 'pending'::text)",
+    ]);
+    await undoMigrations(url, 1);
+    expect(await definitions()).toEqual([
+      'ix_steps_lease: (status, lease_expires_at)',
+      'ix_steps_runnable: (status, run_after)',
+    ]);
+    // A database migrated before the indexes were partial gets them from the newer migration alone.
+    expect(await migrate(url)).toEqual(['PartialWorkerIndexes1764300000002']);
+    expect(await definitions()).toHaveLength(2);
+    expect((await definitions()).every((definition) => definition.includes(' WHERE '))).toBe(true);
+  });
+
   it('schema down on a database steptrail created drops the tables it created', async () => {
     const url = await newDatabase('fresh');
     await migrate(url);
-    await undoLastMigration(url);
+    await undoMigrations(url);
     expect(await withClient(url, tableNames)).toEqual(['steptrail_migrations']);
   });
 });

@@ -63,7 +63,7 @@ export const sqliteSchemaDialect: SchemaDialect = {
     table.name === 'file_processing_steps' ? ['CONSTRAINT unique_file_step UNIQUE (file_id, step_name)'] : [],
   addColumn: (table, column) => `ALTER TABLE ${quote(table)} ADD COLUMN ${definition(column)}`,
   createIndex: (table, index) =>
-    `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quote(index.name)} ON ${quote(table)} (${index.columns.map(quote).join(', ')})`,
+    `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quote(index.name)} ON ${quote(table)} (${index.columns.map(quote).join(', ')})${index.where === undefined ? '' : ` WHERE ${index.where}`}`,
   dropIndex: (_table, index) => `DROP INDEX IF EXISTS ${quote(index)}`,
   dropColumn: (table, column) => `ALTER TABLE ${quote(table)} DROP COLUMN ${quote(column)}`,
 };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LegacyMigration, StatusQueries, StepTracker, systemClock } from '@steptrail/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sqliteMigrations } from '../migrations/index.js';
 import { createSqliteDataSource, openSqliteStore } from '../src/index.js';
 import { createDocuElevateDatabase, docuElevateRows } from './docuelevate-fixture.js';
 
@@ -72,15 +73,39 @@ describe('adopting a DocuElevate SQLite database', () => {
     expect(docuElevateRows(path)).toEqual(once);
   });
 
-  it('undoing the migration removes what steptrail added and keeps DocuElevate tables and rows', async () => {
+  it('undoing the migrations removes what steptrail added and keeps DocuElevate tables and rows', async () => {
     const before = docuElevateRows(path);
     await migrate();
     const dataSource = await createSqliteDataSource({ path }).initialize();
-    await dataSource.undoLastMigration();
+    for (const _ of sqliteMigrations) await dataSource.undoLastMigration();
     await dataSource.destroy();
     expect(docuElevateRows(path)).toEqual(before);
     expect(columnsOf(path, 'files')).not.toContain('processing_status');
     expect(columnsOf(path, 'file_processing_steps')).not.toContain('attempts');
+  });
+
+  it('keeps only pending and in-progress steps in the worker indexes, and a revert indexes every step again', async () => {
+    const definitions = () => {
+      const db = new Database(path, { readonly: true });
+      const rows = db
+        .prepare(
+          "SELECT sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_steps_%' ORDER BY name",
+        )
+        .all() as Array<{ sql: string }>;
+      db.close();
+      return rows.map((row) => row.sql.replace(/^.* ON "file_processing_steps" /, ''));
+    };
+    await migrate();
+    expect(definitions()).toEqual([
+      `("status", "lease_expires_at") WHERE status = 'in_progress'`,
+      `("status", "run_after") WHERE status = 'pending'`,
+    ]);
+    const dataSource = await createSqliteDataSource({ path }).initialize();
+    await dataSource.undoLastMigration();
+    await dataSource.destroy();
+    expect(definitions()).toEqual(['("status", "lease_expires_at")', '("status", "run_after")']);
+    await migrate();
+    expect(definitions().every((definition) => definition.includes(' WHERE '))).toBe(true);
   });
 
   it('legacy text timestamps read back as UTC instants and the backfill gives files their status', async () => {

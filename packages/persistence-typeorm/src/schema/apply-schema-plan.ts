@@ -81,3 +81,26 @@ export async function revertSchemaPlan(runner: QueryRunner, dialect: SchemaDiale
   }
   await runner.query(`DROP TABLE ${META_TABLE}`);
 }
+
+/**
+ * Builds the plan's partial indexes again: as planned, or (`partial` false, to revert) over every row, as databases
+ * migrated before they were partial have them. Each is dropped and created, so a run cut short is finished by
+ * running it again.
+ */
+export async function rebuildPartialIndexes(
+  runner: QueryRunner,
+  dialect: SchemaDialect,
+  partial: boolean,
+): Promise<void> {
+  for (const table of SCHEMA_PLAN) {
+    if (!(await dialect.tableExists(runner, table.name))) continue;
+    for (const index of table.indexes) {
+      if (index.where === undefined) continue;
+      const { name, columns, unique, origin } = index;
+      await runner.query(dialect.dropIndex(table.name, name));
+      await runner.query(
+        dialect.createIndex(table.name, partial ? index : { name, columns, unique, origin }),
+      );
+    }
+  }
+}

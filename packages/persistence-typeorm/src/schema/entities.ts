@@ -122,8 +122,8 @@ export function steptrailEntities(timestamp: ColumnType, text: ColumnType = 'tex
     },
     uniques: [{ name: 'unique_file_step', columns: ['file_id', 'step_name'] }],
     indices: [
-      { name: 'ix_steps_runnable', columns: ['status', 'run_after'] },
-      { name: 'ix_steps_lease', columns: ['status', 'lease_expires_at'] },
+      { name: 'ix_steps_runnable', columns: ['status', 'run_after'], where: "status = 'pending'" },
+      { name: 'ix_steps_lease', columns: ['status', 'lease_expires_at'], where: "status = 'in_progress'" },
     ],
   });
   const logs = new EntitySchema<StoredLogColumns>({

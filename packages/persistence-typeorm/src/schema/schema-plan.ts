@@ -22,6 +22,11 @@ export interface PlannedIndex {
   unique: boolean;
   /** DocuElevate's own indexes (same names as its models create) survive a revert; steptrail's are dropped. */
   origin: 'docuelevate' | 'steptrail';
+  /**
+   * Rows the index holds, where the database can index part of a table (PostgreSQL, SQLite); MySQL indexes every
+   * row. Queries must repeat the condition word for word (literals, not parameters) for the planner to use it.
+   */
+  where?: string;
 }
 
 export interface PlannedTable {
@@ -100,8 +105,21 @@ export const STEPS_TABLE: PlannedTable = {
   ],
   indexes: [
     { name: 'unique_file_step', columns: ['file_id', 'step_name'], unique: true, origin: 'docuelevate' },
-    { name: 'ix_steps_runnable', columns: ['status', 'run_after'], unique: false, origin: 'steptrail' },
-    { name: 'ix_steps_lease', columns: ['status', 'lease_expires_at'], unique: false, origin: 'steptrail' },
+    // Only the rows workers look for: most steps are finished, and a backfill writes millions of them at once.
+    {
+      name: 'ix_steps_runnable',
+      columns: ['status', 'run_after'],
+      unique: false,
+      origin: 'steptrail',
+      where: "status = 'pending'",
+    },
+    {
+      name: 'ix_steps_lease',
+      columns: ['status', 'lease_expires_at'],
+      unique: false,
+      origin: 'steptrail',
+      where: "status = 'in_progress'",
+    },
   ],
 };
 

@@ -1,4 +1,9 @@
-import { parseInteger, readCommittedTransaction, type Dialect } from '@steptrail/persistence-typeorm';
+import {
+  parseInteger,
+  readCommittedTransaction,
+  updateFromJsonRows,
+  type Dialect,
+} from '@steptrail/persistence-typeorm';
 import { mapPostgresError } from './errors.js';
 import { preparedStatements } from './prepared-statements.js';
 
@@ -53,23 +58,13 @@ export function postgresDialect(options: { origin?: string } = {}): Dialect {
     ],
     // The rows travel as one JSON parameter, read with the table's own row type, so every value gets its column's
     // type (a legacy `timestamp` column drops the `Z` of UTC text, as a bound parameter does).
-    updateFromRows: ({ table, keys, columns, rows, extra }) => {
-      const names = [...keys, ...columns].map(([name]) => name);
-      const first = keys[0][0];
-      const firstKeys = rows.map((row) => Number(row[0]));
-      const objects = rows.map((row) => Object.fromEntries(names.map((name, index) => [name, row[index]])));
-      return {
-        sql: `UPDATE ${table} SET ${columns.map(([name]) => `${name} = v.${name}`).join(', ')}, ${extra}
-          FROM json_populate_recordset(CAST(NULL AS ${table}), CAST(:rowsJson AS json)) AS v
-          WHERE ${keys.map(([name]) => `${table}.${name} = v.${name}`).join(' AND ')}
-            AND ${table}.${first} BETWEEN :rowsLow AND :rowsHigh`,
-        params: {
-          rowsJson: JSON.stringify(objects),
-          rowsLow: Math.min(...firstKeys),
-          rowsHigh: Math.max(...firstKeys),
-        },
-      };
-    },
+    updateFromRows: (update) =>
+      updateFromJsonRows(
+        update,
+        () => `json_populate_recordset(CAST(NULL AS ${update.table}), CAST(:rowsJson AS json))`,
+        (rows, names) =>
+          rows.map((row) => Object.fromEntries(names.map((name, index) => [name, row[index]]))),
+      ),
     upsertTail: (conflict, columns) =>
       ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
     // Inside CASE PostgreSQL cannot infer a parameter's type from the column and would take it as text.

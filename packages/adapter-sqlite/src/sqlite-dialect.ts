@@ -1,4 +1,4 @@
-import type { Dialect } from '@steptrail/persistence-typeorm';
+import { updateFromJsonRows, type Dialect } from '@steptrail/persistence-typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { mapSqliteError } from './errors.js';
 
@@ -50,23 +50,13 @@ export function sqliteDialect(): Dialect {
     ],
     // The rows travel as one JSON array of arrays (one parameter, whatever their number); SQLite reads JSON true
     // and false as 1 and 0, as it stores booleans.
-    updateFromRows: ({ table, keys, columns, rows, extra }) => {
-      const names = [...keys, ...columns].map(([name]) => name);
-      const first = keys[0][0];
-      const firstKeys = rows.map((row) => Number(row[0]));
-      return {
-        sql: `UPDATE ${table} SET ${columns.map(([name]) => `${name} = v.${name}`).join(', ')}, ${extra}
-          FROM (SELECT ${names.map((name, index) => `value ->> ${index} AS ${name}`).join(', ')}
-                FROM json_each(:rowsJson)) AS v
-          WHERE ${keys.map(([name]) => `${table}.${name} = v.${name}`).join(' AND ')}
-            AND ${table}.${first} BETWEEN :rowsLow AND :rowsHigh`,
-        params: {
-          rowsJson: JSON.stringify(rows),
-          rowsLow: Math.min(...firstKeys),
-          rowsHigh: Math.max(...firstKeys),
-        },
-      };
-    },
+    updateFromRows: (update) =>
+      updateFromJsonRows(
+        update,
+        (names) =>
+          `(SELECT ${names.map((name, index) => `value ->> ${index} AS ${name}`).join(', ')} FROM json_each(:rowsJson))`,
+        (rows) => rows,
+      ),
     upsertTail: (conflict, columns) =>
       ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = excluded.${column}`).join(', ')}`,
     placeholder: () => '?',

@@ -1,5 +1,6 @@
 export * from './dialect.js';
 export * from './sql-executor.js';
+export * from './json-rows-update.js';
 
 export * from './typeorm-store.js';
 export * from './mappers/column-parsers.js';

@@ -17,8 +17,23 @@ import {
   requireText,
   requireTimestamp,
 } from './column-parsers.js';
+import type { ValueKind } from '../dialect.js';
 
 type Row = Record<string, unknown>;
+
+/** The rollup's columns on a file row, the rollup field each holds and its type; keep in step with toFileRollup. */
+export const ROLLUP_COLUMNS: ReadonlyArray<readonly [string, keyof FileRollup, ValueKind]> = [
+  ['processing_status', 'status', 'text'],
+  ['has_errors', 'hasErrors', 'boolean'],
+  ['total_steps', 'totalSteps', 'integer'],
+  ['completed_steps', 'completedSteps', 'integer'],
+  ['failed_steps', 'failedSteps', 'integer'],
+  ['in_progress_steps', 'inProgressSteps', 'integer'],
+  ['skipped_steps', 'skippedSteps', 'integer'],
+  ['last_step', 'lastStep', 'text'],
+  ['status_changed_at', 'statusChangedAt', 'timestamp'],
+];
+const ROLLUP_COLUMN_NAMES = ROLLUP_COLUMNS.map(([column]) => column);
 
 /** Columns read for a file; keep in step with toFileRecord. */
 export const FILE_COLUMNS = [
@@ -32,15 +47,7 @@ export const FILE_COLUMNS = [
   'duplicate_of_id',
   'workflow',
   'managed',
-  'processing_status',
-  'has_errors',
-  'total_steps',
-  'completed_steps',
-  'failed_steps',
-  'in_progress_steps',
-  'skipped_steps',
-  'last_step',
-  'status_changed_at',
+  ...ROLLUP_COLUMN_NAMES,
   'created_at',
   'updated_at',
 ].join(', ');
@@ -65,20 +72,7 @@ export function toFileRecord(row: Row): FileRecord {
 }
 
 /** The columns toRollupSource reads. */
-export const ROLLUP_SOURCE_COLUMNS = [
-  'id',
-  'is_duplicate',
-  'workflow',
-  'processing_status',
-  'has_errors',
-  'total_steps',
-  'completed_steps',
-  'failed_steps',
-  'in_progress_steps',
-  'skipped_steps',
-  'last_step',
-  'status_changed_at',
-].join(', ');
+export const ROLLUP_SOURCE_COLUMNS = ['id', 'is_duplicate', 'workflow', ...ROLLUP_COLUMN_NAMES].join(', ');
 
 export function toRollupSource(row: Row): FileRollupSource {
   return {

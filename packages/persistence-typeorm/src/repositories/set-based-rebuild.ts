@@ -45,9 +45,9 @@ interface FoldedRow {
 }
 
 /**
- * Rebuilds the steps of a batch of files from their logs: the database folds the batch into a temporary table, the
- * fold is compared here with the rows that exist, and when every folded row is new or changed (a first backfill)
- * the database copies the table into file_processing_steps; otherwise only the changed rows are written from here.
+ * Rebuilds the steps of a batch of files from their logs: the database folds the batch into a temporary table. When
+ * the files have no step rows yet (a first backfill) the database copies the table into file_processing_steps;
+ * otherwise the fold is compared here with the rows that exist and only the changed rows are written from here.
  */
 export async function rebuildStepsSetBased(
   sql: SqlExecutor,
@@ -103,15 +103,12 @@ function countNewRow(counts: Map<number, StepRebuildCounts>, row: Record<string,
     throw new Error(`The fold of a batch produced file ${fileId}, not in the batch.`);
   fileCounts.stepsCreated += 1;
   fileCounts.eventsIgnored += parseInteger('ignored', row.ignored) ?? 0;
-  const lastEventAt = parseTimestamp('last_event_at', row.last_event_at);
-  const lastEventId = parseInteger('last_event_id', row.last_event_id);
   return {
     fileId,
     stepName: requireText('step_name', row.step_name),
     status: foldedStatus(parseText('status', row.status)),
     attempts: parseInteger('attempts', row.attempts) ?? 0,
-    lastEvent:
-      lastEventAt !== null && lastEventId !== null ? { occurredAt: lastEventAt, id: lastEventId } : null,
+    lastEvent: lastEventOf(row),
   };
 }
 
@@ -186,8 +183,6 @@ async function copyFold(sql: SqlExecutor, now: Date): Promise<void> {
 }
 
 function toFoldedRow(row: Record<string, unknown>): FoldedRow {
-  const lastEventAt = parseTimestamp('last_event_at', row.last_event_at);
-  const lastEventId = parseInteger('last_event_id', row.last_event_id);
   return {
     fileId: requireInteger('file_id', row.file_id),
     stepName: requireText('step_name', row.step_name),
@@ -198,10 +193,16 @@ function toFoldedRow(row: Record<string, unknown>): FoldedRow {
       completedAt: parseTimestamp('completed_at', row.completed_at),
       errorMessage: parseText('error_message', row.error_message),
       attempts: parseInteger('attempts', row.attempts) ?? 0,
-      lastEvent:
-        lastEventAt !== null && lastEventId !== null ? { occurredAt: lastEventAt, id: lastEventId } : null,
+      lastEvent: lastEventOf(row),
     },
   };
+}
+
+/** The step's last event, from a folded row's last_event_at and last_event_id. */
+function lastEventOf(row: Record<string, unknown>): FoldedStep['lastEvent'] {
+  const occurredAt = parseTimestamp('last_event_at', row.last_event_at);
+  const id = parseInteger('last_event_id', row.last_event_id);
+  return occurredAt !== null && id !== null ? { occurredAt, id } : null;
 }
 
 function foldedStatus(value: string | null): FoldedStep['status'] {

@@ -10,23 +10,17 @@ import {
   type NewFile,
   type StatusCounts,
 } from '@steptrail/domain';
-import { FILE_COLUMNS, ROLLUP_SOURCE_COLUMNS, toFileRecord, toRollupSource } from '../mappers/row-mappers.js';
+import {
+  FILE_COLUMNS,
+  ROLLUP_COLUMNS,
+  ROLLUP_SOURCE_COLUMNS,
+  toFileRecord,
+  toRollupSource,
+} from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
-import type { ValueKind } from '../dialect.js';
 import { requireInteger } from '../mappers/column-parsers.js';
 
 const ROLLUPS_PER_STATEMENT = 2000;
-const ROLLUP_COLUMNS: ReadonlyArray<readonly [string, keyof FileRollup, ValueKind]> = [
-  ['processing_status', 'status', 'text'],
-  ['has_errors', 'hasErrors', 'boolean'],
-  ['total_steps', 'totalSteps', 'integer'],
-  ['completed_steps', 'completedSteps', 'integer'],
-  ['failed_steps', 'failedSteps', 'integer'],
-  ['in_progress_steps', 'inProgressSteps', 'integer'],
-  ['skipped_steps', 'skippedSteps', 'integer'],
-  ['last_step', 'lastStep', 'text'],
-  ['status_changed_at', 'statusChangedAt', 'timestamp'],
-];
 
 export class TypeormFileRepository implements FileRepository {
   constructor(

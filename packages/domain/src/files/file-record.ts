@@ -1,4 +1,8 @@
-import type { OverallStatusResult } from '../status/overall-status.js';
+import {
+  computeOverallStatus,
+  type OverallStatusResult,
+  type StepSnapshot,
+} from '../status/overall-status.js';
 import { initialState, type FoldedStep } from '../events/step-state.fold.js';
 import type { Workflow } from '../workflow/workflow.js';
 
@@ -95,4 +99,23 @@ export function sameRollup(a: OverallStatusResult, b: OverallStatusResult): bool
     a.inProgressSteps === b.inProgressSteps &&
     a.skippedSteps === b.skippedSteps
   );
+}
+
+/**
+ * The rollup the status rule gives for these step rows (the file's rows, as they now are); `lastStep` null keeps
+ * the stored one, and the status change time moves only when the status does.
+ */
+export function nextRollup(
+  file: FileRollupSource,
+  steps: readonly StepSnapshot[],
+  lastStep: string | null,
+  now: Date,
+): FileRollup {
+  const overall = computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps });
+  const statusChanged = overall.status !== file.rollup.status;
+  return {
+    ...overall,
+    lastStep: lastStep ?? file.rollup.lastStep,
+    statusChangedAt: statusChanged ? now : file.rollup.statusChangedAt,
+  };
 }

@@ -1,6 +1,6 @@
-import type { FileRecord, FileRollup } from '../files/file-record.js';
+import { nextRollup, type FileRecord, type FileRollup } from '../files/file-record.js';
 import type { Repositories } from '../ports/unit-of-work.js';
-import { nextRollup, StepBatch, type AppliedEvent, type StepChange } from './step-batch.js';
+import { StepBatch, type AppliedEvent, type StepChange } from './step-batch.js';
 
 export type { AppliedEvent, StepChange } from './step-batch.js';
 

@@ -6,8 +6,7 @@ import type {
   StepRebuildCounts,
 } from '../ports/legacy-migration-store.js';
 import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
-import { computeOverallStatus } from '../status/overall-status.js';
-import { sameRollup, type FileRollup } from '../files/file-record.js';
+import { nextRollup, sameRollup, type FileRollup } from '../files/file-record.js';
 import { verifyFile, type FileVerification } from '../verify/verify-file.js';
 import { domainError, err, ok, type Result } from '../result.js';
 import { groupBy } from '../group-by.js';
@@ -222,15 +221,8 @@ export class LegacyMigration {
     const stepsByFile = groupBy(steps, (step) => step.fileId);
     for (const file of await repos.files.rollupSources(fileIds)) {
       const own = stepsByFile.get(file.id) ?? [];
-      const overall = computeOverallStatus({
-        isDuplicate: file.isDuplicate,
-        workflow: file.workflow,
-        steps: own,
-      });
-      if (sameRollup(overall, file.rollup)) continue;
-      const lastStep = latestStep(own) ?? file.rollup.lastStep;
-      const statusChangedAt = overall.status === file.rollup.status ? file.rollup.statusChangedAt : now;
-      rollups.set(file.id, { ...overall, lastStep, statusChangedAt });
+      const rollup = nextRollup(file, own, latestStep(own), now);
+      if (!sameRollup(rollup, file.rollup)) rollups.set(file.id, rollup);
     }
     if (rollups.size > 0) await repos.files.saveRollups(rollups);
     return counts;

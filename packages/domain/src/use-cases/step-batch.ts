@@ -1,11 +1,16 @@
 import { reconstructStep } from '../events/reconstruct.js';
 import { appliesInOrder, evolve, type FoldedStep } from '../events/step-state.fold.js';
 import { compareEvents, toStepEvent, type LogEntry } from '../events/step-event.js';
-import { blankStep, type FileRecord, type FileRollup, type StoredStep } from '../files/file-record.js';
+import {
+  blankStep,
+  nextRollup,
+  type FileRecord,
+  type FileRollup,
+  type StoredStep,
+} from '../files/file-record.js';
 import type { StepWrite } from '../ports/step-repository.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import type { StepRef } from '../ports/work-queue.js';
-import { computeOverallStatus, type StepSnapshot } from '../status/overall-status.js';
 import { isStepStatus, type StepStatus } from '../status/step-status.js';
 import { nextWorkflowStep } from '../workflow/workflow.js';
 
@@ -240,22 +245,6 @@ export class StepBatch {
     // Those logs are stored now: a later round re-reads them with their real ids.
     this.storedLogs.clear();
   }
-}
-
-/** The rollup the status rule gives for these step rows (the file's rows, as they now are). */
-export function nextRollup(
-  file: FileRecord,
-  steps: readonly StepSnapshot[],
-  lastStep: string | null,
-  now: Date,
-): FileRollup {
-  const overall = computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps });
-  const statusChanged = overall.status !== file.rollup.status;
-  return {
-    ...overall,
-    lastStep: lastStep ?? file.rollup.lastStep,
-    statusChangedAt: statusChanged ? now : file.rollup.statusChangedAt,
-  };
 }
 
 /** A stored row that the fold wrote (it knows its last event) and whose status is valid, as a fold state. */

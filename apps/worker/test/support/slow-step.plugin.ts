@@ -1,5 +1,5 @@
 // A WORKER_PLUGINS module for the process tests: steps that run until the test lets them finish.
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { HandlerRegistry } from '../../src/handlers/handler-registry.js';
@@ -19,7 +19,10 @@ export function register(registry: HandlerRegistry): void {
     configSchema: config,
     async run({ file, workerId, config, signal }) {
       await mkdir(config.markerDir, { recursive: true });
-      await writeFile(join(config.markerDir, `${file.id}.started`), workerId);
+      // Written aside and renamed into place, so the test never reads the marker half-written.
+      const started = join(config.markerDir, `${file.id}.started`);
+      await writeFile(`${started}.tmp`, workerId);
+      await rename(`${started}.tmp`, started);
       // Runs until the test creates the release marker, or the worker aborts the step.
       while (!(await exists(join(config.markerDir, `${file.id}.release`)))) {
         signal.throwIfAborted();

@@ -44,8 +44,11 @@ export interface MigratorOptions {
 
 /** Connections per process for server databases: one per batch in flight, plus autocommit reads beside them. */
 const POOL_SIZE = MAX_CONCURRENCY + 2;
-/** Live heap between batches is about 30 MB; collect when a batch's garbage pushes it past this. */
-const HEAP_BUDGET_BYTES = 40 * 1024 * 1024;
+/**
+ * Live heap between batches is about 30 MB; collect when a batch's garbage pushes it past this. Measured on 1M log
+ * rows on PostgreSQL: 40 MB cost 0.25 s more CPU (twice the full collections) for 30 MB less peak RSS (~150 MB).
+ */
+const HEAP_BUDGET_BYTES = 64 * 1024 * 1024;
 
 /** The composition root: a fresh container per run (and per test) with every command wired to one database. */
 export function createMigratorContainer(

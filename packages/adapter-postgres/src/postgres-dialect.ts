@@ -62,8 +62,7 @@ export function postgresDialect(options: { origin?: string } = {}): Dialect {
       updateFromJsonRows(
         update,
         () => `json_populate_recordset(CAST(NULL AS ${update.table}), CAST(:rowsJson AS json))`,
-        (rows, names) =>
-          rows.map((row) => Object.fromEntries(names.map((name, index) => [name, row[index]]))),
+        (rows, names) => rows.map((row) => namedValues(names, row)),
       ),
     upsertTail: (conflict, columns) =>
       ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
@@ -84,4 +83,11 @@ export function postgresDialect(options: { origin?: string } = {}): Dialect {
     execute: preparedStatements(),
     mapError: mapPostgresError,
   };
+}
+
+/** A row's values keyed by column name; built key by key, so every row of a statement shares one object shape. */
+function namedValues(names: readonly string[], row: readonly unknown[]): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  for (let index = 0; index < names.length; index += 1) named[names[index] as string] = row[index];
+  return named;
 }

@@ -29,28 +29,33 @@ export function legacyFoldSql(dialect: Dialect, where: string): string {
   return dialect.eventKey === null ? windowFold(where) : keyedFold(dialect, where);
 }
 
-/** The last event of a step found by ranking its events with window functions. */
+/**
+ * The last event of a step found with running counts over its events, latest first: a valid event is the last
+ * valid one when no valid event comes before it in that order (its running count of valid events is 1), and the
+ * same for events that end the step. Both counts share one window, so the events are sorted once.
+ */
 function windowFold(where: string): string {
   return `
 SELECT file_id, step_name,
   SUM(1 - valid) AS ignored,
   SUM(CASE WHEN st = 'in_progress' THEN 1 ELSE 0 END) AS attempts,
   MIN(CASE WHEN st IN ('in_progress', 'success', 'failure') THEN ts END) AS started_at,
-  MAX(CASE WHEN valid = 1 AND last_rank = 1 THEN st END) AS status,
-  MAX(CASE WHEN valid = 1 AND last_rank = 1 AND ends = 1 THEN ts END) AS completed_at,
-  MAX(CASE WHEN ends = 1 AND end_rank = 1 AND st = 'failure' THEN COALESCE(message, detail) END) AS error_message,
-  MAX(CASE WHEN valid = 1 AND last_rank = 1 THEN ts END) AS last_event_at,
-  MAX(CASE WHEN valid = 1 AND last_rank = 1 THEN id END) AS last_event_id
+  MAX(CASE WHEN valid = 1 AND valid_seen = 1 THEN st END) AS status,
+  MAX(CASE WHEN valid = 1 AND valid_seen = 1 AND ends = 1 THEN ts END) AS completed_at,
+  MAX(CASE WHEN ends = 1 AND ends_seen = 1 AND st = 'failure' THEN COALESCE(message, detail) END) AS error_message,
+  MAX(CASE WHEN valid = 1 AND valid_seen = 1 THEN ts END) AS last_event_at,
+  MAX(CASE WHEN valid = 1 AND valid_seen = 1 THEN id END) AS last_event_id
 FROM (
   SELECT flagged.*,
-    ROW_NUMBER() OVER (PARTITION BY file_id, step_name, valid ORDER BY ts DESC, id DESC) AS last_rank,
-    ROW_NUMBER() OVER (PARTITION BY file_id, step_name, ends ORDER BY ts DESC, id DESC) AS end_rank
+    SUM(valid) OVER latest_first AS valid_seen,
+    SUM(ends) OVER latest_first AS ends_seen
   FROM (
     SELECT base.*,
       CASE WHEN st IS NULL THEN 0 ELSE 1 END AS valid,
       CASE WHEN st IN ('success', 'failure', 'skipped') THEN 1 ELSE 0 END AS ends
     FROM (${events(where)}) base
   ) flagged
+  WINDOW latest_first AS (PARTITION BY file_id, step_name ORDER BY ts DESC, id DESC ROWS UNBOUNDED PRECEDING)
 ) ranked
 GROUP BY file_id, step_name`;
 }

@@ -32,7 +32,9 @@ export function legacyFoldSql(dialect: Dialect, where: string): string {
 /**
  * The last event of a step found with running counts over its events, latest first: a valid event is the last
  * valid one when no valid event comes before it in that order (its running count of valid events is 1), and the
- * same for events that end the step. Both counts share one window, so the events are sorted once.
+ * same for events that end the step. Both counts share one window, so the events are sorted once. The normalised
+ * status rides along as a last sort key, which never decides the order (log ids are unique): PostgreSQL then computes
+ * it once per event, for the sort, where it would otherwise repeat it at every use above (10% of the fold).
  */
 function windowFold(where: string): string {
   return `
@@ -55,7 +57,7 @@ FROM (
       CASE WHEN st IN ('success', 'failure', 'skipped') THEN 1 ELSE 0 END AS ends
     FROM (${events(where)}) base
   ) flagged
-  WINDOW latest_first AS (PARTITION BY file_id, step_name ORDER BY ts DESC, id DESC ROWS UNBOUNDED PRECEDING)
+  WINDOW latest_first AS (PARTITION BY file_id, step_name ORDER BY ts DESC, id DESC, st ROWS UNBOUNDED PRECEDING)
 ) ranked
 GROUP BY file_id, step_name`;
 }

@@ -16,6 +16,11 @@ export interface LegacyLogRow {
   taskId?: string | null;
   /** Stored at the backend's native precision (SQLite: text `YYYY-MM-DD HH:MM:SS[.ffffff]`). */
   timestamp: Date;
+  /**
+   * Microseconds within the millisecond (0–999), as DocuElevate's Python timestamps carry them; stored where the
+   * column keeps them (SQLite's text, PostgreSQL's timestamp), dropped where it does not (the in-memory store).
+   */
+  microseconds?: number;
 }
 
 /** A legacy `files` row (only the columns DocuElevate requires). */

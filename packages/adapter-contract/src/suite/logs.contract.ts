@@ -102,6 +102,39 @@ export const logsTopic: ContractTopic = (context) => {
       expect(ids(afterTie.items)).toEqual(ids(ordered.slice(1)));
     });
 
+    it('page continues exactly after the last row of the page before when legacy rows carry microseconds', async () => {
+      const fileId = await newFileId();
+      const legacy = (microseconds: number, status: string) => ({
+        fileId,
+        stepName: 'hash_file',
+        status,
+        timestamp: at(7.123),
+        microseconds,
+      });
+      // Three rows inside one millisecond (in time order, as ids run), then one a millisecond later.
+      await context
+        .raw()
+        .insertLegacyLogs([
+          legacy(100, 'in_progress'),
+          legacy(200, 'failure'),
+          legacy(300, 'pending'),
+          { ...legacy(0, 'success'), timestamp: at(7.124) },
+        ]);
+      const stored = (await context.raw().logRows(fileId)).map(logEntryOf);
+      const logs = context.store().reads.logs;
+
+      for (const limit of [1, 2, 3]) {
+        const walked: number[] = [];
+        let page = await logs.page(fileId, limit, null);
+        walked.push(...ids(page.items));
+        for (let pages = 1; page.next !== null && pages <= stored.length; pages += 1) {
+          page = await logs.page(fileId, limit, page.next);
+          walked.push(...ids(page.items));
+        }
+        expect({ limit, walked }).toEqual({ limit, walked: ids(stored) });
+      }
+    });
+
     it('listSince returns rows above an id in id order, at most limit, and maxId is the newest id', async () => {
       const logs = context.store().reads.logs;
       const before = await logs.maxId();

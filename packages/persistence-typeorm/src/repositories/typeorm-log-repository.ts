@@ -69,10 +69,19 @@ export class TypeormLogRepository implements LogRepository {
     return rows.map(toLogEntry);
   }
 
+  /**
+   * The page continues after the stored timestamp of the row the position names, not after the position's
+   * millisecond: legacy rows carry microseconds (DocuElevate's Python timestamps), and the row that ended the last
+   * page sorts after its own millisecond. The position's time stands in only when that row is gone (pruned).
+   */
   async page(fileId: number, limit: number, after: EventPosition | null): Promise<LogPage> {
     const d = this.sql.dialect;
+    const boundary = `COALESCE((SELECT c.timestamp FROM processing_logs c
+      WHERE c.id = :afterId AND c.file_id = :fileId), :afterAt)`;
     const keyset =
-      after === null ? '' : ' AND (l.timestamp > :afterAt OR (l.timestamp = :afterAt AND l.id > :afterId))';
+      after === null
+        ? ''
+        : ` AND (l.timestamp > ${boundary} OR (l.timestamp = ${boundary} AND l.id > :afterId))`;
     const rows = await this.sql.rows(
       `SELECT ${LOG_COLUMNS} FROM processing_logs l WHERE l.file_id = :fileId${keyset}
        ORDER BY l.timestamp, l.id LIMIT :limit`,

@@ -31,17 +31,20 @@ function normalize(row: Record<string, unknown>, columnKinds: Map<string, string
 }
 
 /** Python's str(datetime) in UTC, as DocuElevate's SQLAlchemy models leave timestamps in SQLite. */
-function pythonTimestamp(value: Date): string {
+function pythonTimestamp(value: Date, microseconds = 0): string {
   const base = value.toISOString().slice(0, 19).replace('T', ' ');
-  const millis = value.getUTCMilliseconds();
-  return millis === 0 ? base : `${base}.${String(millis * 1000).padStart(6, '0')}`;
+  const fraction = value.getUTCMilliseconds() * 1000 + microseconds;
+  return fraction === 0 ? base : `${base}.${String(fraction).padStart(6, '0')}`;
 }
 
 /** RawAccess for any SQL backend: reads and plants rows with plain SQL, bypassing the repositories. */
 export function sqlRawAccess(dataSource: DataSource, dialect: Dialect): RawAccess {
   const sql = new SqlExecutor(dataSource, dialect, null);
-  const legacyTime = (value: Date): unknown =>
-    dialect.name === 'sqlite' ? pythonTimestamp(value) : dialect.time(value);
+  // Sub-millisecond digits travel as UTC text, which every backend's timestamp column parses at its own precision.
+  const legacyTime = (value: Date, microseconds = 0): unknown =>
+    dialect.name === 'sqlite' || microseconds !== 0
+      ? pythonTimestamp(value, microseconds)
+      : dialect.time(value);
   return {
     async fileRow(fileId) {
       const row = await sql.one('SELECT * FROM files WHERE id = :fileId', { fileId });
@@ -92,7 +95,7 @@ export function sqlRawAccess(dataSource: DataSource, dialect: Dialect): RawAcces
             status: row.status,
             message: row.message ?? null,
             detail: row.detail ?? null,
-            timestamp: legacyTime(row.timestamp),
+            timestamp: legacyTime(row.timestamp, row.microseconds),
           },
         );
       }

@@ -226,6 +226,35 @@ for (const backend of backends()) {
       });
     });
 
+    it('a legacy log without a timestamp is ignored by the backfill, and verify names the row it cannot place', async () => {
+      const db = await migratedLegacyDatabase(backend, 'notime');
+      const { sql, close } = await openSql(db.url);
+      try {
+        // Were it placed anywhere, this failure would decide the step's status.
+        await sql.write(
+          `INSERT INTO processing_logs (file_id, task_id, step_name, status, message, timestamp)
+           VALUES (:fileId, 'task-x', 'extract_text', 'failure', 'no time', NULL)`,
+          { fileId: db.id('retried') },
+        );
+      } finally {
+        await close();
+      }
+
+      const result = await jsonOf(['logs-to-steps'], db.url);
+      const verify = await runCli(['verify', '--file-id', String(db.id('retried'))], db.url);
+
+      expect(totalsOf(result)).toMatchObject({ filesFailed: 0, eventsIgnored: 4 });
+      const after = await openSql(db.url);
+      try {
+        const retried = await stepsOf(after.sql, db.id('retried'));
+        expect(retried.extract_text).toEqual({ ...done(old(64), 2), startedAt: isoOf(old(60)) });
+      } finally {
+        await after.close();
+      }
+      expect(verify.code).toBe(1);
+      expect(verify.stderr).toMatch(/processing_logs row \d+ \(file \d+\) has no timestamp/);
+    });
+
     it('--file-id rebuilds one file, and an id that names no file is a usage error', async () => {
       const db = await migratedLegacyDatabase(backend, 'onefile');
 

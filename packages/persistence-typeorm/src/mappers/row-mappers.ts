@@ -15,7 +15,6 @@ import {
   parseTimestamp,
   requireInteger,
   requireText,
-  requireTimestamp,
 } from './column-parsers.js';
 import type { ValueKind } from '../dialect.js';
 
@@ -150,6 +149,16 @@ export function toLogEntry(row: Row): LogEntry {
     status: parseText('processing_logs.status', row.status),
     message: parseText('processing_logs.message', row.message),
     detail: parseText('processing_logs.detail', row.detail),
-    occurredAt: requireTimestamp('processing_logs.timestamp', row.timestamp),
+    occurredAt: logTime(row),
   };
+}
+
+/** A log row's time; a legacy row without one gets an error that names it and says what to do. */
+function logTime(row: Row): Date {
+  const occurredAt = parseTimestamp('processing_logs.timestamp', row.timestamp);
+  if (occurredAt !== null) return occurredAt;
+  throw new Error(
+    `processing_logs row ${String(row.id)} (file ${String(row.file_id)}) has no timestamp: a history is ordered by ` +
+      'time, so steptrail cannot place it. Give the row its UTC time, or delete it; logs-to-steps ignores it meanwhile.',
+  );
 }

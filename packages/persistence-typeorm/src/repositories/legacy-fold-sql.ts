@@ -18,9 +18,13 @@ const VALID_STATUS = `CASE l.status WHEN 'success' THEN 'success' WHEN 'in_progr
     WHEN 'in_progress' THEN 'in_progress' WHEN 'success' THEN 'success' WHEN 'failure' THEN 'failure'
     WHEN 'skipped' THEN 'skipped' END END`;
 
-/** The batch's events with their status normalised (null: not a valid status, the event is ignored). */
+/**
+ * The batch's events with their status normalised (null: the event is ignored). A legacy row without a time is
+ * ignored too: it has no place in the (timestamp, id) order, and the databases would each place it elsewhere.
+ */
 const events = (where: string) => `
-  SELECT l.file_id, l.step_name, l.id, l.timestamp AS ts, l.message, l.detail, ${VALID_STATUS} AS st
+  SELECT l.file_id, l.step_name, l.id, l.timestamp AS ts, l.message, l.detail,
+    CASE WHEN l.timestamp IS NULL THEN NULL ELSE ${VALID_STATUS} END AS st
   FROM processing_logs l
   WHERE ${where} AND l.step_name IS NOT NULL`;
 

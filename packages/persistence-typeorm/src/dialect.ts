@@ -78,6 +78,12 @@ export interface Dialect {
    * MAX of a sortable key, one pass of plain aggregates (several times faster where window sorts are slow).
    */
   readonly eventKey: EventKey | null;
+  /**
+   * An aggregate of `columns` over every row as one JSON array of arrays, for a database in this process, where one
+   * JSON text is read in a third of the time of as many row objects; absent, rows travel as rows (a server would
+   * spend on building the JSON what the client saves).
+   */
+  jsonRows?(columns: readonly string[]): string;
   /** The longest `IN (...)` list the planner treats as a list (MariaDB turns longer ones into a slow join), or null. */
   readonly inListLimit: number | null;
   /**

@@ -74,8 +74,9 @@ export interface Dialect {
     conflict: readonly string[],
   ): { head: string; tail: string };
   /**
-   * How the legacy fold finds each step's last event: null ranks events with window functions; an EventKey takes
-   * MAX of a sortable key, one pass of plain aggregates (several times faster where window sorts are slow).
+   * How the legacy fold finds each step's last event: null counts events with one window function, latest first;
+   * an EventKey takes MAX of a sortable key, one pass of plain aggregates (several times faster where window sorts
+   * are slow).
    */
   readonly eventKey: EventKey | null;
   /**

@@ -30,8 +30,10 @@ const NEW_ROW_COLUMNS = [
   'last_event_at',
   'last_event_id',
 ] as const;
-/** A new row's values in the order of NEW_ROW_COLUMNS, each checked where it is read. */
-type NewRow = readonly unknown[];
+/** Every column of the fold, for a comparison with the stored rows. */
+const FOLD_COLUMNS = [...NEW_ROW_COLUMNS, 'started_at', 'completed_at', 'error_message'] as const;
+/** A fold row's values in the order of the columns asked for, each checked where it is read. */
+type FoldTuple = readonly unknown[];
 
 /** The columns a rebuilt row sets (besides its key and times), with their types. */
 const UPDATED: ReadonlyArray<readonly [string, ValueKind]> = [
@@ -74,11 +76,12 @@ export async function rebuildStepsSetBased(
   // Without step rows (every candidate of a first backfill) each folded row is new: no need to read what a
   // comparison or a write from here would need, as the database copies the whole fold.
   if (steps.size === 0) {
-    const rebuilt = (await foldNewRows(sql, ids, dryRun)).map((row) => countNewRow(counts, row));
+    const folded = await foldTuples(sql, ids, dryRun, NEW_ROW_COLUMNS);
+    const rebuilt = folded.map((row) => countNewRow(counts, row));
     if (!dryRun) await copyFold(sql, now);
     return { counts, steps: rebuilt };
   }
-  const folded = (await foldBatch(sql, ids, dryRun, '*')).map(toFoldedRow);
+  const folded = (await foldTuples(sql, ids, dryRun, FOLD_COLUMNS)).map(toFoldedRow);
   const created: FoldedRow[] = [];
   const updated: FoldedRow[] = [];
   for (const row of folded) {
@@ -104,21 +107,26 @@ export async function rebuildStepsSetBased(
   return { counts, steps: [...steps.values()] };
 }
 
-/** The fold's NEW_ROW_COLUMNS of every step, as one JSON text where the dialect reads that faster than rows. */
-async function foldNewRows(sql: SqlExecutor, fileIds: readonly number[], dryRun: boolean): Promise<NewRow[]> {
+/** `columns` of every fold row, as one JSON text where the dialect reads that faster than rows. */
+async function foldTuples(
+  sql: SqlExecutor,
+  fileIds: readonly number[],
+  dryRun: boolean,
+  columns: readonly string[],
+): Promise<FoldTuple[]> {
   const d = sql.dialect;
   if (d.jsonRows === undefined) {
-    const rows = await foldBatch(sql, fileIds, dryRun, NEW_ROW_COLUMNS.join(', '));
-    return rows.map((row) => NEW_ROW_COLUMNS.map((column) => row[column]));
+    const rows = await foldBatch(sql, fileIds, dryRun, columns.join(', '));
+    return rows.map((row) => columns.map((column) => row[column]));
   }
-  const [row] = await foldBatch(sql, fileIds, dryRun, `${d.jsonRows(NEW_ROW_COLUMNS)} AS fold_json`);
+  const [row] = await foldBatch(sql, fileIds, dryRun, `${d.jsonRows(columns)} AS fold_json`);
   const parsed: unknown = JSON.parse(requireText('fold_json', row?.fold_json));
   if (!Array.isArray(parsed)) throw new Error('The fold of a batch did not come back as a JSON array.');
-  return parsed as NewRow[];
+  return parsed as FoldTuple[];
 }
 
 /** A folded row of NEW_ROW_COLUMNS as the step it creates, counted for its file (folds cover only asked files). */
-function countNewRow(counts: Map<number, StepRebuildCounts>, row: NewRow): RebuiltStep {
+function countNewRow(counts: Map<number, StepRebuildCounts>, row: FoldTuple): RebuiltStep {
   const [fileIdValue, stepName, ignored, attempts, status, lastEventAt, lastEventId] = row;
   const fileId = requireInteger('file_id', fileIdValue);
   const fileCounts = counts.get(fileId);
@@ -205,18 +213,31 @@ async function copyFold(sql: SqlExecutor, now: Date): Promise<void> {
   );
 }
 
-function toFoldedRow(row: Record<string, unknown>): FoldedRow {
+/** A folded row of FOLD_COLUMNS. */
+function toFoldedRow(row: FoldTuple): FoldedRow {
+  const [
+    fileId,
+    stepName,
+    ignored,
+    attempts,
+    status,
+    lastEventAt,
+    lastEventId,
+    startedAt,
+    completedAt,
+    error,
+  ] = row;
   return {
-    fileId: requireInteger('file_id', row.file_id),
-    stepName: requireText('step_name', row.step_name),
-    ignored: parseInteger('ignored', row.ignored) ?? 0,
+    fileId: requireInteger('file_id', fileId),
+    stepName: requireText('step_name', stepName),
+    ignored: parseInteger('ignored', ignored) ?? 0,
     state: {
-      status: foldedStatus(parseText('status', row.status)),
-      startedAt: parseTimestamp('started_at', row.started_at),
-      completedAt: parseTimestamp('completed_at', row.completed_at),
-      errorMessage: parseText('error_message', row.error_message),
-      attempts: parseInteger('attempts', row.attempts) ?? 0,
-      lastEvent: lastEventOf(row.last_event_at, row.last_event_id),
+      status: foldedStatus(parseText('status', status)),
+      startedAt: parseTimestamp('started_at', startedAt),
+      completedAt: parseTimestamp('completed_at', completedAt),
+      errorMessage: parseText('error_message', error),
+      attempts: parseInteger('attempts', attempts) ?? 0,
+      lastEvent: lastEventOf(lastEventAt, lastEventId),
     },
   };
 }

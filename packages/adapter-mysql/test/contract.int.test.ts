@@ -1,6 +1,6 @@
 import { runContractSuite, type ContractBackend, type ContractHarness } from '@steptrail/adapter-contract';
 import type { Store } from '@steptrail/domain';
-import { sqlRawAccess } from '@steptrail/persistence-typeorm/testing';
+import { sqlRawAccess } from '@steptrail/persistence-typeorm/test-support';
 import { describe, it } from 'vitest';
 import { mysqlDialect, openMysqlStore } from '../src/index.js';
 import { connect, freshDatabase, migrate, mysqlTitle, noMysql } from './support/mysql-test-database.js';

@@ -1,6 +1,6 @@
 import { runContractSuite, type ContractBackend, type ContractHarness } from '@steptrail/adapter-contract';
 import type { Store } from '@steptrail/domain';
-import { sqlRawAccess } from '@steptrail/persistence-typeorm/testing';
+import { sqlRawAccess } from '@steptrail/persistence-typeorm/test-support';
 import { describe, it } from 'vitest';
 import { createPostgresDataSource, openPostgresStore, postgresDialect } from '../src/index.js';
 import { freshDatabase, migrate, postgresTitle, serverUrl } from './support/postgres-database.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runContractSuite, type ContractBackend, type ContractHarness } from '@steptrail/adapter-contract';
-import { sqlRawAccess } from '@steptrail/persistence-typeorm/testing';
+import { sqlRawAccess } from '@steptrail/persistence-typeorm/test-support';
 import { createSqliteDataSource, openSqliteStore, sqliteDialect } from '../src/index.js';
 
 const backend: ContractBackend = {

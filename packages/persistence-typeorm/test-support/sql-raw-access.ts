@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { LegacyFileRow, LegacyLogRow, RawAccess, RawRow } from '@steptrail/adapter-contract';
-import type { Dialect } from '../dialect.js';
-import { SqlExecutor } from '../sql-executor.js';
-import { parseBoolean, parseInteger, parseTimestamp } from '../mappers/column-parsers.js';
-import { FILES_TABLE, LOGS_TABLE, STEPS_TABLE, type PlannedTable } from '../schema/schema-plan.js';
+import type { Dialect } from '../src/dialect.js';
+import { SqlExecutor } from '../src/sql-executor.js';
+import { parseBoolean, parseInteger, parseTimestamp } from '../src/mappers/column-parsers.js';
+import { FILES_TABLE, LOGS_TABLE, STEPS_TABLE, type PlannedTable } from '../src/schema/schema-plan.js';
 
 /** Column kinds by table, so raw values normalise the same way on every database. */
 function kinds(table: PlannedTable): Map<string, string> {

@@ -12,7 +12,7 @@ const short = workflowOf('short', ['hash_file', 'extract_text', 'finalize_docume
 const overall = (steps: StepSnapshot[], workflow: Workflow = DEFAULT_WORKFLOW, isDuplicate = false) =>
   computeOverallStatus({ isDuplicate, workflow, steps });
 
-describe('computeOverallStatus: which steps count (ARCHITECTURE 2.3, 2.4)', () => {
+describe('computeOverallStatus: which steps count (docs/architecture.md#workflows)', () => {
   it.each<[string, StepSnapshot[], Workflow, Partial<OverallStatusResult>]>([
     [
       'diagnostic steps are ignored: a failed poll_task does not fail a completed file',

@@ -26,7 +26,7 @@ const counts = (
   skippedSteps,
 });
 
-describe('computeOverallStatus (ARCHITECTURE 2.4)', () => {
+describe('computeOverallStatus (docs/architecture.md#overall-status)', () => {
   it.each<[string, StepSnapshot[], Workflow, boolean, OverallStatusResult]>([
     [
       '1. a file marked duplicate is duplicate with all counts 0, whatever its steps say',

@@ -34,7 +34,7 @@ const retrying: FoldedStep = {
   lastEvent: position(6, 6),
 };
 
-describe('the step-state fold (ARCHITECTURE 2.2)', () => {
+describe('the step-state fold (docs/architecture.md#fold)', () => {
   it('the first event of an unknown step starts from a pending row with nothing set', () => {
     expect(initialState()).toEqual({
       status: 'pending',

@@ -19,7 +19,7 @@ const buckets = (values: Partial<StatusBuckets> = {}): StatusBuckets => ({
   ...values,
 });
 
-describe('computeStepSummary (ARCHITECTURE 2.5)', () => {
+describe('computeStepSummary (docs/architecture.md#step-summary)', () => {
   it.each<[string, StepSnapshot[], Workflow, StepSummary]>([
     [
       'pending steps are reported as queued',

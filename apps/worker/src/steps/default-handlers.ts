@@ -18,7 +18,7 @@ export interface DefaultHandlerDeps {
   destinations: readonly Destination[];
 }
 
-/** The handlers of the default workflow (ARCHITECTURE.md 2.3), process_with_ocr, and two steps per destination. */
+/** The handlers of the default workflow (docs/architecture.md#workflows), process_with_ocr, and two steps per destination. */
 export function registerDefaultHandlers(
   registry: HandlerRegistry,
   deps: DefaultHandlerDeps,

@@ -26,7 +26,7 @@ export function initialState(): FoldedStep {
   };
 }
 
-/** Applies one event; the table in ARCHITECTURE.md 2.2, row for row. */
+/** Applies one event; the fold table in docs/architecture.md#fold, row for row. */
 export function evolve(state: FoldedStep, event: StepEvent): FoldedStep {
   const lastEvent: EventPosition = { occurredAt: event.occurredAt, id: event.id };
   switch (event.status) {

@@ -33,7 +33,7 @@ const EMPTY_COUNTS = {
   skippedSteps: 0,
 } as const;
 
-/** The one overall-status rule (ARCHITECTURE.md 2.4), used by every view of a file. */
+/** The one overall-status rule (docs/architecture.md#overall-status), used by every view of a file. */
 export function computeOverallStatus({ isDuplicate, workflow, steps }: StatusInput): OverallStatusResult {
   if (isDuplicate) return { status: 'duplicate', ...EMPTY_COUNTS };
   const classifier = classifierFor(workflow);

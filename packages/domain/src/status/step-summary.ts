@@ -33,7 +33,7 @@ function bucketOf(status: string): keyof StatusBuckets | null {
   }
 }
 
-/** Step counts for dashboards (ARCHITECTURE.md 2.5): main steps and upload tasks, `pending` shown as `queued`. */
+/** Step counts for dashboards (docs/architecture.md#step-summary): main steps and upload tasks, `pending` shown as `queued`. */
 export function computeStepSummary({ workflow, steps }: Omit<StatusInput, 'isDuplicate'>): StepSummary {
   const classifier = classifierFor(workflow);
   const main = emptyBuckets();

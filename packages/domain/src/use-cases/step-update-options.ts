@@ -5,7 +5,10 @@ import type { StepStatus } from '../status/step-status.js';
 /** How far ahead of this server's clock an event time may lie. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
-/** The seed API's keyword arguments, in camelCase. */
+/**
+ * DocuElevate's `update_step_status` keyword arguments, in camelCase; its times are taken as event times
+ * (docs/architecture.md#event-order).
+ */
 export interface StepUpdateOptions {
   /** A failure's error text; stored as the log's message when `message` is absent. */
   errorMessage?: string | null | undefined;

@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialect.js';
 
 /*
- * The domain fold (ARCHITECTURE.md 2.2) restated as aggregates over each step's ordered events, so a whole batch
+ * The domain fold (docs/architecture.md#fold) restated as aggregates over each step's ordered events, so a whole batch
  * of files is folded by the database in one statement:
  *   status       = status of the last valid event, `pending` when there is none
  *   startedAt    = time of the first in_progress/success/failure event (pending and skipped never set it)

@@ -238,6 +238,8 @@ function dispatch(frame) {
   const payload = JSON.parse(data);
   if (event === 'file') onFileEvent(payload);
   else if (event === 'step' || event === 'note') onLogEvent(payload);
+  // The server could not resume after our last event (its database was replaced): what is shown may be stale.
+  else if (event === 'ready' && payload.reset) void loadFiles(true).catch(showError);
 }
 
 $('#more-files').addEventListener('click', () => void loadFiles(false));

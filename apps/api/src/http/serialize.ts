@@ -8,6 +8,7 @@ import type {
   StepView,
 } from '@steptrail/domain';
 import type { z } from 'zod';
+import { MAX_ID, withinEventTimes } from './schemas/common.schemas.js';
 import type { fileJson, fileListJson, overallStatusJson, stepSummaryJson } from './schemas/file.schemas.js';
 import type { eventRecordedJson, logEntryJson, stepStateJson } from './schemas/step.schemas.js';
 
@@ -97,9 +98,10 @@ export const encodeLogCursor = (position: EventPosition): string =>
 
 export function decodeLogCursor(cursor: string): EventPosition | null {
   const [time, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (time === undefined || id === undefined || extra !== undefined || !/^\d{1,15}$/.test(id)) return null;
+  if (time === undefined || id === undefined || extra !== undefined || !/^\d{1,10}$/.test(id)) return null;
+  if (Number(id) > MAX_ID) return null;
   const occurredAt = new Date(time);
-  return Number.isNaN(occurredAt.getTime()) || occurredAt.toISOString() !== time
-    ? null
-    : { occurredAt, id: Number(id) };
+  // Only times an event can have: a crafted year 0 or 275760 would otherwise reach the database's comparison.
+  if (Number.isNaN(occurredAt.getTime()) || !withinEventTimes(occurredAt)) return null;
+  return occurredAt.toISOString() === time ? { occurredAt, id: Number(id) } : null;
 }

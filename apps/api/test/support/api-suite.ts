@@ -4,9 +4,11 @@ import { removeScratchDirs, startApi, type Backend, type RunningApi } from './ap
 import { authTests } from './suite/auth.suite.js';
 import { errorTests } from './suite/errors.suite.js';
 import { fileTests } from './suite/files.suite.js';
+import { hostileInputTests } from './suite/hostile-input.suite.js';
 import { liveEventTests } from './suite/live-events.suite.js';
 import { operationsTests } from './suite/operations.suite.js';
 import { stepTests } from './suite/steps.suite.js';
+import { uploadFaultTests } from './suite/upload-faults.suite.js';
 import { SUITE_ENV, type SuiteContext } from './suite/suite-context.js';
 
 /**
@@ -38,6 +40,8 @@ export function describeApiSuite(backend: Backend, skipReason: string | null = n
       fileTests(ctx);
       stepTests(ctx);
       errorTests(ctx);
+      hostileInputTests(ctx);
+      uploadFaultTests(ctx);
       liveEventTests(ctx);
       authTests(ctx);
       operationsTests(ctx);

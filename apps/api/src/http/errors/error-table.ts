@@ -85,6 +85,14 @@ export function toApiError(error: unknown): ApiError {
     const headers: Record<string, string> = statusOf(mapped.code) === 503 ? { 'Retry-After': '1' } : {};
     return new ApiError(mapped.code, mapped.message, { storeError: error.kind }, headers);
   }
+  // Express's router could not percent-decode a path segment (`/api/files/%ZZ`, `/api/files/%C0%AF`).
+  if (error instanceof URIError) {
+    return new ApiError(
+      'VALIDATION_FAILED',
+      'The request path is not valid percent-encoding: "%" must be followed by two hexadecimal digits that encode UTF-8.',
+      { problems: [{ path: 'params', code: 'invalid_encoding', message: 'Malformed percent-encoding.' }] },
+    );
+  }
   const parserType = bodyParserType(error);
   if (parserType !== null) {
     const mapped = BODY_PARSER_ERRORS[parserType];

@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { MAX_ID } from '../schemas/common.schemas.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import type { RouteDeps } from './route-deps.js';
 
 const lastEventIdHeaders = z.looseObject({
   'last-event-id': z
     .string()
-    .regex(/^\d{1,15}$/, 'must be the id of an event this stream sent')
+    .regex(/^\d{1,10}$/, `must be the id of an event this stream sent (0 to ${MAX_ID})`)
     .transform(Number)
+    .refine((id) => id <= MAX_ID, `must be the id of an event this stream sent (0 to ${MAX_ID})`)
     .optional()
     .meta({ description: 'Resume after this event (browsers send it when they reconnect)' }),
 });

@@ -4,9 +4,16 @@ import { ApiError } from '../errors/api-error.js';
 import { errorResponse, SHORT_TEXT } from '../schemas/common.schemas.js';
 import { fileWithStatusJson, registerFileBody, uploadForm } from '../schemas/file.schemas.js';
 import { defineRoute, type Route } from '../routing/route.js';
+import { nulProblem, nulProblems } from '../routing/unstorable-text.js';
 import { parseParts, problemsOf, validationError } from '../routing/validation.js';
 import { fileToJson, overallToJson } from '../serialize.js';
-import { MalformedMultipart, readMultipart, type MultipartUpload } from '../uploads/multipart-upload.js';
+import {
+  MalformedMultipart,
+  readMultipart,
+  type MultipartUpload,
+  type UploadedFile,
+} from '../uploads/multipart-upload.js';
+import type { Problem } from '../errors/api-error.js';
 import { changeNote } from './history-notes.js';
 import { unwrap, type RouteDeps } from './route-deps.js';
 
@@ -36,12 +43,19 @@ export function fileRegisterRoutes(deps: RouteDeps): Route[] {
       },
       async (_input, req, res) => {
         const multipart = typeof req.is('multipart/form-data') === 'string';
-        const file = multipart ? await fromUpload(deps, req) : await fromJson(deps, req);
+        const { file, undo } = multipart ? await fromUpload(deps, req) : { file: await fromJson(deps, req) };
         const mode = file.managed ? 'uploaded' : 'registered by an external pipeline';
-        const created = await deps.tracker.registerFile(
-          file,
-          changeNote(res, `File ${mode} (workflow ${file.workflow.name})`),
-        );
+        let created;
+        try {
+          created = await deps.tracker.registerFile(
+            file,
+            changeNote(res, `File ${mode} (workflow ${file.workflow.name})`),
+          );
+        } catch (error) {
+          // No record points at content this request stored: do not leave it behind.
+          await undo?.();
+          throw error;
+        }
         deps.live.changed();
         const detail = unwrap(await deps.queries.getFileDetail(created.id));
         return { status: 201, body: { file: fileToJson(detail.file), status: overallToJson(detail.status) } };
@@ -67,7 +81,10 @@ async function fromJson(deps: RouteDeps, req: Request): Promise<NewFile> {
   };
 }
 
-async function fromUpload(deps: RouteDeps, req: Request): Promise<NewFile> {
+async function fromUpload(
+  deps: RouteDeps,
+  req: Request,
+): Promise<{ file: NewFile; undo: () => Promise<void> }> {
   let upload: MultipartUpload;
   try {
     upload = await readMultipart(req, deps.content, deps.config.maxUploadBytes);
@@ -89,31 +106,45 @@ async function fromUpload(deps: RouteDeps, req: Request): Promise<NewFile> {
         },
       );
     }
-    const problems = [...upload.problems];
+    const problems = [...upload.problems, ...nulProblems('body', upload.fields), ...filePartProblems(file)];
     const fields = uploadForm.omit({ file: true }).safeParse(upload.fields);
     if (!fields.success) problems.push(...problemsOf('body', fields.error));
-    if (file === null)
-      problems.push({ path: 'body.file', code: 'invalid_type', message: 'A part named "file" is required.' });
-    else if (file.filename.length > SHORT_TEXT) {
-      problems.push({
-        path: 'body.file',
-        code: 'too_big',
-        message: `The file name is longer than ${SHORT_TEXT} characters.`,
-      });
-    }
     if (problems.length > 0 || file === null || !fields.success) throw validationError(problems);
     const workflow = unwrap(deps.workflows.resolve(fields.data.workflow));
-    return {
+    const stored = await file.blob.commit();
+    const registration: NewFile = {
       filehash: file.blob.sha256,
       originalFilename: file.filename === '' ? null : file.filename,
-      localFilename: await file.blob.commit(),
+      localFilename: stored.path,
       fileSize: file.blob.size,
       mimeType: file.mimeType,
       workflow,
       managed: true,
     };
+    return { file: registration, undo: stored.undo };
   } catch (error) {
     await file?.blob.discard();
     throw error;
   }
+}
+
+/** The file part's name and media type go into VARCHAR(255) columns: longer or NUL-bearing values are refused. */
+function filePartProblems(file: UploadedFile | null): Problem[] {
+  if (file === null)
+    return [{ path: 'body.file', code: 'invalid_type', message: 'A part named "file" is required.' }];
+  const problems: Problem[] = [];
+  const texts = [
+    ['file name', 'body.file.filename', file.filename],
+    ['Content-Type', 'body.file.contentType', file.mimeType],
+  ] as const;
+  for (const [what, path, value] of texts) {
+    if (value.length > SHORT_TEXT)
+      problems.push({
+        path,
+        code: 'too_big',
+        message: `The ${what} is longer than ${SHORT_TEXT} characters.`,
+      });
+    if (value.includes('\u0000')) problems.push(nulProblem(path));
+  }
+  return problems;
 }

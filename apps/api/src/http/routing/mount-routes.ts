@@ -27,13 +27,68 @@ function acceptOnly(kinds: readonly BodyKind[]) {
   };
 }
 
+/**
+ * Content encodings each body kind is read in. JSON is decoded by the body parser; multipart is streamed to storage
+ * as it arrives, so it must come unencoded.
+ */
+const ENCODINGS: Readonly<Record<BodyKind, readonly string[]>> = {
+  json: ['identity', 'gzip', 'deflate', 'br'],
+  multipart: ['identity'],
+};
+
+const encodingOf = (req: Request): string =>
+  (req.get('content-encoding') ?? 'identity').trim().toLowerCase() || 'identity';
+
+/** 415 for a Content-Encoding the body's media type is not read in, naming the ones that are. */
+function acceptEncodings(req: Request, _res: Response, next: NextFunction): void {
+  const kind: BodyKind = typeof req.is(MEDIA_TYPES.multipart) === 'string' ? 'multipart' : 'json';
+  const encoding = encodingOf(req);
+  const accepted = ENCODINGS[kind];
+  if (!hasBody(req) || accepted.includes(encoding)) {
+    next();
+    return;
+  }
+  throw new ApiError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `${MEDIA_TYPES[kind]} bodies are read with Content-Encoding ${accepted.join(', ')}; this one is "${encoding.slice(0, 64)}".`,
+    { received: encoding.slice(0, 64), accepted },
+  );
+}
+
+/**
+ * The JSON body parser, with data that does not decode in its declared encoding (corrupt gzip, a body that is not
+ * brotli) reported as the client's 400 instead of an unknown fault.
+ */
+function jsonBody(maxJsonBytes: number) {
+  const parse = express.json({ limit: maxJsonBytes, strict: true, type: MEDIA_TYPES.json });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    parse(req, res, (error?: unknown) => {
+      const encoding = encodingOf(req);
+      if (error === undefined || error === null || encoding === 'identity' || hasParserType(error)) {
+        next(error);
+        return;
+      }
+      next(
+        new ApiError(
+          'INVALID_JSON',
+          `The request body is not valid ${encoding} data (Content-Encoding: ${encoding}); accepted encodings: ${ENCODINGS.json.join(', ')}.`,
+          { encoding, accepted: ENCODINGS.json },
+        ),
+      );
+    });
+  };
+}
+
+const hasParserType = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && 'type' in error && typeof error.type === 'string';
+
 /** Registers each route: its pattern for logs and metrics, its scope, its body parsing, its handler. */
 export function mountRoutes(
   app: Express,
   routes: readonly Route[],
   options: { tokens: readonly ApiToken[]; maxJsonBytes: number },
 ): void {
-  const json = express.json({ limit: options.maxJsonBytes, strict: true, type: MEDIA_TYPES.json });
+  const json = jsonBody(options.maxJsonBytes);
   for (const route of routes) {
     const { spec } = route;
     const accepts = spec.accepts ?? (spec.schemas.body === undefined ? [] : ['json' as const]);
@@ -44,7 +99,7 @@ export function mountRoutes(
         next();
       },
       ...(spec.scope === null ? [] : [requireScope(options.tokens, spec.scope)]),
-      ...(accepts.length === 0 ? [] : [acceptOnly(accepts), json]),
+      ...(accepts.length === 0 ? [] : [acceptOnly(accepts), acceptEncodings, json]),
       (req: Request, res: Response) => route.run(req, res),
     );
   }

@@ -2,6 +2,14 @@ import type { DomainError, Result } from '@steptrail/domain';
 import type { z } from 'zod';
 import { ApiError, type ApiErrorCode, type Problem } from '../errors/api-error.js';
 import { DOMAIN_ERROR_STATUS } from '../errors/error-table.js';
+import { nulProblems } from './unstorable-text.js';
+
+/** How many problems an error body lists; a hostile body can have 100,000 and must not get a 12 MB answer. */
+export const MAX_LISTED_PROBLEMS = 20;
+const MAX_KEY_SHOWN = 64;
+
+const shownKey = (key: string): string =>
+  key.length <= MAX_KEY_SHOWN ? key : `${key.slice(0, MAX_KEY_SHOWN)}… (${key.length} characters)`;
 
 /**
  * A zod check that applies one of the domain's parse functions, so the rule lives in the domain only; the problem
@@ -22,9 +30,9 @@ export function problemsOf(location: Location, error: z.ZodError): Problem[] {
     const base = [location, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
-        path: `${base}.${key}`,
+        path: `${base}.${shownKey(key)}`,
         code: 'unrecognized_key',
-        message: `Unknown field "${key}".`,
+        message: `Unknown field "${shownKey(key)}".`,
       }));
     }
     const custom: unknown = issue.code === 'custom' ? issue.params?.['code'] : undefined;
@@ -35,16 +43,22 @@ export function problemsOf(location: Location, error: z.ZodError): Problem[] {
 const isDomainCode = (code: string): code is keyof typeof DOMAIN_ERROR_STATUS => code in DOMAIN_ERROR_STATUS;
 
 /**
- * One 400 listing every problem. Its code is the domain's when a single domain rule refused every value (e.g.
- * UNKNOWN_STATUS), otherwise VALIDATION_FAILED.
+ * One 400 listing the problems: every one up to MAX_LISTED_PROBLEMS, then how many more there are. Its code is the
+ * domain's when a single domain rule refused every value (e.g. UNKNOWN_STATUS), otherwise VALIDATION_FAILED.
  */
 export function validationError(problems: Problem[]): ApiError {
   const codes = new Set(problems.map((problem) => problem.code));
   const [only] = codes;
   const code: ApiErrorCode =
     codes.size === 1 && only !== undefined && isDomainCode(only) ? only : 'VALIDATION_FAILED';
-  const summary = problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
-  return new ApiError(code, `The request is invalid: ${summary}`, { problems });
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+  const unlisted = problems.length - listed.length;
+  const summary = listed.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
+  const more = unlisted === 0 ? '' : `; and ${unlisted} more problem${unlisted === 1 ? '' : 's'}`;
+  return new ApiError(code, `The request is invalid: ${summary}${more}`, {
+    problems: listed,
+    ...(unlisted === 0 ? {} : { unlistedProblems: unlisted }),
+  });
 }
 
 /** Parses every part that has a schema; throws one error listing the problems of all of them. */
@@ -57,7 +71,9 @@ export function parseParts<T extends Partial<Record<Location, z.ZodType>>>(
   for (const location of ['params', 'headers', 'query', 'body'] as const) {
     const schema = schemas[location];
     if (schema === undefined) continue;
+    const unstorable = nulProblems(location, input[location]);
     const parsed = schema.safeParse(input[location]);
+    problems.push(...unstorable);
     if (parsed.success) output[location] = parsed.data;
     else problems.push(...problemsOf(location, parsed.error));
   }

@@ -8,13 +8,36 @@ export const LONG_TEXT = 16_383;
 
 export const isoDateTime = z.iso.datetime({ offset: true });
 
-/** A decimal id in a path or query string. */
-export const idString = z
-  .string()
-  .regex(/^[1-9]\d{0,14}$/, 'must be a positive whole number')
-  .transform(Number);
+/** Ids are 32-bit integer columns on PostgreSQL and MySQL: a larger one could never match, and fails the query. */
+export const MAX_ID = 2_147_483_647;
 
-export const fileIdParams = z.strictObject({ id: idString.meta({ description: 'File id' }) });
+/**
+ * Event times every database stores and returns unchanged: MariaDB's DATETIME starts at year 1000 (and rewrote
+ * years 0000/0001 to 2000/2001), and the Unix epoch is the earliest time a pipeline event can sensibly have.
+ */
+export const EVENT_TIME_RANGE = {
+  min: new Date('1970-01-01T00:00:00.000Z'),
+  max: new Date('9999-12-31T23:59:59.999Z'),
+} as const;
+const EVENT_TIME_MESSAGE = `must be from ${EVENT_TIME_RANGE.min.toISOString()} to ${EVENT_TIME_RANGE.max.toISOString()}`;
+
+export const withinEventTimes = (date: Date): boolean =>
+  date.getTime() >= EVENT_TIME_RANGE.min.getTime() && date.getTime() <= EVENT_TIME_RANGE.max.getTime();
+
+/** An ISO 8601 time with offset, within EVENT_TIME_RANGE, as a Date. */
+export const eventTime = isoDateTime
+  .transform((value) => new Date(value))
+  .refine(withinEventTimes, EVENT_TIME_MESSAGE);
+
+/** A decimal id in a path or query string, from 1 to MAX_ID. */
+export const idString = (message = `must be a whole number from 1 to ${MAX_ID}`) =>
+  z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, message)
+    .transform(Number)
+    .refine((id) => id <= MAX_ID, message);
+
+export const fileIdParams = z.strictObject({ id: idString().meta({ description: 'File id' }) });
 
 /** A whole number in a query string, within bounds, with a default. */
 export const queryInt = (min: number, max: number, fallback: number) =>

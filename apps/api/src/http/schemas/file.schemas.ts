@@ -1,6 +1,6 @@
 import { OVERALL_STATUSES, parseOverallStatus, type OverallStatus } from '@steptrail/domain';
 import { z } from 'zod';
-import { domainValue, isoDateTime, queryInt, SHORT_TEXT } from './common.schemas.js';
+import { domainValue, idString, isoDateTime, MAX_ID, queryInt, SHORT_TEXT } from './common.schemas.js';
 
 export const overallStatusJson = z
   .strictObject({
@@ -94,11 +94,7 @@ export const listFilesQuery = z.strictObject({
     .optional()
     .meta({ description: 'Case-insensitive part of the original filename' }),
   limit: queryInt(1, 500, 50),
-  cursor: z
-    .string()
-    .regex(/^[1-9]\d{0,14}$/, 'must be a nextCursor value from an earlier page')
-    .transform(Number)
-    .optional(),
+  cursor: idString('must be a nextCursor value from an earlier page').optional(),
 });
 
 export const registerFileBody = z.strictObject({
@@ -134,6 +130,7 @@ export const patchFileBody = z.strictObject({
     .number()
     .int()
     .min(1)
+    .max(MAX_ID)
     .nullable()
     .optional()
     .meta({ description: 'The original this file duplicates' }),

@@ -1,6 +1,6 @@
 import { STEP_STATUSES, parseDestination, parseStepName, parseStepStatus } from '@steptrail/domain';
 import { z } from 'zod';
-import { domainValue, isoDateTime, LONG_TEXT, queryInt, SHORT_TEXT } from './common.schemas.js';
+import { domainValue, eventTime, isoDateTime, LONG_TEXT, queryInt, SHORT_TEXT } from './common.schemas.js';
 import { overallStatusJson } from './file.schemas.js';
 
 const stepName = domainValue(parseStepName).meta({
@@ -48,10 +48,9 @@ export const eventBody = z.strictObject({
   errorMessage: optionalText(LONG_TEXT).meta({
     description: "A failure's error; stored as the log's message when message is absent",
   }),
-  occurredAt: isoDateTime
-    .transform((value) => new Date(value))
-    .optional()
-    .meta({ description: 'When it happened (ISO 8601 with offset); now when absent' }),
+  occurredAt: eventTime.optional().meta({
+    description: 'When it happened (ISO 8601 with offset, 1970 to 9999); now when absent',
+  }),
   taskId: optionalText(SHORT_TEXT),
 });
 

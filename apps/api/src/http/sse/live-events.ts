@@ -23,16 +23,34 @@ export class LiveEvents {
     this.notifier = new ChangeNotifier(store, options, log);
   }
 
-  /** Opens a text/event-stream on `res` starting after log id `cursor` (null: only what happens from now on). */
+  /**
+   * Opens a text/event-stream on `res` starting after log id `cursor` (null: only what happens from now on). A
+   * cursor beyond the newest event (the database was replaced or restored from a backup) cannot be resumed: the
+   * stream starts from now, and its `ready` message says so, so the client reloads what it shows.
+   */
   async stream(req: Request, res: Response, cursor: number | null): Promise<void> {
-    const start = cursor ?? (await this.store.reads.logs.maxId());
+    const newest = await this.store.reads.logs.maxId();
+    const beyond = cursor !== null && cursor > newest;
+    const start = cursor === null || beyond ? newest : cursor;
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('Connection', 'keep-alive');
     res.setHeader('X-Accel-Buffering', 'no');
+    if (req.method === 'HEAD') {
+      // Express answers HEAD with the GET handler: send the headers a GET would get, and no stream.
+      res.end();
+      return;
+    }
     res.flushHeaders();
     req.socket.setNoDelay(true);
+    const ready = beyond
+      ? {
+          cursor: start,
+          reset: true,
+          message: `Last-Event-ID ${cursor} is beyond the newest event (${newest}); streaming from now on. Reload the current state.`,
+        }
+      : { cursor: start };
     const session = new SseSession(
       res,
       {
@@ -43,6 +61,7 @@ export class LiveEvents {
         log: res.locals.log,
       },
       start,
+      ready,
     );
     this.sessions.add(session);
     res.on('close', () => session.close());

@@ -26,6 +26,8 @@ export class SseSession {
     private readonly res: Response,
     private readonly deps: SseSessionDeps,
     private cursor: number,
+    /** The data of the first message, `ready`. */
+    private readonly ready: Record<string, unknown> = { cursor },
   ) {
     this.batchSize = deps.batchSize ?? 200;
   }
@@ -35,7 +37,7 @@ export class SseSession {
     const unsubscribe = this.deps.notifier.subscribe(() => this.poke());
     const heartbeat = setInterval(() => void this.write(': heartbeat\n\n'), this.deps.heartbeatMs);
     try {
-      await this.write(`retry: 3000\n\n${formatMessage({ event: 'ready', data: { cursor: this.cursor } })}`);
+      await this.write(`retry: 3000\n\n${formatMessage({ event: 'ready', data: this.ready })}`);
       while (!this.closed) {
         const heldBack = await this.drain();
         if (this.closed) break;

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { link, mkdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,17 +10,25 @@ import { pipeline } from 'node:stream/promises';
 export interface IncomingBlob {
   sha256: string;
   size: number;
-  commit(): Promise<string>;
+  /** Puts the blob at its content address; `created` is false when identical content was already stored. */
+  commit(): Promise<CommittedBlob>;
   discard(): Promise<void>;
+}
+
+export interface CommittedBlob {
+  path: string;
+  created: boolean;
+  /** Removes the stored blob when this upload created it (its registration failed); keeps shared content. */
+  undo(this: void): Promise<void>;
 }
 
 /**
  * Content-addressed storage: a file lives at `<root>/<first two hex digits>/<sha-256>`. Uploads stream to
- * `<root>/.incoming` while being hashed and are renamed into place (atomic on one file system), so a reader never
+ * `<root>/.incoming` while being hashed and are linked into place (atomic on one file system), so a reader never
  * sees a partial file and the same content is stored once.
  */
 export class ContentStore {
-  private readonly incoming: string;
+  readonly incoming: string;
 
   constructor(readonly root: string) {
     this.incoming = join(root, '.incoming');
@@ -29,6 +38,26 @@ export class ContentStore {
     return join(this.root, sha256.slice(0, 2), sha256);
   }
 
+  /**
+   * Start-up check: the directories exist and a file can be written and removed, so an unusable STORAGE_DIR
+   * stops the process instead of failing every upload later.
+   */
+  async checkWritable(): Promise<void> {
+    const probe = join(this.incoming, `.probe-${randomUUID()}`);
+    try {
+      await mkdir(this.incoming, { recursive: true });
+      await writeFile(probe, 'steptrail', { flag: 'wx', mode: 0o600 });
+      await unlink(probe);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`STORAGE_DIR ${this.root} is not writable: ${reason}`, { cause: error });
+    }
+  }
+
+  /**
+   * Streams `source` to a temporary file while hashing it. On any failure (the client went away, the body was
+   * malformed, the disk is full) the file descriptor is closed and the temporary file removed before this rejects.
+   */
   async receive(source: Readable): Promise<IncomingBlob> {
     await mkdir(this.incoming, { recursive: true });
     const temporary = join(this.incoming, randomUUID());
@@ -41,24 +70,53 @@ export class ContentStore {
         callback(null, chunk);
       },
     });
+    // flush: fsync before close, so a file linked into place is on disk.
+    const sink = createWriteStream(temporary, { flags: 'wx', mode: 0o640, flush: true });
     try {
-      // flush: fsync before close, so a file renamed into place is on disk.
-      await pipeline(source, tap, createWriteStream(temporary, { flags: 'wx', mode: 0o640, flush: true }));
+      await pipeline(source, tap, sink);
     } catch (error) {
-      await rm(temporary, { force: true });
+      await removeWhenClosed(sink, temporary);
       throw error;
     }
     const sha256 = hash.digest('hex');
     return {
       sha256,
       size,
-      commit: async () => {
-        const target = this.pathFor(sha256);
-        await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
-        await rename(temporary, target);
-        return target;
-      },
+      commit: () => this.commit(temporary, sha256),
       discard: () => rm(temporary, { force: true }),
     };
   }
+
+  private async commit(temporary: string, sha256: string): Promise<CommittedBlob> {
+    const path = this.pathFor(sha256);
+    await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
+    let created = true;
+    try {
+      // link (not rename) tells whether this upload created the stored copy: EEXIST means it was there before.
+      await link(temporary, path);
+    } catch (error) {
+      if (!isCode(error, 'EEXIST')) throw error;
+      created = false;
+    } finally {
+      await rm(temporary, { force: true });
+    }
+    // An identical upload registered meanwhile by another request would lose its blob to undo(); that takes two
+    // uploads of the same bytes at once and a database that fails for one of them only.
+    return { path, created, undo: () => (created ? rm(path, { force: true }) : Promise.resolve()) };
+  }
 }
+
+/**
+ * A destroyed write stream may still be opening its file: removing the path before its 'close' would let the
+ * open create the file afterwards and leave it behind.
+ */
+async function removeWhenClosed(sink: WriteStream, path: string): Promise<void> {
+  if (!sink.closed) {
+    sink.destroy();
+    await once(sink, 'close').catch(() => undefined);
+  }
+  await rm(path, { force: true });
+}
+
+const isCode = (error: unknown, code: string): boolean =>
+  typeof error === 'object' && error !== null && 'code' in error && error.code === code;

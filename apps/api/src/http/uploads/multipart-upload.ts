@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { Problem } from '../errors/api-error.js';
 import type { ContentStore, IncomingBlob } from './content-store.js';
 
-/** The body is not valid multipart/form-data (as opposed to a storage failure, which stays a fault). */
+/** The body is not valid multipart/form-data, or did not arrive whole (as opposed to a storage failure). */
 export class MalformedMultipart extends Error {
   constructor(cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
@@ -25,10 +25,13 @@ export interface MultipartUpload {
   tooLarge: boolean;
 }
 
+const FIELD_BYTES = 4096;
+
 /**
  * Reads a multipart/form-data request: the part named `file` streams into the content store, text fields are
  * collected, and every problem is listed instead of stopping at the first. The whole body is consumed, so the client
- * always gets to read the answer.
+ * always gets to read the answer. A body that ends early, breaks off or is malformed rejects with
+ * MalformedMultipart only after the temporary file is closed and removed.
  */
 export function readMultipart(
   req: Request,
@@ -37,20 +40,39 @@ export function readMultipart(
 ): Promise<MultipartUpload> {
   return new Promise((resolve, reject) => {
     const problems: Problem[] = [];
-    const fields: Record<string, string> = {};
+    const fields = new Map<string, string>();
     let tooLarge = false;
     let file: Promise<UploadedFile | null> = Promise.resolve(null);
     let parser: busboy.Busboy;
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fileSize: maxFileBytes, files: 1, fields: 8, fieldSize: 4096, parts: 9 },
+        // Browsers and curl send UTF-8 file names; busboy's default (latin1) turns "März" into "MÃ¤rz".
+        defParamCharset: 'utf8',
+        // busboy reports 'limit' when a part reaches the limit, so a file of exactly maxFileBytes needs one more.
+        limits: { fileSize: maxFileBytes + 1, files: 1, fields: 8, fieldSize: FIELD_BYTES, parts: 9 },
       });
     } catch (error) {
       reject(new MalformedMultipart(error));
       return;
     }
+    let finished = false;
+    const fail = (error: unknown): void => {
+      if (finished) return;
+      finished = true;
+      req.unpipe(parser);
+      // Destroying the parser destroys the open file stream, which ends the store's pipeline and its file.
+      parser.destroy();
+      req.resume();
+      const cleanedUp = file.then(
+        (received) => received?.blob.discard(),
+        () => undefined,
+      );
+      void cleanedUp.then(() => reject(new MalformedMultipart(error)));
+    };
     parser.on('file', (name, stream, info) => {
+      // Busboy emits errors on the part's stream (e.g. "Unexpected end of form"); unheard, they end the process.
+      stream.on('error', () => undefined);
       if (name !== 'file') {
         problems.push({
           path: `body.${name}`,
@@ -74,9 +96,9 @@ export function readMultipart(
         problems.push({
           path: `body.${name}`,
           code: 'too_big',
-          message: 'The field is longer than 4096 bytes.',
+          message: `The field is longer than ${FIELD_BYTES} bytes.`,
         });
-      fields[name] = value;
+      fields.set(name, value);
     });
     parser.on('filesLimit', () =>
       problems.push({ path: 'body.file', code: 'too_big', message: 'Send exactly one file.' }),
@@ -87,15 +109,19 @@ export function readMultipart(
     parser.on('partsLimit', () =>
       problems.push({ path: 'body', code: 'too_big', message: 'Too many form parts.' }),
     );
-    parser.on('error', (error: unknown) => {
-      void file.then(
-        (received) => received?.blob.discard(),
-        () => undefined,
-      );
-      reject(new MalformedMultipart(error));
+    parser.on('error', fail);
+    // A client that goes away mid-body never lets the parser finish: stop waiting for it.
+    req.once('close', () => {
+      if (!req.complete) fail(new Error('The connection closed before the body was complete.'));
     });
+    req.on('error', fail);
     parser.on('close', () => {
-      file.then((received) => resolve({ file: received, fields, problems, tooLarge }), reject);
+      if (finished) return;
+      finished = true;
+      file.then(
+        (received) => resolve({ file: received, fields: Object.fromEntries(fields), problems, tooLarge }),
+        reject,
+      );
     });
     req.pipe(parser);
   });

@@ -7,6 +7,7 @@ import { API } from '../../../src/container.js';
 import { startApi } from '../api-harness.js';
 import { expectError } from '../http.js';
 import { recordOk, registerExternal } from '../fixtures.js';
+import { rawRequest } from '../raw-http.js';
 import { SseClient } from '../sse-client.js';
 import type { SuiteContext } from './suite-context.js';
 
@@ -152,6 +153,31 @@ export function liveEventTests(ctx: SuiteContext): void {
       const response = await api.fetch('/api/events', { headers: { 'last-event-id': 'yesterday' } });
       const body = await expectError(response, 400, 'VALIDATION_FAILED');
       expect(body.error.details?.problems?.[0]?.path).toBe('headers.last-event-id');
+    });
+
+    test('HEAD /api/events answers the stream headers and ends at once', async () => {
+      const api = ctx.api();
+      const response = await rawRequest(api.url, { method: 'HEAD', path: '/api/events' });
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toContain('text/event-stream');
+      expect(response.body).toBe('');
+    });
+
+    test('a Last-Event-ID beyond the newest event starts from now, and the ready message says so', async () => {
+      const api = ctx.api();
+      const { file } = await registerExternal(api);
+      const client = await SseClient.connect(`${api.url}/api/events`, { 'last-event-id': '2147483000' });
+      try {
+        const ready = await client.waitFor((event) => event.event === 'ready');
+        expect(ready.data).toMatchObject({ reset: true });
+        expect(String(ready.data['message'])).toContain(
+          'Last-Event-ID 2147483000 is beyond the newest event',
+        );
+        const { logId } = await recordOk(api, file.id, 'hash_file', 'in_progress');
+        await client.waitFor((event) => event.event === 'step' && event.id === String(logId));
+      } finally {
+        client.close();
+      }
     });
   });
 }

@@ -3,6 +3,8 @@
 // log rows, step rows and rollup are read back and replicated in bulk by SQL (seed-database.mjs), shifted in time
 // and id per file. So every seeded row is exactly what the domain writes, and fold(logs) == rows by construction.
 
+import { importWorkspace } from './workspace.mjs';
+
 /** Log ids are allotted per file in slots of this size: file n owns ids (n-1)*LOG_SLOTS+1 ... n*LOG_SLOTS. */
 export const LOG_SLOTS = 10;
 /** Templates are assigned by file id modulo this period (it covers both id % 100 and id % 8). */
@@ -58,9 +60,9 @@ function eventsOf(kind, frontier, steps) {
 const offset = (date) => (date === null ? null : date.getTime() - BASE.getTime());
 
 /** Runs one template through the domain's write path and returns what it stored, as offsets and sequence numbers. */
-async function buildTemplate(domain, id, kind, frontier) {
+async function buildTemplate(domain, memory, id, kind, frontier) {
   const clock = { at: BASE, now: () => clock.at };
-  const store = new domain.MemoryStore();
+  const store = new memory.MemoryStore();
   const tracker = new domain.StepTracker({ unitOfWork: store.unitOfWork, clock });
   const workflow = domain.DEFAULT_WORKFLOW;
   const file = await tracker.registerFile({
@@ -123,6 +125,7 @@ async function buildTemplate(domain, id, kind, frontier) {
 
 /** Every template, and which template each residue of id modulo TEMPLATE_PERIOD uses. */
 export async function buildTemplates(domain) {
+  const memory = await importWorkspace('@steptrail/domain/memory');
   const byShape = new Map();
   const templates = [];
   const assignment = [];
@@ -130,7 +133,7 @@ export async function buildTemplates(domain) {
     const { kind, frontier } = shapeOfFile(residue);
     const key = `${kind}:${frontier}`;
     if (!byShape.has(key)) {
-      const template = await buildTemplate(domain, templates.length, kind, frontier);
+      const template = await buildTemplate(domain, memory, templates.length, kind, frontier);
       byShape.set(key, template);
       templates.push(template);
     }

@@ -124,6 +124,7 @@ function stepRunner(c: DependencyContainer, config: WorkerConfig): StepRunner {
     store: c.resolve(TOKENS.Store),
     outcomes: c.resolve(WORKER_TOKENS.Outcomes),
     tracker: c.resolve(TOKENS.StepTracker),
+    pipelineSteps: c.resolve(TOKENS.PipelineSteps),
     handlers: c.resolve(WORKER_TOKENS.Handlers),
     retry: c.resolve(WORKER_TOKENS.RetryPolicy),
     clock: c.resolve(TOKENS.Clock),

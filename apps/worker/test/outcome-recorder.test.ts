@@ -1,5 +1,5 @@
+import { MemoryStore } from '@steptrail/domain/memory';
 import {
-  MemoryStore,
   StepTracker,
   WorkClaims,
   defineWorkflow,

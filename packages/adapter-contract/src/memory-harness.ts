@@ -1,12 +1,11 @@
 import {
   DEFAULT_WORKFLOW,
   encodeWorkflow,
-  MemoryStore,
   type FileRecord,
   type LogEntry,
-  type MemoryState,
   type StoredStep,
 } from '@steptrail/domain';
+import { MemoryStore, type MemoryState } from '@steptrail/domain/memory';
 import type { ContractBackend, ContractHarness, RawAccess, RawRow } from './harness.js';
 
 export const memoryBackend: ContractBackend = {

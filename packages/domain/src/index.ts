@@ -21,14 +21,14 @@ export type * from './ports/unit-of-work.js';
 export type * from './ports/store.js';
 export * from './ports/clock.js';
 export * from './ports/store-error.js';
-export * from './use-cases/apply-event.js';
-export * from './use-cases/step-batch.js';
+// The batch machinery behind every write (StepBatch, requeue, applyEvent) stays inside: callers go through use-cases.
+export type { AppliedEvent } from './use-cases/step-batch.js';
 export * from './use-cases/step-update-options.js';
 export * from './use-cases/step-tracker.js';
-export * from './use-cases/requeue.js';
 export * from './use-cases/status-queries.js';
 export * from './use-cases/status-counts-cache.js';
 export * from './use-cases/rebuild-by-fold.js';
+export * from './migration/migration-totals.js';
 export * from './use-cases/legacy-migration.js';
 export * from './use-cases/work-claims.js';
-export * from './memory/memory-store.js';
+export * from './use-cases/pipeline-steps.js';

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   appliesInOrder,
-  applyEvent,
   evolve,
   foldStep,
   initialState,
@@ -14,6 +13,7 @@ import {
   type LogEntry,
   type StepEvent,
 } from '../src/index.js';
+import { applyEvent } from '../src/use-cases/apply-event.js';
 import { instantArb, liveEventArb, logStatusArb, textArb } from './support/arbitraries.js';
 import { newFile, setup, unwrap } from './support/fixtures.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, initialState } from '../src/index.js';
+import { initialState } from '../src/index.js';
+import { MemoryStore } from '../src/memory/index.js';
 import { at, newFile, snapshot } from './support/fixtures.js';
 
 describe('MemoryStore', () => {

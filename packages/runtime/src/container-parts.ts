@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { WorkflowCatalog } from '@steptrail/domain';
 import {
   LegacyMigration,
+  PipelineSteps,
   StatusQueries,
   StepTracker,
   WorkClaims,
@@ -24,6 +25,7 @@ export const TOKENS = {
   StatusQueries: Symbol('StatusQueries') as InjectionToken<StatusQueries>,
   LegacyMigration: Symbol('LegacyMigration') as InjectionToken<LegacyMigration>,
   WorkClaims: Symbol('WorkClaims') as InjectionToken<WorkClaims>,
+  PipelineSteps: Symbol('PipelineSteps') as InjectionToken<PipelineSteps>,
 } as const;
 
 export interface CoreParts {
@@ -67,6 +69,11 @@ export function createCoreContainer(parts: CoreParts): DependencyContainer {
   container.register(TOKENS.WorkClaims, {
     useFactory: instanceCachingFactory(
       (c) => new WorkClaims({ unitOfWork: store(c).unitOfWork, clock: clock(c) }),
+    ),
+  });
+  container.register(TOKENS.PipelineSteps, {
+    useFactory: instanceCachingFactory(
+      (c) => new PipelineSteps({ unitOfWork: store(c).unitOfWork, clock: clock(c) }),
     ),
   });
   return container;

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryStore, type Store } from '@steptrail/domain';
+import type { Store } from '@steptrail/domain';
+import { MemoryStore } from '@steptrail/domain/memory';
 import { TOKENS, migrateToLatest, parseDatabaseUrl } from '@steptrail/runtime';
 import { createDatabase } from '@steptrail/test-servers';
 import type { DependencyContainer } from 'tsyringe';

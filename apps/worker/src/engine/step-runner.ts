@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { ClaimedStep, Clock, StepOutcome, StepTracker, Store } from '@steptrail/domain';
+import type { ClaimedStep, Clock, PipelineSteps, StepOutcome, StepTracker, Store } from '@steptrail/domain';
 import { FileArtifacts } from '../handlers/file-artifacts.js';
 import { FilePipeline } from '../handlers/file-pipeline.js';
 import type { BoundHandlers } from '../handlers/handler-registry.js';
@@ -15,6 +15,7 @@ export interface StepRunnerDeps {
   store: Store;
   outcomes: OutcomeRecorder;
   tracker: StepTracker;
+  pipelineSteps: PipelineSteps;
   handlers: BoundHandlers;
   retry: RetryPolicy;
   clock: Clock;
@@ -99,7 +100,12 @@ export class StepRunner {
   ): Omit<StepContext<unknown>, 'config'> {
     const { deps } = this;
     const pipeline = new FilePipeline(
-      { store: deps.store, tracker: deps.tracker, clock: deps.clock, workerId: deps.workerId },
+      {
+        store: deps.store,
+        tracker: deps.tracker,
+        pipelineSteps: deps.pipelineSteps,
+        workerId: deps.workerId,
+      },
       step.file,
       step.stepName,
     );

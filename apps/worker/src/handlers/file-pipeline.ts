@@ -1,19 +1,10 @@
-import {
-  requeue,
-  StepBatch,
-  type Clock,
-  type FileRecord,
-  type Result,
-  type StepStatus,
-  type StepTracker,
-  type Store,
-} from '@steptrail/domain';
+import type { FileRecord, PipelineSteps, Result, StepStatus, StepTracker, Store } from '@steptrail/domain';
 import type { PipelineControl, StepLogger } from './step-handler.js';
 
 export interface FilePipelineDeps {
   store: Store;
   tracker: StepTracker;
-  clock: Clock;
+  pipelineSteps: PipelineSteps;
   workerId: string;
 }
 
@@ -54,20 +45,8 @@ export class FilePipeline implements PipelineControl, StepLogger {
   }
 
   async markDuplicate(originalId: number, reason: string): Promise<string[]> {
-    unwrap(await this.deps.tracker.setDuplicate(this.file.id, true, originalId));
-    const steps = await this.deps.store.reads.steps.listForFile(this.file.id);
-    const skipped: string[] = [];
-    for (const step of steps) {
-      if (step.stepName === this.stepName || step.status !== 'pending') continue;
-      unwrap(
-        await this.deps.tracker.updateStepStatus(this.file.id, step.stepName, 'skipped', {
-          message: reason,
-          taskId: this.deps.workerId,
-        }),
-      );
-      skipped.push(step.stepName);
-    }
-    return skipped;
+    const note = { message: reason, taskId: this.deps.workerId };
+    return unwrap(await this.deps.pipelineSteps.markDuplicate(this.file.id, originalId, note));
   }
 
   async recordStep(stepName: string, status: StepStatus, message: string): Promise<void> {
@@ -84,19 +63,6 @@ export class FilePipeline implements PipelineControl, StepLogger {
   }
 
   async makeRunnable(stepNames: readonly string[], message: (stepName: string) => string): Promise<string[]> {
-    return this.deps.store.unitOfWork.transaction(async (repos) => {
-      const file = await repos.files.lock(this.file.id);
-      if (file === null) throw new Error(`FILE_NOT_FOUND: File ${this.file.id} does not exist.`);
-      const batch = await StepBatch.load(repos, [file], this.deps.clock.now());
-      const scheduled: string[] = [];
-      for (const stepName of stepNames) {
-        const step = batch.step({ fileId: file.id, stepName });
-        if (step?.status !== 'pending' || step.runAfter !== null) continue;
-        await requeue(batch, { fileId: file.id, stepName }, message(stepName), batch.now);
-        scheduled.push(stepName);
-      }
-      await batch.flush();
-      return scheduled;
-    });
+    return unwrap(await this.deps.pipelineSteps.makeRunnable(this.file.id, stepNames, message));
   }
 }

@@ -1,6 +1,6 @@
 import type { EventPosition } from '../events/step-event.js';
 import type { StepSnapshot } from '../status/overall-status.js';
-import type { MigrationTotals } from '../use-cases/legacy-migration.js';
+import type { MigrationTotals } from '../migration/migration-totals.js';
 
 export type CandidateMode = 'missing' | 'all';
 

@@ -11,17 +11,7 @@ import { verifyFile, type FileVerification } from '../verify/verify-file.js';
 import { domainError, err, ok, type Result } from '../result.js';
 import { groupBy } from '../group-by.js';
 import { compareEvents } from '../events/step-event.js';
-
-export interface MigrationTotals {
-  totalFiles: number;
-  filesMigrated: number;
-  filesFailed: number;
-  totalStepsCreated: number;
-  totalStepsUpdated: number;
-  totalStepsSkipped: number;
-  eventsIgnored: number;
-  errors: Array<{ fileId: number; message: string }>;
-}
+import { emptyTotals, type MigrationTotals } from '../migration/migration-totals.js';
 
 export interface MigrateAllOptions {
   batchSize?: number;
@@ -46,17 +36,6 @@ export interface MigrateAllOptions {
    */
   progress?: (totals: MigrationTotals, lastFileId: number) => MigrationProgress;
 }
-
-export const emptyTotals = (): MigrationTotals => ({
-  totalFiles: 0,
-  filesMigrated: 0,
-  filesFailed: 0,
-  totalStepsCreated: 0,
-  totalStepsUpdated: 0,
-  totalStepsSkipped: 0,
-  eventsIgnored: 0,
-  errors: [],
-});
 
 /** Rebuilds step rows from legacy logs and verifies them; every batch commits on its own, so a run can resume. */
 export class LegacyMigration {

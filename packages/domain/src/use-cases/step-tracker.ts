@@ -1,10 +1,11 @@
 import type { FileRecord, NewFile } from '../files/file-record.js';
 import type { Clock } from '../ports/clock.js';
 import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
-import { domainError, err, ok, type DomainError, type Result } from '../result.js';
+import { domainError, err, ok, type Result } from '../result.js';
 import { parseStepStatus, type StepStatus } from '../status/step-status.js';
 import { parseDestination, parseStepName, uploadStepNames } from '../workflow/step-names.js';
 import { applyEvent, refreshRollup, type AppliedEvent } from './apply-event.js';
+import { withLockedFile } from './locked-file.js';
 import { requeue } from './requeue.js';
 import { StepBatch } from './step-batch.js';
 import { resolveOccurredAt, type StepUpdateOptions } from './step-update-options.js';
@@ -29,9 +30,6 @@ export interface ChangeNote {
   detail?: string | null;
   taskId?: string | null;
 }
-
-const fileNotFound = (fileId: number): DomainError =>
-  domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId });
 
 /** The write side of the step manager: every state change writes its log row in the same transaction. */
 export class StepTracker {
@@ -246,11 +244,7 @@ export class StepTracker {
     fileId: number,
     work: (repos: Repositories, file: FileRecord) => Promise<Result<T>>,
   ): Promise<Result<T>> {
-    return this.deps.unitOfWork.transaction(async (repos) => {
-      const file = await repos.files.lock(fileId);
-      if (file === null) return err(fileNotFound(fileId));
-      return work(repos, file);
-    });
+    return withLockedFile(this.deps.unitOfWork, fileId, work);
   }
 }
 

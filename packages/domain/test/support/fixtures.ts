@@ -1,10 +1,10 @@
 import {
   DEFAULT_WORKFLOW,
   LegacyMigration,
+  PipelineSteps,
   computeOverallStatus,
   defineWorkflow,
   initialState,
-  MemoryStore,
   StatusQueries,
   StepTracker,
   WorkClaims,
@@ -18,6 +18,7 @@ import {
   type StoredStep,
   type Workflow,
 } from '../../src/index.js';
+import { MemoryStore } from '../../src/memory/index.js';
 
 export const BASE_TIME = Date.UTC(2024, 0, 1, 12, 0, 0);
 
@@ -98,6 +99,7 @@ export function setup() {
     queries: new StatusQueries(store.reads),
     migration: new LegacyMigration({ ...deps, reads: store.reads }),
     claims: new WorkClaims(deps),
+    pipeline: new PipelineSteps(deps),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { MigrationTotals, NewLogEntry } from '../../src/index.js';
+import { emptyTotals, type MigrationTotals, type NewLogEntry } from '../../src/index.js';
 import { at, newFile, type setup } from './fixtures.js';
 
 export type Context = ReturnType<typeof setup>;
@@ -37,13 +37,6 @@ export const ranTwice: LegacyLog[] = [
 ];
 
 export const totals = (fields: Partial<MigrationTotals>): MigrationTotals => ({
-  totalFiles: 0,
-  filesMigrated: 0,
-  filesFailed: 0,
-  totalStepsCreated: 0,
-  totalStepsUpdated: 0,
-  totalStepsSkipped: 0,
-  eventsIgnored: 0,
-  errors: [],
+  ...emptyTotals(),
   ...fields,
 });

@@ -32,7 +32,7 @@ export interface LogEntry {
   occurredAt: Date;
 }
 
-/** Negative when a sorts before b, by (occurredAt, id). */
+/** Negative when a sorts before b, by (occurredAt, id): the order of docs/architecture.md#event-order. */
 export function compareEvents(a: EventPosition, b: EventPosition): number {
   const byTime = a.occurredAt.getTime() - b.occurredAt.getTime();
   return byTime !== 0 ? byTime : a.id - b.id;

@@ -61,7 +61,10 @@ export function terminalStepOf(workflow: Workflow): string {
   return normalized[normalized.length - 1] ?? TERMINAL_STEP;
 }
 
-/** Which step names decide a file's status: workflow steps, optional main steps, upload steps. */
+/**
+ * Which step names decide a file's status: workflow steps, optional main steps, upload steps (the one definition;
+ * docs/architecture.md#workflows).
+ */
 export interface StepClassifier {
   isReal(stepName: string): boolean;
   isTerminal(stepName: string): boolean;

@@ -1,7 +1,8 @@
 /**
  * The tables steptrail needs, column by column, in dialect-neutral terms. Columns marked `docuelevate` are the ones
  * DocuElevate's models create; the rest are steptrail's additions. Migrations create a missing table whole and add
- * only missing columns and indexes to an existing one, so adopting a DocuElevate database changes no existing row.
+ * only missing columns and indexes to an existing one, so adopting a DocuElevate database changes no existing row
+ * (docs/architecture.md#tables, #adoption).
  */
 export type ColumnKind = 'id' | 'integer' | 'bigint' | 'boolean' | 'timestamp' | 'varchar' | 'short' | 'text';
 

@@ -12,7 +12,7 @@ export interface Reconstruction {
 
 /**
  * Rebuilds the current state of every step of a file from its logs.
- * `logs` must already be in (occurredAt, id) order, as repositories return them.
+ * `logs` must already be in (occurredAt, id) order, as repositories return them (docs/architecture.md#fold).
  */
 export function reconstruct(logs: Iterable<LogEntry>): Reconstruction {
   const steps = new Map<string, FoldedStep>();

@@ -103,7 +103,7 @@ export function sameRollup(a: OverallStatusResult, b: OverallStatusResult): bool
 
 /**
  * The rollup the status rule gives for these step rows (the file's rows, as they now are); `lastStep` null keeps
- * the stored one, and the status change time moves only when the status does.
+ * the stored one, and the status change time moves only when the status does (docs/architecture.md#rollup).
  */
 export function nextRollup(
   file: FileRollupSource,

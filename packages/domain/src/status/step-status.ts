@@ -38,7 +38,7 @@ export function parseOverallStatus(value: unknown): Result<OverallStatus, Domain
 
 /**
  * Lenient reading of a status found in a log row: case-insensitive, `queued` means `pending`.
- * Returns null for anything the fold must ignore (null, unknown words).
+ * Returns null for anything the fold must ignore (null, unknown words); docs/architecture.md#statuses.
  */
 export function readLogStatus(raw: string | null | undefined): StepStatus | null {
   if (raw === null || raw === undefined) return null;

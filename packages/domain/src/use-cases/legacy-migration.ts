@@ -37,7 +37,10 @@ export interface MigrateAllOptions {
   progress?: (totals: MigrationTotals, lastFileId: number) => MigrationProgress;
 }
 
-/** Rebuilds step rows from legacy logs and verifies them; every batch commits on its own, so a run can resume. */
+/**
+ * Rebuilds step rows from legacy logs and verifies them; every batch commits on its own, so a run can resume
+ * (docs/architecture.md#adoption).
+ */
 export class LegacyMigration {
   constructor(
     private readonly deps: {

@@ -14,7 +14,8 @@ export interface DuplicateNote {
 
 /**
  * The changes a step's handler makes to the rest of its file's pipeline: steps it makes runnable, and a duplicate
- * that ends the pipeline. Each is one transaction on the locked file, with a log row for every step it changes.
+ * that ends the pipeline (docs/architecture.md#duplicates). Each is one transaction on the locked file, with a
+ * log row for every step it changes.
  */
 export class PipelineSteps {
   constructor(private readonly deps: { unitOfWork: UnitOfWork; clock: Clock }) {}

@@ -55,7 +55,8 @@ interface RowState {
 /**
  * The step rows of some locked files, changed in memory event by event with the same rules as applying each event
  * on its own (fold, rollup, next workflow step), then written with a handful of set-based statements: one log
- * insert, one step upsert, one rollup update. Callers run it inside one transaction, on files they locked.
+ * insert, one step upsert, one rollup update. Callers run it inside one transaction, on files they locked
+ * (docs/architecture.md#step-changes).
  */
 export class StepBatch {
   private readonly rows = new Map<number, StoredStep[]>();

@@ -35,7 +35,8 @@ type RecordedStatus = 'in_progress' | 'success' | 'failure' | 'skipped';
 
 /**
  * Claiming, leasing, finishing and recovering runnable steps; every state change is a logged event. Each call
- * handles its steps as one StepBatch: a handful of statements per transaction, however many steps it holds.
+ * handles its steps as one StepBatch: a handful of statements per transaction, however many steps it holds
+ * (docs/architecture.md#work-claiming).
  */
 export class WorkClaims {
   constructor(private readonly deps: { unitOfWork: UnitOfWork; clock: Clock }) {}

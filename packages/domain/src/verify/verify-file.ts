@@ -49,7 +49,7 @@ const ROLLUP_FIELDS: readonly RollupField[] = [
  * Compares a file's step rows with the fold of its logs, and its rollup with the status of its rows.
  * A real step with events but no row is missing; a row whose state no log explains is extra (a row still in its
  * initial pending state simply has no events yet, and a step whose logs the fold ignores needs no row).
- * Timestamps compare at millisecond precision.
+ * Timestamps compare at millisecond precision (docs/architecture.md#adoption).
  */
 export function verifyFile({ file, logs, steps }: VerifyInput): FileVerification {
   const expected = reconstruct(logs).steps;

@@ -6,7 +6,8 @@ import type { SqlExecutor } from '../sql-executor.js';
 /**
  * Claiming never waits: candidate step rows and then their file rows are locked with SKIP LOCKED (one immediate
  * write transaction on SQLite), so a claimer cannot deadlock with writers that lock file first, step second.
- * Only steps of managed files are runnable: an external pipeline runs the others, whatever their run_after.
+ * Only steps of managed files are runnable: an external pipeline runs the others, whatever their run_after
+ * (docs/architecture.md#work-claiming).
  */
 export class TypeormWorkQueue implements WorkQueue {
   constructor(

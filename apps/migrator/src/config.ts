@@ -1,3 +1,4 @@
+import { basename, relative, resolve } from 'node:path';
 import { ConfigError, databaseEnv, parseEnv, processEnv, type DatabaseTarget } from '@steptrail/runtime';
 
 /** Everything the migrator is configured with, parsed once at start-up. */
@@ -32,4 +33,29 @@ export function loadConfig(sources: ConfigSources): MigratorConfig {
     }
     throw error;
   }
+}
+
+/**
+ * How the user started the migrator, as a command they can paste: the package script through the package manager
+ * that ran it (`npx -y pnpm@10.34.8 migrate --`, as the README says, since a bare `pnpm` may not be installed), a
+ * linked `steptrail-migrate` bin, or `node <path to main.js>`.
+ */
+export function programName(
+  scriptPath: string,
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>> = processEnv(),
+): string {
+  const agent = /^(pnpm|npm)\/(\S+)/.exec(env['npm_config_user_agent'] ?? '');
+  const script = env['npm_lifecycle_event'];
+  // A package script that starts this file (not, say, `test` whose child processes inherit its environment).
+  const viaScript = (env['npm_lifecycle_script'] ?? '')
+    .split(/\s+/)
+    .some((word) => word !== '' && resolve(cwd, word) === resolve(scriptPath));
+  if (agent !== null && script !== undefined && viaScript) {
+    const [, manager, version] = agent;
+    return manager === 'pnpm' ? `npx -y pnpm@${version} ${script} --` : `npm run ${script} --`;
+  }
+  if (basename(scriptPath) === 'steptrail-migrate') return 'steptrail-migrate';
+  const path = relative(cwd, scriptPath);
+  return `node ${path.startsWith('..') || path === '' ? scriptPath : path}`;
 }

@@ -38,6 +38,8 @@ export const MIGRATOR = {
 
 export interface MigratorOptions {
   json: boolean;
+  /** How the user started the program; messages that suggest a command use it. */
+  programName: string;
   clock?: Clock;
   prunePacing?: PrunePacing;
 }
@@ -64,13 +66,15 @@ export function createMigratorContainer(
   container.register(MIGRATOR.HeapBudget, {
     useFactory: instanceCachingFactory(() => new HeapBudget(HEAP_BUDGET_BYTES)),
   });
-  container.register(MIGRATOR.Database, { useValue: new DatabaseSession(config.database, openers(clock)) });
+  container.register(MIGRATOR.Database, {
+    useValue: new DatabaseSession(config.database, openers(clock), options.programName),
+  });
   const db = (c: DependencyContainer) => c.resolve(MIGRATOR.Database);
   const output = (c: DependencyContainer) => c.resolve(MIGRATOR.Output);
   const interrupts = (c: DependencyContainer) => c.resolve(MIGRATOR.Interrupts);
   const heap = (c: DependencyContainer) => c.resolve(MIGRATOR.HeapBudget);
   container.register(MIGRATOR.SchemaCommand, {
-    useFactory: instanceCachingFactory((c) => new SchemaCommand(db(c), output(c))),
+    useFactory: instanceCachingFactory((c) => new SchemaCommand(db(c), output(c), options.programName)),
   });
   container.register(MIGRATOR.LogsToStepsCommand, {
     useFactory: instanceCachingFactory(

@@ -32,6 +32,8 @@ export class DatabaseSession {
   constructor(
     readonly target: DatabaseTarget,
     private readonly openers: DatabaseOpeners,
+    /** How the user started the migrator, to name the command that fixes a problem. */
+    private readonly programName: string,
   ) {}
 
   /** True for a SQLite target whose file does not exist yet (only `schema up` creates it). */
@@ -57,14 +59,14 @@ export class DatabaseSession {
     if (this.missingSqliteFile) {
       throw new ConfigurationProblem(
         `There is no SQLite database at ${this.target.kind === 'sqlite' ? this.target.path : ''}. Check DATABASE_URL ` +
-          '(or --database-url), or create it with "steptrail-migrate schema up".',
+          `(or --database-url), or create it with "${this.programName} schema up".`,
       );
     }
     const pending = await (await this.schema()).pending();
     if (pending.length > 0) {
       throw new ConfigurationProblem(
         `The schema of ${this.target.display} is not up to date (${pending.length} pending migration(s): ` +
-          `${pending.join(', ')}). Run "steptrail-migrate schema up" first.`,
+          `${pending.join(', ')}). Run "${this.programName} schema up" first.`,
       );
     }
   }

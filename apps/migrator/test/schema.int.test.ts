@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backends, databaseName, openSql } from './support/databases.js';
 import { DOCUELEVATE_COLUMNS } from './support/docuelevate-schema.js';
-import { runCli } from './support/in-process-cli.js';
+import { PROGRAM, runCli } from './support/in-process-cli.js';
 import { jsonOf } from './support/migrated-fixture.js';
 import { plantLegacyFixture } from './support/legacy-fixture.js';
 import { snapshot } from './support/rows.js';
@@ -125,13 +125,50 @@ for (const backend of backends()) {
       expect(down.stderr).toMatch(/NoSuchMigration1 is not an applied migration \(applied: InitialSchema\d+/);
     });
 
+    it('schema down refuses to drop tables that hold rows (exit 2, naming them and their rows) unless --yes', async () => {
+      const url = await backend.freshDatabase(databaseName('dropguard'));
+      expect((await runCli(['schema', 'up'], url)).code).toBe(0);
+      const raw = await openSql(url);
+      await raw.sql
+        .write(
+          `INSERT INTO files (id, filehash, original_filename, local_filename, file_size) VALUES (1, 'h1', 'a.pdf', '/tmp/a.pdf', 10), (2, 'h2', 'b.pdf', '/tmp/b.pdf', 20)`,
+        )
+        .finally(raw.close);
+      const applied = (await jsonOf(['schema', 'status'], url)).migrations as unknown[];
+      // Every migration but the first reverts columns and indexes only, and goes without asking.
+      for (const _later of applied.slice(1)) expect((await runCli(['schema', 'down'], url)).code).toBe(0);
+
+      const refused = await runCli(['schema', 'down'], url);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('schema down would drop a table that holds rows: files (2 rows).');
+      expect(refused.stderr).toContain('Nothing was changed. Add --yes');
+      const still = await runCli(['schema', 'status', '--json'], url);
+      expect((still.json().migrations as Array<{ applied: boolean }>)[0]?.applied).toBe(true);
+
+      const dropped = await runCli(['schema', 'down', '--yes', '--json'], url);
+      expect(dropped.code, dropped.stderr).toBe(0);
+      const check = await openSql(url);
+      try {
+        expect(await check.sql.tableExists('files')).toBe(false);
+      } finally {
+        await check.close();
+      }
+    });
+
+    it('schema down of an empty schema needs no --yes', async () => {
+      const url = await backend.freshDatabase(databaseName('dropempty'));
+      expect((await runCli(['schema', 'up'], url)).code).toBe(0);
+      const applied = (await jsonOf(['schema', 'status'], url)).migrations as unknown[];
+      for (const _migration of applied) expect((await runCli(['schema', 'down'], url)).code).toBe(0);
+    });
+
     it('data commands refuse a database whose schema is not up to date, and say how to fix it', async () => {
       const url = await legacyDatabase(backend.kind, backend.freshDatabase);
 
       for (const command of [['logs-to-steps'], ['verify'], ['prune', '--older-than', '30d']]) {
         const run = await runCli(command, url);
         expect(run.code, command.join(' ')).toBe(2);
-        expect(run.stderr).toContain('Run "steptrail-migrate schema up" first');
+        expect(run.stderr).toContain(`Run "${PROGRAM} schema up" first`);
       }
     });
   });

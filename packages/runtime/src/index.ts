@@ -3,4 +3,4 @@ export * from './database-config.js';
 export * from './env-config.js';
 export * from './open-store.js';
 export * from './container-parts.js';
-export { BACKFILL_PROGRESS_TABLE } from '@steptrail/persistence-typeorm';
+export { BACKFILL_PROGRESS_TABLE, SCHEMA_META_TABLE } from '@steptrail/persistence-typeorm';

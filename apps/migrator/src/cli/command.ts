@@ -7,8 +7,13 @@ export type SchemaAction = 'up' | 'status' | 'down';
 
 /** What the command line asked for, validated. */
 export type Command =
-  | { name: 'help'; topic: CommandName | null }
-  | { name: 'schema'; action: SchemaAction; to: string | null }
+  | {
+      name: 'schema';
+      action: SchemaAction;
+      to: string | null;
+      /** `schema down` may drop tables that hold rows. */
+      yes: boolean;
+    }
   | {
       name: 'logs-to-steps';
       fileId: number | null;

@@ -15,6 +15,11 @@ export interface Terminal {
 
 /** The real process: stdout, stderr, SIGINT and SIGTERM. */
 export function processTerminal(): Terminal {
+  // A reader that stops early (`--help | head`) closes the pipe: there is nobody left to tell, so no stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   return {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),

@@ -11,9 +11,13 @@ export const CHECKPOINT_TABLE = BACKFILL_PROGRESS_TABLE;
 export class CheckpointTable {
   constructor(private readonly sql: SqlRunner) {}
 
+  async exists(): Promise<boolean> {
+    return this.sql.tableExists(CHECKPOINT_TABLE);
+  }
+
   /** Removes the table (schema down to nothing). */
   async drop(): Promise<boolean> {
-    if (!(await this.sql.tableExists(CHECKPOINT_TABLE))) return false;
+    if (!(await this.exists())) return false;
     await this.sql.write(`DROP TABLE ${CHECKPOINT_TABLE}`);
     return true;
   }

@@ -1,6 +1,7 @@
+import { SCHEMA_META_TABLE } from '@steptrail/runtime';
 import type { DataSource } from 'typeorm';
 import { ConfigurationProblem } from '../cli/configuration-problem.js';
-import type { SqlRunner } from './sql-runner.js';
+import { integerOf, type SqlRunner } from './sql-runner.js';
 
 export interface MigrationState {
   name: string;
@@ -66,6 +67,23 @@ export class SchemaMigrations {
       await this.dataSource.undoLastMigration({ transaction: 'each' });
     }
     return reverted;
+  }
+
+  /** Whether `down(to)` reverts every applied migration, the first one included, which drops whole tables. */
+  async revertsEverything(to: string | null): Promise<boolean> {
+    return to === null && (await this.appliedNames()).length === 1;
+  }
+
+  /** The tables `schema up` created itself (reverting the first migration drops them); never DocuElevate's. */
+  async createdTables(): Promise<string[]> {
+    if (!(await this.sql.tableExists(SCHEMA_META_TABLE))) return [];
+    const rows = await this.sql.rows(`SELECT table_name FROM ${SCHEMA_META_TABLE} ORDER BY table_name`);
+    return rows.map((row) => String(row.table_name));
+  }
+
+  async rowCount(table: string): Promise<number> {
+    const [row] = await this.sql.rows(`SELECT COUNT(*) AS row_count FROM ${table}`);
+    return integerOf('row_count', row?.row_count);
   }
 
   private knownNames(): string[] {

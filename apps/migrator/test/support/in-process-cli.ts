@@ -1,5 +1,4 @@
-import { parseArgv } from '../../src/cli/argv.js';
-import { runInvocation, type RunOptions } from '../../src/cli/run-invocation.js';
+import { runCommandLine, type RunOptions } from '../../src/cli/run-command-line.js';
 import type { Terminal } from '../../src/output/terminal.js';
 
 export interface CliRun {
@@ -10,7 +9,10 @@ export interface CliRun {
   json(): Record<string, unknown>;
 }
 
-export interface InProcessOptions extends RunOptions {
+/** The name usage lines and hints give the program in these tests: how the README starts the built file. */
+export const PROGRAM = 'node apps/migrator/dist/main.js';
+
+export interface InProcessOptions extends Partial<RunOptions> {
   /** Called for every line written to stderr; `interrupt()` acts like a Ctrl-C. */
   onStderr?: (line: string, interrupt: () => void) => void;
 }
@@ -50,8 +52,9 @@ export async function runCli(
     },
     cwd: process.cwd(),
   };
-  const code = await runInvocation(parseArgv(args), terminal, {
+  const code = await runCommandLine(args, terminal, {
     env: { DATABASE_URL: databaseUrl },
+    programName: PROGRAM,
     ...options,
   });
   return {

@@ -20,12 +20,13 @@ export interface SchemaDialect {
   quote(identifier: string): string;
 }
 
-const META_TABLE = 'steptrail_schema_meta';
+/** Names the tables `applySchemaPlan` created (and so `revertSchemaPlan` drops), never a DocuElevate table. */
+export const SCHEMA_META_TABLE = 'steptrail_schema_meta';
 
 /** Creates missing tables, then adds missing columns and indexes; never rewrites existing rows. */
 export async function applySchemaPlan(runner: QueryRunner, dialect: SchemaDialect): Promise<void> {
   await runner.query(
-    `CREATE TABLE IF NOT EXISTS ${META_TABLE} (table_name VARCHAR(64) PRIMARY KEY, created_at VARCHAR(32))${dialect.tableOptions}`,
+    `CREATE TABLE IF NOT EXISTS ${SCHEMA_META_TABLE} (table_name VARCHAR(64) PRIMARY KEY, created_at VARCHAR(32))${dialect.tableOptions}`,
   );
   for (const table of SCHEMA_PLAN) {
     if (await dialect.tableExists(runner, table.name)) {
@@ -43,7 +44,7 @@ export async function applySchemaPlan(runner: QueryRunner, dialect: SchemaDialec
       );
       // Remembered so that `schema down` drops only tables steptrail created, never DocuElevate's.
       await runner.query(
-        `INSERT INTO ${META_TABLE} (table_name, created_at) VALUES ('${table.name}', '${new Date().toISOString()}')`,
+        `INSERT INTO ${SCHEMA_META_TABLE} (table_name, created_at) VALUES ('${table.name}', '${new Date().toISOString()}')`,
       );
     }
     const indexes = await dialect.indexNames(runner, table.name);
@@ -56,7 +57,7 @@ export async function applySchemaPlan(runner: QueryRunner, dialect: SchemaDialec
 /** Removes what steptrail added: its indexes and columns, and the tables it created itself. */
 export async function revertSchemaPlan(runner: QueryRunner, dialect: SchemaDialect): Promise<void> {
   const created = new Set<string>(
-    ((await runner.query(`SELECT table_name FROM ${META_TABLE}`)) as Array<{ table_name: string }>).map(
+    ((await runner.query(`SELECT table_name FROM ${SCHEMA_META_TABLE}`)) as Array<{ table_name: string }>).map(
       (row) => row.table_name,
     ),
   );
@@ -79,7 +80,7 @@ export async function revertSchemaPlan(runner: QueryRunner, dialect: SchemaDiale
       }
     }
   }
-  await runner.query(`DROP TABLE ${META_TABLE}`);
+  await runner.query(`DROP TABLE ${SCHEMA_META_TABLE}`);
 }
 
 /**

@@ -4,38 +4,36 @@ import { loadConfig } from '../config.js';
 import { createMigratorContainer, MIGRATOR, type MigratorOptions } from '../container.js';
 import { Output } from '../output/output.js';
 import type { Terminal } from '../output/terminal.js';
-import type { ParsedArgv } from './argv.js';
 import type { Command } from './command.js';
+import { parseCommandLine, seeHelp } from './command-line.js';
 import { ConfigurationProblem } from './configuration-problem.js';
 import { EXIT } from './exit-codes.js';
-import { commandHelp, GENERAL_HELP } from './help.js';
 import { UsageError } from './usage-error.js';
 
-export interface RunOptions extends Partial<Omit<MigratorOptions, 'json'>> {
+export interface RunOptions extends Partial<Omit<MigratorOptions, 'json' | 'programName'>> {
   /** The environment to configure from; defaults to the process's (tests pass their own). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** How the user started the program, for usage lines and hints (see `programName` in config.ts). */
+  programName: string;
 }
 
-/** Runs a parsed command line to its exit code; every failure becomes a message and one of the EXIT codes. */
-export async function runInvocation(
-  parsed: ParsedArgv,
+/** Runs a command line to its exit code; every failure becomes a message and one of the EXIT codes. */
+export async function runCommandLine(
+  args: readonly string[],
   terminal: Terminal,
-  options: RunOptions = {},
+  options: RunOptions,
 ): Promise<number> {
-  if (!parsed.ok) {
-    const hint =
-      parsed.error.command === null
-        ? 'steptrail-migrate --help'
-        : `steptrail-migrate ${parsed.error.command} --help`;
-    new Output(terminal, parsed.json).failure('usage', `${parsed.error.message}\nSee "${hint}".`);
+  const parsed = parseCommandLine(args, options.programName);
+  if (parsed.kind === 'help') {
+    terminal.out(parsed.text);
+    return EXIT.ok;
+  }
+  if (parsed.kind === 'usage-error') {
+    new Output(terminal, parsed.json).failure('usage', parsed.message);
     return EXIT.usage;
   }
   const { command, json, databaseUrl } = parsed.invocation;
   const output = new Output(terminal, json);
-  if (command.name === 'help') {
-    terminal.out(command.topic === null ? GENERAL_HELP : commandHelp(command.topic));
-    return EXIT.ok;
-  }
   let container: DependencyContainer;
   try {
     const config = loadConfig({
@@ -45,7 +43,7 @@ export async function runInvocation(
     });
     container = createMigratorContainer(config, terminal, { ...options, json });
   } catch (error) {
-    return fail(output, error, command);
+    return fail(output, error, command, options.programName);
   }
   const interrupts = container.resolve(MIGRATOR.Interrupts);
   interrupts.listen();
@@ -54,17 +52,14 @@ export async function runInvocation(
       output.note(`Database: ${container.resolve(MIGRATOR.Database).target.display}`);
     return await dispatch(container, command);
   } catch (error) {
-    return fail(output, error, command);
+    return fail(output, error, command, options.programName);
   } finally {
     interrupts.close();
     await container.resolve(MIGRATOR.Database).close();
   }
 }
 
-function dispatch(
-  container: DependencyContainer,
-  command: Exclude<Command, { name: 'help' }>,
-): Promise<number> {
+function dispatch(container: DependencyContainer, command: Command): Promise<number> {
   switch (command.name) {
     case 'schema':
       return container.resolve(MIGRATOR.SchemaCommand).run(command);
@@ -77,12 +72,9 @@ function dispatch(
   }
 }
 
-function fail(output: Output, error: unknown, command: Command): number {
+function fail(output: Output, error: unknown, command: Command, programName: string): number {
   if (error instanceof UsageError) {
-    output.failure(
-      'usage',
-      `${error.message}\nSee "steptrail-migrate ${error.command ?? command.name} --help".`,
-    );
+    output.failure('usage', `${error.message}\n${seeHelp(programName, error.command ?? command.name)}`);
     return EXIT.usage;
   }
   if (error instanceof ConfigError || error instanceof ConfigurationProblem) {

@@ -1,6 +1,5 @@
 import { systemClock, type Clock } from '@steptrail/domain';
 import { TypeormStore } from '@steptrail/persistence-typeorm';
-import { mysqlCapabilities } from './capabilities.js';
 import { createMysqlDataSource, type MysqlConnectionOptions } from './data-source.js';
 import { mapMysqlError } from './errors.js';
 import { mysqlDialect, readAutoIncrementStep, requireUnitAutoIncrement } from './mysql-dialect.js';
@@ -36,7 +35,6 @@ export async function openMysqlStore(options: OpenMysqlStoreOptions): Promise<Ty
   return TypeormStore.open({
     dataSource,
     dialect: mysqlDialect(),
-    capabilities: mysqlCapabilities,
     clock: clock ?? systemClock,
   });
 }

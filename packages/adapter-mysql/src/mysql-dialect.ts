@@ -1,5 +1,6 @@
-import { readCommittedTransaction, type Dialect } from '@steptrail/persistence-typeorm';
+import { defineDialect, runWithTypeorm, type Dialect, type RowsUpdate } from '@steptrail/persistence-typeorm';
 import type { DataSource } from 'typeorm';
+import { mysqlCapabilities } from './capabilities.js';
 import { mapMysqlError } from './errors.js';
 
 /**
@@ -35,76 +36,83 @@ export function requireUnitAutoIncrement(step: number): void {
 
 /** The Dialect for MySQL 8 and MariaDB 10.6+ (both have SKIP LOCKED). */
 export function mysqlDialect(): Dialect {
-  return {
+  return defineDialect({
     name: 'mysql',
-    lockFileRow: ' FOR UPDATE',
-    lockSkipLocked: ' FOR UPDATE SKIP LOCKED',
-    lockFileRowSkipLocked: ' FOR UPDATE SKIP LOCKED',
-    announceSql: null,
-    returningId: '',
-    returningIds: '',
-    // Not `ON DUPLICATE KEY UPDATE id = id`: mysql2 connects with CLIENT_FOUND_ROWS (the core wants UPDATE to
-    // report matched rows), and with it a duplicate that changes nothing still counts 1 affected row.
-    // IGNORE also turns foreign-key and truncation errors into warnings; neither can happen here: every caller
-    // has locked (or just created) the file row, and step names are validated to at most 128 characters.
-    insertIgnore: (table, columns) => ({
-      head: `INSERT IGNORE INTO ${table} (${columns.join(', ')})`,
-      tail: '',
-    }),
-    // MySQL fires ON DUPLICATE KEY on any unique key; the conflict target is the table's only one besides the
-    // auto-increment id, which inserts never supply. VALUES() is deprecated in MySQL 8.0.20 but still supported,
-    // and MariaDB has no row-alias alternative.
-    // MariaDB sorts window partitions slowly: MAX over a key (microsecond time text, zero-padded id) is 4-5× faster.
-    eventKey: {
-      timeWidth: 26,
-      idWidth: 20,
-      encode: (time, id) => `CONCAT(DATE_FORMAT(${time}, '%Y-%m-%d %H:%i:%s.%f'), LPAD(${id}, 20, '0'))`,
-      decodeTime: (text) => `CAST(${text} AS DATETIME(6))`,
-      decodeId: (text) => `CAST(${text} AS UNSIGNED)`,
-      concat: (parts) => `CONCAT(${parts.join(', ')})`,
+    capabilities: mysqlCapabilities,
+    driver: {
+      // MySQL sets the level of the next transaction before it starts; START TRANSACTION cannot name it.
+      begin: ['SET TRANSACTION ISOLATION LEVEL READ COMMITTED', 'START TRANSACTION'],
+      placeholder: () => '?',
+      // The connection's timezone 'Z' makes mysql2 write and read DATETIME values as UTC.
+      time: (value) => value,
+      execute: runWithTypeorm,
+      insertId: (raw) => readInsertId(raw),
+      mapError: mapMysqlError,
     },
-    // in_predicate_conversion_threshold (1000 by default) makes MariaDB answer longer lists with a derived table.
-    inListLimit: 999,
-    // A temporary table outlives a rollback here, so it is dropped first; neither statement commits implicitly.
-    materialize: (name, select) => [
-      `DROP TEMPORARY TABLE IF EXISTS ${name}`,
-      `CREATE TEMPORARY TABLE ${name} AS ${select}`,
-    ],
-    // No UPDATE ... FROM: join a derived table whose first SELECT names the columns. The rows are found by a list
-    // of their first key, not by its range: a range scan locks the row after the range before it sees the range
-    // has ended, and that row may be held by a transaction waiting for this one to commit (migration batches).
-    // One list, even past in_predicate_conversion_threshold: ORed lists make MariaDB test each row against each.
-    updateFromRows: ({ table, keys, columns, rows, extra }) => {
-      const names = [...keys, ...columns].map(([name]) => name);
-      const params: Record<string, unknown> = {};
-      const selects = rows.map((row, index) => {
-        const values = names.map((name, column) => {
-          params[`rows${index}_${column}`] = row[column];
-          return index === 0 ? `:rows${index}_${column} AS ${name}` : `:rows${index}_${column}`;
-        });
-        return `SELECT ${values.join(', ')}`;
-      });
-      const assignments = columns.map(([name]) => `${table}.${name} = v.${name}`);
-      const on = keys.map(([name]) => `${table}.${name} = v.${name}`).join(' AND ');
-      return {
-        sql: `UPDATE ${table} JOIN (${selects.join(' UNION ALL ')}) AS v ON ${on}
+    sql: {
+      // Not `ON DUPLICATE KEY UPDATE id = id`: mysql2 connects with CLIENT_FOUND_ROWS (the core wants UPDATE to
+      // report matched rows), and with it a duplicate that changes nothing still counts 1 affected row.
+      // IGNORE also turns foreign-key and truncation errors into warnings; neither can happen here: every caller
+      // has locked (or just created) the file row, and step names are validated to at most 128 characters.
+      insertIgnore: (table, columns) => ({
+        head: `INSERT IGNORE INTO ${table} (${columns.join(', ')})`,
+        tail: '',
+      }),
+      // MySQL fires ON DUPLICATE KEY on any unique key; the conflict target is the table's only one besides the
+      // auto-increment id, which inserts never supply. VALUES() is deprecated in MySQL 8.0.20 but still supported,
+      // and MariaDB has no row-alias alternative.
+      upsertTail: (_conflict, columns) =>
+        ` ON DUPLICATE KEY UPDATE ${columns.map((column) => `${column} = VALUES(${column})`).join(', ')}`,
+      // A temporary table outlives a rollback here, so it is dropped first; neither statement commits implicitly.
+      materialize: (name, select) => [
+        `DROP TEMPORARY TABLE IF EXISTS ${name}`,
+        `CREATE TEMPORARY TABLE ${name} AS ${select}`,
+      ],
+      updateFromRows: updateFromSelectedRows,
+      // Values are converted to the column's type on assignment.
+      castParam: (placeholder) => placeholder,
+      rowLocks: {
+        fileRow: ' FOR UPDATE',
+        fileRowSkipLocked: ' FOR UPDATE SKIP LOCKED',
+        stepRowSkipLocked: ' FOR UPDATE SKIP LOCKED',
+      },
+      eventKey: {
+        timeWidth: 26,
+        idWidth: 20,
+        encode: (time, id) => `CONCAT(DATE_FORMAT(${time}, '%Y-%m-%d %H:%i:%s.%f'), LPAD(${id}, 20, '0'))`,
+        decodeTime: (text) => `CAST(${text} AS DATETIME(6))`,
+        decodeId: (text) => `CAST(${text} AS UNSIGNED)`,
+        concat: (parts) => `CONCAT(${parts.join(', ')})`,
+      },
+    },
+  });
+}
+
+/**
+ * No UPDATE ... FROM: join a derived table whose first SELECT names the columns. The rows are found by a list of
+ * their first key, not by its range: a range scan locks the row after the range before it sees the range has
+ * ended, and that row may be held by a transaction waiting for this one to commit (migration batches). One list,
+ * even past in_predicate_conversion_threshold: ORed lists make MariaDB test each row against each.
+ */
+function updateFromSelectedRows({ table, keys, columns, rows, extra }: RowsUpdate): {
+  sql: string;
+  params: Record<string, unknown>;
+} {
+  const names = [...keys, ...columns].map(([name]) => name);
+  const params: Record<string, unknown> = {};
+  const selects = rows.map((row, index) => {
+    const values = names.map((name, column) => {
+      params[`rows${index}_${column}`] = row[column];
+      return index === 0 ? `:rows${index}_${column} AS ${name}` : `:rows${index}_${column}`;
+    });
+    return `SELECT ${values.join(', ')}`;
+  });
+  const assignments = columns.map(([name]) => `${table}.${name} = v.${name}`);
+  const on = keys.map(([name]) => `${table}.${name} = v.${name}`).join(' AND ');
+  return {
+    sql: `UPDATE ${table} JOIN (${selects.join(' UNION ALL ')}) AS v ON ${on}
           SET ${assignments.join(', ')}, ${table}.${extra}
           WHERE ${table}.${keys[0][0]} IN (${rows.map((_, index) => `:rows${index}_0`).join(', ')})`,
-        params,
-      };
-    },
-    upsertTail: (_conflict, columns) =>
-      ` ON DUPLICATE KEY UPDATE ${columns.map((column) => `${column} = VALUES(${column})`).join(', ')}`,
-    // The connection's timezone 'Z' makes mysql2 write and read DATETIME values as UTC.
-    placeholder: () => '?',
-    time: (value) => value,
-    insertId: (raw) => readInsertId(raw),
-    // MySQL sets the level of the next transaction before it starts; START TRANSACTION cannot name it.
-    transaction: (dataSource, work) =>
-      readCommittedTransaction(dataSource, work, mapMysqlError, [
-        'SET TRANSACTION ISOLATION LEVEL READ COMMITTED',
-        'START TRANSACTION',
-      ]),
-    mapError: mapMysqlError,
+    params,
   };
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { isStoreError, StoreError } from '@steptrail/domain';
-import { SqlExecutor, type TypeormStore } from '@steptrail/persistence-typeorm';
+import { SqlExecutor, Transactions, type TypeormStore } from '@steptrail/persistence-typeorm';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../migrations/mysql-schema-dialect.js';
@@ -97,7 +97,7 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL errors provoked on a real server'), (
     const firstLocked = signal();
     const secondLocked = signal();
     const lockInTurn = (mine: number, theirs: number, locked: () => void, theyLocked: Promise<void>) =>
-      dialect.transaction(dataSource, async (runner) => {
+      new Transactions(dataSource, dialect).run(async (runner) => {
         await runner.query('SELECT id FROM files WHERE id = ? FOR UPDATE', [mine]);
         locked();
         await theyLocked;
@@ -151,13 +151,13 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL errors provoked on a real server'), (
     const held = signal();
     const release = signal();
     try {
-      const holder = dialect.transaction(dataSource, async (runner) => {
+      const holder = new Transactions(dataSource, dialect).run(async (runner) => {
         await runner.query('SELECT id FROM files WHERE id = ? FOR UPDATE', [fileId]);
         held.resolve();
         await release.promise;
       });
       await held.promise;
-      const waiter = dialect.transaction(impatient, async (runner) => {
+      const waiter = new Transactions(impatient, dialect).run(async (runner) => {
         await runner.query('SET SESSION innodb_lock_wait_timeout = 1');
         await runner.query('SELECT id FROM files WHERE id = ? FOR UPDATE', [fileId]);
       });
@@ -173,7 +173,7 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL errors provoked on a real server'), (
   it('a connection killed in the middle of a transaction fails as unavailable', async () => {
     const victim = await connect(url, 1);
     try {
-      const outcome = dialect.transaction(victim, async (runner) => {
+      const outcome = new Transactions(victim, dialect).run(async (runner) => {
         const [row] = await queryRows(runner, 'SELECT CONNECTION_ID() AS id', []);
         await dataSource.query(`KILL ${Number(row?.id)}`);
         await runner.query('SELECT 1');

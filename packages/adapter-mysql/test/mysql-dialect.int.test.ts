@@ -57,7 +57,7 @@ describe.skipIf(noMysql)(mysqlTitle('MySQL dialect on a real server'), () => {
 
   it('insertIgnore reports one affected row for a new step and none for a duplicate', async () => {
     const file = await store.reads.files.create(newFile('ignore'));
-    const { head, tail } = dialect.insertIgnore(
+    const { head, tail } = dialect.sql.insertIgnore(
       'file_processing_steps',
       ['file_id', 'step_name', 'status'],
       ['file_id', 'step_name'],

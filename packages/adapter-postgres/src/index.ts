@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '@steptrail/domain';
 import { TypeormStore } from '@steptrail/persistence-typeorm';
-import { postgresCapabilities } from './capabilities.js';
 import { createPostgresDataSource } from './data-source.js';
 import { mapPostgresError } from './errors.js';
 import { postgresDialect } from './postgres-dialect.js';
@@ -40,7 +39,6 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     return await TypeormStore.open({
       dataSource,
       dialect: postgresDialect({ origin }),
-      capabilities: postgresCapabilities,
       clock: options.clock ?? systemClock,
       subscribeToWakeups: postgresWorkNotifications({
         url: options.url,

@@ -1,9 +1,10 @@
 import {
+  defineDialect,
   parseInteger,
-  readCommittedTransaction,
   updateFromJsonRows,
   type Dialect,
 } from '@steptrail/persistence-typeorm';
+import { postgresCapabilities } from './capabilities.js';
 import { mapPostgresError } from './errors.js';
 import { preparedStatements } from './prepared-statements.js';
 
@@ -31,58 +32,59 @@ const CAST_TYPES = {
  * a claim that finds nothing.
  */
 export function postgresDialect(options: { origin?: string } = {}): Dialect {
-  return {
+  return defineDialect({
     name: 'postgres',
-    // NO KEY UPDATE, not UPDATE: inserting a step takes a KEY SHARE lock on its file row for the foreign key,
-    // which FOR UPDATE would block, so two step writers of one file would deadlock.
-    lockFileRow: ' FOR NO KEY UPDATE',
-    lockSkipLocked: ' FOR UPDATE SKIP LOCKED',
-    lockFileRowSkipLocked: ' FOR NO KEY UPDATE SKIP LOCKED',
-    // NOTIFY is transactional: listeners hear it at commit, never for work that rolled back.
-    announceSql: `SELECT pg_notify('${WORK_CHANNEL}', '${(options.origin ?? '').replace(/[^A-Za-z0-9-]/g, '')}')`,
-    returningId: ' RETURNING id',
-    returningIds: ' RETURNING id',
-    insertIgnore: (table, columns, conflict) => ({
-      head: `INSERT INTO ${table} (${columns.join(', ')})`,
-      // Naming the key keeps every other constraint (foreign keys, other unique keys) an error.
-      tail:
-        conflict.length === 0
-          ? ' ON CONFLICT DO NOTHING'
-          : ` ON CONFLICT (${conflict.join(', ')}) DO NOTHING`,
-    }),
-    eventKey: null,
-    inListLimit: null,
-    materialize: (name, select) => [
-      `DROP TABLE IF EXISTS pg_temp.${name}`,
-      `CREATE TEMP TABLE ${name} ON COMMIT DROP AS ${select}`,
-    ],
-    // The rows travel as one JSON parameter, read with the table's own row type, so every value gets its column's
-    // type (a legacy `timestamp` column drops the `Z` of UTC text, as a bound parameter does).
-    updateFromRows: (update) =>
-      updateFromJsonRows(
-        update,
-        () => `json_populate_recordset(CAST(NULL AS ${update.table}), CAST(:rowsJson AS json))`,
-        (rows, names) => rows.map((row) => namedValues(names, row)),
-      ),
-    upsertTail: (conflict, columns) =>
-      ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
-    // Inside CASE PostgreSQL cannot infer a parameter's type from the column and would take it as text.
-    // CAST(... AS ...), not `::`, which TypeORM's `:name` placeholder scanner would misread.
-    castParam: (placeholder, kind) => `CAST(${placeholder} AS ${CAST_TYPES[kind]})`,
-    placeholder: (position) => `$${position}`,
-    time: postgresTime,
-    // There is no driver-level insert id: ids come back in the RETURNING row, as a number (int4) or text (int8).
-    insertId: (_raw, rows) => {
-      const row = rows[0];
-      return row === undefined || !('id' in row) ? null : parseInteger('id', row.id);
+    capabilities: postgresCapabilities,
+    driver: {
+      // One round trip, where TypeORM's startTransaction takes two.
+      begin: ['START TRANSACTION ISOLATION LEVEL READ COMMITTED'],
+      placeholder: (position) => `$${position}`,
+      time: postgresTime,
+      execute: preparedStatements(),
+      // Ids come back in the RETURNING row, as a number (int4) or text (int8).
+      insertId: (_raw, rows) => {
+        const row = rows[0];
+        return row === undefined || !('id' in row) ? null : parseInteger('id', row.id);
+      },
+      mapError: mapPostgresError,
     },
-    transaction: (dataSource, work) =>
-      readCommittedTransaction(dataSource, work, mapPostgresError, [
-        'START TRANSACTION ISOLATION LEVEL READ COMMITTED',
-      ]),
-    execute: preparedStatements(),
-    mapError: mapPostgresError,
-  };
+    sql: {
+      insertIgnore: (table, columns, conflict) => ({
+        head: `INSERT INTO ${table} (${columns.join(', ')})`,
+        // Naming the key keeps every other constraint (foreign keys, other unique keys) an error.
+        tail:
+          conflict.length === 0
+            ? ' ON CONFLICT DO NOTHING'
+            : ` ON CONFLICT (${conflict.join(', ')}) DO NOTHING`,
+      }),
+      upsertTail: (conflict, columns) =>
+        ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
+      materialize: (name, select) => [
+        `DROP TABLE IF EXISTS pg_temp.${name}`,
+        `CREATE TEMP TABLE ${name} ON COMMIT DROP AS ${select}`,
+      ],
+      // The rows travel as one JSON parameter, read with the table's own row type, so every value gets its
+      // column's type (a legacy `timestamp` column drops the `Z` of UTC text, as a bound parameter does).
+      updateFromRows: (update) =>
+        updateFromJsonRows(
+          update,
+          () => `json_populate_recordset(CAST(NULL AS ${update.table}), CAST(:rowsJson AS json))`,
+          (rows, names) => rows.map((row) => namedValues(names, row)),
+        ),
+      // Inside CASE or a SELECT list PostgreSQL cannot infer a parameter's type and would take it as text.
+      // CAST(... AS ...), not `::`, which TypeORM's `:name` placeholder scanner would misread.
+      castParam: (placeholder, kind) => `CAST(${placeholder} AS ${CAST_TYPES[kind]})`,
+      rowLocks: {
+        // NO KEY UPDATE, not UPDATE: inserting a step takes a KEY SHARE lock on its file row for the foreign
+        // key, which FOR UPDATE would block, so two step writers of one file would deadlock.
+        fileRow: ' FOR NO KEY UPDATE',
+        fileRowSkipLocked: ' FOR NO KEY UPDATE SKIP LOCKED',
+        stepRowSkipLocked: ' FOR UPDATE SKIP LOCKED',
+      },
+      // NOTIFY is transactional: listeners hear it at commit, never for work that rolled back.
+      announce: `SELECT pg_notify('${WORK_CHANNEL}', '${(options.origin ?? '').replace(/[^A-Za-z0-9-]/g, '')}')`,
+    },
+  });
 }
 
 /** A row's values keyed by column name; built key by key, so every row of a statement shares one object shape. */

@@ -1,5 +1,5 @@
 import { StoreError, isStoreError, systemClock, type Store } from '@steptrail/domain';
-import { SqlExecutor } from '@steptrail/persistence-typeorm';
+import { SqlExecutor, Transactions } from '@steptrail/persistence-typeorm';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDataSource, openPostgresStore, postgresDialect } from '../src/index.js';
@@ -84,7 +84,7 @@ describe.skipIf(serverUrl === null)(
       const [first, second] = [await insertFile('dl-a'), await insertFile('dl-b')];
       const bothHoldOne = barrier(2);
       const lockInOrder = (a: number, b: number) =>
-        dialect.transaction(dataSource, async (runner) => {
+        new Transactions(dataSource, dialect).run(async (runner) => {
           await runner.query('SELECT id FROM files WHERE id = $1 FOR NO KEY UPDATE', [a]);
           await bothHoldOne();
           await runner.query('SELECT id FROM files WHERE id = $1 FOR NO KEY UPDATE', [b]);
@@ -120,7 +120,7 @@ describe.skipIf(serverUrl === null)(
       const fileId = await insertFile('nowait');
       const holding = barrier(2);
       const done = barrier(2);
-      const holder = dialect.transaction(dataSource, async (runner) => {
+      const holder = new Transactions(dataSource, dialect).run(async (runner) => {
         await runner.query('SELECT id FROM files WHERE id = $1 FOR UPDATE', [fileId]);
         await holding();
         await done();
@@ -137,7 +137,7 @@ describe.skipIf(serverUrl === null)(
 
     it('a session the server ends in the middle of a transaction is unavailable, and the pool recovers', async () => {
       const error = await rejection(
-        dialect.transaction(dataSource, async (runner) => {
+        new Transactions(dataSource, dialect).run(async (runner) => {
           const [row] = (await runner.query('SELECT pg_backend_pid() AS pid')) as Array<{ pid: number }>;
           await withClient(url, (client) => client.query('SELECT pg_terminate_backend($1)', [row?.pid]));
           await runner.query('SELECT 1');

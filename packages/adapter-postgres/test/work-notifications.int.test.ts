@@ -4,7 +4,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPostgresDataSource,
   openPostgresStore,
-  postgresCapabilities,
   postgresDialect,
   postgresWorkNotifications,
 } from '../src/index.js';
@@ -88,7 +87,6 @@ describe.skipIf(serverUrl === null)(postgresTitle('LISTEN/NOTIFY wake-ups'), () 
     const store = await TypeormStore.open({
       dataSource: await createPostgresDataSource({ url, poolSize: 2 }).initialize(),
       dialect: postgresDialect({ origin }),
-      capabilities: postgresCapabilities,
       clock: systemClock,
       subscribeToWakeups: (listener) =>
         subscribe(() => {

@@ -1,6 +1,5 @@
 import { systemClock, type Clock } from '@steptrail/domain';
 import { TypeormStore } from '@steptrail/persistence-typeorm';
-import { sqliteCapabilities } from './capabilities.js';
 import { createSqliteDataSource } from './data-source.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 
@@ -24,7 +23,6 @@ export async function openSqliteStore(options: OpenSqliteStoreOptions): Promise<
     dataSource,
     readDataSource,
     dialect: sqliteDialect(),
-    capabilities: sqliteCapabilities,
     clock: options.clock ?? systemClock,
   });
 }

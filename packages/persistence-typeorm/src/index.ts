@@ -1,4 +1,6 @@
 export * from './dialect.js';
+export * from './define-dialect.js';
+export * from './transactions.js';
 export * from './sql-executor.js';
 export * from './json-rows-update.js';
 
@@ -13,4 +15,3 @@ export * from './schema/schema-plan.js';
 export * from './schema/apply-schema-plan.js';
 export * from './repositories/set-based-rebuild.js';
 export * from './named-parameters.js';
-export * from './read-committed-transaction.js';

@@ -1,12 +1,12 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { Dialect, RawResult, WriteResult } from './dialect.js';
+import type { Dialect, WriteResult } from './dialect.js';
 import { bindNamedParameters } from './named-parameters.js';
 
 export type SqlParams = Record<string, unknown>;
 
 /**
  * Runs SQL with `:named` parameters (`:...list` expands a list) on a transaction's query runner, or on the pool
- * for autocommit reads. Driver errors leave through the dialect's error mapping.
+ * for autocommit reads, through the dialect's driver part (placeholders, execution, insert ids, error mapping).
  */
 export class SqlExecutor {
   constructor(
@@ -33,24 +33,16 @@ export class SqlExecutor {
   }
 
   async write(sql: string, params: SqlParams = {}): Promise<WriteResult> {
-    const [query, values] = bindNamedParameters(sql, params, (position) =>
-      this.dialect.placeholder(position),
-    );
+    const driver = this.dialect.driver;
+    const [query, values] = bindNamedParameters(sql, params, (position) => driver.placeholder(position));
     const runner = this.runner ?? this.dataSource.createQueryRunner();
     try {
-      const { rows, affected, raw } = await this.execute(runner, query, values);
-      return { affected, insertId: this.dialect.insertId(raw, rows), rows };
+      const { rows, affected, raw } = await driver.execute(runner, query, values);
+      return { affected, insertId: driver.insertId(raw, rows), rows };
     } catch (error) {
-      throw this.dialect.mapError(error);
+      throw driver.mapError(error);
     } finally {
       if (this.runner === null) await runner.release();
     }
-  }
-
-  private async execute(runner: QueryRunner, query: string, values: unknown[]): Promise<RawResult> {
-    if (this.dialect.execute !== undefined) return this.dialect.execute(runner, query, values);
-    const result = await runner.query(query, values, true);
-    const rows = Array.isArray(result.records) ? (result.records as Record<string, unknown>[]) : [];
-    return { rows, affected: result.affected ?? 0, raw: result.raw };
   }
 }

@@ -8,6 +8,7 @@ import {
   type UnitOfWork,
 } from '@steptrail/domain';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { storeCapabilities } from './define-dialect.js';
 import type { Dialect } from './dialect.js';
 import { TypeormFileRepository } from './repositories/typeorm-file-repository.js';
 import { TypeormLegacyStore } from './repositories/typeorm-legacy-store.js';
@@ -15,6 +16,7 @@ import { TypeormLogRepository } from './repositories/typeorm-log-repository.js';
 import { TypeormStepRepository } from './repositories/typeorm-step-repository.js';
 import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
 import { SqlExecutor } from './sql-executor.js';
+import { Transactions } from './transactions.js';
 
 export interface TypeormStoreOptions {
   /** The initialized data source that runs transactions. */
@@ -22,7 +24,6 @@ export interface TypeormStoreOptions {
   /** Where autocommit reads go (SQLite: a second connection, so reads never see an open transaction). */
   readDataSource?: DataSource;
   dialect: Dialect;
-  capabilities: StoreCapabilities;
   clock: Clock;
   /** Rebuild legacy steps with the set-based fold query (default) instead of folding file by file in JS. */
   setBasedRebuild?: boolean;
@@ -40,10 +41,12 @@ export class TypeormStore implements Store {
   readonly unitOfWork: UnitOfWork;
   readonly workSignal: WakeHub = new WakeHub();
   readonly capabilities: StoreCapabilities;
+  private readonly transactions: Transactions;
   private unsubscribe: (() => Promise<void>) | null = null;
 
   private constructor(private readonly options: TypeormStoreOptions) {
-    this.capabilities = options.capabilities;
+    this.capabilities = storeCapabilities(options.dialect);
+    this.transactions = new Transactions(options.dataSource, options.dialect);
     const readSource = options.readDataSource ?? options.dataSource;
     this.reads = this.repositories(new SqlExecutor(readSource, options.dialect, null), () => undefined);
     this.unitOfWork = { transaction: (work) => this.transaction(work) };
@@ -78,15 +81,13 @@ export class TypeormStore implements Store {
     for (let attempt = 1; ; attempt += 1) {
       let announced = false;
       try {
-        const result = await this.options.dialect.transaction(
-          this.options.dataSource,
-          (runner: QueryRunner) =>
-            work(
-              this.repositories(
-                new SqlExecutor(this.options.dataSource, this.options.dialect, runner),
-                () => (announced = true),
-              ),
+        const result = await this.transactions.run((runner: QueryRunner) =>
+          work(
+            this.repositories(
+              new SqlExecutor(this.options.dataSource, this.options.dialect, runner),
+              () => (announced = true),
             ),
+          ),
         );
         if (announced) this.workSignal.wake();
         return result;

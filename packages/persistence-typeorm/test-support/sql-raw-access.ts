@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { LegacyFileRow, LegacyLogRow, RawAccess, RawRow } from '@steptrail/adapter-contract';
+import { returningId } from '../src/define-dialect.js';
 import type { Dialect } from '../src/dialect.js';
 import { SqlExecutor } from '../src/sql-executor.js';
 import { parseBoolean, parseInteger, parseTimestamp } from '../src/mappers/column-parsers.js';
@@ -40,11 +41,12 @@ function pythonTimestamp(value: Date, microseconds = 0): string {
 /** RawAccess for any SQL backend: reads and plants rows with plain SQL, bypassing the repositories. */
 export function sqlRawAccess(dataSource: DataSource, dialect: Dialect): RawAccess {
   const sql = new SqlExecutor(dataSource, dialect, null);
-  // Sub-millisecond digits travel as UTC text, which every backend's timestamp column parses at its own precision.
+  // Text timestamps get DocuElevate's own layout. Sub-millisecond digits travel as UTC text, which every backend's
+  // timestamp column parses at its own precision.
   const legacyTime = (value: Date, microseconds = 0): unknown =>
-    dialect.name === 'sqlite' || microseconds !== 0
+    dialect.capabilities.timestamps === 'text' || microseconds !== 0
       ? pythonTimestamp(value, microseconds)
-      : dialect.time(value);
+      : dialect.driver.time(value);
   return {
     async fileRow(fileId) {
       const row = await sql.one('SELECT * FROM files WHERE id = :fileId', { fileId });
@@ -69,7 +71,7 @@ export function sqlRawAccess(dataSource: DataSource, dialect: Dialect): RawAcces
     async insertLegacyFile(row: LegacyFileRow) {
       const result = await sql.write(
         `INSERT INTO files (filehash, original_filename, local_filename, file_size, mime_type, is_duplicate, created_at)
-         VALUES (:filehash, :originalFilename, :localFilename, :fileSize, :mimeType, :no, :createdAt)${dialect.returningId}`,
+         VALUES (:filehash, :originalFilename, :localFilename, :fileSize, :mimeType, :no, :createdAt)${returningId(dialect)}`,
         {
           filehash: row.filehash,
           originalFilename: row.originalFilename ?? null,

@@ -1,4 +1,5 @@
-import type { Dialect } from '../dialect.js';
+import { eventKeyOf } from '../define-dialect.js';
+import type { Dialect, EventKey } from '../dialect.js';
 
 /*
  * The domain fold (docs/architecture.md#fold) restated as aggregates over each step's ordered events, so a whole batch
@@ -30,7 +31,9 @@ const events = (where: string) => `
 
 /** The fold of the events of the files `where` selects (a condition on `l`, the log row). */
 export function legacyFoldSql(dialect: Dialect, where: string): string {
-  return dialect.eventKey === null ? windowFold(where) : keyedFold(dialect, where);
+  return dialect.capabilities.foldStrategy === 'window'
+    ? windowFold(where)
+    : keyedFold(eventKeyOf(dialect), where);
 }
 
 /**
@@ -70,9 +73,7 @@ GROUP BY file_id, step_name`;
  * The last event of a step found with MAX over a text key that sorts like (timestamp, id), with what the fold
  * needs of that event appended: one pass of plain aggregates, no sorting of partitions.
  */
-function keyedFold(dialect: Dialect, where: string): string {
-  const key = dialect.eventKey;
-  if (key === null) throw new Error('keyedFold needs a dialect with an event key.');
+function keyedFold(key: EventKey, where: string): string {
   const concat = (...parts: string[]) => key.concat(parts);
   const tail = key.timeWidth + key.idWidth + 1;
   const time = (column: string) => key.decodeTime(`SUBSTR(${column}, 1, ${key.timeWidth})`);

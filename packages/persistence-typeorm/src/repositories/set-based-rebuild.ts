@@ -16,6 +16,7 @@ import { STEP_COLUMNS, toStoredStep } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import type { ValueKind } from '../dialect.js';
 import { legacyFoldSql } from './legacy-fold-sql.js';
+import { jsonRowsOf } from '../define-dialect.js';
 
 /** Where a batch's fold is kept between reading it and copying it into file_processing_steps. */
 const FOLD_TABLE = 'steptrail_legacy_fold';
@@ -115,11 +116,11 @@ async function foldTuples(
   columns: readonly string[],
 ): Promise<FoldTuple[]> {
   const d = sql.dialect;
-  if (d.jsonRows === undefined) {
+  if (!d.capabilities.jsonRowAggregation) {
     const rows = await foldBatch(sql, fileIds, dryRun, columns.join(', '));
     return rows.map((row) => columns.map((column) => row[column]));
   }
-  const [row] = await foldBatch(sql, fileIds, dryRun, `${d.jsonRows(columns)} AS fold_json`);
+  const [row] = await foldBatch(sql, fileIds, dryRun, `${jsonRowsOf(d)(columns)} AS fold_json`);
   const parsed: unknown = JSON.parse(requireText('fold_json', row?.fold_json));
   if (!Array.isArray(parsed)) throw new Error('The fold of a batch did not come back as a JSON array.');
   return parsed as FoldTuple[];
@@ -152,23 +153,24 @@ async function foldBatch(
   dryRun: boolean,
   columns: string,
 ): Promise<Record<string, unknown>[]> {
-  const batch = logsOfBatch(fileIds, sql.dialect.inListLimit);
+  const batch = logsOfBatch(fileIds, sql.dialect.capabilities.longestInList);
   const fold = legacyFoldSql(sql.dialect, batch.where);
   if (dryRun) return sql.rows(`SELECT ${columns} FROM (${fold}) folded`, batch.params);
-  for (const statement of sql.dialect.materialize(FOLD_TABLE, fold)) await sql.write(statement, batch.params);
+  for (const statement of sql.dialect.sql.materialize(FOLD_TABLE, fold))
+    await sql.write(statement, batch.params);
   return sql.rows(`SELECT ${columns} FROM ${FOLD_TABLE}`);
 }
 
 /** The batch's logs: a range when the ids are consecutive (a first backfill), else lists the planner keeps as lists. */
 function logsOfBatch(
   fileIds: readonly number[],
-  inListLimit: number | null,
+  longestInList: number,
 ): { where: string; params: Record<string, unknown> } {
   const low = Math.min(...fileIds);
   const high = Math.max(...fileIds);
   if (high - low + 1 === fileIds.length)
     return { where: 'l.file_id BETWEEN :low AND :high', params: { low, high } };
-  const size = inListLimit ?? fileIds.length;
+  const size = Math.min(longestInList, fileIds.length);
   const params: Record<string, unknown> = {};
   const lists: string[] = [];
   for (let start = 0; start < fileIds.length; start += size) {
@@ -202,14 +204,14 @@ async function currentSteps(
  */
 async function copyFold(sql: SqlExecutor, now: Date): Promise<void> {
   const d = sql.dialect;
-  const at = d.castParam?.(':now', 'timestamp') ?? ':now';
+  const at = d.sql.castParam(':now', 'timestamp');
   await sql.write(
     `INSERT INTO file_processing_steps (file_id, step_name, status, started_at, completed_at, error_message,
        attempts, last_event_at, last_event_id, created_at, updated_at)
      SELECT file_id, step_name, COALESCE(status, 'pending'), started_at, completed_at, error_message, attempts,
        last_event_at, last_event_id, ${at}, ${at}
      FROM ${FOLD_TABLE}`,
-    { now: d.time(now) },
+    { now: d.driver.time(now) },
   );
 }
 
@@ -298,10 +300,14 @@ function storedValues(row: FoldedRow, time: (value: Date) => unknown): unknown[]
 }
 
 async function insertRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Date): Promise<void> {
-  const params: Record<string, unknown> = { now: sql.dialect.time(now) };
+  const params: Record<string, unknown> = { now: sql.dialect.driver.time(now) };
   const tuples = rows.map((row, index) => {
     const names = [`f${index}`, `n${index}`, ...UPDATED.map((_, column) => `v${index}_${column}`)];
-    const values = [row.fileId, row.stepName, ...storedValues(row, (value) => sql.dialect.time(value))];
+    const values = [
+      row.fileId,
+      row.stepName,
+      ...storedValues(row, (value) => sql.dialect.driver.time(value)),
+    ];
     names.forEach((name, column) => (params[name] = values[column]));
     return `(${names.map((name) => `:${name}`).join(', ')}, :now, :now)`;
   });
@@ -314,15 +320,19 @@ async function insertRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Dat
 
 async function updateRows(sql: SqlExecutor, rows: readonly FoldedRow[], now: Date): Promise<void> {
   const d = sql.dialect;
-  const update = d.updateFromRows({
+  const update = d.sql.updateFromRows({
     table: 'file_processing_steps',
     keys: [
       ['file_id', 'integer'],
       ['step_name', 'text'],
     ],
     columns: UPDATED,
-    rows: rows.map((row) => [row.fileId, row.stepName, ...storedValues(row, (value) => d.time(value))]),
+    rows: rows.map((row) => [
+      row.fileId,
+      row.stepName,
+      ...storedValues(row, (value) => d.driver.time(value)),
+    ]),
     extra: 'updated_at = :now',
   });
-  await sql.write(update.sql, { ...update.params, now: d.time(now) });
+  await sql.write(update.sql, { ...update.params, now: d.driver.time(now) });
 }

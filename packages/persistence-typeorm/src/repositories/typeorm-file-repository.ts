@@ -19,6 +19,7 @@ import {
 } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { requireInteger } from '../mappers/column-parsers.js';
+import { returningId, rowLock } from '../define-dialect.js';
 
 const ROLLUPS_PER_STATEMENT = 2000;
 
@@ -30,13 +31,13 @@ export class TypeormFileRepository implements FileRepository {
 
   async create(file: NewFile): Promise<FileRecord> {
     const d = this.sql.dialect;
-    const now = d.time(this.now());
+    const now = d.driver.time(this.now());
     const result = await this.sql.write(
       `INSERT INTO files (filehash, original_filename, local_filename, file_size, mime_type, is_duplicate, workflow,
          managed, processing_status, has_errors, total_steps, completed_steps, failed_steps, in_progress_steps,
          skipped_steps, created_at, updated_at)
        VALUES (:filehash, :originalFilename, :localFilename, :fileSize, :mimeType, :no, :workflow, :managed,
-         'pending', :no, 0, 0, 0, 0, 0, :now, :now)${d.returningId}`,
+         'pending', :no, 0, 0, 0, 0, 0, :now, :now)${returningId(d)}`,
       { ...file, workflow: encodeWorkflow(file.workflow), managed: file.managed, no: false, now },
     );
     if (result.insertId === null) throw new Error('The database did not report the id of the new file.');
@@ -81,7 +82,7 @@ export class TypeormFileRepository implements FileRepository {
 
   async lock(id: number): Promise<FileRecord | null> {
     const row = await this.sql.one(
-      `SELECT ${FILE_COLUMNS} FROM files WHERE id = :id${this.sql.dialect.lockFileRow}`,
+      `SELECT ${FILE_COLUMNS} FROM files WHERE id = :id${rowLock(this.sql.dialect, 'fileRow')}`,
       {
         id,
       },
@@ -93,7 +94,7 @@ export class TypeormFileRepository implements FileRepository {
     if (ids.length === 0) return [];
     // In id order, so two transactions locking overlapping sets of files cannot deadlock.
     const rows = await this.sql.rows(
-      `SELECT ${FILE_COLUMNS} FROM files WHERE id IN (:...ids) ORDER BY id${this.sql.dialect.lockFileRow}`,
+      `SELECT ${FILE_COLUMNS} FROM files WHERE id IN (:...ids) ORDER BY id${rowLock(this.sql.dialect, 'fileRow')}`,
       { ids: [...new Set(ids)] },
     );
     return rows.map(toFileRecord);
@@ -110,8 +111,8 @@ export class TypeormFileRepository implements FileRepository {
       {
         ...rollup,
         id,
-        statusChangedAt: rollup.statusChangedAt === null ? null : d.time(rollup.statusChangedAt),
-        now: d.time(this.now()),
+        statusChangedAt: rollup.statusChangedAt === null ? null : d.driver.time(rollup.statusChangedAt),
+        now: d.driver.time(this.now()),
       },
     );
   }
@@ -128,24 +129,24 @@ export class TypeormFileRepository implements FileRepository {
         id,
         ...ROLLUP_COLUMNS.map(([, field]) => {
           const value = rollup[field];
-          return value instanceof Date ? d.time(value) : value;
+          return value instanceof Date ? d.driver.time(value) : value;
         }),
       ]);
-      const update = d.updateFromRows({
+      const update = d.sql.updateFromRows({
         table: 'files',
         keys: [['id', 'integer']],
         columns,
         rows,
         extra: 'updated_at = :now',
       });
-      await this.sql.write(update.sql, { ...update.params, now: d.time(this.now()) });
+      await this.sql.write(update.sql, { ...update.params, now: d.driver.time(this.now()) });
     }
   }
 
   async setDuplicate(id: number, isDuplicate: boolean, duplicateOfId: number | null): Promise<void> {
     await this.sql.write(
       'UPDATE files SET is_duplicate = :isDuplicate, duplicate_of_id = :duplicateOfId, updated_at = :now WHERE id = :id',
-      { id, isDuplicate, duplicateOfId, now: this.sql.dialect.time(this.now()) },
+      { id, isDuplicate, duplicateOfId, now: this.sql.dialect.driver.time(this.now()) },
     );
   }
 

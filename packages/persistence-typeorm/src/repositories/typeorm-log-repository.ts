@@ -9,6 +9,7 @@ import type {
 import { LOG_COLUMNS, toLogEntry } from '../mappers/row-mappers.js';
 import { requireInteger } from '../mappers/column-parsers.js';
 import type { SqlExecutor } from '../sql-executor.js';
+import { returningId, returningIds } from '../define-dialect.js';
 
 /** 7 parameters a row: far below every database's limit on bound parameters. */
 const ROWS_PER_INSERT = 200;
@@ -20,8 +21,8 @@ export class TypeormLogRepository implements LogRepository {
     const d = this.sql.dialect;
     const result = await this.sql.write(
       `INSERT INTO processing_logs (file_id, task_id, step_name, status, message, detail, timestamp)
-       VALUES (:fileId, :taskId, :stepName, :status, :message, :detail, :occurredAt)${d.returningId}`,
-      { ...entry, occurredAt: d.time(entry.occurredAt) },
+       VALUES (:fileId, :taskId, :stepName, :status, :message, :detail, :occurredAt)${returningId(d)}`,
+      { ...entry, occurredAt: d.driver.time(entry.occurredAt) },
     );
     if (result.insertId === null) throw new Error('The database did not report the id of the new log row.');
     return { ...entry, id: result.insertId };
@@ -88,7 +89,7 @@ export class TypeormLogRepository implements LogRepository {
       {
         fileId,
         limit: limit + 1,
-        afterAt: after === null ? null : d.time(after.occurredAt),
+        afterAt: after === null ? null : d.driver.time(after.occurredAt),
         afterId: after?.id ?? null,
       },
     );
@@ -122,19 +123,18 @@ export class TypeormLogRepository implements LogRepository {
         [`t${index}`]: entry.status,
         [`m${index}`]: entry.message,
         [`d${index}`]: entry.detail,
-        [`o${index}`]: d.time(entry.occurredAt),
+        [`o${index}`]: d.driver.time(entry.occurredAt),
       });
       return `(:f${index}, :k${index}, :s${index}, :t${index}, :m${index}, :d${index}, :o${index})`;
     });
     const result = await this.sql.write(
       `INSERT INTO processing_logs (file_id, task_id, step_name, status, message, detail, timestamp)
-       VALUES ${tuples.join(', ')}${d.returningIds}`,
+       VALUES ${tuples.join(', ')}${returningIds(d)}`,
       params,
     );
-    const ids =
-      d.returningIds === ''
-        ? entries.map((_, index) => (result.insertId ?? Number.NaN) + index)
-        : result.rows.map((row) => requireInteger('processing_logs.id', row.id)).sort((a, b) => a - b);
+    const ids = !d.capabilities.returningIds
+      ? entries.map((_, index) => (result.insertId ?? Number.NaN) + index)
+      : result.rows.map((row) => requireInteger('processing_logs.id', row.id)).sort((a, b) => a - b);
     if (ids.length !== entries.length || ids.some((id) => !Number.isSafeInteger(id)))
       throw new Error('The database did not report the ids of the new log rows.');
     return entries.map((entry, index) => ({ ...entry, id: ids[index] ?? 0 }));

@@ -56,13 +56,13 @@ export class TypeormStepRepository implements StepRepository {
   ): Promise<string[]> {
     const d = this.sql.dialect;
     const columns = ['file_id', 'step_name', 'status', 'attempts', 'run_after', 'created_at', 'updated_at'];
-    const { head, tail } = d.insertIgnore('file_processing_steps', columns, ['file_id', 'step_name']);
+    const { head, tail } = d.sql.insertIgnore('file_processing_steps', columns, ['file_id', 'step_name']);
     const created: string[] = [];
-    const now = d.time(this.now());
+    const now = d.driver.time(this.now());
     for (const stepName of new Set(stepNames)) {
       const result = await this.sql.write(
         `${head} VALUES (:fileId, :stepName, 'pending', 0, :runAfter, :now, :now)${tail}`,
-        { fileId, stepName, runAfter: runAfter === null ? null : d.time(runAfter), now },
+        { fileId, stepName, runAfter: runAfter === null ? null : d.driver.time(runAfter), now },
       );
       if (result.affected > 0) created.push(stepName);
     }
@@ -72,13 +72,13 @@ export class TypeormStepRepository implements StepRepository {
   async saveState(fileId: number, stepName: string, state: FoldedStep): Promise<void> {
     const d = this.sql.dialect;
     const keepLease = state.status === 'in_progress';
-    const now = d.time(this.now());
+    const now = d.driver.time(this.now());
     const columns = ['file_id', 'step_name', 'created_at', ...STATE_COLUMNS];
     // The lease survives only while the step stays in progress; any other state ends it.
     const overwritten = keepLease
       ? STATE_COLUMNS.filter((column) => !column.startsWith('lease_'))
       : STATE_COLUMNS;
-    const tail = d.upsertTail(['file_id', 'step_name'], overwritten);
+    const tail = d.sql.upsertTail(['file_id', 'step_name'], overwritten);
     await this.sql.write(
       `INSERT INTO file_processing_steps (${columns.join(', ')})
        VALUES (:fileId, :stepName, :now, :status, :startedAt, :completedAt, :errorMessage, :attempts, :lastEventAt,
@@ -88,11 +88,11 @@ export class TypeormStepRepository implements StepRepository {
         stepName,
         now,
         status: state.status,
-        startedAt: state.startedAt === null ? null : d.time(state.startedAt),
-        completedAt: state.completedAt === null ? null : d.time(state.completedAt),
+        startedAt: state.startedAt === null ? null : d.driver.time(state.startedAt),
+        completedAt: state.completedAt === null ? null : d.driver.time(state.completedAt),
         errorMessage: state.errorMessage,
         attempts: state.attempts,
-        lastEventAt: state.lastEvent === null ? null : d.time(state.lastEvent.occurredAt),
+        lastEventAt: state.lastEvent === null ? null : d.driver.time(state.lastEvent.occurredAt),
         lastEventId: state.lastEvent?.id ?? null,
       },
     );
@@ -120,7 +120,7 @@ export class TypeormStepRepository implements StepRepository {
     const result = await this.sql.write(
       `UPDATE file_processing_steps SET run_after = :runAfter, updated_at = :now
        WHERE file_id = :fileId AND step_name = :stepName AND status = 'pending'${override ? '' : ' AND run_after IS NULL'}`,
-      { fileId, stepName, runAfter: d.time(runAfter), now: d.time(this.now()) },
+      { fileId, stepName, runAfter: d.driver.time(runAfter), now: d.driver.time(this.now()) },
     );
     return result.affected > 0;
   }
@@ -132,13 +132,13 @@ export class TypeormStepRepository implements StepRepository {
       'run_after',
     ];
     const columns = ['file_id', 'step_name', ...overwritten.filter((column) => column !== 'updated_at')];
-    const params: Record<string, unknown> = { now: this.sql.dialect.time(this.now()) };
+    const params: Record<string, unknown> = { now: this.sql.dialect.driver.time(this.now()) };
     const tuples = writes.map((write, index) => {
       const values = this.columnValues(write);
       for (const column of columns) params[`${column}_${index}`] = values[column];
       return `(${columns.map((column) => `:${column}_${index}`).join(', ')}, :now, :now)`;
     });
-    const tail = this.sql.dialect.upsertTail(['file_id', 'step_name'], overwritten);
+    const tail = this.sql.dialect.sql.upsertTail(['file_id', 'step_name'], overwritten);
     await this.sql.write(
       `INSERT INTO file_processing_steps (${columns.join(', ')}, created_at, updated_at)
        VALUES ${tuples.join(', ')}${tail}`,
@@ -148,7 +148,7 @@ export class TypeormStepRepository implements StepRepository {
 
   private columnValues({ fileId, stepName, state, runAfter, lease }: StepWrite): Record<string, unknown> {
     const d = this.sql.dialect;
-    const time = (value: Date | null) => (value === null ? null : d.time(value));
+    const time = (value: Date | null) => (value === null ? null : d.driver.time(value));
     const stored = lease === 'keep' ? null : lease;
     return {
       file_id: fileId,

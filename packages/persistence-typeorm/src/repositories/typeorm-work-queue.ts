@@ -2,6 +2,7 @@ import type { ExpiredLease, FileRecord, LockedStep, StepRef, WorkQueue } from '@
 import { parseText, requireInteger, requireText } from '../mappers/column-parsers.js';
 import { FILE_COLUMNS, toFileRecord } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
+import { announceStatements, rowLock } from '../define-dialect.js';
 
 /**
  * Claiming never waits: candidate step rows and then their file rows are locked with SKIP LOCKED (one immediate
@@ -23,8 +24,8 @@ export class TypeormWorkQueue implements WorkQueue {
       `SELECT file_id, step_name FROM file_processing_steps
        WHERE status = 'pending' AND run_after <= :now${filter}
          AND EXISTS (SELECT 1 FROM files f WHERE f.id = file_processing_steps.file_id AND f.managed = :managed)
-       ORDER BY run_after, id LIMIT :limit${d.lockSkipLocked}`,
-      { now: d.time(now), limit, stepNames, managed: true },
+       ORDER BY run_after, id LIMIT :limit${rowLock(d, 'stepRowSkipLocked')}`,
+      { now: d.driver.time(now), limit, stepNames, managed: true },
     );
     const refs = rows.map((row) => ({
       fileId: requireInteger('file_processing_steps.file_id', row.file_id),
@@ -39,7 +40,12 @@ export class TypeormWorkQueue implements WorkQueue {
       const result = await this.sql.write(
         `UPDATE file_processing_steps SET lease_expires_at = :expiresAt
          WHERE file_id = :fileId AND step_name = :stepName AND status = 'in_progress' AND lease_owner = :owner`,
-        { fileId: step.fileId, stepName: step.stepName, owner, expiresAt: this.sql.dialect.time(expiresAt) },
+        {
+          fileId: step.fileId,
+          stepName: step.stepName,
+          owner,
+          expiresAt: this.sql.dialect.driver.time(expiresAt),
+        },
       );
       if (result.affected > 0) held.push({ fileId: step.fileId, stepName: step.stepName });
     }
@@ -51,8 +57,8 @@ export class TypeormWorkQueue implements WorkQueue {
     const rows = await this.sql.rows(
       `SELECT file_id, step_name, lease_owner, attempts FROM file_processing_steps
        WHERE status = 'in_progress' AND lease_expires_at < :now
-       ORDER BY lease_expires_at, id LIMIT :limit${d.lockSkipLocked}`,
-      { now: d.time(now), limit },
+       ORDER BY lease_expires_at, id LIMIT :limit${rowLock(d, 'stepRowSkipLocked')}`,
+      { now: d.driver.time(now), limit },
     );
     const expired = rows.map((row) => ({
       fileId: requireInteger('file_processing_steps.file_id', row.file_id),
@@ -64,8 +70,7 @@ export class TypeormWorkQueue implements WorkQueue {
   }
 
   async announce(): Promise<void> {
-    const statement = this.sql.dialect.announceSql;
-    if (statement !== null) await this.sql.write(statement);
+    for (const statement of announceStatements(this.sql.dialect)) await this.sql.write(statement);
     this.onAnnounce();
   }
 
@@ -73,7 +78,7 @@ export class TypeormWorkQueue implements WorkQueue {
   private async withLockedFiles<T extends StepRef>(refs: T[]): Promise<Array<T & { file: FileRecord }>> {
     if (refs.length === 0) return [];
     const rows = await this.sql.rows(
-      `SELECT ${FILE_COLUMNS} FROM files WHERE id IN (:...ids)${this.sql.dialect.lockFileRowSkipLocked}`,
+      `SELECT ${FILE_COLUMNS} FROM files WHERE id IN (:...ids)${rowLock(this.sql.dialect, 'fileRowSkipLocked')}`,
       { ids: [...new Set(refs.map((ref) => ref.fileId))] },
     );
     const files = new Map(rows.map(toFileRecord).map((file) => [file.id, file]));

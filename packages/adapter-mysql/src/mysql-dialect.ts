@@ -21,7 +21,7 @@ export async function readAutoIncrementStep(dataSource: DataSource): Promise<num
 }
 
 /**
- * A multi-row log insert learns only its first id from MySQL and derives the others (`returningIds` is empty), which
+ * A multi-row log insert learns only its first id from MySQL and derives the others (capability `returningIds: false`), which
  * holds for an insert of known row count when ids step by 1. A server stepping otherwise (Galera's
  * wsrep_auto_increment_control sets the step to the cluster size) is refused rather than given wrong ids.
  */

@@ -1,7 +1,7 @@
 import type { RowsUpdate } from './dialect.js';
 
 /**
- * Dialect.updateFromRows for a database that reads the rows out of one JSON parameter, `:rowsJson`: `source` is the
+ * The dialect's `sql.updateFromRows` for a database that reads the rows out of one JSON parameter, `:rowsJson`: `source` is the
  * derived table it reads them with (its columns named after the key and set columns), `encode` the JSON value of
  * the rows. The first key's range bounds the rows of `table` the statement reads.
  */

@@ -2,6 +2,7 @@
 // Tests read the URLs of the run through '@steptrail/test-servers/backend-urls'.
 export { createDatabase } from './create-database.js';
 export type { ServerKind } from './env.js';
+export { freePort } from './free-port.js';
 export {
   findServers,
   installHints,

@@ -89,9 +89,11 @@ describe('commands the doc test does not run', () => {
   ];
   it.each([
     ['npx -y pnpm@10.34.8 install && npx -y pnpm@10.34.8 test', 'the test command itself'],
+    ['npx -y pnpm@10.34.8 test apps/api   # a comment', 'runs int or e2e suites'],
     ['npx vitest run apps/api', 'runs int or e2e suites'],
     ['npx -y pnpm@10.34.8 exec vitest run --project int --project e2e', 'runs int or e2e suites'],
-    ['npx -y pnpm@10.34.8 bench --scale full', 'full-scale benchmarks'],
+    ['npx -y pnpm@10.34.8 bench --scale full', 'a benchmark'],
+    ['node bench/run.mjs --only api --scale small', 'a benchmark'],
   ])('%s is not run: %s', (command, reason) => {
     expect(notRunReason(command, testFiles)).toContain(reason);
   });
@@ -100,7 +102,7 @@ describe('commands the doc test does not run', () => {
     'npx vitest run apps/api --project unit',
     'npx vitest run packages/domain',
     'npx -y pnpm@10.34.8 migrate -- verify --all',
-    'npx -y pnpm@10.34.8 bench',
+    'npx -y pnpm@10.34.8 test packages/domain   # unit tests only',
   ])('%s runs', (command) => {
     expect(notRunReason(command, testFiles)).toBeNull();
   });

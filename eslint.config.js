@@ -1,6 +1,23 @@
 // Flat config with type-aware rules: promises must be awaited or handled, and no `any` leaks across boundaries.
+// Below them, the shape of the house (STYLE.md "The shape"): where the environment is read, what the domain may
+// import, and that no app imports another.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+const APPS = ['api', 'worker', 'migrator', 'standalone'];
+
+/** Forbids importing every app but `allowed` (by package name or by a relative path into apps/<name>/). */
+const appImports = (self, allowed = []) => {
+  const forbidden = APPS.filter((app) => app !== self && !allowed.includes(app));
+  const message = 'An app never imports another app: move what both need into a package under packages/.';
+  return {
+    paths: forbidden.map((app) => ({ name: `@steptrail/${app}`, message })),
+    patterns: [
+      { group: forbidden.map((app) => `@steptrail/${app}/*`), message },
+      { regex: `^(\\.\\./)+(apps/)?(${forbidden.join('|')})/`, message },
+    ],
+  };
+};
 
 export default tseslint.config(
   {
@@ -39,4 +56,64 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+
+  // The environment is read once, in config files, and handed on as parsed config.
+  {
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            "Read the environment in the app's config.ts (processEnv() of @steptrail/runtime) and pass config on.",
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      '**/config.ts',
+      // processEnv(): the one reader every app's config.ts calls.
+      'packages/runtime/src/env-config.ts',
+      // The switches the throwaway test servers obey (TEST_POSTGRES_URL, CI, PATH).
+      'packages/test-servers/src/env.ts',
+      // Tests pin TZ and hand their environment to the processes they start.
+      '**/test/**/*.ts',
+    ],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+
+  // Packages import no app either (the domain's stricter rule below replaces this one for it).
+  {
+    files: ['packages/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', appImports(null)] },
+  },
+
+  // The domain imports nothing outside itself: no workspace package, no library, no node: module.
+  {
+    files: ['packages/domain/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.{1,2}/)',
+              message:
+                'packages/domain imports only its own files; adapters and apps depend on it, never the reverse.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+
+  // Apps import no app; only the all-in-one app composes the API and the worker.
+  ...APPS.map((app) => ({
+    files: [`apps/${app}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', appImports(app, app === 'standalone' ? ['api', 'worker'] : [])],
+    },
+  })),
 );

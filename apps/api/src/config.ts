@@ -1,14 +1,22 @@
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
 import { WorkflowCatalog } from '@steptrail/domain';
-import { ConfigError, databaseEnv, processEnv, type DatabaseTarget } from '@steptrail/runtime';
+import {
+  ConfigError,
+  databaseEnv,
+  envInteger,
+  envJson,
+  envLogLevel,
+  envMilliseconds,
+  envPath,
+  envPort,
+  processEnv,
+  type DatabaseTarget,
+  type LogLevel,
+} from '@steptrail/runtime';
 import { z } from 'zod';
 import { API_TOKENS_FORMAT, parseApiTokens, type ApiToken } from './http/auth/api-tokens.js';
 
 // The one file of the API that reads the environment. Everything else receives an ApiConfig.
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface ApiConfig {
   database: DatabaseTarget;
@@ -27,41 +35,17 @@ export interface ApiConfig {
   countsMaxAgeMs: number;
   /** Connections per process for PostgreSQL and MySQL. */
   poolSize: number | undefined;
-  /** Whether `start.ts` also runs the worker in-process (when @steptrail/worker is installed). */
-  startWorker: boolean;
 }
 
 const text = z.string().trim();
-const integer = (min: number, max: number, fallback: number) =>
-  text
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .optional()
-    .transform((value) => value ?? fallback);
-const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'], { error: 'must be true, false, 1 or 0' })
-    .optional()
-    .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1'));
 
-const workflowDefinitions = text.optional().transform((value, ctx): Record<string, string[]> => {
-  if (value === undefined || value === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be JSON like {"profile":["step_a","step_b"]}' });
-    return z.NEVER;
-  }
-  const shape = z.record(z.string(), z.array(z.string())).safeParse(parsed);
-  if (shape.success) return shape.data;
-  ctx.addIssue({
-    code: 'custom',
-    message: 'must be a JSON object mapping profile names to arrays of step names',
-  });
-  return z.NEVER;
+const workflowShape = z.record(z.string(), z.array(z.string()), {
+  error:
+    'must be a JSON object mapping profile names to arrays of step names, like {"profile":["step_a","step_b"]}',
 });
+const workflowDefinitions = envJson(workflowShape)
+  .optional()
+  .transform((value) => value ?? {});
 
 const MAX_FILE_SIZE = 2_147_483_647; // files.file_size is a 32-bit integer column
 
@@ -69,32 +53,24 @@ const schema = (cwd: string) =>
   databaseEnv(cwd)
     .extend({
       HOST: text.min(1).default('127.0.0.1'),
-      PORT: integer(0, 65_535, 3000),
-      STORAGE_DIR: text
-        .min(1)
-        .default('./data/storage')
-        .transform((dir) => resolve(cwd, dir)),
-      MAX_UPLOAD_BYTES: integer(1, MAX_FILE_SIZE, 100 * 1024 * 1024),
-      MAX_JSON_BYTES: integer(1024, 64 * 1024 * 1024, 1024 * 1024),
+      PORT: envPort().default(3000),
+      STORAGE_DIR: envPath(cwd, './data/storage'),
+      MAX_UPLOAD_BYTES: envInteger(1, MAX_FILE_SIZE).default(100 * 1024 * 1024),
+      MAX_JSON_BYTES: envInteger(1024, 64 * 1024 * 1024).default(1024 * 1024),
       API_TOKENS: text.optional().transform((value, ctx): ApiToken[] => {
         const { tokens, problems } = parseApiTokens(value ?? '');
         for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem });
         return tokens;
       }),
-      LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+      LOG_LEVEL: envLogLevel(),
       WORKFLOWS: workflowDefinitions,
       DEFAULT_WORKFLOW: text.min(1).optional(),
-      EVENTS_POLL_MS: integer(10, 60_000, 1000),
-      EVENTS_HEARTBEAT_MS: integer(100, 300_000, 15_000),
-      EVENTS_GAP_GRACE_MS: integer(0, 60_000, 2000),
-      SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
-      COUNTS_MAX_AGE_MS: integer(0, 3_600_000, 2_000),
-      DB_POOL_SIZE: text
-        .regex(/^\d+$/, 'must be a whole number')
-        .transform(Number)
-        .pipe(z.number().int().min(1).max(200))
-        .optional(),
-      START_WORKER: flag(true),
+      EVENTS_POLL_MS: envMilliseconds(10, 60_000).default(1000),
+      EVENTS_HEARTBEAT_MS: envMilliseconds(100, 300_000).default(15_000),
+      EVENTS_GAP_GRACE_MS: envMilliseconds(0, 60_000).default(2000),
+      SHUTDOWN_TIMEOUT_MS: envMilliseconds(0, 600_000).default(10_000),
+      COUNTS_MAX_AGE_MS: envMilliseconds(0, 3_600_000).default(2_000),
+      DB_POOL_SIZE: envInteger(1, 200),
     })
     .superRefine(
       (env, ctx) => {
@@ -108,8 +84,8 @@ const schema = (cwd: string) =>
             message: `is required when HOST (${env.HOST}) is not a loopback address: ${API_TOKENS_FORMAT}`,
           });
         }
-        const definitions: unknown = env.WORKFLOWS;
-        if (typeof definitions === 'object' && definitions !== null) {
+        // Only well-formed definitions reach the domain's checks; a malformed one is already reported.
+        if (workflowShape.safeParse(env.WORKFLOWS).success) {
           const catalog = buildCatalog(env.WORKFLOWS, env.DEFAULT_WORKFLOW);
           if (!catalog.ok)
             ctx.addIssue({ code: 'custom', path: ['WORKFLOWS'], message: catalog.error.message });
@@ -161,7 +137,6 @@ export function parseApiConfig(env: Readonly<Record<string, string | undefined>>
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     countsMaxAgeMs: values.COUNTS_MAX_AGE_MS,
     poolSize: values.DB_POOL_SIZE,
-    startWorker: values.START_WORKER,
   };
 }
 

@@ -1,6 +1,13 @@
 import { systemClock, type Clock, type Store } from '@steptrail/domain';
-import { TOKENS, createCoreContainer, openStore } from '@steptrail/runtime';
-import type { DestinationStream } from 'pino';
+import {
+  TOKENS,
+  cannotOpenDatabase,
+  createCoreContainer,
+  createLogger,
+  openStore,
+  type DestinationStream,
+  type Logger,
+} from '@steptrail/runtime';
 import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import type { ApiConfig } from './config.js';
 import { ApiServer } from './http/api-server.js';
@@ -9,7 +16,6 @@ import { ApiMetrics } from './http/metrics/api-metrics.js';
 import type { RouteDeps } from './http/routes/route-deps.js';
 import { LiveEvents } from './http/sse/live-events.js';
 import { ContentStore } from './http/uploads/content-store.js';
-import { createLogger, type Logger } from './logging/logger.js';
 
 /** The API's own tokens, next to the runtime's TOKENS. */
 export const API = {
@@ -28,6 +34,8 @@ export interface ApiContainerOptions {
   clock?: Clock;
   /** Where JSON logs go instead of stdout. */
   logDestination?: DestinationStream;
+  /** A logger to write through instead of a new one (the all-in-one app shares one between its parts). */
+  logger?: Logger;
 }
 
 /**
@@ -44,6 +52,8 @@ export async function buildApiContainer(
     (await openStore(config.database, {
       clock,
       ...(config.poolSize === undefined ? {} : { poolSize: config.poolSize }),
+    }).catch((error: unknown) => {
+      throw cannotOpenDatabase(config.database, error);
     }));
   const container = createCoreContainer({
     store,
@@ -51,7 +61,13 @@ export async function buildApiContainer(
     workflows: config.workflows,
     countsMaxAgeMs: config.countsMaxAgeMs,
   });
-  const logger = createLogger(config.logLevel, options.logDestination);
+  const logger =
+    options.logger ??
+    createLogger({
+      level: config.logLevel,
+      service: 'steptrail-api',
+      ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
+    });
   container.register(API.Config, { useValue: config });
   container.register(API.Logger, { useValue: logger });
   container.register(API.Metrics, {

@@ -1,10 +1,13 @@
+import { ensureWritableDirectory, runMain, stopOnSignals } from '@steptrail/runtime';
 import { loadApiConfig } from './config.js';
 import { API, buildApiContainer } from './container.js';
-import { runMain, stopOnSignals } from './process-lifecycle.js';
 
-// Starts what the container built; nothing else.
-runMain(async () => {
-  const container = await buildApiContainer(loadApiConfig());
+// Starts what the container built; nothing else. The schema must be migrated already (steptrail-migrate schema up,
+// or the all-in-one app in apps/standalone).
+runMain('steptrail-api', async () => {
+  const config = loadApiConfig();
+  await ensureWritableDirectory(config.storageDir, 'STORAGE_DIR');
+  const container = await buildApiContainer(config);
   const server = container.resolve(API.Server);
   await server.listen();
   stopOnSignals(() => server.close());

@@ -1,18 +1,11 @@
-import { ConfigError } from '@steptrail/runtime';
+import { configProblems } from '@steptrail/runtime';
 import { describe, expect, test } from 'vitest';
 import { isLoopbackHost, parseApiConfig } from '../src/config.js';
 
 const TOKENS = 'ops:admin:0123456789abcdef0123';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    parseApiConfig(env, '/srv/steptrail');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('the configuration was accepted');
-}
+const problemsOf = (env: Record<string, string>): string[] =>
+  configProblems(() => parseApiConfig(env, '/srv/steptrail'));
 
 describe('API configuration', () => {
   test('defaults: SQLite under ./data, loopback on port 3000, no tokens, default workflow', () => {
@@ -25,7 +18,6 @@ describe('API configuration', () => {
       maxUploadBytes: 100 * 1024 * 1024,
       tokens: [],
       logLevel: 'info',
-      startWorker: true,
     });
     expect(config.workflows.names()).toEqual(['default']);
   });
@@ -42,7 +34,6 @@ describe('API configuration', () => {
         LOG_LEVEL: 'warn',
         WORKFLOWS: '{"short":["hash_file","extract_text"]}',
         DEFAULT_WORKFLOW: 'short',
-        START_WORKER: 'false',
       },
       '/srv/steptrail',
     );
@@ -52,7 +43,6 @@ describe('API configuration', () => {
       storageDir: '/var/lib/steptrail',
       maxUploadBytes: 1048576,
       logLevel: 'warn',
-      startWorker: false,
     });
     expect(config.database).toMatchObject({
       kind: 'postgres',
@@ -72,7 +62,6 @@ describe('API configuration', () => {
       LOG_LEVEL: 'loud',
       API_TOKENS: 'broken',
       WORKFLOWS: '{"x": "not a list"}',
-      START_WORKER: 'maybe',
       EVENTS_POLL_MS: '5',
     });
     const variables = problems.map((problem) => problem.split(':')[0]);
@@ -83,8 +72,7 @@ describe('API configuration', () => {
       'LOG_LEVEL',
       'MAX_UPLOAD_BYTES',
       'PORT',
-      'START_WORKER',
-      'WORKFLOWS',
+      'WORKFLOWS.x',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { LegacyMigration, Store } from '@steptrail/domain';
-import type { DatabaseTarget } from '@steptrail/runtime';
+import { cannotOpenDatabase, type DatabaseTarget } from '@steptrail/runtime';
 import type { DataSource } from 'typeorm';
 import { ConfigurationProblem } from './cli/configuration-problem.js';
 import { CheckpointTable } from './sql/checkpoint-table.js';
@@ -98,11 +98,7 @@ export class DatabaseSession {
     try {
       return await open();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ConfigurationProblem(
-        `Cannot open ${this.target.display}: ${reason}. Check DATABASE_URL (or --database-url) and that the server runs.`,
-        { cause: error },
-      );
+      throw cannotOpenDatabase(this.target, error, 'DATABASE_URL (or --database-url)');
     }
   }
 }

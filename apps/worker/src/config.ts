@@ -1,74 +1,67 @@
 import { hostname, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseStepName } from '@steptrail/domain';
-import { databaseEnv, parseEnv, processEnv, type DatabaseTarget } from '@steptrail/runtime';
+import {
+  databaseEnv,
+  envFlag,
+  envInteger,
+  envJson,
+  envList,
+  envLogLevel,
+  envMilliseconds,
+  envOptionalText,
+  envPath,
+  envUrl,
+  parseEnv,
+  processEnv,
+  type DatabaseTarget,
+  type LogLevel,
+} from '@steptrail/runtime';
 import { z } from 'zod';
 import { destinationListSchema, type DestinationConfig } from './destinations/destination-config.js';
 
-/** A JSON-valued variable: parse errors and schema errors are reported like any other problem. */
-const json = <S extends z.ZodType>(schema: S) =>
-  z
-    .string()
-    .transform((text, context): unknown => {
-      try {
-        return JSON.parse(text);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: `not valid JSON (${(error as Error).message})` });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === '' ? null : value.trim()));
 const stepName = z.string().refine((value) => parseStepName(value).ok, { message: 'not a valid step name' });
 
 const schema = (cwd: string) =>
   databaseEnv(cwd).extend({
-    WORKER_ID: optionalText,
-    WORKER_CONCURRENCY: int(1, 256).default(4),
+    WORKER_ID: envOptionalText(),
+    WORKER_CONCURRENCY: envInteger(1, 256).default(4),
     /** How many steps one claim transaction takes at most; defaults to the free slots. */
-    CLAIM_BATCH_SIZE: int(1, 256).optional(),
-    LEASE_MS: int(1_000, 3_600_000).default(30_000),
+    CLAIM_BATCH_SIZE: envInteger(1, 256),
+    LEASE_MS: envMilliseconds(1_000, 3_600_000).default(30_000),
     /** How often held leases are renewed; defaults to a third of the lease. */
-    HEARTBEAT_MS: int(100, 3_600_000).optional(),
+    HEARTBEAT_MS: envMilliseconds(100, 3_600_000),
     /** How often expired leases are looked for; defaults to half the lease, so a dead worker's step is back within two leases. */
-    REAPER_INTERVAL_MS: int(100, 3_600_000).optional(),
-    POLL_INTERVAL_MS: int(10, 60_000).default(250),
-    SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(10_000),
+    REAPER_INTERVAL_MS: envMilliseconds(100, 3_600_000),
+    POLL_INTERVAL_MS: envMilliseconds(10, 60_000).default(250),
+    SHUTDOWN_GRACE_MS: envMilliseconds(0, 3_600_000).default(10_000),
     /** A handler still running after this long is abandoned and the attempt counts as a transient failure. */
-    STEP_TIMEOUT_MS: int(1_000, 86_400_000).default(3_600_000),
-    MAX_ATTEMPTS: int(1, 100).default(5),
+    STEP_TIMEOUT_MS: envMilliseconds(1_000, 86_400_000).default(3_600_000),
+    MAX_ATTEMPTS: envInteger(1, 100).default(5),
     /** Per-step overrides, e.g. {"upload_to_s3": 10, "extract_metadata_with_gpt": 3}. */
-    MAX_ATTEMPTS_BY_STEP: json(z.record(stepName, int(1, 100))).default({}),
-    RETRY_BASE_MS: int(1, 3_600_000).default(2_000),
-    RETRY_MAX_MS: int(1, 86_400_000).default(300_000),
-    STORAGE_DIR: z.string().default('./data/storage'),
-    WORK_DIR: optionalText,
-    PROCESSED_DIR: z.string().default('./data/processed'),
-    SCRATCH_DIR: optionalText,
-    DESTINATIONS: json(destinationListSchema).default([]),
+    MAX_ATTEMPTS_BY_STEP: envJson(z.record(stepName, z.number().int().min(1).max(100))).default({}),
+    RETRY_BASE_MS: envMilliseconds(1, 3_600_000).default(2_000),
+    RETRY_MAX_MS: envMilliseconds(1, 86_400_000).default(300_000),
+    STORAGE_DIR: envPath(cwd, './data/storage'),
+    WORK_DIR: envOptionalText(),
+    PROCESSED_DIR: envPath(cwd, './data/processed'),
+    SCRATCH_DIR: envOptionalText(),
+    DESTINATIONS: envJson(destinationListSchema).default([]),
     /** Configuration handed to each step's handler, keyed by step name. */
-    STEP_CONFIG: json(z.record(stepName, z.unknown())).default({}),
+    STEP_CONFIG: envJson(z.record(stepName, z.unknown())).default({}),
     /** Modules (paths or package names) whose exported `handlers` are registered next to the built-in ones. */
-    WORKER_PLUGINS: optionalText,
-    OPENAI_BASE_URL: optionalText.pipe(z.url().nullable()),
-    OPENAI_API_KEY: optionalText,
-    OPENAI_MODEL: optionalText,
-    OPENAI_TIMEOUT_MS: int(1_000, 600_000).default(60_000),
-    OCR_ENABLED: flag.default(true),
+    WORKER_PLUGINS: envList(),
+    OPENAI_BASE_URL: envUrl(),
+    OPENAI_API_KEY: envOptionalText(),
+    OPENAI_MODEL: envOptionalText(),
+    OPENAI_TIMEOUT_MS: envMilliseconds(1_000, 600_000).default(60_000),
+    OCR_ENABLED: envFlag().default(true),
     OCR_LANGUAGES: z
       .string()
       .regex(/^[a-z_]+(\+[a-z_]+)*$/, 'Tesseract languages such as eng or eng+deu')
       .default('eng'),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    LOG_LEVEL: envLogLevel(),
   });
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface OpenAiConfig {
   baseUrl: string | null;
@@ -113,7 +106,7 @@ export function parseWorkerConfig(
 ): WorkerConfig {
   const raw = parseEnv(schema(cwd).superRefine(checkOpenAi), env);
   const path = (value: string) => (isAbsolute(value) ? value : resolve(cwd, value));
-  const storageDir = path(raw.STORAGE_DIR);
+  const storageDir = raw.STORAGE_DIR;
   return {
     database: raw.DATABASE_URL,
     workerId: raw.WORKER_ID ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 6)}`,
@@ -131,17 +124,13 @@ export function parseWorkerConfig(
     retryMaxMs: Math.max(raw.RETRY_BASE_MS, raw.RETRY_MAX_MS),
     storageDir,
     workDir: raw.WORK_DIR === null ? join(storageDir, 'work') : path(raw.WORK_DIR),
-    processedDir: path(raw.PROCESSED_DIR),
+    processedDir: raw.PROCESSED_DIR,
     scratchDir: raw.SCRATCH_DIR === null ? join(tmpdir(), 'steptrail-worker') : path(raw.SCRATCH_DIR),
     destinations: raw.DESTINATIONS.map((destination) =>
       destination.type === 'local' ? { ...destination, path: path(destination.path) } : destination,
     ),
     stepConfig: raw.STEP_CONFIG,
-    plugins: (raw.WORKER_PLUGINS ?? '')
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== '')
-      .map((entry) => (entry.startsWith('.') ? path(entry) : entry)),
+    plugins: raw.WORKER_PLUGINS.map((entry) => (entry.startsWith('.') ? path(entry) : entry)),
     openai:
       raw.OPENAI_MODEL === null
         ? null

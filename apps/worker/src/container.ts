@@ -1,6 +1,14 @@
 import 'reflect-metadata';
 import { WorkflowCatalog, systemClock, type Clock, type Store } from '@steptrail/domain';
-import { ConfigError, TOKENS, createCoreContainer, openStore } from '@steptrail/runtime';
+import {
+  ConfigError,
+  TOKENS,
+  cannotOpenDatabase,
+  createCoreContainer,
+  createLogger,
+  openStore,
+  type Logger,
+} from '@steptrail/runtime';
 import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import type { WorkerConfig } from './config.js';
 import { TesseractOcr } from './documents/ocr.js';
@@ -13,7 +21,6 @@ import { OUTCOME_LINGER_MS, OutcomeRecorder } from './engine/outcome-recorder.js
 import { StepRunner } from './engine/step-runner.js';
 import { HandlerRegistry, type BoundHandlers } from './handlers/handler-registry.js';
 import { loadPlugins, type RegisterHandlers } from './handlers/plugins.js';
-import { createLogger, type Logger } from './logger.js';
 import { registerDefaultHandlers } from './steps/default-handlers.js';
 import { metadataExtractor } from './steps/extract-metadata.js';
 
@@ -30,9 +37,10 @@ export const WORKER_TOKENS = {
 
 /** What a caller (the API's in-process worker, tests, the benchmark) may supply instead of the defaults. */
 export interface WorkerOverrides {
-  /** An open store to share (the API's, in one process); the worker then neither opens nor closes one. */
+  /** An open store to share (the all-in-one app's, in one process); the worker then neither opens nor closes one. */
   store?: Store;
   clock?: Clock;
+  /** The process's logger (the all-in-one app shares one); each line then also carries the worker id. */
   logger?: Logger;
   /** Destinations beyond the configured DESTINATIONS (programmatic ones, test doubles). */
   destinations?: readonly Destination[];
@@ -54,14 +62,19 @@ export async function buildWorkerContainer(
   overrides: WorkerOverrides = {},
 ): Promise<BuiltWorker> {
   const clock = overrides.clock ?? systemClock;
-  const logger = overrides.logger ?? createLogger(config.logLevel, { workerId: config.workerId });
+  const logger = (
+    overrides.logger ?? createLogger({ level: config.logLevel, service: 'steptrail-worker' })
+  ).child({ workerId: config.workerId });
   const destinations = [
     ...(await Promise.all(config.destinations.map(createDestination))),
     ...(overrides.destinations ?? []),
   ];
   const handlers = await buildHandlers(config, destinations, overrides);
   const store =
-    overrides.store ?? (await openStore(config.database, { clock, poolSize: config.concurrency + 4 }));
+    overrides.store ??
+    (await openStore(config.database, { clock, poolSize: config.concurrency + 4 }).catch((error: unknown) => {
+      throw cannotOpenDatabase(config.database, error);
+    }));
   const container = createCoreContainer({ store, clock, workflows: WorkflowCatalog.defaults() });
   container.register(WORKER_TOKENS.Config, { useValue: config });
   container.register(WORKER_TOKENS.Logger, { useValue: logger });

@@ -1,5 +1,5 @@
 export { loadWorkerConfig, parseWorkerConfig, type WorkerConfig, type OpenAiConfig } from './config.js';
-export { startWorker, stopOnSignals, type RunningWorker } from './start-worker.js';
+export { prepareWorkerDirectories, startWorker, type RunningWorker } from './start-worker.js';
 export { buildWorkerContainer, WORKER_TOKENS, type WorkerOverrides, type BuiltWorker } from './container.js';
 export { PermanentError, isPermanentError } from './engine/permanent-error.js';
 export { retryDelayMs, type BackoffPolicy } from './engine/backoff.js';
@@ -18,4 +18,3 @@ export {
 export { FileArtifacts } from './handlers/file-artifacts.js';
 export type { Destination } from './destinations/destination.js';
 export { destinationConfigSchema, type DestinationConfig } from './destinations/destination-config.js';
-export { createLogger, type Logger } from './logger.js';

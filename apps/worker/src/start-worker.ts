@@ -1,3 +1,4 @@
+import { ensureWritableDirectory } from '@steptrail/runtime';
 import { WORKER_TOKENS, buildWorkerContainer, type WorkerOverrides } from './container.js';
 import type { WorkerConfig } from './config.js';
 import type { StopReport } from './engine/worker-engine.js';
@@ -10,7 +11,18 @@ export interface RunningWorker {
   stop(): Promise<StopReport>;
 }
 
-/** Builds the worker's container and starts claiming; what `pnpm start` (in the API's process) and main.ts call. */
+/**
+ * Creates the directories the worker writes and checks it may write there, so a wrong path stops start-up with a
+ * message naming the variable instead of failing every step later.
+ */
+export async function prepareWorkerDirectories(config: WorkerConfig): Promise<void> {
+  await ensureWritableDirectory(config.storageDir, 'STORAGE_DIR');
+  await ensureWritableDirectory(config.workDir, 'WORK_DIR');
+  await ensureWritableDirectory(config.processedDir, 'PROCESSED_DIR');
+  await ensureWritableDirectory(config.scratchDir, 'SCRATCH_DIR');
+}
+
+/** Builds the worker's container and starts claiming; what main.ts and the all-in-one app call. */
 export async function startWorker(
   config: WorkerConfig,
   overrides: WorkerOverrides = {},
@@ -20,12 +32,15 @@ export async function startWorker(
   const log = built.container.resolve(WORKER_TOKENS.Logger);
   const stepNames = built.container.resolve(WORKER_TOKENS.Handlers).stepNames();
   engine.start();
-  log.info('worker started', {
-    concurrency: config.concurrency,
-    leaseMs: config.leaseMs,
-    database: config.database.display,
-    steps: stepNames.length,
-  });
+  log.info(
+    {
+      concurrency: config.concurrency,
+      leaseMs: config.leaseMs,
+      database: config.database.display,
+      steps: stepNames.length,
+    },
+    'worker started',
+  );
   let stopping: Promise<StopReport> | null = null;
   return {
     workerId: config.workerId,
@@ -37,18 +52,4 @@ export async function startWorker(
         return report;
       })()),
   };
-}
-
-/** Stops the worker on the first SIGTERM or SIGINT; resolves when it has stopped. */
-export function stopOnSignals(
-  worker: RunningWorker,
-  signals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'],
-): Promise<StopReport> {
-  return new Promise((resolve, reject) => {
-    const onSignal = () => {
-      for (const signal of signals) process.off(signal, onSignal);
-      worker.stop().then(resolve, reject);
-    };
-    for (const signal of signals) process.on(signal, onSignal);
-  });
 }

@@ -111,11 +111,11 @@ describe.each(testBackends())('worker processes on $name', (backend) => {
     expect((await h.steps(file.id))['slow_step']?.attempts).toBe(2);
   });
 
-  test('a configuration error stops the worker at start-up with every problem listed and exit code 1', async () => {
+  test('a configuration error stops the worker at start-up with every problem listed and exit code 2', async () => {
     const child = spawnWorker(h.env({ WORKER_CONCURRENCY: 'many', DESTINATIONS: '[{"type":"ftp"}]' }));
     children.push(child);
 
-    expect((await child.exited).code).toBe(1);
+    expect((await child.exited).code).toBe(2);
     expect(child.output()).toContain('Invalid configuration:');
     expect(child.output()).toContain('WORKER_CONCURRENCY');
     expect(child.output()).toContain('DESTINATIONS.0.type');

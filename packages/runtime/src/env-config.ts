@@ -20,5 +20,16 @@ export function parseEnv<S extends z.ZodType>(
   );
 }
 
+/** The problems `parse` reports through a ConfigError, or none when it accepts its input (for tests and callers that merge). */
+export function configProblems(parse: () => unknown): string[] {
+  try {
+    parse();
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
 /** A snapshot of process.env: the one place steptrail reads it. */
 export const processEnv = (): Readonly<Record<string, string | undefined>> => ({ ...process.env });

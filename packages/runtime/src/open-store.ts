@@ -1,6 +1,7 @@
 import { systemClock, type Clock, type Store } from '@steptrail/domain';
 import type { DataSource } from 'typeorm';
 import type { DatabaseTarget } from './database-url.js';
+import { cannotOpenDatabase } from './startup.js';
 
 export interface StoreOptions {
   clock?: Clock;
@@ -48,9 +49,11 @@ export async function migrationDataSource(target: DatabaseTarget): Promise<DataS
   }
 }
 
-/** Applies every pending migration; returns the names applied. */
+/** Applies every pending migration; returns the names applied. A database it cannot open is a StartupProblem. */
 export async function migrateToLatest(target: DatabaseTarget): Promise<string[]> {
-  const dataSource = await (await migrationDataSource(target)).initialize();
+  const dataSource = await (await migrationDataSource(target)).initialize().catch((error: unknown) => {
+    throw cannotOpenDatabase(target, error);
+  });
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((migration) => migration.name);

@@ -90,3 +90,6 @@ function setOrDelete(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
 }
+
+/** This process's environment, for a child process started on top of it. */
+export const inheritedEnv = (): Record<string, string | undefined> => ({ ...process.env });

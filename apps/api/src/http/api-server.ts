@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '@steptrail/domain';
 import type { Express } from 'express';
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from '@steptrail/runtime';
 import type { LiveEvents } from './sse/live-events.js';
 
 export interface ApiServerDeps {

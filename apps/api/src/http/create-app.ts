@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from '@steptrail/runtime';
 import { documentRoutes, serveDashboardAssets } from './dashboard-routes.js';
 import { errorHandler, notFoundHandler } from './errors/error-handler.js';
 import { buildOpenApi } from './openapi/build-openapi.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from '@steptrail/runtime';
 import type { ApiToken } from './auth/api-tokens.js';
 
 declare global {

@@ -1,5 +1,5 @@
 import type { StepRef, WorkClaims } from '@steptrail/domain';
-import { describeError, type Logger } from '../logger.js';
+import { describeError, type Logger } from '@steptrail/runtime';
 import { sleep } from './sleep.js';
 
 export interface HeldStep {
@@ -58,9 +58,12 @@ export class LeaseHeartbeat {
       try {
         await this.beat();
       } catch (error) {
-        this.deps.log.warn('lease renewal failed; retrying at the next beat', {
-          error: describeError(error),
-        });
+        this.deps.log.warn(
+          {
+            error: describeError(error),
+          },
+          'lease renewal failed; retrying at the next beat',
+        );
       }
     }
   }

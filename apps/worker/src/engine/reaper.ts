@@ -1,5 +1,5 @@
 import type { WorkClaims } from '@steptrail/domain';
-import { describeError, type Logger } from '../logger.js';
+import { describeError, type Logger } from '@steptrail/runtime';
 import { jittered, sleep } from './sleep.js';
 
 const BATCH = 100;
@@ -44,9 +44,9 @@ export class Reaper {
     while (!this.stopper.signal.aborted) {
       try {
         const recovered = await this.sweep();
-        if (recovered > 0) this.deps.log.info('recovered steps of lost workers', { recovered });
+        if (recovered > 0) this.deps.log.info({ recovered }, 'recovered steps of lost workers');
       } catch (error) {
-        this.deps.log.warn('lease recovery failed; retrying', { error: describeError(error) });
+        this.deps.log.warn({ error: describeError(error) }, 'lease recovery failed; retrying');
       }
       await sleep(jittered(this.deps.intervalMs, 0.2), this.stopper.signal);
     }

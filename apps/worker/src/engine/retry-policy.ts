@@ -1,5 +1,5 @@
 import type { StepOutcome } from '@steptrail/domain';
-import { describeError } from '../logger.js';
+import { describeError } from '@steptrail/runtime';
 import { retryDelayMs, type BackoffPolicy } from './backoff.js';
 import { isPermanentError } from './permanent-error.js';
 

@@ -6,7 +6,7 @@ import { FileArtifacts } from '../handlers/file-artifacts.js';
 import { FilePipeline } from '../handlers/file-pipeline.js';
 import type { BoundHandlers } from '../handlers/handler-registry.js';
 import type { StepContext, StepResult } from '../handlers/step-handler.js';
-import { describeError, type Logger } from '../logger.js';
+import { describeError, type Logger } from '@steptrail/runtime';
 import type { OutcomeRecorder } from './outcome-recorder.js';
 import { failureOutcome, type RetryPolicy } from './retry-policy.js';
 import { PermanentError } from './permanent-error.js';
@@ -54,11 +54,14 @@ export class StepRunner {
   async run(step: ClaimedStep, control: StepControl): Promise<{ retryAt: Date | null }> {
     const outcome = await this.execute(step, control);
     if (control.released() || control.signal.aborted) {
-      this.deps.log.debug('step abandoned', {
-        fileId: step.fileId,
-        step: step.stepName,
-        reason: String(control.signal.reason),
-      });
+      this.deps.log.debug(
+        {
+          fileId: step.fileId,
+          step: step.stepName,
+          reason: String(control.signal.reason),
+        },
+        'step abandoned',
+      );
       return { retryAt: null };
     }
     control.finishing();
@@ -80,13 +83,16 @@ export class StepRunner {
     } catch (error) {
       const outcome = failureOutcome(error, step, deps.retry, deps.clock.now());
       if (control.signal.aborted) return outcome;
-      deps.log.warn('step attempt failed', {
-        fileId: step.fileId,
-        step: step.stepName,
-        attempt: step.attempt,
-        error: describeError(error),
-        retry: outcome.retryAt,
-      });
+      deps.log.warn(
+        {
+          fileId: step.fileId,
+          step: step.stepName,
+          attempt: step.attempt,
+          error: describeError(error),
+          retry: outcome.retryAt,
+        },
+        'step attempt failed',
+      );
       return outcome;
     } finally {
       await scratch.remove();
@@ -160,26 +166,35 @@ export class StepRunner {
         const ref = { fileId: step.fileId, stepName: step.stepName };
         const finished = await deps.outcomes.record(ref, outcome);
         if (!finished.ok)
-          deps.log.warn('outcome not recorded', {
-            fileId: step.fileId,
-            step: step.stepName,
-            reason: finished.error.message,
-          });
+          deps.log.warn(
+            {
+              fileId: step.fileId,
+              step: step.stepName,
+              reason: finished.error.message,
+            },
+            'outcome not recorded',
+          );
         else
-          deps.log.debug('step finished', {
-            fileId: step.fileId,
-            step: step.stepName,
-            status: outcome.status,
-          });
+          deps.log.debug(
+            {
+              fileId: step.fileId,
+              step: step.stepName,
+              status: outcome.status,
+            },
+            'step finished',
+          );
         return;
       } catch (error) {
         // The database may be briefly unreachable; past that the lease runs out and the reaper re-queues the step.
         if (attempt >= FINISH_ATTEMPTS) {
-          deps.log.error('could not record the outcome; the step will be re-queued when its lease expires', {
-            fileId: step.fileId,
-            step: step.stepName,
-            error: describeError(error),
-          });
+          deps.log.error(
+            {
+              fileId: step.fileId,
+              step: step.stepName,
+              error: describeError(error),
+            },
+            'could not record the outcome; the step will be re-queued when its lease expires',
+          );
           return;
         }
         await new Promise((done) => setTimeout(done, 100 * 2 ** attempt));

@@ -1,5 +1,5 @@
 import type { ClaimedStep, WorkClaims, WorkSignal } from '@steptrail/domain';
-import { describeError, type Logger } from '../logger.js';
+import { describeError, type Logger } from '@steptrail/runtime';
 import { LeaseHeartbeat, key } from './lease-heartbeat.js';
 import type { OutcomeRecorder } from './outcome-recorder.js';
 import { Reaper } from './reaper.js';
@@ -167,7 +167,7 @@ export class WorkerEngine {
     } catch (error) {
       this.claimFailures += 1;
       const pause = Math.min(10_000, this.options.idleWaitMs * 2 ** Math.min(this.claimFailures, 10));
-      this.deps.log.error('claiming failed; backing off', { error: describeError(error), pauseMs: pause });
+      this.deps.log.error({ error: describeError(error), pauseMs: pause }, 'claiming failed; backing off');
       await sleep(pause, this.stopper.signal);
       return [];
     }
@@ -177,7 +177,7 @@ export class WorkerEngine {
     const controller = new AbortController();
     const entry: InFlight = { step, controller, released: false, finishing: false, done: Promise.resolve() };
     this.inFlight.set(key(step), entry);
-    this.deps.log.debug('step claimed', { fileId: step.fileId, step: step.stepName, attempt: step.attempt });
+    this.deps.log.debug({ fileId: step.fileId, step: step.stepName, attempt: step.attempt }, 'step claimed');
     entry.done = this.deps.runner
       .run(step, {
         signal: controller.signal,
@@ -188,7 +188,7 @@ export class WorkerEngine {
         if (retryAt !== null) this.retryTimes.push(retryAt.getTime());
       })
       .catch((error: unknown) =>
-        this.deps.log.error('step runner crashed', { step: step.stepName, error: describeError(error) }),
+        this.deps.log.error({ step: step.stepName, error: describeError(error) }, 'step runner crashed'),
       )
       .finally(() => {
         this.inFlight.delete(key(step));
@@ -213,10 +213,13 @@ export class WorkerEngine {
   private leaseLost(entry: InFlight): void {
     // A step that finished while its lease was being renewed holds no lease any more: that is not a loss.
     if (entry.controller.signal.aborted || entry.finishing || entry.released) return;
-    this.deps.log.warn('lease lost; abandoning the step', {
-      fileId: entry.step.fileId,
-      step: entry.step.stepName,
-    });
+    this.deps.log.warn(
+      {
+        fileId: entry.step.fileId,
+        step: entry.step.stepName,
+      },
+      'lease lost; abandoning the step',
+    );
     entry.controller.abort(new Error('lease lost'));
   }
 
@@ -226,10 +229,13 @@ export class WorkerEngine {
     await this.reaper.stop();
     await this.deps.outcomes.hurry();
     const running = [...this.inFlight.values()];
-    this.deps.log.info('stopping: waiting for running steps', {
-      running: running.length,
-      graceMs: this.options.shutdownGraceMs,
-    });
+    this.deps.log.info(
+      {
+        running: running.length,
+        graceMs: this.options.shutdownGraceMs,
+      },
+      'stopping: waiting for running steps',
+    );
     const allDone = Promise.all(running.map((entry) => entry.done));
     await Promise.race([allDone, sleep(this.options.shutdownGraceMs)]);
     const left = [...this.inFlight.values()];
@@ -238,7 +244,7 @@ export class WorkerEngine {
     await Promise.race([Promise.all(left.map((entry) => entry.done)), sleep(2_000)]);
     await this.heartbeat.stop();
     const report = { finished: running.length - left.length, released: left.length };
-    this.deps.log.info('stopped', report);
+    this.deps.log.info(report, 'stopped');
     return report;
   }
 
@@ -252,13 +258,16 @@ export class WorkerEngine {
         'worker shutting down',
       );
       if (!released.ok)
-        this.deps.log.warn('release not recorded', {
-          step: entry.step.stepName,
-          reason: released.error.message,
-        });
+        this.deps.log.warn(
+          {
+            step: entry.step.stepName,
+            reason: released.error.message,
+          },
+          'release not recorded',
+        );
     } catch (error) {
       // The lease then expires and the reaper of another worker re-queues the step.
-      this.deps.log.error('release failed', { step: entry.step.stepName, error: describeError(error) });
+      this.deps.log.error({ step: entry.step.stepName, error: describeError(error) }, 'release failed');
     }
   }
 }

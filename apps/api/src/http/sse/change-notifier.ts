@@ -1,5 +1,5 @@
 import type { Store } from '@steptrail/domain';
-import type { Logger } from '../../logging/logger.js';
+import type { Logger } from '@steptrail/runtime';
 import { SettledWatermark } from './feed-cursor.js';
 
 export interface ChangeNotifierOptions {

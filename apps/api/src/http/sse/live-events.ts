@@ -1,6 +1,6 @@
 import type { Store } from '@steptrail/domain';
 import type { Request, Response } from 'express';
-import type { Logger } from '../../logging/logger.js';
+import type { Logger } from '@steptrail/runtime';
 import { ChangeNotifier } from './change-notifier.js';
 import { SseSession } from './sse-session.js';
 

@@ -1,6 +1,6 @@
 import type { Repositories } from '@steptrail/domain';
 import type { Response } from 'express';
-import type { Logger } from '../../logging/logger.js';
+import type { Logger } from '@steptrail/runtime';
 import { changeMessages, formatMessage, type SseMessage } from './change-messages.js';
 import type { ChangeNotifier } from './change-notifier.js';
 import { deliverableCount } from './feed-cursor.js';

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { TS_REGISTER } from '@steptrail/test-servers/app-process';
 import { titleWithSkipReason } from '@steptrail/test-servers/backend-urls';
 import { describe, expect, test } from 'vitest';
 import { API } from '../../../src/container.js';
@@ -26,7 +27,7 @@ async function writeFromAnotherProcess(
     [
       '--conditions=@steptrail/source',
       '--import',
-      support('ts-register.mjs'),
+      TS_REGISTER,
       support('write-event.child.ts'),
       databaseUrl,
       String(fileId),

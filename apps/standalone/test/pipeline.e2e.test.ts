@@ -6,9 +6,8 @@ import { createDatabase } from '@steptrail/test-servers';
 import { backendUrls } from '@steptrail/test-servers/backend-urls';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, describe, expect, test } from 'vitest';
-import { AppProcess, apiSource } from './support/app-process.js';
-import { removeScratchDirs, scratchDir } from './support/api-harness.js';
-import { expectJson } from './support/http.js';
+import { AppProcess } from '@steptrail/test-servers/app-process';
+import { ENTRY, jsonBody, removeScratchDirs, scratchDir } from './support/standalone.js';
 
 afterAll(removeScratchDirs);
 
@@ -32,8 +31,8 @@ interface Detail {
 async function waitForFinalStatus(url: string, id: number): Promise<string> {
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const detail = await expectJson<Detail>(await fetch(`${url}/api/files/${id}`), 200);
-    const steps = await expectJson<{ steps: Record<string, { status: string }> }>(
+    const detail = await jsonBody<Detail>(await fetch(`${url}/api/files/${id}`), 200);
+    const steps = await jsonBody<{ steps: Record<string, { status: string }> }>(
       await fetch(`${url}/api/files/${id}/steps`),
       200,
     );
@@ -63,7 +62,7 @@ describe.each(backends)('a PDF uploaded to `pnpm start` on $name', ({ skip, data
       const archive = join(cwd, 'archive');
       const databaseUrl = (await database()) ?? `sqlite:${join(cwd, 'steptrail.db')}`;
       const app = new AppProcess(
-        apiSource('start.ts'),
+        ENTRY.standalone,
         {
           PORT: '0',
           LOG_LEVEL: 'warn',
@@ -76,7 +75,7 @@ describe.each(backends)('a PDF uploaded to `pnpm start` on $name', ({ skip, data
         const [, url] = await app.waitForOutput(RUNNING);
         const form = new FormData();
         form.set('file', new Blob([await invoicePdf()], { type: 'application/pdf' }), 'invoice.pdf');
-        const created = await expectJson<{ file: { id: number } }>(
+        const created = await jsonBody<{ file: { id: number } }>(
           await fetch(`${url}/api/files`, { method: 'POST', body: form }),
           201,
         );

@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { inheritedEnv } from './env.js';
 
-const register = fileURLToPath(new URL('./ts-register.mjs', import.meta.url));
-export const apiSource = (file: 'main.ts' | 'start.ts'): string =>
-  fileURLToPath(new URL(`../../src/${file}`, import.meta.url));
+/**
+ * `node --import <TS_REGISTER> script.ts` runs an app's TypeScript sources without a build (Node 20 cannot strip
+ * types itself); the same path works from the sources and from dist.
+ */
+export const TS_REGISTER = fileURLToPath(new URL('../ts-loader/ts-register.mjs', import.meta.url));
 
 /** Variables of the test process that would change how the app under test is configured. */
 const APP_VARIABLES = [
@@ -12,13 +15,17 @@ const APP_VARIABLES = [
   'PORT',
   'API_TOKENS',
   'STORAGE_DIR',
+  'PROCESSED_DIR',
+  'WORK_DIR',
+  'SCRATCH_DIR',
+  'DESTINATIONS',
   'LOG_LEVEL',
   'WORKFLOWS',
   'DEFAULT_WORKFLOW',
   'START_WORKER',
 ];
 
-/** An app process started from the TypeScript sources, with its output collected. */
+/** An app process started from its TypeScript sources (`script`, an absolute path), with its output collected. */
 export class AppProcess {
   stdout = '';
   stderr = '';
@@ -27,13 +34,17 @@ export class AppProcess {
 
   constructor(script: string, env: Record<string, string>, cwd: string) {
     const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !APP_VARIABLES.includes(name)),
+      Object.entries(inheritedEnv()).filter(([name]) => !APP_VARIABLES.includes(name)),
     );
-    this.child = spawn(process.execPath, ['--conditions=@steptrail/source', '--import', register, script], {
-      cwd,
-      env: { ...inherited, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      process.execPath,
+      ['--conditions=@steptrail/source', '--import', TS_REGISTER, script],
+      {
+        cwd,
+        env: { ...inherited, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString('utf8')));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+import { API } from '@steptrail/api';
+import { ensureWritableDirectory, migrateToLatest, runMain, stopOnSignals } from '@steptrail/runtime';
+import { prepareWorkerDirectories } from '@steptrail/worker';
+import { loadStandaloneConfig } from './config.js';
+import { STANDALONE, buildStandaloneContainer } from './container.js';
+
+// `pnpm start`: migrate the configured database (the embedded SQLite file by default), run the API and the worker in
+// this process (START_WORKER=false runs the API alone), and say where the dashboard is.
+runMain('steptrail', async () => {
+  const config = loadStandaloneConfig();
+  await ensureWritableDirectory(config.api.storageDir, 'STORAGE_DIR');
+  if (config.worker !== null) await prepareWorkerDirectories(config.worker);
+  const applied = await migrateToLatest(config.api.database);
+  const container = await buildStandaloneContainer(config);
+  container
+    .resolve(STANDALONE.Logger)
+    .info(
+      { database: config.api.database.display, migrationsApplied: applied },
+      'database schema is up to date',
+    );
+  const server = container.resolve(API.Server);
+  const url = await server.listen();
+  const worker = await container.resolve(STANDALONE.Worker).start();
+  stopOnSignals(async () => {
+    await worker?.stop();
+    await server.close();
+  });
+  const parts = [`Dashboard: ${url}/`, `API: ${url}/api/files`, `OpenAPI: ${url}/api/openapi.json`];
+  process.stdout.write(
+    `\nsteptrail is running${worker === null ? ' (API only)' : ' (API and worker)'}. ${parts.join('  ')}\n\n`,
+  );
+});

@@ -1,0 +1,45 @@
+import { configProblems } from '@steptrail/runtime';
+import { describe, expect, test } from 'vitest';
+import { parseStandaloneConfig } from '../src/config.js';
+
+const problemsOf = (env: Record<string, string>): string[] =>
+  configProblems(() => parseStandaloneConfig(env, '/srv/steptrail'));
+
+describe('all-in-one configuration', () => {
+  test('both parts read the same database, storage and log level', () => {
+    const config = parseStandaloneConfig(
+      { DATABASE_URL: 'sqlite:shared.db', STORAGE_DIR: 'files', LOG_LEVEL: 'debug' },
+      '/srv/steptrail',
+    );
+    expect(config.api).toMatchObject({
+      database: { path: '/srv/steptrail/shared.db' },
+      storageDir: '/srv/steptrail/files',
+      logLevel: 'debug',
+    });
+    expect(config.worker).toMatchObject({
+      database: { path: '/srv/steptrail/shared.db' },
+      storageDir: '/srv/steptrail/files',
+      logLevel: 'debug',
+    });
+  });
+
+  test('START_WORKER=false runs the API alone and reads no worker variable', () => {
+    const config = parseStandaloneConfig({ START_WORKER: 'false', WORKER_CONCURRENCY: 'many' }, '/');
+    expect(config.worker).toBeNull();
+  });
+
+  test("every problem of every part is listed once, a shared variable's only once", () => {
+    const problems = problemsOf({
+      DATABASE_URL: 'oracle://db',
+      PORT: 'eighty',
+      WORKER_CONCURRENCY: 'many',
+      START_WORKER: 'maybe',
+    });
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
+      'DATABASE_URL',
+      'PORT',
+      'START_WORKER',
+      'WORKER_CONCURRENCY',
+    ]);
+  });
+});

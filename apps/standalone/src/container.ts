@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { buildApiContainer } from '@steptrail/api';
 import { TOKENS, createLogger, type DestinationStream, type Logger } from '@steptrail/runtime';
-import { startWorker, type RunningWorker } from '@steptrail/worker';
+import type { RunningWorker } from '@steptrail/worker';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { StandaloneConfig } from './config.js';
 
@@ -44,13 +44,14 @@ export async function buildStandaloneContainer(
   container.register(STANDALONE.Logger, { useValue: logger });
   container.register(STANDALONE.Worker, {
     useValue: {
-      start: async () =>
-        worker === null
-          ? null
-          : startWorker(worker, {
-              store: container.resolve(TOKENS.Store),
-              logger: logger.child({ app: 'worker' }),
-            }),
+      start: async () => {
+        if (worker === null) return null;
+        const { startWorker } = await import('@steptrail/worker');
+        return startWorker(worker, {
+          store: container.resolve(TOKENS.Store),
+          logger: logger.child({ app: 'worker' }),
+        });
+      },
     },
   });
   return container;

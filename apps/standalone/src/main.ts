@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 import { API } from '@steptrail/api';
 import { ensureWritableDirectory, migrateToLatest, runMain, stopOnSignals } from '@steptrail/runtime';
-import { prepareWorkerDirectories } from '@steptrail/worker';
 import { loadStandaloneConfig } from './config.js';
 import { STANDALONE, buildStandaloneContainer } from './container.js';
 
 // `pnpm start`: migrate the configured database (the embedded SQLite file by default), run the API and the worker in
 // this process (START_WORKER=false runs the API alone), and say where the dashboard is.
 runMain('steptrail', async () => {
-  const config = loadStandaloneConfig();
+  const config = await loadStandaloneConfig();
   await ensureWritableDirectory(config.api.storageDir, 'STORAGE_DIR');
-  if (config.worker !== null) await prepareWorkerDirectories(config.worker);
+  if (config.worker !== null)
+    await (await import('@steptrail/worker')).prepareWorkerDirectories(config.worker);
   const applied = await migrateToLatest(config.api.database);
   const container = await buildStandaloneContainer(config);
   container

@@ -1,13 +1,18 @@
-import { configProblems } from '@steptrail/runtime';
+import { ConfigError } from '@steptrail/runtime';
 import { describe, expect, test } from 'vitest';
 import { parseStandaloneConfig } from '../src/config.js';
 
-const problemsOf = (env: Record<string, string>): string[] =>
-  configProblems(() => parseStandaloneConfig(env, '/srv/steptrail'));
+async function problemsOf(env: Record<string, string>): Promise<string[]> {
+  const refused: unknown = await parseStandaloneConfig(env, '/srv/steptrail').catch(
+    (error: unknown) => error,
+  );
+  if (refused instanceof ConfigError) return refused.problems;
+  throw new Error('the configuration was accepted');
+}
 
 describe('all-in-one configuration', () => {
-  test('both parts read the same database, storage and log level', () => {
-    const config = parseStandaloneConfig(
+  test('both parts read the same database, storage and log level', async () => {
+    const config = await parseStandaloneConfig(
       { DATABASE_URL: 'sqlite:shared.db', STORAGE_DIR: 'files', LOG_LEVEL: 'debug' },
       '/srv/steptrail',
     );
@@ -23,13 +28,13 @@ describe('all-in-one configuration', () => {
     });
   });
 
-  test('START_WORKER=false runs the API alone and reads no worker variable', () => {
-    const config = parseStandaloneConfig({ START_WORKER: 'false', WORKER_CONCURRENCY: 'many' }, '/');
+  test('START_WORKER=false runs the API alone and reads no worker variable', async () => {
+    const config = await parseStandaloneConfig({ START_WORKER: 'false', WORKER_CONCURRENCY: 'many' }, '/');
     expect(config.worker).toBeNull();
   });
 
-  test("every problem of every part is listed once, a shared variable's only once", () => {
-    const problems = problemsOf({
+  test("every problem of every part is listed once, a shared variable's only once", async () => {
+    const problems = await problemsOf({
       DATABASE_URL: 'oracle://db',
       PORT: 'eighty',
       WORKER_CONCURRENCY: 'many',

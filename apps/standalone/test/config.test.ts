@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '@steptrail/runtime';
 import { describe, expect, test } from 'vitest';
 import { parseStandaloneConfig } from '../src/config.js';
@@ -12,20 +14,19 @@ async function problemsOf(env: Record<string, string>): Promise<string[]> {
 
 describe('all-in-one configuration', () => {
   test('both parts read the same database, storage and log level', async () => {
+    // SQLite's folder must exist (only the default ./data is created), so the files sit in the temp folder.
+    const cwd = tmpdir();
     const config = await parseStandaloneConfig(
       { DATABASE_URL: 'sqlite:shared.db', STORAGE_DIR: 'files', LOG_LEVEL: 'debug' },
-      '/srv/steptrail',
+      cwd,
     );
-    expect(config.api).toMatchObject({
-      database: { path: '/srv/steptrail/shared.db' },
-      storageDir: '/srv/steptrail/files',
+    const shared = {
+      database: { path: join(cwd, 'shared.db') },
+      storageDir: join(cwd, 'files'),
       logLevel: 'debug',
-    });
-    expect(config.worker).toMatchObject({
-      database: { path: '/srv/steptrail/shared.db' },
-      storageDir: '/srv/steptrail/files',
-      logLevel: 'debug',
-    });
+    };
+    expect(config.api).toMatchObject(shared);
+    expect(config.worker).toMatchObject(shared);
   });
 
   test('START_WORKER=false runs the API alone and reads no worker variable', async () => {

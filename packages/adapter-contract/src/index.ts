@@ -9,6 +9,7 @@ import { legacyConcurrencyTopic } from './suite/legacy-concurrency.contract.js';
 import { legacyMigrationTopic } from './suite/legacy-migration.contract.js';
 import { legacyPropertyTopic } from './suite/legacy-property.contract.js';
 import { logsTopic } from './suite/logs.contract.js';
+import { pipelineStepsTopic } from './suite/pipeline-steps.contract.js';
 import { stepTrackerTopic } from './suite/step-tracker.contract.js';
 import { stepsTopic } from './suite/steps.contract.js';
 import { unitOfWorkTopic } from './suite/unit-of-work.contract.js';
@@ -26,6 +27,7 @@ const TOPICS: readonly ContractTopic[] = [
   stepTrackerTopic,
   workQueueTopic,
   workClaimsTopic,
+  pipelineStepsTopic,
   batchEquivalenceTopic,
   legacyMigrationTopic,
   legacyPropertyTopic,

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Repositories, UnitOfWork } from '../src/index.js';
-import { PipelineSteps } from '../src/use-cases/pipeline-steps.js';
 import { at, newFile, setup, snapshot, unwrap } from './support/fixtures.js';
 
 const LEASE = { limit: 10, leaseMs: 30_000 };
@@ -13,18 +11,6 @@ async function runningFile() {
   await context.claims.claim('w1', { ...LEASE, stepNames: ['hash_file'] });
   context.clock.set(at(2));
   return { ...context, file };
-}
-
-/** A unit of work whose batch rollup write (the last write of a batch) fails; everything else is the store's. */
-function failingRollups(unitOfWork: UnitOfWork, failure: Error): UnitOfWork {
-  const files = (repos: Repositories) =>
-    new Proxy(repos.files, {
-      get: (target, name): unknown =>
-        name === 'saveRollups' ? () => Promise.reject(failure) : Reflect.get(target, name, target),
-    });
-  return {
-    transaction: (work) => unitOfWork.transaction((repos) => work({ ...repos, files: files(repos) })),
-  };
 }
 
 describe('PipelineSteps.makeRunnable', () => {
@@ -65,6 +51,7 @@ describe('PipelineSteps.makeRunnable', () => {
   });
 });
 
+// That the mark and the skips commit together (or not at all) is checked on every backend by the conformance suite.
 describe('PipelineSteps.markDuplicate', () => {
   it('flags the file and skips every pending step with a log row each, leaving the running step alone', async () => {
     const { pipeline, store, file } = await runningFile();
@@ -83,16 +70,6 @@ describe('PipelineSteps.markDuplicate', () => {
         { status: 'skipped', message: 'Duplicate of file 7', taskId: 'w1', occurredAt: at(2) },
       ]);
     }
-  });
-
-  it('writes nothing when any of its writes fails: the flag and the skipped steps go together', async () => {
-    const { store, clock, file } = await runningFile();
-    const failure = new Error('disk full');
-    const pipeline = new PipelineSteps({ unitOfWork: failingRollups(store.unitOfWork, failure), clock });
-    const before = await snapshot(store);
-
-    await expect(pipeline.markDuplicate(file.id, 7, { message: 'Duplicate' })).rejects.toBe(failure);
-    expect(await snapshot(store)).toEqual(before);
   });
 
   it('answers FILE_NOT_FOUND for a file that does not exist, writing nothing', async () => {

@@ -2,6 +2,7 @@ import {
   DEFAULT_WORKFLOW,
   defineWorkflow,
   LegacyMigration,
+  PipelineSteps,
   StatusQueries,
   StepTracker,
   WorkClaims,
@@ -98,6 +99,7 @@ export function useCases(store: Store, clock: Clock) {
   return {
     tracker: new StepTracker(deps),
     claims: new WorkClaims(deps),
+    pipeline: new PipelineSteps(deps),
     migration: new LegacyMigration({
       ...deps,
       reads: store.reads,

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import type { LegacyMigration, Store } from '@steptrail/domain';
+import { LogRetention, type LegacyMigration, type Store } from '@steptrail/domain';
 import { cannotOpenDatabase, type DatabaseTarget } from '@steptrail/runtime';
 import type { DataSource } from 'typeorm';
 import { ConfigurationProblem } from './cli/configuration-problem.js';
 import { CheckpointTable } from './sql/checkpoint-table.js';
-import { LogRetention } from './sql/log-retention.js';
 import { SchemaMigrations } from './sql/schema-migrations.js';
 import { SqlRunner } from './sql/sql-runner.js';
 
@@ -51,7 +50,8 @@ export class DatabaseSession {
   }
 
   async retention(cutoff: Date): Promise<LogRetention> {
-    return new LogRetention(new SqlRunner(await this.dataSource()), cutoff);
+    const { store } = await this.useCases();
+    return new LogRetention({ unitOfWork: store.unitOfWork, reads: store.reads }, cutoff);
   }
 
   /** For commands that read or write steptrail's tables: the database exists and every migration is applied. */

@@ -8,6 +8,7 @@ import { filesTopic } from './suite/files.contract.js';
 import { legacyConcurrencyTopic } from './suite/legacy-concurrency.contract.js';
 import { legacyMigrationTopic } from './suite/legacy-migration.contract.js';
 import { legacyPropertyTopic } from './suite/legacy-property.contract.js';
+import { logRetentionTopic } from './suite/log-retention.contract.js';
 import { logsTopic } from './suite/logs.contract.js';
 import { pipelineStepsTopic } from './suite/pipeline-steps.contract.js';
 import { stepTrackerTopic } from './suite/step-tracker.contract.js';
@@ -28,6 +29,7 @@ const TOPICS: readonly ContractTopic[] = [
   workQueueTopic,
   workClaimsTopic,
   pipelineStepsTopic,
+  logRetentionTopic,
   batchEquivalenceTopic,
   legacyMigrationTopic,
   legacyPropertyTopic,

@@ -13,6 +13,7 @@ import type { Dialect } from './dialect.js';
 import { TypeormFileRepository } from './repositories/typeorm-file-repository.js';
 import { TypeormLegacyStore } from './repositories/typeorm-legacy-store.js';
 import { TypeormLogRepository } from './repositories/typeorm-log-repository.js';
+import { TypeormLogRetention } from './repositories/typeorm-log-retention.js';
 import { TypeormStepRepository } from './repositories/typeorm-step-repository.js';
 import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
 import { SqlExecutor } from './sql-executor.js';
@@ -108,6 +109,7 @@ export class TypeormStore implements Store {
       logs,
       queue: new TypeormWorkQueue(sql, onAnnounce),
       legacy: new TypeormLegacyStore(sql, { steps, logs }, this.options.setBasedRebuild ?? true, now),
+      retention: new TypeormLogRetention(sql),
     };
   }
 }

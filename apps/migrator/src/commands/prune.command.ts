@@ -1,3 +1,4 @@
+import { KEPT_REASONS, type KeptReason, type LogDeletion, type LogRetention } from '@steptrail/domain';
 import type { Duration } from '../cli/duration.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import type { Interrupts } from '../cli/interrupts.js';
@@ -5,7 +6,6 @@ import type { DatabaseSession } from '../database-session.js';
 import { formatCount, formatElapsed } from '../output/format.js';
 import type { Output } from '../output/output.js';
 import { summaryTable } from '../output/summary-table.js';
-import { KEPT_REASONS, type DeleteStep, type KeptReason, type LogRetention } from '../sql/log-retention.js';
 
 interface PruneTally {
   filesPruned: number;
@@ -117,7 +117,7 @@ export class PruneCommand {
   }
 
   /** Repeats one small delete, pausing after each, until nothing is left or an interrupt arrives. */
-  private async deleteAll(step: (afterLogId: number) => Promise<DeleteStep>): Promise<number> {
+  private async deleteAll(step: (afterLogId: number) => Promise<LogDeletion>): Promise<number> {
     let deleted = 0;
     let after = 0;
     for (;;) {

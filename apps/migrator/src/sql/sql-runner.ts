@@ -4,7 +4,7 @@ export type SqlParams = Record<string, unknown>;
 
 /**
  * Plain SQL with `:named` parameters (`:...list` expands a list) on the migrator's own connection, for the few
- * things no domain port covers yet: dropping the checkpoint table and log retention. Kept portable: no statement here
+ * things no domain port covers: schema checks and dropping the checkpoint table. Kept portable: no statement here
  * depends on which of the three databases runs it.
  */
 export class SqlRunner {
@@ -47,9 +47,3 @@ export function integerOf(column: string, value: unknown): number {
   if (value === null || value === undefined) return 0;
   throw new Error(`Column ${column} holds ${JSON.stringify(value)}, expected an integer.`);
 }
-
-/**
- * An instant as UTC text "YYYY-MM-DD HH:MM:SS.mmm". SQLite compares it as text with DocuElevate's timestamps
- * (same layout), MySQL and PostgreSQL read it as a DATETIME / timestamp in the UTC session the adapters open.
- */
-export const utcText = (value: Date): string => value.toISOString().replace('T', ' ').slice(0, 23);

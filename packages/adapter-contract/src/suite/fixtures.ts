@@ -23,6 +23,8 @@ export const EPOCH = {
   recovery: Date.UTC(2005, 5, 1, 12, 0, 0),
   // Before every other epoch: recovering expired leases at these times touches no other test's leases.
   batches: Date.UTC(2001, 5, 1, 12, 0, 0),
+  // Before every other epoch too: retention deletes what is older than a cutoff here, and only this test's rows are.
+  retention: Date.UTC(1990, 5, 1, 12, 0, 0),
 } as const;
 
 /** The instant `seconds` after `epoch` (the main epoch by default). */

@@ -17,6 +17,7 @@ import type { Repositories } from '../ports/unit-of-work.js';
 import type { ExpiredLease, LockedStep, StepRef, WorkQueue } from '../ports/work-queue.js';
 import { OVERALL_STATUSES } from '../status/step-status.js';
 import { rebuildStepsByFold } from '../use-cases/rebuild-by-fold.js';
+import { MemoryRetention } from './memory-retention.js';
 import { stepKey, type MemoryState } from './memory-state.js';
 
 /** Repositories over a MemoryState; `state()` is read on every call so a transaction can swap it. */
@@ -35,7 +36,8 @@ export function memoryRepositories(state: () => MemoryState, onAnnounce: () => v
     },
     clearProgress: async (mode) => void state().progress.delete(mode),
   };
-  return { files, steps, logs, queue: new MemoryQueue(state, onAnnounce), legacy };
+  const retention = new MemoryRetention(state);
+  return { files, steps, logs, queue: new MemoryQueue(state, onAnnounce), legacy, retention };
 }
 
 const copy = <T>(value: T): T => structuredClone(value);

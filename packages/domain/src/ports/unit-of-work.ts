@@ -1,6 +1,7 @@
 import type { FileRepository } from './file-repository.js';
 import type { LegacyMigrationStore } from './legacy-migration-store.js';
 import type { LogRepository } from './log-repository.js';
+import type { LogRetentionStore } from './log-retention-store.js';
 import type { StepRepository } from './step-repository.js';
 import type { WorkQueue } from './work-queue.js';
 
@@ -11,6 +12,7 @@ export interface Repositories {
   logs: LogRepository;
   queue: WorkQueue;
   legacy: LegacyMigrationStore;
+  retention: LogRetentionStore;
 }
 
 export interface UnitOfWork {

@@ -3,6 +3,13 @@ import { domainError, err, ok, type DomainError, type Result } from '../result.j
 export const STEP_STATUSES = ['pending', 'in_progress', 'success', 'failure', 'skipped'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
+/** The statuses a step ends in: nothing more happens to it unless it is started or re-queued again. */
+export const FINISHED_STEP_STATUSES = [
+  'success',
+  'failure',
+  'skipped',
+] as const satisfies readonly StepStatus[];
+
 export const OVERALL_STATUSES = ['pending', 'processing', 'completed', 'failed', 'duplicate'] as const;
 export type OverallStatus = (typeof OVERALL_STATUSES)[number];
 

@@ -99,7 +99,7 @@ export class TypeormLogRetention implements LogRetentionStore {
 
   /** The parameters every statement here shares: the cutoff as the driver binds a time, the finished statuses. */
   private at(cutoff: Date): SqlParams {
-    return { cutoff: this.sql.dialect.time(cutoff), finished: [...FINISHED_STEP_STATUSES] };
+    return { cutoff: this.sql.dialect.driver.time(cutoff), finished: [...FINISHED_STEP_STATUSES] };
   }
 
   private async count(from: string, cutoff: Date): Promise<number> {

@@ -2,7 +2,6 @@ export { loadWorkerConfig, parseWorkerConfig, type WorkerConfig, type OpenAiConf
 export { prepareWorkerDirectories, startWorker, type RunningWorker } from './start-worker.js';
 export { buildWorkerContainer, WORKER_TOKENS, type WorkerOverrides, type BuiltWorker } from './container.js';
 export { PermanentError, isPermanentError } from './engine/permanent-error.js';
-export { retryDelayMs, type BackoffPolicy } from './engine/backoff.js';
 export type { StopReport } from './engine/worker-engine.js';
 export { HandlerRegistry, BoundHandlers } from './handlers/handler-registry.js';
 export type { RegisterHandlers } from './handlers/plugins.js';

@@ -1,6 +1,7 @@
 import {
   DEFAULT_WORKFLOW,
   encodeWorkflow,
+  stepKey,
   type FileRecord,
   type LogEntry,
   type StoredStep,
@@ -101,8 +102,8 @@ function plantStep(state: MemoryState, fileId: number, stepName: string, status:
     createdAt: now,
     updatedAt: now,
   };
-  // The same key the fake's repositories use (memory-state.ts stepKey); a duplicate would break UNIQUE(file_id, step_name).
-  const key = `${fileId}:${stepName}`;
+  // The same key the fake's repositories use; a duplicate would break UNIQUE(file_id, step_name).
+  const key = stepKey({ fileId, stepName });
   if (state.steps.has(key))
     throw new Error(`Step ${stepName} of file ${fileId} already exists (unique_file_step).`);
   state.steps.set(key, step);

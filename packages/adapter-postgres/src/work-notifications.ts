@@ -1,3 +1,4 @@
+import { retryDelayMs } from '@steptrail/domain';
 import pg from 'pg';
 import { mapPostgresError } from './errors.js';
 import { WORK_CHANNEL } from './postgres-dialect.js';
@@ -98,10 +99,11 @@ class WorkListener {
   }
 
   private scheduleReconnect(): void {
-    const initial = this.options.initialBackoffMs ?? 100;
-    const ceiling = Math.min(this.options.maxBackoffMs ?? 10_000, initial * 2 ** this.failures);
-    // Jitter, so the workers of a restarted server do not all reconnect in the same instant.
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    // Jittered, so the workers of a restarted server do not all reconnect in the same instant.
+    const delay = retryDelayMs(this.failures + 1, {
+      baseMs: this.options.initialBackoffMs ?? 100,
+      maxMs: this.options.maxBackoffMs ?? 10_000,
+    });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       void this.reconnect();

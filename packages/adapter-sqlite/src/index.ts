@@ -6,7 +6,7 @@ import { sqliteDialect } from './sqlite-dialect.js';
 export { createSqliteDataSource, type SqliteConnectionOptions } from './data-source.js';
 export { sqliteCapabilities } from './capabilities.js';
 export { mapSqliteError } from './errors.js';
-export { sqliteDialect, sqliteTime } from './sqlite-dialect.js';
+export { sqliteDialect } from './sqlite-dialect.js';
 export { sqliteMigrations } from '../migrations/index.js';
 
 export interface OpenSqliteStoreOptions {

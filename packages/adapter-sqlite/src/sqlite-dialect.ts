@@ -2,13 +2,11 @@ import {
   defineDialect,
   runWithTypeorm,
   updateFromJsonRows,
+  utcText,
   type Dialect,
 } from '@steptrail/persistence-typeorm';
 import { sqliteCapabilities } from './capabilities.js';
 import { mapSqliteError } from './errors.js';
-
-/** UTC text with milliseconds, the format DocuElevate's SQLite rows use, so text order is time order. */
-export const sqliteTime = (value: Date): string => value.toISOString().replace('T', ' ').slice(0, 23);
 
 export function sqliteDialect(): Dialect {
   return defineDialect({
@@ -18,7 +16,8 @@ export function sqliteDialect(): Dialect {
       // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a lock upgrade.
       begin: ['BEGIN IMMEDIATE'],
       placeholder: () => '?',
-      time: sqliteTime,
+      // UTC text, the format DocuElevate's SQLite rows use, so text order is time order.
+      time: utcText,
       execute: runWithTypeorm,
       insertId: (raw) => (typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : null),
       mapError: mapSqliteError,
@@ -45,7 +44,7 @@ export function sqliteDialect(): Dialect {
         ),
       // Columns take whatever value they are given.
       castParam: (placeholder) => placeholder,
-      // Timestamps are text whose order is time order (sqliteTime, DocuElevate's own rows), padded to one width.
+      // Timestamps are text whose order is time order (utcText, DocuElevate's own rows), padded to one width.
       eventKey: {
         timeWidth: 40,
         idWidth: 20,

@@ -11,6 +11,8 @@ export * from './workflow/step-names.js';
 export * from './workflow/workflow.js';
 export * from './workflow/workflow-catalog.js';
 export * from './files/file-record.js';
+export * from './files/step-key.js';
+export * from './retry/backoff.js';
 export * from './verify/verify-file.js';
 export type * from './ports/file-repository.js';
 export type * from './ports/step-repository.js';

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  FINISHED_STEP_STATUSES,
   OVERALL_STATUSES,
   STEP_STATUSES,
+  evolve,
+  initialState,
   isStepStatus,
   parseOverallStatus,
   parseStepStatus,
@@ -13,6 +16,17 @@ describe('step statuses', () => {
     expect([...STEP_STATUSES]).toEqual(['pending', 'in_progress', 'success', 'failure', 'skipped']);
     expect([...OVERALL_STATUSES]).toEqual(['pending', 'processing', 'completed', 'failed', 'duplicate']);
   });
+
+  it.each(STEP_STATUSES.map((status) => [status]))(
+    'a %s event gives the step a completion time exactly when it is a finished status',
+    (status) => {
+      const occurredAt = new Date('2024-05-01T10:00:00Z');
+      const started = { ...initialState(), completedAt: new Date('2024-05-01T09:00:00Z') };
+      const after = evolve(started, { id: 1, status, message: null, detail: null, occurredAt });
+      const finished: readonly string[] = FINISHED_STEP_STATUSES;
+      expect(after.completedAt).toEqual(finished.includes(status) ? occurredAt : null);
+    },
+  );
 
   it.each(STEP_STATUSES.map((status) => [status]))('parseStepStatus accepts %s', (status) => {
     expect(parseStepStatus(status)).toEqual({ ok: true, value: status });

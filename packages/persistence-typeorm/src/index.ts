@@ -6,11 +6,10 @@ export * from './json-rows-update.js';
 
 export * from './typeorm-store.js';
 export * from './mappers/column-parsers.js';
-export { readUtcWallTime } from './mappers/utc-wall-time.js';
+export { readUtcWallTime, utcText } from './mappers/utc-wall-time.js';
 export * from './mappers/row-mappers.js';
 export * from './repositories/typeorm-legacy-store.js';
 export { BACKFILL_PROGRESS_TABLE } from './repositories/typeorm-backfill-progress.js';
-export * from './schema/entities.js';
 export * from './schema/schema-plan.js';
 export * from './schema/apply-schema-plan.js';
 export * from './repositories/set-based-rebuild.js';

@@ -1,6 +1,8 @@
+import { setTimeout } from 'node:timers/promises';
 import {
   WakeHub,
   isStoreError,
+  retryDelayMs,
   type Clock,
   type Repositories,
   type Store,
@@ -35,6 +37,9 @@ export interface TypeormStoreOptions {
   /** How many times a transaction that lost a race (deadlock, serialization failure, busy) is run. */
   maxTransactionAttempts?: number;
 }
+
+/** Pauses before re-running a transaction that lost a race: short, since the winner commits within milliseconds. */
+const RACE_RETRY = { baseMs: 10, maxMs: 200 };
 
 /** A Store over any TypeORM data source, given the dialect's differences. */
 export class TypeormStore implements Store {
@@ -94,7 +99,7 @@ export class TypeormStore implements Store {
         return result;
       } catch (error) {
         if (!isStoreError(error, 'transient_conflict') || attempt >= attempts) throw error;
-        await backoff(attempt);
+        await setTimeout(retryDelayMs(attempt, RACE_RETRY));
       }
     }
   }
@@ -112,10 +117,4 @@ export class TypeormStore implements Store {
       retention: new TypeormLogRetention(sql),
     };
   }
-}
-
-/** Jittered exponential pause before re-running a transaction that lost a race. */
-function backoff(attempt: number): Promise<void> {
-  const ceiling = Math.min(200, 5 * 2 ** attempt);
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }

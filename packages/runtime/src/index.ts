@@ -6,4 +6,4 @@ export * from './logger.js';
 export * from './startup.js';
 export * from './open-store.js';
 export * from './container-parts.js';
-export { BACKFILL_PROGRESS_TABLE, SCHEMA_META_TABLE } from '@steptrail/persistence-typeorm';
+export { BACKFILL_PROGRESS_TABLE, SCHEMA_META_TABLE, utcText } from '@steptrail/persistence-typeorm';

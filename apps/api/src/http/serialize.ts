@@ -1,11 +1,12 @@
-import type {
-  AppliedEvent,
-  EventPosition,
-  FileRecord,
-  LogEntry,
-  OverallStatusResult,
-  StepSummary,
-  StepView,
+import {
+  overallStatusOf,
+  type AppliedEvent,
+  type EventPosition,
+  type FileRecord,
+  type LogEntry,
+  type OverallStatusResult,
+  type StepSummary,
+  type StepView,
 } from '@steptrail/domain';
 import type { z } from 'zod';
 import { MAX_ID, withinEventTimes } from './schemas/common.schemas.js';
@@ -37,15 +38,7 @@ export function fileToJson(file: FileRecord): z.input<typeof fileJson> {
 }
 
 export function overallToJson(status: OverallStatusResult): z.input<typeof overallStatusJson> {
-  return {
-    status: status.status,
-    hasErrors: status.hasErrors,
-    totalSteps: status.totalSteps,
-    completedSteps: status.completedSteps,
-    failedSteps: status.failedSteps,
-    inProgressSteps: status.inProgressSteps,
-    skippedSteps: status.skippedSteps,
-  };
+  return overallStatusOf(status);
 }
 
 export const summaryToJson = (summary: StepSummary): z.input<typeof stepSummaryJson> => ({

@@ -1,3 +1,5 @@
+import { setTimeout } from 'node:timers/promises';
+
 export interface SseEvent {
   id: string | null;
   event: string;
@@ -52,17 +54,15 @@ export class SseClient {
     this.abort.abort();
   }
 
-  private change(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
-      };
-      // Wakes on new data, and at least every 25 ms so conditions outside the stream are seen too.
-      const timer = setTimeout(done, Math.max(0, Math.min(25, timeoutMs)));
-      this.waiters.add(done);
-    });
+  private async change(timeoutMs: number): Promise<void> {
+    const woken = new AbortController();
+    const wake = () => woken.abort();
+    this.waiters.add(wake);
+    // Wakes on new data, and at least every 25 ms so conditions outside the stream are seen too.
+    await setTimeout(Math.max(0, Math.min(25, timeoutMs)), undefined, { signal: woken.signal }).catch(
+      () => undefined,
+    );
+    this.waiters.delete(wake);
   }
 
   private notify(): void {

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { KEPT_REASONS, type KeptReason, type LogDeletion, type LogRetention } from '@steptrail/domain';
 import type { Duration } from '../cli/duration.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
@@ -26,7 +27,7 @@ export interface PrunePacing {
 export const DEFAULT_PACING: PrunePacing = {
   filesPerScan: 500,
   rowsPerDelete: 1000,
-  pauseAfter: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(10, ms)))),
+  pauseAfter: (ms) => setTimeout(Math.min(250, Math.max(10, ms))),
 };
 
 const KEPT_LABELS: Record<KeptReason, string> = {

@@ -1,6 +1,6 @@
-import type { StepRef, WorkClaims } from '@steptrail/domain';
+import { setTimeout } from 'node:timers/promises';
+import { stepKey, type StepRef, type WorkClaims } from '@steptrail/domain';
 import { describeError, type Logger } from '@steptrail/runtime';
-import { sleep } from './sleep.js';
 
 export interface HeldStep {
   ref: StepRef;
@@ -45,15 +45,18 @@ export class LeaseHeartbeat {
       steps.map((step) => step.ref),
       this.deps.leaseMs,
     );
-    const keys = new Set(kept.map(key));
+    const keys = new Set(kept.map(stepKey));
     for (const step of steps) {
-      if (!keys.has(key(step.ref))) step.onLost();
+      if (!keys.has(stepKey(step.ref))) step.onLost();
     }
   }
 
   private async loop(): Promise<void> {
     while (!this.stopper.signal.aborted) {
-      await sleep(this.deps.intervalMs, this.stopper.signal);
+      // stop() cuts the pause short (the timer rejects then), and the loop ends.
+      await setTimeout(this.deps.intervalMs, undefined, { signal: this.stopper.signal }).catch(
+        () => undefined,
+      );
       if (this.stopper.signal.aborted) return;
       try {
         await this.beat();
@@ -68,5 +71,3 @@ export class LeaseHeartbeat {
     }
   }
 }
-
-export const key = (ref: StepRef): string => `${ref.fileId}\u0000${ref.stepName}`;

@@ -1,6 +1,6 @@
+import { setTimeout } from 'node:timers/promises';
 import type { WorkClaims } from '@steptrail/domain';
 import { describeError, type Logger } from '@steptrail/runtime';
-import { jittered, sleep } from './sleep.js';
 
 const BATCH = 100;
 
@@ -48,7 +48,14 @@ export class Reaper {
       } catch (error) {
         this.deps.log.warn({ error: describeError(error) }, 'lease recovery failed; retrying');
       }
-      await sleep(jittered(this.deps.intervalMs, 0.2), this.stopper.signal);
+      // stop() cuts the pause short (the timer rejects then): the loop ends at once, not an interval later.
+      await setTimeout(jittered(this.deps.intervalMs, 0.2), undefined, { signal: this.stopper.signal }).catch(
+        () => undefined,
+      );
     }
   }
 }
+
+/** `ms` spread by ±`spread` (0.2 = ±20%), so many workers started together do not act in lockstep. */
+const jittered = (ms: number, spread: number, random: () => number = Math.random): number =>
+  Math.max(1, Math.round(ms * (1 - spread + 2 * spread * random())));

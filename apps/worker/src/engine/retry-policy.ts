@@ -1,6 +1,5 @@
-import type { StepOutcome } from '@steptrail/domain';
+import { retryDelayMs, type BackoffPolicy, type StepOutcome } from '@steptrail/domain';
 import { describeError } from '@steptrail/runtime';
-import { retryDelayMs, type BackoffPolicy } from './backoff.js';
 import { isPermanentError } from './permanent-error.js';
 
 export interface RetryPolicy {

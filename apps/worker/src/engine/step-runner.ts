@@ -1,7 +1,16 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { ClaimedStep, Clock, PipelineSteps, StepOutcome, StepTracker, Store } from '@steptrail/domain';
+import { setTimeout as pause } from 'node:timers/promises';
+import {
+  retryDelayMs,
+  type ClaimedStep,
+  type Clock,
+  type PipelineSteps,
+  type StepOutcome,
+  type StepTracker,
+  type Store,
+} from '@steptrail/domain';
 import { FileArtifacts } from '../handlers/file-artifacts.js';
 import { FilePipeline } from '../handlers/file-pipeline.js';
 import type { BoundHandlers } from '../handlers/handler-registry.js';
@@ -37,6 +46,8 @@ export interface StepControl {
 }
 
 const FINISH_ATTEMPTS = 5;
+/** Pauses between them: about 0.2, 0.4, 0.8 and 1.6 s. */
+const OUTCOME_RETRY = { baseMs: 200, maxMs: 1_600 };
 
 /** A handler that ran longer than STEP_TIMEOUT_MS: transient, so the step is tried again. */
 export class StepTimeoutError extends Error {
@@ -197,7 +208,7 @@ export class StepRunner {
           );
           return;
         }
-        await new Promise((done) => setTimeout(done, 100 * 2 ** attempt));
+        await pause(retryDelayMs(attempt, OUTCOME_RETRY));
       }
     }
   }

@@ -1,9 +1,9 @@
-import type { ClaimedStep, WorkClaims, WorkSignal } from '@steptrail/domain';
+import { setTimeout } from 'node:timers/promises';
+import { retryDelayMs, stepKey, type ClaimedStep, type WorkClaims, type WorkSignal } from '@steptrail/domain';
 import { describeError, type Logger } from '@steptrail/runtime';
-import { LeaseHeartbeat, key } from './lease-heartbeat.js';
+import { LeaseHeartbeat } from './lease-heartbeat.js';
 import type { OutcomeRecorder } from './outcome-recorder.js';
 import { Reaper } from './reaper.js';
-import { sleep } from './sleep.js';
 import type { StepRunner } from './step-runner.js';
 
 export interface EngineOptions {
@@ -142,7 +142,9 @@ export class WorkerEngine {
       const left = deadline - Date.now();
       if (left <= 0) return;
       const timer = new AbortController();
-      await Promise.race([this.slotFreed(), sleep(left, timer.signal)]);
+      // The timer rejects once aborted, after the race is decided: nobody waits for it any more.
+      const timeUp = setTimeout(left, undefined, { signal: timer.signal }).catch(() => undefined);
+      await Promise.race([this.slotFreed(), timeUp]);
       timer.abort();
     }
   }
@@ -166,9 +168,10 @@ export class WorkerEngine {
       return claimed;
     } catch (error) {
       this.claimFailures += 1;
-      const pause = Math.min(10_000, this.options.idleWaitMs * 2 ** Math.min(this.claimFailures, 10));
+      const pause = retryDelayMs(this.claimFailures + 1, { baseMs: this.options.idleWaitMs, maxMs: 10_000 });
       this.deps.log.error({ error: describeError(error), pauseMs: pause }, 'claiming failed; backing off');
-      await sleep(pause, this.stopper.signal);
+      // stop() cuts the pause short (the timer rejects then).
+      await setTimeout(pause, undefined, { signal: this.stopper.signal }).catch(() => undefined);
       return [];
     }
   }
@@ -176,7 +179,7 @@ export class WorkerEngine {
   private launch(step: ClaimedStep): void {
     const controller = new AbortController();
     const entry: InFlight = { step, controller, released: false, finishing: false, done: Promise.resolve() };
-    this.inFlight.set(key(step), entry);
+    this.inFlight.set(stepKey(step), entry);
     this.deps.log.debug({ fileId: step.fileId, step: step.stepName, attempt: step.attempt }, 'step claimed');
     entry.done = this.deps.runner
       .run(step, {
@@ -191,7 +194,7 @@ export class WorkerEngine {
         this.deps.log.error({ step: step.stepName, error: describeError(error) }, 'step runner crashed'),
       )
       .finally(() => {
-        this.inFlight.delete(key(step));
+        this.inFlight.delete(stepKey(step));
         const waiters = this.slotWaiters;
         this.slotWaiters = [];
         for (const wake of waiters) wake();
@@ -237,11 +240,11 @@ export class WorkerEngine {
       'stopping: waiting for running steps',
     );
     const allDone = Promise.all(running.map((entry) => entry.done));
-    await Promise.race([allDone, sleep(this.options.shutdownGraceMs)]);
+    await Promise.race([allDone, setTimeout(this.options.shutdownGraceMs)]);
     const left = [...this.inFlight.values()];
     for (const entry of left) await this.release(entry);
     // Give the aborted handlers a moment to clean up their scratch folders; their outcome is no longer recorded.
-    await Promise.race([Promise.all(left.map((entry) => entry.done)), sleep(2_000)]);
+    await Promise.race([Promise.all(left.map((entry) => entry.done)), setTimeout(2_000)]);
     await this.heartbeat.stop();
     const report = { finished: running.length - left.length, released: left.length };
     this.deps.log.info(report, 'stopped');

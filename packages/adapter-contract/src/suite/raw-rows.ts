@@ -144,10 +144,3 @@ export async function storedFile(raw: RawAccess, fileId: number): Promise<RawRow
   if (row === null) throw new Error(`No files row with id ${fileId}`);
   return row;
 }
-
-/** The status part of a rollup, as `rollupView` reads it back. */
-export function countsOf(rollup: OverallStatusResult): OverallStatusResult {
-  const { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps } =
-    rollup;
-  return { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps };
-}

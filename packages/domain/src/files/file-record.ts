@@ -1,5 +1,8 @@
 import {
+  PENDING_STATUS,
   computeOverallStatus,
+  overallStatusOf,
+  sameOverallStatus,
   type OverallStatusResult,
   type StepSnapshot,
 } from '../status/overall-status.js';
@@ -71,35 +74,16 @@ export function blankStep(fileId: number, stepName: string, runAfter: Date | nul
 }
 
 export const PENDING_ROLLUP: FileRollup = Object.freeze({
-  status: 'pending',
-  hasErrors: false,
-  totalSteps: 0,
-  completedSteps: 0,
-  failedSteps: 0,
-  inProgressSteps: 0,
-  skippedSteps: 0,
+  ...PENDING_STATUS,
   lastStep: null,
   statusChangedAt: null,
 });
 
 /** The overall status a rollup stores, without its bookkeeping (lastStep, statusChangedAt). */
-export function rollupStatus(rollup: FileRollup): OverallStatusResult {
-  const { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps } =
-    rollup;
-  return { status, hasErrors, totalSteps, completedSteps, failedSteps, inProgressSteps, skippedSteps };
-}
+export const rollupStatus = (rollup: FileRollup): OverallStatusResult => overallStatusOf(rollup);
 
-export function sameRollup(a: OverallStatusResult, b: OverallStatusResult): boolean {
-  return (
-    a.status === b.status &&
-    a.hasErrors === b.hasErrors &&
-    a.totalSteps === b.totalSteps &&
-    a.completedSteps === b.completedSteps &&
-    a.failedSteps === b.failedSteps &&
-    a.inProgressSteps === b.inProgressSteps &&
-    a.skippedSteps === b.skippedSteps
-  );
-}
+/** Same stored status and counts; the bookkeeping does not count. */
+export const sameRollup = sameOverallStatus;
 
 /**
  * The rollup the status rule gives for these step rows (the file's rows, as they now are); `lastStep` null keeps

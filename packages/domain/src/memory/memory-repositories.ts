@@ -15,10 +15,11 @@ import type { LogPage, LogRepository, NewLogEntry } from '../ports/log-repositor
 import type { StepRepository, StepWrite } from '../ports/step-repository.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import type { ExpiredLease, LockedStep, StepRef, WorkQueue } from '../ports/work-queue.js';
+import { stepKey } from '../files/step-key.js';
 import { OVERALL_STATUSES } from '../status/step-status.js';
 import { rebuildStepsByFold } from '../use-cases/rebuild-by-fold.js';
 import { MemoryRetention } from './memory-retention.js';
-import { stepKey, type MemoryState } from './memory-state.js';
+import type { MemoryState } from './memory-state.js';
 
 /** Repositories over a MemoryState; `state()` is read on every call so a transaction can swap it. */
 export function memoryRepositories(state: () => MemoryState, onAnnounce: () => void): Repositories {
@@ -153,7 +154,7 @@ class MemorySteps implements StepRepository {
   constructor(private readonly state: () => MemoryState) {}
 
   async get(fileId: number, stepName: string): Promise<StoredStep | null> {
-    const step = this.state().steps.get(stepKey(fileId, stepName));
+    const step = this.state().steps.get(stepKey({ fileId, stepName }));
     return step === undefined ? null : copy(step);
   }
 
@@ -176,7 +177,7 @@ class MemorySteps implements StepRepository {
   ): Promise<string[]> {
     const created: string[] = [];
     for (const stepName of stepNames) {
-      const key = stepKey(fileId, stepName);
+      const key = stepKey({ fileId, stepName });
       if (this.state().steps.has(key)) continue;
       this.state().steps.set(
         key,
@@ -188,7 +189,7 @@ class MemorySteps implements StepRepository {
   }
 
   async saveState(fileId: number, stepName: string, state: FoldedStep): Promise<void> {
-    const key = stepKey(fileId, stepName);
+    const key = stepKey({ fileId, stepName });
     const row = this.state().steps.get(key) ?? blankStep(fileId, stepName, null, new Date());
     const keepLease = state.status === 'in_progress';
     this.state().steps.set(key, {
@@ -203,7 +204,7 @@ class MemorySteps implements StepRepository {
   async saveStates(writes: readonly StepWrite[]): Promise<void> {
     for (const { fileId, stepName, state, runAfter, lease } of writes) {
       await this.saveState(fileId, stepName, state);
-      const row = this.state().steps.get(stepKey(fileId, stepName));
+      const row = this.state().steps.get(stepKey({ fileId, stepName }));
       if (row === undefined) continue;
       row.runAfter = runAfter === null ? null : new Date(runAfter);
       if (lease !== 'keep') {
@@ -214,7 +215,7 @@ class MemorySteps implements StepRepository {
   }
 
   async schedule(fileId: number, stepName: string, runAfter: Date, override: boolean): Promise<boolean> {
-    const row = this.state().steps.get(stepKey(fileId, stepName));
+    const row = this.state().steps.get(stepKey({ fileId, stepName }));
     if (row === undefined || row.status !== 'pending' || (!override && row.runAfter !== null)) return false;
     row.runAfter = new Date(runAfter);
     return true;
@@ -237,10 +238,8 @@ class MemoryLogs implements LogRepository {
   }
 
   async listForSteps(steps: readonly StepRef[]): Promise<LogEntry[]> {
-    const wanted = new Set(steps.map((step) => stepKey(step.fileId, step.stepName)));
-    return this.ordered(
-      (log) => log.fileId !== null && log.stepName !== null && wanted.has(stepKey(log.fileId, log.stepName)),
-    );
+    const wanted = new Set(steps.map(stepKey));
+    return this.ordered((log) => wanted.has(stepKey(log)));
   }
 
   async listForStep(fileId: number, stepName: string): Promise<LogEntry[]> {
@@ -302,7 +301,7 @@ class MemoryQueue implements WorkQueue {
   async renewLeases(owner: string, steps: readonly StepRef[], expiresAt: Date): Promise<StepRef[]> {
     const held: StepRef[] = [];
     for (const step of steps) {
-      const row = this.state().steps.get(stepKey(step.fileId, step.stepName));
+      const row = this.state().steps.get(stepKey(step));
       if (row?.status !== 'in_progress' || row.leaseOwner !== owner) continue;
       row.leaseExpiresAt = new Date(expiresAt);
       held.push({ fileId: step.fileId, stepName: step.stepName });

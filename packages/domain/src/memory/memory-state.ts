@@ -5,7 +5,7 @@ import type { CandidateMode, MigrationProgress } from '../ports/legacy-migration
 /** Everything the in-memory store holds; cloned to give transactions rollback. */
 export interface MemoryState {
   files: Map<number, FileRecord>;
-  /** Keyed by `${fileId}:${stepName}`, in insertion order. */
+  /** Keyed by stepKey, in insertion order. */
   steps: Map<string, StoredStep>;
   logs: LogEntry[];
   nextFileId: number;
@@ -22,8 +22,6 @@ export const emptyMemoryState = (): MemoryState => ({
   nextLogId: 1,
   progress: new Map(),
 });
-
-export const stepKey = (fileId: number, stepName: string): string => `${fileId}:${stepName}`;
 
 export function cloneState(state: MemoryState): MemoryState {
   return structuredClone(state);

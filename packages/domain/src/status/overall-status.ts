@@ -24,21 +24,39 @@ export interface StatusInput {
   steps: readonly StepSnapshot[];
 }
 
-const EMPTY_COUNTS = {
+/** The status of a file without steps, and the one list of an overall status's fields. */
+export const PENDING_STATUS: OverallStatusResult = Object.freeze({
+  status: 'pending',
   hasErrors: false,
   totalSteps: 0,
   completedSteps: 0,
   failedSteps: 0,
   inProgressSteps: 0,
   skippedSteps: 0,
-} as const;
+});
+
+/** Every field of OverallStatusResult, read off PENDING_STATUS, whose type makes it name each one exactly once. */
+export const OVERALL_STATUS_FIELDS = Object.keys(PENDING_STATUS) as ReadonlyArray<keyof OverallStatusResult>;
+
+/** The overall-status fields of a larger record (a file's rollup), without anything else it holds. */
+export function overallStatusOf(source: OverallStatusResult): OverallStatusResult {
+  return {
+    ...PENDING_STATUS,
+    ...Object.fromEntries(OVERALL_STATUS_FIELDS.map((field) => [field, source[field]])),
+  };
+}
+
+/** Same status and counts. */
+export function sameOverallStatus(a: OverallStatusResult, b: OverallStatusResult): boolean {
+  return OVERALL_STATUS_FIELDS.every((field) => a[field] === b[field]);
+}
 
 /** The one overall-status rule (docs/architecture.md#overall-status), used by every view of a file. */
 export function computeOverallStatus({ isDuplicate, workflow, steps }: StatusInput): OverallStatusResult {
-  if (isDuplicate) return { status: 'duplicate', ...EMPTY_COUNTS };
+  if (isDuplicate) return { ...PENDING_STATUS, status: 'duplicate' };
   const classifier = classifierFor(workflow);
   const real = steps.filter((step) => classifier.isReal(step.stepName));
-  if (real.length === 0) return { status: 'pending', ...EMPTY_COUNTS };
+  if (real.length === 0) return { ...PENDING_STATUS };
 
   const count = (status: string) => real.filter((step) => step.status === status).length;
   const counts = {

@@ -3,7 +3,10 @@ import { domainError, err, ok, type DomainError, type Result } from '../result.j
 export const STEP_STATUSES = ['pending', 'in_progress', 'success', 'failure', 'skipped'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
-/** The statuses a step ends in: nothing more happens to it unless it is started or re-queued again. */
+/**
+ * The statuses that end a step: the fold gives a step its completion time on them and clears it on the others, and
+ * only a finished step's history may be pruned. SQL that restates those rules lists these.
+ */
 export const FINISHED_STEP_STATUSES = [
   'success',
   'failure',

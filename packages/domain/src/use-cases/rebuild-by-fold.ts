@@ -1,5 +1,6 @@
 import { reconstruct } from '../events/reconstruct.js';
 import { sameFoldedStep, type FoldedStep } from '../events/step-state.fold.js';
+import { stepKey } from '../files/step-key.js';
 import { groupBy } from '../group-by.js';
 import type { RebuiltStep, RebuiltSteps, StepRebuildCounts } from '../ports/legacy-migration-store.js';
 import type { LogRepository } from '../ports/log-repository.js';
@@ -23,7 +24,7 @@ export async function rebuildStepsByFold(
 ): Promise<RebuiltSteps> {
   const byFile = groupBy(await ports.logs.listForFiles(fileIds), (log) => log.fileId);
   const rows = new Map<string, RebuiltStep & Omit<FoldedStep, 'status'>>(
-    (await ports.steps.listForFiles(fileIds)).map((row) => [`${row.fileId}\u0000${row.stepName}`, row]),
+    (await ports.steps.listForFiles(fileIds)).map((row) => [stepKey(row), row]),
   );
   const counts = new Map<number, StepRebuildCounts>();
   for (const fileId of fileIds) {
@@ -31,7 +32,7 @@ export async function rebuildStepsByFold(
     const { steps, eventsIgnored } = reconstruct(byFile.get(fileId) ?? []);
     fileCounts.eventsIgnored = eventsIgnored;
     for (const [stepName, folded] of steps) {
-      const key = `${fileId}\u0000${stepName}`;
+      const key = stepKey({ fileId, stepName });
       const row = rows.get(key);
       if (row !== undefined && sameFoldedStep(row, folded)) {
         fileCounts.stepsUnchanged += 1;

@@ -8,6 +8,7 @@ import {
   type FileRollup,
   type StoredStep,
 } from '../files/file-record.js';
+import { stepKey } from '../files/step-key.js';
 import type { StepWrite } from '../ports/step-repository.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import type { StepRef } from '../ports/work-queue.js';
@@ -215,19 +216,16 @@ export class StepBatch {
   private async logsOf(ref: StepRef): Promise<LogEntry[]> {
     await this.fetchLogs([ref]);
     const own = this.unsaved.filter((log) => log.fileId === ref.fileId && log.stepName === ref.stepName);
-    return [...(this.storedLogs.get(logKey(ref)) ?? []), ...own].sort(compareEvents);
+    return [...(this.storedLogs.get(stepKey(ref)) ?? []), ...own].sort(compareEvents);
   }
 
   /** Reads, in one query, the stored logs of the steps whose logs the batch has not read yet. */
   private async fetchLogs(refs: readonly StepRef[]): Promise<void> {
-    const missing = refs.filter((ref) => !this.storedLogs.has(logKey(ref)));
+    const missing = refs.filter((ref) => !this.storedLogs.has(stepKey(ref)));
     if (missing.length === 0) return;
-    for (const ref of missing) this.storedLogs.set(logKey(ref), []);
-    for (const log of await this.repos.logs.listForSteps(missing)) {
-      if (log.fileId !== null && log.stepName !== null) {
-        this.storedLogs.get(logKey({ fileId: log.fileId, stepName: log.stepName }))?.push(log);
-      }
-    }
+    for (const ref of missing) this.storedLogs.set(stepKey(ref), []);
+    for (const log of await this.repos.logs.listForSteps(missing))
+      this.storedLogs.get(stepKey(log))?.push(log);
   }
 
   /** Inserts the batch's logs and swaps the placeholder ids for the real ones, in the logs and the step rows. */
@@ -278,5 +276,3 @@ function toWrite({ row, leaseChanged }: RowState): StepWrite {
     lease: keep ? 'keep' : lease,
   };
 }
-
-const logKey = (ref: StepRef): string => `${ref.fileId}\u0000${ref.stepName}`;

@@ -2,7 +2,11 @@ import { reconstruct } from '../events/reconstruct.js';
 import { initialState, sameInstant, type FoldedStep } from '../events/step-state.fold.js';
 import type { LogEntry } from '../events/step-event.js';
 import type { FileRecord, StoredStep } from '../files/file-record.js';
-import { computeOverallStatus, type OverallStatusResult } from '../status/overall-status.js';
+import {
+  OVERALL_STATUS_FIELDS,
+  computeOverallStatus,
+  type OverallStatusResult,
+} from '../status/overall-status.js';
 import { classifierFor } from '../workflow/workflow.js';
 
 type StepField = 'status' | 'startedAt' | 'completedAt' | 'errorMessage';
@@ -35,15 +39,6 @@ export interface VerifyInput {
 }
 
 const STEP_FIELDS: readonly StepField[] = ['status', 'startedAt', 'completedAt', 'errorMessage'];
-const ROLLUP_FIELDS: readonly RollupField[] = [
-  'status',
-  'hasErrors',
-  'totalSteps',
-  'completedSteps',
-  'failedSteps',
-  'inProgressSteps',
-  'skippedSteps',
-];
 
 /**
  * Compares a file's step rows with the fold of its logs, and its rollup with the status of its rows.
@@ -110,7 +105,7 @@ function compareStep(stepName: string, folded: FoldedStep, row: StoredStep): Dis
 function compareRollup(file: FileRecord, steps: readonly StoredStep[]): Discrepancy[] {
   const expected = computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps });
   const found: Discrepancy[] = [];
-  for (const field of ROLLUP_FIELDS) {
+  for (const field of OVERALL_STATUS_FIELDS) {
     if (expected[field] === file.rollup[field]) continue;
     const want = String(expected[field]);
     const have = String(file.rollup[field]);

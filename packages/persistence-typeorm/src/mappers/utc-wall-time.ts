@@ -1,4 +1,11 @@
 /**
+ * An instant as UTC text "YYYY-MM-DD HH:MM:SS.mmm", the one shape steptrail writes timestamps in where a database
+ * keeps them as text: DocuElevate's SQLite rows have the same layout, so text order is time order, and MySQL and
+ * PostgreSQL read it as a DATETIME / timestamp in the UTC session the adapters open.
+ */
+export const utcText = (value: Date): string => value.toISOString().replace('T', ' ').slice(0, 23);
+
+/**
  * Reads "YYYY-MM-DD HH:MM:SS[.fraction]" (or with a `T`) as a UTC instant, the one shape steptrail and DocuElevate
  * write timestamps in and PostgreSQL prints `timestamp without time zone` in, without a regular expression or a
  * second parse of built-up text: backfills read millions of them. The fraction is cut to milliseconds. Answers null

@@ -1,3 +1,4 @@
+import { FINISHED_STEP_STATUSES } from '@steptrail/domain';
 import { eventKeyOf } from '../define-dialect.js';
 import type { Dialect, EventKey } from '../dialect.js';
 
@@ -12,6 +13,8 @@ import type { Dialect, EventKey } from '../dialect.js';
  * Columns: file_id, step_name, ignored, attempts, started_at, status, completed_at, error_message, last_event_at,
  * last_event_id. The contract suite proves this equals the fold on random logs, on every database.
  */
+const FINISHED = FINISHED_STEP_STATUSES.map((status) => `'${status}'`).join(', ');
+
 // Exact spellings first: LOWER() on every row costs a quarter of the fold on SQLite.
 const VALID_STATUS = `CASE l.status WHEN 'success' THEN 'success' WHEN 'in_progress' THEN 'in_progress'
   WHEN 'pending' THEN 'pending' WHEN 'failure' THEN 'failure' WHEN 'skipped' THEN 'skipped' WHEN 'queued' THEN 'pending'
@@ -61,7 +64,7 @@ FROM (
   FROM (
     SELECT base.*,
       CASE WHEN st IS NULL THEN 0 ELSE 1 END AS valid,
-      CASE WHEN st IN ('success', 'failure', 'skipped') THEN 1 ELSE 0 END AS ends
+      CASE WHEN st IN (${FINISHED}) THEN 1 ELSE 0 END AS ends
     FROM (${events(where)}) base
   ) flagged
   WINDOW latest_first AS (PARTITION BY file_id, step_name ORDER BY ts DESC, id DESC, st ROWS UNBOUNDED PRECEDING)
@@ -83,7 +86,7 @@ function keyedFold(key: EventKey, where: string): string {
   return `
 SELECT file_id, step_name, ignored, attempts, started_at,
   ${lastStatus} AS status,
-  CASE WHEN ${lastStatus} IN ('success', 'failure', 'skipped') THEN ${time('last_key')} END AS completed_at,
+  CASE WHEN ${lastStatus} IN (${FINISHED}) THEN ${time('last_key')} END AS completed_at,
   CASE WHEN SUBSTR(end_key, ${tail}, 1) = 'M' THEN SUBSTR(end_key, ${tail + 1}) END AS error_message,
   ${time('last_key')} AS last_event_at,
   ${key.decodeId(`SUBSTR(last_key, ${key.timeWidth + 1}, ${key.idWidth})`)} AS last_event_id
@@ -93,7 +96,7 @@ FROM (
     SUM(CASE WHEN st = 'in_progress' THEN 1 ELSE 0 END) AS attempts,
     MIN(CASE WHEN st IN ('in_progress', 'success', 'failure') THEN ts END) AS started_at,
     MAX(CASE WHEN st IS NOT NULL THEN ${concat(key.encode('ts', 'id'), 'st')} END) AS last_key,
-    MAX(CASE WHEN st IN ('success', 'failure', 'skipped') THEN ${concat(key.encode('ts', 'id'), endPayload)} END) AS end_key
+    MAX(CASE WHEN st IN (${FINISHED}) THEN ${concat(key.encode('ts', 'id'), endPayload)} END) AS end_key
   FROM (${events(where)}) base
   GROUP BY file_id, step_name
 ) keyed`;

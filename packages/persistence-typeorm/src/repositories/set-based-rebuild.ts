@@ -1,5 +1,6 @@
 import {
   sameFoldedStep,
+  stepKey,
   type FoldedStep,
   type RebuiltStep,
   type RebuiltSteps,
@@ -89,7 +90,7 @@ export async function rebuildStepsSetBased(
     const fileCounts = counts.get(row.fileId);
     if (fileCounts === undefined) continue;
     fileCounts.eventsIgnored += row.ignored;
-    const key = stepKey(row.fileId, row.stepName);
+    const key = stepKey(row);
     const current = steps.get(key);
     if (current !== undefined && sameFoldedStep(current, row.state)) {
       fileCounts.stepsUnchanged += 1;
@@ -144,8 +145,6 @@ function countNewRow(counts: Map<number, StepRebuildCounts>, row: FoldTuple): Re
   };
 }
 
-const stepKey = (fileId: number, stepName: string) => `${fileId}\u0000${stepName}`;
-
 /** The fold of the batch; kept in FOLD_TABLE as well unless this is a dry run. */
 async function foldBatch(
   sql: SqlExecutor,
@@ -193,7 +192,7 @@ async function currentSteps(
   const steps = new Map<string, RebuiltStep & Omit<FoldedStep, 'status'>>();
   for (const row of rows) {
     const step = toStoredStep(row);
-    if (wanted.has(step.fileId)) steps.set(stepKey(step.fileId, step.stepName), step);
+    if (wanted.has(step.fileId)) steps.set(stepKey(step), step);
   }
   return steps;
 }

@@ -1,5 +1,6 @@
 import type { CandidateMode, MigrationProgress, MigrationTotals } from '@steptrail/domain';
 import { RowParseError, parseTimestamp, requireInteger } from '../mappers/column-parsers.js';
+import { utcText } from '../mappers/utc-wall-time.js';
 import type { SqlExecutor } from '../sql-executor.js';
 
 /** The backfill's one bookkeeping table: one row per candidate mode, created by the first real backfill. */
@@ -7,9 +8,6 @@ export const BACKFILL_PROGRESS_TABLE = 'steptrail_backfill_checkpoint';
 
 /** Errors kept with the progress; the count of failed files stays exact in filesFailed. */
 const STORED_ERRORS = 100;
-
-/** UTC text with milliseconds, the same on every database. */
-const utcText = (value: Date): string => value.toISOString().replace('T', ' ').slice(0, 23);
 
 /** LegacyMigrationStore's progress methods over BACKFILL_PROGRESS_TABLE. */
 export class TypeormBackfillProgress {

@@ -1,5 +1,6 @@
 import {
   OVERALL_STATUSES,
+  PENDING_ROLLUP,
   encodeWorkflow,
   type FileListQuery,
   type FilePage,
@@ -23,6 +24,11 @@ import { returningId, rowLock } from '../define-dialect.js';
 
 const ROLLUPS_PER_STATEMENT = 2000;
 
+// Each rollup column bound to a parameter named after its field: the one column list both statements use.
+const ROLLUP_NAMES = ROLLUP_COLUMNS.map(([column]) => column).join(', ');
+const ROLLUP_PARAMS = ROLLUP_COLUMNS.map(([, field]) => `:${field}`).join(', ');
+const ROLLUP_ASSIGNMENTS = ROLLUP_COLUMNS.map(([column, field]) => `${column} = :${field}`).join(', ');
+
 export class TypeormFileRepository implements FileRepository {
   constructor(
     private readonly sql: SqlExecutor,
@@ -34,11 +40,17 @@ export class TypeormFileRepository implements FileRepository {
     const now = d.driver.time(this.now());
     const result = await this.sql.write(
       `INSERT INTO files (filehash, original_filename, local_filename, file_size, mime_type, is_duplicate, workflow,
-         managed, processing_status, has_errors, total_steps, completed_steps, failed_steps, in_progress_steps,
-         skipped_steps, created_at, updated_at)
+         managed, ${ROLLUP_NAMES}, created_at, updated_at)
        VALUES (:filehash, :originalFilename, :localFilename, :fileSize, :mimeType, :no, :workflow, :managed,
-         'pending', :no, 0, 0, 0, 0, 0, :now, :now)${returningId(d)}`,
-      { ...file, workflow: encodeWorkflow(file.workflow), managed: file.managed, no: false, now },
+         ${ROLLUP_PARAMS}, :now, :now)${returningId(d)}`,
+      {
+        ...file,
+        ...rollupParams(PENDING_ROLLUP, (value) => d.driver.time(value)),
+        workflow: encodeWorkflow(file.workflow),
+        managed: file.managed,
+        no: false,
+        now,
+      },
     );
     if (result.insertId === null) throw new Error('The database did not report the id of the new file.');
     const created = await this.get(result.insertId);
@@ -102,19 +114,11 @@ export class TypeormFileRepository implements FileRepository {
 
   async saveRollup(id: number, rollup: FileRollup): Promise<void> {
     const d = this.sql.dialect;
-    await this.sql.write(
-      `UPDATE files SET processing_status = :status, has_errors = :hasErrors, total_steps = :totalSteps,
-         completed_steps = :completedSteps, failed_steps = :failedSteps, in_progress_steps = :inProgressSteps,
-         skipped_steps = :skippedSteps, last_step = :lastStep, status_changed_at = :statusChangedAt,
-         updated_at = :now
-       WHERE id = :id`,
-      {
-        ...rollup,
-        id,
-        statusChangedAt: rollup.statusChangedAt === null ? null : d.driver.time(rollup.statusChangedAt),
-        now: d.driver.time(this.now()),
-      },
-    );
+    await this.sql.write(`UPDATE files SET ${ROLLUP_ASSIGNMENTS}, updated_at = :now WHERE id = :id`, {
+      ...rollupParams(rollup, (value) => d.driver.time(value)),
+      id,
+      now: d.driver.time(this.now()),
+    });
   }
 
   /** One UPDATE per chunk of files, from a list of rows; backfills write thousands at once. */
@@ -125,13 +129,12 @@ export class TypeormFileRepository implements FileRepository {
     const columns = ROLLUP_COLUMNS.map(([column, , kind]) => [column, kind] as const);
     const entries = [...rollups];
     for (let start = 0; start < entries.length; start += ROLLUPS_PER_STATEMENT) {
-      const rows = entries.slice(start, start + ROLLUPS_PER_STATEMENT).map(([id, rollup]) => [
-        id,
-        ...ROLLUP_COLUMNS.map(([, field]) => {
-          const value = rollup[field];
-          return value instanceof Date ? d.driver.time(value) : value;
-        }),
-      ]);
+      const rows = entries
+        .slice(start, start + ROLLUPS_PER_STATEMENT)
+        .map(([id, rollup]) => [
+          id,
+          ...ROLLUP_COLUMNS.map(([, field]) => rollupValue(rollup, field, (value) => d.driver.time(value))),
+        ]);
       const update = d.sql.updateFromRows({
         table: 'files',
         keys: [['id', 'integer']],
@@ -213,3 +216,13 @@ export class TypeormFileRepository implements FileRepository {
     return rows.map(toFileRecord);
   }
 }
+
+/** What a rollup field's column stores: instants as the dialect binds them. */
+function rollupValue(rollup: FileRollup, field: keyof FileRollup, time: (value: Date) => unknown): unknown {
+  const value = rollup[field];
+  return value instanceof Date ? time(value) : value;
+}
+
+/** The rollup as parameters named after its fields, as ROLLUP_PARAMS and ROLLUP_ASSIGNMENTS bind them. */
+const rollupParams = (rollup: FileRollup, time: (value: Date) => unknown): Record<string, unknown> =>
+  Object.fromEntries(ROLLUP_COLUMNS.map(([, field]) => [field, rollupValue(rollup, field, time)]));

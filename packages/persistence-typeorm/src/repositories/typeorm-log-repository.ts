@@ -1,10 +1,11 @@
-import type {
-  EventPosition,
-  LogEntry,
-  LogPage,
-  LogRepository,
-  NewLogEntry,
-  StepRef,
+import {
+  stepKey,
+  type EventPosition,
+  type LogEntry,
+  type LogPage,
+  type LogRepository,
+  type NewLogEntry,
+  type StepRef,
 } from '@steptrail/domain';
 import { LOG_COLUMNS, toLogEntry } from '../mappers/row-mappers.js';
 import { requireInteger } from '../mappers/column-parsers.js';
@@ -38,7 +39,7 @@ export class TypeormLogRepository implements LogRepository {
 
   async listForSteps(steps: readonly StepRef[]): Promise<LogEntry[]> {
     if (steps.length === 0) return [];
-    const wanted = new Set(steps.map((step) => `${step.fileId}\u0000${step.stepName}`));
+    const wanted = new Set(steps.map(stepKey));
     // Files × names may take a few rows of other steps; the index (file_id, step_name, ...) serves both lists.
     const rows = await this.sql.rows(
       `SELECT ${LOG_COLUMNS} FROM processing_logs l
@@ -48,7 +49,7 @@ export class TypeormLogRepository implements LogRepository {
         stepNames: [...new Set(steps.map((step) => step.stepName))],
       },
     );
-    return rows.map(toLogEntry).filter((log) => wanted.has(`${log.fileId}\u0000${log.stepName}`));
+    return rows.map(toLogEntry).filter((log) => wanted.has(stepKey(log)));
   }
 
   async listForStep(fileId: number, stepName: string): Promise<LogEntry[]> {

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { setTimeout } from 'node:timers/promises';
 import type { Repositories } from '@steptrail/domain';
 import type { Response } from 'express';
 import type { Logger } from '@steptrail/runtime';
@@ -19,7 +21,7 @@ export interface SseSessionDeps {
 export class SseSession {
   private closed = false;
   private pending = false;
-  private wakeUp: (() => void) | null = null;
+  private wakeUp: AbortController | null = null;
   private readonly batchSize: number;
 
   constructor(
@@ -59,7 +61,7 @@ export class SseSession {
 
   private poke(): void {
     this.pending = true;
-    this.wakeUp?.();
+    this.wakeUp?.abort();
   }
 
   /** Sends everything deliverable; true when rows wait behind an id gap. */
@@ -108,17 +110,16 @@ export class SseSession {
   }
 
   /** Until poked, closed, or `timeoutMs` passes (null: no timeout). */
-  private sleep(timeoutMs: number | null): Promise<void> {
-    if (this.pending || this.closed) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      let timer: NodeJS.Timeout | null = null;
-      const finish = (): void => {
-        if (timer !== null) clearTimeout(timer);
-        this.wakeUp = null;
-        resolve();
-      };
-      if (timeoutMs !== null) timer = setTimeout(finish, timeoutMs);
-      this.wakeUp = finish;
-    });
+  private async sleep(timeoutMs: number | null): Promise<void> {
+    if (this.pending || this.closed) return;
+    this.wakeUp = new AbortController();
+    const { signal } = this.wakeUp;
+    try {
+      // A poke aborts the timer, which then rejects: the sleep is over either way.
+      if (timeoutMs === null) await once(signal, 'abort');
+      else await setTimeout(timeoutMs, undefined, { signal }).catch(() => undefined);
+    } finally {
+      this.wakeUp = null;
+    }
   }
 }

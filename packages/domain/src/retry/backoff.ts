@@ -1,3 +1,4 @@
+/** How long to wait between attempts of something that failed and may succeed later. */
 export interface BackoffPolicy {
   /** Delay ceiling after the first failed attempt. */
   baseMs: number;
@@ -6,9 +7,10 @@ export interface BackoffPolicy {
 }
 
 /**
- * The delay before the next attempt after `failedAttempts` attempts failed: the ceiling doubles with each failure
+ * The delay before the next attempt after `failedAttempts` attempts failed, for every retry steptrail makes (a
+ * step's next attempt, a transaction that lost a race, a dropped connection): the ceiling doubles with each failure
  * (base, 2·base, 4·base, ... up to max) and the delay is drawn from its upper half ("equal jitter"), so retries of
- * many steps that failed together spread out, yet none comes back sooner than half its ceiling.
+ * many things that failed together spread out, yet none comes back sooner than half its ceiling.
  */
 export function retryDelayMs(
   failedAttempts: number,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { retryDelayMs } from '../src/engine/backoff.js';
+import { retryDelayMs } from '../src/retry/backoff.js';
 
 const policy = { baseMs: 1_000, maxMs: 60_000 };
 

@@ -228,10 +228,14 @@ export class WorkerEngine {
 
   private async shutdown(): Promise<StopReport> {
     this.stopper.abort();
+    // Counted from the moment the stop began: a step may finish while the loop and the reaper wind down.
+    const stopping = new Set(this.inFlight.values());
     await this.loopDone;
+    // A claim under way when the stop began launches its steps still.
+    for (const entry of this.inFlight.values()) stopping.add(entry);
     await this.reaper.stop();
     await this.deps.outcomes.hurry();
-    const running = [...this.inFlight.values()];
+    const running = [...stopping];
     this.deps.log.info(
       {
         running: running.length,

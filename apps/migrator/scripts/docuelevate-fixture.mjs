@@ -1,7 +1,16 @@
-// Legacy DocuElevate databases of any size, generated inside the database with set-based SQL: DocuElevate's
-// tables (as its SQLAlchemy models create them, same DDL as apps/migrator/test/support/docuelevate-schema.ts),
-// then `files` files with LOGS_PER_FILE log rows each: ten steps (eight main steps, a queue and an upload step),
-// each started and finished one second apart.
+// Legacy DocuElevate databases of any size, generated inside the database with set-based SQL: DocuElevate's real
+// schema (the shared fixture, through @steptrail/test-servers), then `files` files with LOGS_PER_FILE log rows each:
+// ten steps (eight main steps, a queue and an upload step), each started and finished one second apart.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const fromApp = createRequire(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'));
+const schemaModule = fromApp.resolve('@steptrail/test-servers/docuelevate-schema');
+/** docuElevateStatements(kind) and docuElevateSchemaMissing() of the built @steptrail/test-servers. */
+export const { docuElevateStatements, docuElevateSchemaMissing } = await import(
+  pathToFileURL(schemaModule).href
+);
 
 const STEPS = [
   'hash_file',
@@ -20,53 +29,6 @@ export const LOGS_PER_FILE = STEPS.length * 2;
 const FILES_PER_STATEMENT = 25_000;
 const EPOCH_SECONDS = 1_704_067_200; // 2024-01-01 00:00:00 UTC
 
-const SPELLING = {
-  sqlite: {
-    id: 'INTEGER NOT NULL',
-    varchar: 'VARCHAR',
-    datetime: 'DATETIME',
-    boolean: 'BOOLEAN',
-    options: '',
-  },
-  postgres: {
-    id: 'SERIAL NOT NULL',
-    varchar: 'VARCHAR',
-    datetime: 'TIMESTAMP WITHOUT TIME ZONE',
-    boolean: 'BOOLEAN',
-    options: '',
-  },
-  mysql: {
-    id: 'INTEGER NOT NULL AUTO_INCREMENT',
-    varchar: 'VARCHAR(255)',
-    datetime: 'DATETIME',
-    boolean: 'BOOL',
-    options: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
-  },
-};
-
-function ddl(kind) {
-  const s = SPELLING[kind];
-  return [
-    `CREATE TABLE files (id ${s.id}, owner_id ${s.varchar}, filehash ${s.varchar} NOT NULL, original_filename ${s.varchar},
-      local_filename ${s.varchar} NOT NULL, original_file_path ${s.varchar}, processed_file_path ${s.varchar},
-      file_size INTEGER NOT NULL, mime_type ${s.varchar}, is_duplicate ${s.boolean}, duplicate_of_id INTEGER, ocr_text TEXT,
-      ai_metadata TEXT, document_title ${s.varchar}, created_at ${s.datetime},
-      PRIMARY KEY (id), FOREIGN KEY(duplicate_of_id) REFERENCES files (id))${s.options}`,
-    'CREATE INDEX ix_files_id ON files (id)',
-    'CREATE INDEX ix_files_filehash ON files (filehash)',
-    `CREATE TABLE file_processing_steps (id ${s.id}, file_id INTEGER NOT NULL, step_name ${s.varchar} NOT NULL,
-      status ${s.varchar} NOT NULL, started_at ${s.datetime}, completed_at ${s.datetime}, error_message TEXT,
-      created_at ${s.datetime}, updated_at ${s.datetime}, PRIMARY KEY (id),
-      CONSTRAINT unique_file_step UNIQUE (file_id, step_name),
-      FOREIGN KEY(file_id) REFERENCES files (id) ON DELETE CASCADE)${s.options}`,
-    `CREATE TABLE processing_logs (id ${s.id}, file_id INTEGER, task_id ${s.varchar}, step_name ${s.varchar},
-      status ${s.varchar}, message ${s.varchar}, detail TEXT, timestamp ${s.datetime},
-      PRIMARY KEY (id), FOREIGN KEY(file_id) REFERENCES files (id))${s.options}`,
-    'CREATE INDEX ix_processing_logs_file_id ON processing_logs (file_id)',
-    'CREATE INDEX ix_processing_logs_task_id ON processing_logs (task_id)',
-  ];
-}
-
 /** (step, status, second offset) rows as a derived table. */
 function stepRows(kind) {
   const rows = STEPS.flatMap((step, index) => [
@@ -81,18 +43,18 @@ function stepRows(kind) {
 
 function insertFiles(kind, from, to) {
   const columns =
-    'filehash, original_filename, local_filename, file_size, mime_type, is_duplicate, created_at';
+    'filehash, original_filename, local_filename, file_size, mime_type, is_duplicate, legal_hold, created_at';
   switch (kind) {
     case 'sqlite':
       return `WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${to})
         INSERT INTO files (${columns}) SELECT 'bench-' || i, 'doc-' || i || '.pdf', '/data/doc.pdf', 1000,
-        'application/pdf', 0, '2024-01-01 00:00:00' FROM n`;
+        'application/pdf', 0, 0, '2024-01-01 00:00:00' FROM n`;
     case 'postgres':
       return `INSERT INTO files (${columns}) SELECT 'bench-' || g, 'doc-' || g || '.pdf', '/data/doc.pdf', 1000,
-        'application/pdf', false, timestamp '2024-01-01 00:00:00' FROM generate_series(${from}, ${to}) g`;
+        'application/pdf', false, false, timestamp '2024-01-01 00:00:00' FROM generate_series(${from}, ${to}) g`;
     case 'mysql':
       return `INSERT INTO files (${columns}) SELECT CONCAT('bench-', seq), CONCAT('doc-', seq, '.pdf'), '/data/doc.pdf',
-        1000, 'application/pdf', 0, '2024-01-01 00:00:00' FROM seq_${from}_to_${to}`;
+        1000, 'application/pdf', 0, 0, '2024-01-01 00:00:00' FROM seq_${from}_to_${to}`;
   }
   throw new Error(`unknown kind ${kind}`);
 }
@@ -112,7 +74,7 @@ function insertLogs(kind, fromId, toId) {
 
 /** Creates DocuElevate's tables and `files` legacy files with their logs; `query` runs one SQL statement. */
 export async function generateLegacyDatabase(query, kind, files) {
-  for (const statement of ddl(kind)) await query(statement);
+  for (const statement of docuElevateStatements(kind)) await query(statement);
   for (let from = 1; from <= files; from += FILES_PER_STATEMENT) {
     const to = Math.min(files, from + FILES_PER_STATEMENT - 1);
     await query(insertFiles(kind, from, to));
@@ -172,8 +134,10 @@ const literal = (value) =>
 export async function plantEdgeCases(query) {
   for (const [hash, logs] of Object.entries(EDGE_CASES)) {
     await query(
-      `INSERT INTO files (filehash, original_filename, local_filename, file_size, mime_type, is_duplicate, created_at)
-       VALUES (${literal(hash)}, ${literal(`${hash}.pdf`)}, '/data/edge.pdf', 1000, 'application/pdf', ${literal(0)}, '2023-06-01 12:00:00')`,
+      `INSERT INTO files (filehash, original_filename, local_filename, file_size, mime_type, is_duplicate, legal_hold,
+         created_at)
+       VALUES (${literal(hash)}, ${literal(`${hash}.pdf`)}, '/data/edge.pdf', 1000, 'application/pdf', ${literal(0)},
+         ${literal(0)}, '2023-06-01 12:00:00')`,
     );
     for (const [step, status, second, message, detail] of logs) {
       await query(

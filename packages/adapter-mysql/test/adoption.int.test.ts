@@ -12,13 +12,15 @@ import { mysqlMigrations } from '../migrations/index.js';
 import { widenLegacyColumns } from '../migrations/legacy-column-widening.js';
 import { mysqlSchemaDialect } from '../migrations/mysql-schema-dialect.js';
 import { openMysqlStore } from '../src/index.js';
+import { docuElevateSchemaMissing } from '@steptrail/test-servers/docuelevate-schema';
 import {
-  DOCUELEVATE_DDL,
-  DOCUELEVATE_DDL_HAND_TUNED,
-  DOCUELEVATE_DDL_WITHOUT_LOG_FILE_INDEX,
   DOCUELEVATE_ROWS,
+  docuElevateDdl,
+  docuElevateDdlHandTuned,
+  docuElevateDdlWithoutLogFileIndex,
 } from './support/docuelevate-schema.js';
 import { connect, freshDatabase, mysqlTitle, noMysql } from './support/mysql-test-database.js';
+import { titleWithSkipReason } from '@steptrail/test-servers/backend-urls';
 import {
   docuElevateCreateStatements,
   docuElevateRows,
@@ -31,6 +33,8 @@ import {
   tableRows,
   tableSchema,
 } from './support/schema-snapshot.js';
+
+const missingSchema = docuElevateSchemaMissing();
 
 const STEPTRAIL_TABLES = [
   'file_processing_steps',
@@ -54,314 +58,324 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
     return dataSource;
   }
 
-  const docuElevate = (name: string, ddl = DOCUELEVATE_DDL) => database(name, [...ddl, ...DOCUELEVATE_ROWS]);
+  const docuElevate = (name: string, ddl = docuElevateDdl) => database(name, [...ddl(), ...DOCUELEVATE_ROWS]);
   const undo = (dataSource: DataSource) => dataSource.undoLastMigration({ transaction: 'none' });
   /** Undoes every migration, newest first, as `schema down --to` the first one and then that one would. */
   const undoAll = async (dataSource: DataSource) => {
     for (const _migration of mysqlMigrations) await undo(dataSource);
   };
 
-  describe('adopting a DocuElevate database', () => {
-    it('changes no existing row in any of DocuElevate’s columns, to the microsecond', async () => {
-      const dataSource = await docuElevate('st_adopt_rows');
-      const before = await docuElevateRows(dataSource);
-      const exactBefore = await exactDocuElevateRows(dataSource);
+  describe.skipIf(missingSchema !== null)(
+    titleWithSkipReason('adopting a DocuElevate database', missingSchema),
+    () => {
+      it('changes no existing row in any of DocuElevate’s columns, to the microsecond', async () => {
+        const dataSource = await docuElevate('st_adopt_rows');
+        const before = await docuElevateRows(dataSource);
+        const exactBefore = await exactDocuElevateRows(dataSource);
 
-      await dataSource.runMigrations();
+        await dataSource.runMigrations();
 
-      for (const [table, rows] of Object.entries(before)) {
-        const columns = Object.keys(rows[0] ?? {});
-        expect(await tableRows(dataSource, table, columns)).toEqual(rows);
-        expect(await exactRows(dataSource, table, columns)).toEqual(exactBefore[table]);
-      }
-    });
-
-    it('adds steptrail’s columns, filled with their defaults, and its indexes, next to DocuElevate’s', async () => {
-      const dataSource = await docuElevate('st_adopt_additions');
-      const before = await docuElevateSchema(dataSource);
-
-      await dataSource.runMigrations();
-
-      for (const table of SCHEMA_PLAN) {
-        const schema = await tableSchema(dataSource, table.name);
-        const columnNames = schema.columns.map((column) => column.name);
-        expect(columnNames).toEqual(expect.arrayContaining(table.columns.map((column) => column.name)));
-        const indexNames = schema.indexes.map((index) => index.name);
-        expect(indexNames).toEqual(expect.arrayContaining(table.indexes.map((index) => index.name)));
-        expect(indexNames).toEqual(
-          expect.arrayContaining((before[table.name]?.indexes ?? []).map((index) => index.name)),
-        );
-        expect(schema.foreignKeys).toEqual(before[table.name]?.foreignKeys);
-      }
-      expect(
-        await tableRows(dataSource, 'files', [
-          'id',
-          'processing_status',
-          'managed',
-          'has_errors',
-          'total_steps',
-          'workflow',
-        ]),
-      ).toEqual([
-        { id: 1, processing_status: 'pending', managed: 0, has_errors: 0, total_steps: 0, workflow: null },
-        { id: 2, processing_status: 'pending', managed: 0, has_errors: 0, total_steps: 0, workflow: null },
-        { id: 3, processing_status: 'pending', managed: 0, has_errors: 0, total_steps: 0, workflow: null },
-      ]);
-      // DocuElevate's ix_files_filehash is the index steptrail plans; it is adopted, not doubled.
-      const onFilehash = (await tableSchema(dataSource, 'files')).indexes.filter(
-        (index) => index.columns === 'filehash',
-      );
-      expect(onFilehash.map((index) => index.name)).toEqual(['ix_files_filehash']);
-    });
-
-    it('undoing the migrations restores DocuElevate’s table definitions and rows exactly', async () => {
-      const dataSource = await docuElevate('st_adopt_undo');
-      const [schema, rows] = [await docuElevateSchema(dataSource), await exactDocuElevateRows(dataSource)];
-      const statements = await docuElevateCreateStatements(dataSource);
-
-      await dataSource.runMigrations();
-      await undoAll(dataSource);
-
-      expect(await docuElevateSchema(dataSource)).toEqual(schema);
-      expect(await docuElevateCreateStatements(dataSource)).toEqual(statements);
-      expect(await exactDocuElevateRows(dataSource)).toEqual(rows);
-      expect((await tableNames(dataSource)).sort()).toEqual(
-        [...DOCUELEVATE_TABLES, 'steptrail_migrations'].sort(),
-      );
-    });
-
-    it('undoing gives back the index InnoDB had made for a foreign key that only steptrail’s indexes served', async () => {
-      const dataSource = await docuElevate('st_adopt_fk_index', DOCUELEVATE_DDL_WITHOUT_LOG_FILE_INDEX);
-      const schema = await docuElevateSchema(dataSource);
-      expect(schema.processing_logs?.indexes.map((index) => index.name)).toContain('file_id');
-
-      await dataSource.runMigrations();
-      await undoAll(dataSource);
-
-      expect(await docuElevateSchema(dataSource)).toEqual(schema);
-    });
-
-    it('a run that failed half-way (MySQL DDL does not roll back) is completed by running the migrations again', async () => {
-      const clean = await docuElevate('st_adopt_clean');
-      await clean.runMigrations();
-      const interrupted = await docuElevate('st_adopt_interrupted');
-      // Fails on the last index of the plan, after every column and the other indexes were committed.
-      const failing: SchemaDialect = {
-        ...mysqlSchemaDialect,
-        createIndex: (table, index) =>
-          index.name === 'ix_processing_logs_file_time'
-            ? 'SELECT no_such_column FROM dual'
-            : mysqlSchemaDialect.createIndex(table, index),
-      };
-      const runner = interrupted.createQueryRunner();
-      await expect(applySchemaPlan(runner, failing)).rejects.toThrow(/no_such_column/);
-      await runner.release();
-
-      await interrupted.runMigrations();
-
-      expect(await docuElevateSchema(interrupted)).toEqual(await docuElevateSchema(clean));
-      expect(await docuElevateRows(interrupted)).toEqual(await docuElevateRows(clean));
-    });
-
-    it('lets steptrail record events for DocuElevate’s files, next to their history', async () => {
-      const dataSource = await docuElevate('st_adopt_use');
-      await dataSource.runMigrations();
-      await withTracker(dataSource, async (tracker, store) => {
-        const applied = await tracker.updateStepStatus(1, 'extract_text', 'in_progress', {
-          message: 'retried by steptrail',
-        });
-        expect(applied.ok).toBe(true);
-        const step = await store.reads.steps.get(1, 'extract_text');
-        expect(step).toMatchObject({ status: 'in_progress', errorMessage: 'OCR timeout – 60 s' });
-        const history = await store.reads.logs.listForStep(1, 'extract_text');
-        expect(history.map((log) => log.message)).toEqual(['OCR timeout – 60 s', 'retried by steptrail']);
+        for (const [table, rows] of Object.entries(before)) {
+          const columns = Object.keys(rows[0] ?? {});
+          expect(await tableRows(dataSource, table, columns)).toEqual(rows);
+          expect(await exactRows(dataSource, table, columns)).toEqual(exactBefore[table]);
+        }
       });
-    });
-  });
 
-  describe('widening what DocuElevate declares narrower than steptrail writes', () => {
-    it('widens whole-second DATETIMEs to DATETIME(6) and the VARCHAR message to TEXT, and no other column', async () => {
-      const dataSource = await docuElevate('st_widen_types');
-      const before = await docuElevateSchema(dataSource);
+      it('adds steptrail’s columns, filled with their defaults, and its indexes, next to DocuElevate’s', async () => {
+        const dataSource = await docuElevate('st_adopt_additions');
+        const before = await docuElevateSchema(dataSource);
 
-      await dataSource.runMigrations();
+        await dataSource.runMigrations();
 
-      const after = await docuElevateSchema(dataSource);
-      for (const table of DOCUELEVATE_TABLES) {
-        for (const column of before[table]?.columns ?? []) {
-          const name = String(column.name);
-          expect(
-            after[table]?.columns.find((found) => found.name === name),
-            `${table}.${name}`,
-          ).toEqual({
-            ...column,
-            ...WIDENED[table]?.[name],
+        for (const table of SCHEMA_PLAN) {
+          const schema = await tableSchema(dataSource, table.name);
+          const columnNames = schema.columns.map((column) => column.name);
+          expect(columnNames).toEqual(expect.arrayContaining(table.columns.map((column) => column.name)));
+          const indexNames = schema.indexes.map((index) => index.name);
+          expect(indexNames).toEqual(expect.arrayContaining(table.indexes.map((index) => index.name)));
+          expect(indexNames).toEqual(
+            expect.arrayContaining((before[table.name]?.indexes ?? []).map((index) => index.name)),
+          );
+          expect(schema.foreignKeys).toEqual(before[table.name]?.foreignKeys);
+        }
+        expect(
+          await tableRows(dataSource, 'files', [
+            'id',
+            'processing_status',
+            'managed',
+            'has_errors',
+            'total_steps',
+            'workflow',
+          ]),
+        ).toEqual([
+          { id: 1, processing_status: 'pending', managed: 0, has_errors: 0, total_steps: 0, workflow: null },
+          { id: 2, processing_status: 'pending', managed: 0, has_errors: 0, total_steps: 0, workflow: null },
+          { id: 3, processing_status: 'pending', managed: 0, has_errors: 0, total_steps: 0, workflow: null },
+        ]);
+        // DocuElevate's ix_files_filehash is the index steptrail plans; it is adopted, not doubled.
+        const onFilehash = (await tableSchema(dataSource, 'files')).indexes.filter(
+          (index) => index.columns === 'filehash',
+        );
+        expect(onFilehash.map((index) => index.name)).toEqual(['ix_files_filehash']);
+      });
+
+      it('undoing the migrations restores DocuElevate’s table definitions and rows exactly', async () => {
+        const dataSource = await docuElevate('st_adopt_undo');
+        const [schema, rows] = [await docuElevateSchema(dataSource), await exactDocuElevateRows(dataSource)];
+        const statements = await docuElevateCreateStatements(dataSource);
+        const tables = await tableNames(dataSource);
+
+        await dataSource.runMigrations();
+        await undoAll(dataSource);
+
+        expect(await docuElevateSchema(dataSource)).toEqual(schema);
+        expect(await docuElevateCreateStatements(dataSource)).toEqual(statements);
+        expect(await exactDocuElevateRows(dataSource)).toEqual(rows);
+        expect((await tableNames(dataSource)).sort()).toEqual([...tables, 'steptrail_migrations'].sort());
+      });
+
+      it('undoing gives back the index InnoDB had made for a foreign key that only steptrail’s indexes served', async () => {
+        const dataSource = await docuElevate('st_adopt_fk_index', docuElevateDdlWithoutLogFileIndex);
+        const schema = await docuElevateSchema(dataSource);
+        expect(schema.processing_logs?.indexes.map((index) => index.name)).toContain('file_id');
+
+        await dataSource.runMigrations();
+        await undoAll(dataSource);
+
+        expect(await docuElevateSchema(dataSource)).toEqual(schema);
+      });
+
+      it('a run that failed half-way (MySQL DDL does not roll back) is completed by running the migrations again', async () => {
+        const clean = await docuElevate('st_adopt_clean');
+        await clean.runMigrations();
+        const interrupted = await docuElevate('st_adopt_interrupted');
+        // Fails on the last index of the plan, after every column and the other indexes were committed.
+        const failing: SchemaDialect = {
+          ...mysqlSchemaDialect,
+          createIndex: (table, index) =>
+            index.name === 'ix_processing_logs_file_time'
+              ? 'SELECT no_such_column FROM dual'
+              : mysqlSchemaDialect.createIndex(table, index),
+        };
+        const runner = interrupted.createQueryRunner();
+        await expect(applySchemaPlan(runner, failing)).rejects.toThrow(/no_such_column/);
+        await runner.release();
+
+        await interrupted.runMigrations();
+
+        expect(await docuElevateSchema(interrupted)).toEqual(await docuElevateSchema(clean));
+        expect(await docuElevateRows(interrupted)).toEqual(await docuElevateRows(clean));
+      });
+
+      it('lets steptrail record events for DocuElevate’s files, next to their history', async () => {
+        const dataSource = await docuElevate('st_adopt_use');
+        await dataSource.runMigrations();
+        await withTracker(dataSource, async (tracker, store) => {
+          const applied = await tracker.updateStepStatus(1, 'extract_text', 'in_progress', {
+            message: 'retried by steptrail',
+          });
+          expect(applied.ok).toBe(true);
+          const step = await store.reads.steps.get(1, 'extract_text');
+          expect(step).toMatchObject({ status: 'in_progress', errorMessage: 'OCR timeout – 60 s' });
+          const history = await store.reads.logs.listForStep(1, 'extract_text');
+          expect(history.map((log) => log.message)).toEqual(['OCR timeout – 60 s', 'retried by steptrail']);
+        });
+      });
+    },
+  );
+
+  describe.skipIf(missingSchema !== null)(
+    titleWithSkipReason('widening what DocuElevate declares narrower than steptrail writes', missingSchema),
+    () => {
+      it('widens whole-second DATETIMEs to DATETIME(6) and the VARCHAR message to TEXT, and no other column', async () => {
+        const dataSource = await docuElevate('st_widen_types');
+        const before = await docuElevateSchema(dataSource);
+
+        await dataSource.runMigrations();
+
+        const after = await docuElevateSchema(dataSource);
+        for (const table of DOCUELEVATE_TABLES) {
+          for (const column of before[table]?.columns ?? []) {
+            const name = String(column.name);
+            expect(
+              after[table]?.columns.find((found) => found.name === name),
+              `${table}.${name}`,
+            ).toEqual({
+              ...column,
+              ...WIDENED[table]?.[name],
+            });
+          }
+        }
+      });
+
+      it('keeps a hand-tuned column’s comment, NOT NULL and ON UPDATE, leaves a DATETIME(3) alone, and undoing restores each', async () => {
+        const dataSource = await docuElevate('st_widen_tuned', docuElevateDdlHandTuned);
+        const [schema, rows] = [await docuElevateSchema(dataSource), await exactDocuElevateRows(dataSource)];
+        const statements = await docuElevateCreateStatements(dataSource);
+
+        await dataSource.runMigrations();
+
+        const column = async (table: string, name: string) =>
+          (await tableSchema(dataSource, table)).columns.find((found) => found.name === name);
+        expect(await column('processing_logs', 'task_id')).toMatchObject({
+          type: 'varchar(255)',
+          nullable: 'YES',
+          comment: "Celery's task id",
+        });
+        expect(await column('processing_logs', 'status')).toMatchObject({ type: 'varchar(255)' });
+        expect(await column('file_processing_steps', 'updated_at')).toMatchObject({
+          type: 'datetime(6)',
+          nullable: 'NO',
+          defaultValue: CURRENT_TIMESTAMP_6,
+          extra: ON_UPDATE_CURRENT_TIMESTAMP_6,
+          comment: 'set by DEFAULT current_timestamp()',
+        });
+        expect(await column('files', 'created_at')).toEqual(
+          schema.files?.columns.find((found) => found.name === 'created_at'),
+        );
+
+        await undoAll(dataSource);
+
+        expect(await docuElevateSchema(dataSource)).toEqual(schema);
+        expect(await docuElevateCreateStatements(dataSource)).toEqual(statements);
+        expect(await exactDocuElevateRows(dataSource)).toEqual(rows);
+      });
+
+      it('records each widened column’s original definition, and undoing the widening alone gives each back', async () => {
+        const dataSource = await docuElevate('st_widen_record');
+        const before = await docuElevateSchema(dataSource);
+        await dataSource.runMigrations();
+
+        const records = await rowsOf(dataSource, 'SELECT * FROM steptrail_widened_columns');
+        expect(
+          records.map((record) => `${String(record.table_name)}.${String(record.column_name)}`).sort(),
+        ).toEqual(
+          Object.entries(WIDENED)
+            .flatMap(([table, columns]) => Object.keys(columns).map((name) => `${table}.${name}`))
+            .sort(),
+        );
+        for (const record of records) {
+          const original = before[String(record.table_name)]?.columns.find(
+            (column) => column.name === record.column_name,
+          );
+          expect(record).toMatchObject({
+            column_type: original?.type,
+            is_nullable: original?.nullable,
+            column_default: original?.defaultValue,
+            extra: original?.extra,
           });
         }
-      }
-    });
+        await undo(dataSource);
 
-    it('keeps a hand-tuned column’s comment, NOT NULL and ON UPDATE, leaves a DATETIME(3) alone, and undoing restores each', async () => {
-      const dataSource = await docuElevate('st_widen_tuned', DOCUELEVATE_DDL_HAND_TUNED);
-      const [schema, rows] = [await docuElevateSchema(dataSource), await exactDocuElevateRows(dataSource)];
-      const statements = await docuElevateCreateStatements(dataSource);
-
-      await dataSource.runMigrations();
-
-      const column = async (table: string, name: string) =>
-        (await tableSchema(dataSource, table)).columns.find((found) => found.name === name);
-      expect(await column('processing_logs', 'task_id')).toMatchObject({
-        type: 'varchar(255)',
-        nullable: 'YES',
-        comment: "Celery's task id",
+        const after = await docuElevateSchema(dataSource);
+        for (const table of DOCUELEVATE_TABLES) {
+          const names = new Set(before[table]?.columns.map((column) => column.name));
+          expect(after[table]?.columns.filter((column) => names.has(column.name))).toEqual(
+            before[table]?.columns,
+          );
+        }
+        expect(await tableNames(dataSource)).not.toContain('steptrail_widened_columns');
+        expect(await tableNames(dataSource)).toContain('steptrail_schema_meta');
       });
-      expect(await column('processing_logs', 'status')).toMatchObject({ type: 'varchar(255)' });
-      expect(await column('file_processing_steps', 'updated_at')).toMatchObject({
-        type: 'datetime(6)',
-        nullable: 'NO',
-        defaultValue: CURRENT_TIMESTAMP_6,
-        extra: ON_UPDATE_CURRENT_TIMESTAMP_6,
-        comment: 'set by DEFAULT current_timestamp()',
-      });
-      expect(await column('files', 'created_at')).toEqual(
-        schema.files?.columns.find((found) => found.name === 'created_at'),
-      );
 
-      await undoAll(dataSource);
+      it('an event recorded with a millisecond time reads back to the millisecond, and one arriving late within the same second folds in (timestamp, id) order', async () => {
+        const dataSource = await docuElevate('st_widen_millis');
+        await dataSource.runMigrations();
+        const [succeeded, failedEarlier] = [
+          new Date('2024-03-03T08:00:00.700Z'),
+          new Date('2024-03-03T08:00:00.300Z'),
+        ];
 
-      expect(await docuElevateSchema(dataSource)).toEqual(schema);
-      expect(await docuElevateCreateStatements(dataSource)).toEqual(statements);
-      expect(await exactDocuElevateRows(dataSource)).toEqual(rows);
-    });
+        await withTracker(dataSource, async (tracker, store) => {
+          const step = 'send_to_all_destinations';
+          expect((await tracker.updateStepStatus(1, step, 'success', { occurredAt: succeeded })).ok).toBe(
+            true,
+          );
+          const late = { occurredAt: failedEarlier, errorMessage: 'late report of an earlier failure' };
+          expect((await tracker.updateStepStatus(1, step, 'failure', late)).ok).toBe(true);
 
-    it('records each widened column’s original definition, and undoing the widening alone gives each back', async () => {
-      const dataSource = await docuElevate('st_widen_record');
-      const before = await docuElevateSchema(dataSource);
-      await dataSource.runMigrations();
-
-      const records = await rowsOf(dataSource, 'SELECT * FROM steptrail_widened_columns');
-      expect(
-        records.map((record) => `${String(record.table_name)}.${String(record.column_name)}`).sort(),
-      ).toEqual(
-        Object.entries(WIDENED)
-          .flatMap(([table, columns]) => Object.keys(columns).map((name) => `${table}.${name}`))
-          .sort(),
-      );
-      for (const record of records) {
-        const original = before[String(record.table_name)]?.columns.find(
-          (column) => column.name === record.column_name,
-        );
-        expect(record).toMatchObject({
-          column_type: original?.type,
-          is_nullable: original?.nullable,
-          column_default: original?.defaultValue,
-          extra: original?.extra,
+          const history = await store.reads.logs.listForStep(1, step);
+          expect(history.map((log) => [log.status, log.occurredAt.toISOString()])).toEqual([
+            ['failure', failedEarlier.toISOString()],
+            ['success', succeeded.toISOString()],
+          ]);
+          expect(await store.reads.steps.get(1, step)).toMatchObject({
+            status: 'success',
+            startedAt: failedEarlier,
+            completedAt: succeeded,
+            errorMessage: null,
+          });
         });
-      }
-      await undo(dataSource);
-
-      const after = await docuElevateSchema(dataSource);
-      for (const table of DOCUELEVATE_TABLES) {
-        const names = new Set(before[table]?.columns.map((column) => column.name));
-        expect(after[table]?.columns.filter((column) => names.has(column.name))).toEqual(
-          before[table]?.columns,
-        );
-      }
-      expect(await tableNames(dataSource)).not.toContain('steptrail_widened_columns');
-      expect(await tableNames(dataSource)).toContain('steptrail_schema_meta');
-    });
-
-    it('an event recorded with a millisecond time reads back to the millisecond, and one arriving late within the same second folds in (timestamp, id) order', async () => {
-      const dataSource = await docuElevate('st_widen_millis');
-      await dataSource.runMigrations();
-      const [succeeded, failedEarlier] = [
-        new Date('2024-03-03T08:00:00.700Z'),
-        new Date('2024-03-03T08:00:00.300Z'),
-      ];
-
-      await withTracker(dataSource, async (tracker, store) => {
-        const step = 'send_to_all_destinations';
-        expect((await tracker.updateStepStatus(1, step, 'success', { occurredAt: succeeded })).ok).toBe(true);
-        const late = { occurredAt: failedEarlier, errorMessage: 'late report of an earlier failure' };
-        expect((await tracker.updateStepStatus(1, step, 'failure', late)).ok).toBe(true);
-
-        const history = await store.reads.logs.listForStep(1, step);
-        expect(history.map((log) => [log.status, log.occurredAt.toISOString()])).toEqual([
-          ['failure', failedEarlier.toISOString()],
-          ['success', succeeded.toISOString()],
-        ]);
-        expect(await store.reads.steps.get(1, step)).toMatchObject({
-          status: 'success',
-          startedAt: failedEarlier,
-          completedAt: succeeded,
-          errorMessage: null,
-        });
-      });
-      const stored = await rowsOf(
-        dataSource,
-        `SELECT DATE_FORMAT(timestamp, '%H:%i:%s.%f') AS at FROM processing_logs
+        const stored = await rowsOf(
+          dataSource,
+          `SELECT DATE_FORMAT(timestamp, '%H:%i:%s.%f') AS at FROM processing_logs
          WHERE step_name = 'send_to_all_destinations' ORDER BY timestamp, id`,
-      );
-      expect(stored.map((row) => row.at)).toEqual(['08:00:00.300000', '08:00:00.700000']);
-    });
-
-    it('stores a log message longer than DocuElevate’s VARCHAR(255) whole', async () => {
-      const dataSource = await docuElevate('st_widen_message');
-      await dataSource.runMigrations();
-      const message = `Traceback – ${'ä€🧾 '.repeat(400)}`;
-
-      await withTracker(dataSource, async (tracker, store) => {
-        const failed = await tracker.updateStepStatus(3, 'hash_file', 'failure', { errorMessage: message });
-        expect(failed.ok).toBe(true);
-        const history = await store.reads.logs.listForStep(3, 'hash_file');
-        expect(history.at(-1)?.message).toBe(message);
+        );
+        expect(stored.map((row) => row.at)).toEqual(['08:00:00.300000', '08:00:00.700000']);
       });
-    });
 
-    it('running the migrations again, or the widening alone, changes nothing', async () => {
-      const dataSource = await docuElevate('st_widen_twice');
-      await dataSource.runMigrations();
-      const schema = await docuElevateCreateStatements(dataSource);
-      const records = await rowsOf(
-        dataSource,
-        'SELECT * FROM steptrail_widened_columns ORDER BY table_name, column_name',
-      );
+      it('stores a log message longer than DocuElevate’s VARCHAR(255) whole', async () => {
+        const dataSource = await docuElevate('st_widen_message');
+        await dataSource.runMigrations();
+        const message = `Traceback – ${'ä€🧾 '.repeat(400)}`;
 
-      expect(await dataSource.runMigrations()).toEqual([]);
-      await withRunner(dataSource, widenLegacyColumns);
+        await withTracker(dataSource, async (tracker, store) => {
+          const failed = await tracker.updateStepStatus(3, 'hash_file', 'failure', { errorMessage: message });
+          expect(failed.ok).toBe(true);
+          const history = await store.reads.logs.listForStep(3, 'hash_file');
+          expect(history.at(-1)?.message).toBe(message);
+        });
+      });
 
-      expect(await docuElevateCreateStatements(dataSource)).toEqual(schema);
-      expect(
-        await rowsOf(dataSource, 'SELECT * FROM steptrail_widened_columns ORDER BY table_name, column_name'),
-      ).toEqual(records);
-    });
+      it('running the migrations again, or the widening alone, changes nothing', async () => {
+        const dataSource = await docuElevate('st_widen_twice');
+        await dataSource.runMigrations();
+        const schema = await docuElevateCreateStatements(dataSource);
+        const records = await rowsOf(
+          dataSource,
+          'SELECT * FROM steptrail_widened_columns ORDER BY table_name, column_name',
+        );
 
-    it('a widening that stopped before its last ALTER is finished by running the migrations again, and undone exactly', async () => {
-      const dataSource = await docuElevate('st_widen_interrupted');
-      const [schema, statements] = [
-        await docuElevateSchema(dataSource),
-        await docuElevateCreateStatements(dataSource),
-      ];
-      await withRunner(dataSource, (runner) => new InitialSchema1764300000000().up(runner));
-      await withRunner(dataSource, (runner) =>
-        expect(widenLegacyColumns(stopBefore(runner, /^ALTER TABLE `processing_logs`/))).rejects.toThrow(
-          /stopped/,
-        ),
-      );
-      const logTimestamp = async () =>
-        (await tableSchema(dataSource, 'processing_logs')).columns.find(
-          (column) => column.name === 'timestamp',
-        )?.type;
-      expect(await logTimestamp()).toBe('datetime');
+        expect(await dataSource.runMigrations()).toEqual([]);
+        await withRunner(dataSource, widenLegacyColumns);
 
-      await dataSource.runMigrations();
-      expect(await logTimestamp()).toBe('datetime(6)');
-      await undoAll(dataSource);
+        expect(await docuElevateCreateStatements(dataSource)).toEqual(schema);
+        expect(
+          await rowsOf(
+            dataSource,
+            'SELECT * FROM steptrail_widened_columns ORDER BY table_name, column_name',
+          ),
+        ).toEqual(records);
+      });
 
-      expect(await docuElevateSchema(dataSource)).toEqual(schema);
-      expect(await docuElevateCreateStatements(dataSource)).toEqual(statements);
-    });
-  });
+      it('a widening that stopped before its last ALTER is finished by running the migrations again, and undone exactly', async () => {
+        const dataSource = await docuElevate('st_widen_interrupted');
+        const [schema, statements] = [
+          await docuElevateSchema(dataSource),
+          await docuElevateCreateStatements(dataSource),
+        ];
+        await withRunner(dataSource, (runner) => new InitialSchema1764300000000().up(runner));
+        await withRunner(dataSource, (runner) =>
+          expect(widenLegacyColumns(stopBefore(runner, /^ALTER TABLE `processing_logs`/))).rejects.toThrow(
+            /stopped/,
+          ),
+        );
+        const logTimestamp = async () =>
+          (await tableSchema(dataSource, 'processing_logs')).columns.find(
+            (column) => column.name === 'timestamp',
+          )?.type;
+        expect(await logTimestamp()).toBe('datetime');
+
+        await dataSource.runMigrations();
+        expect(await logTimestamp()).toBe('datetime(6)');
+        await undoAll(dataSource);
+
+        expect(await docuElevateSchema(dataSource)).toEqual(schema);
+        expect(await docuElevateCreateStatements(dataSource)).toEqual(statements);
+      });
+    },
+  );
 
   describe('a new database', () => {
     it('gets steptrail’s tables with every planned column, index and foreign key', async () => {

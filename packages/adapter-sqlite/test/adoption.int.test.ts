@@ -2,11 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { LegacyMigration, StatusQueries, StepTracker, systemClock } from '@steptrail/domain';
+import {
+  DEFAULT_WORKFLOW,
+  LegacyMigration,
+  StatusQueries,
+  StepTracker,
+  systemClock,
+} from '@steptrail/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteMigrations } from '../migrations/index.js';
 import { createSqliteDataSource, openSqliteStore } from '../src/index.js';
-import { createDocuElevateDatabase, docuElevateRows } from './docuelevate-fixture.js';
+import { docuElevateSchemaMissing } from '@steptrail/test-servers/docuelevate-schema';
+import { titleWithSkipReason } from '@steptrail/test-servers/backend-urls';
+import { createDocuElevateDatabase, docuElevateColumns, docuElevateRows } from './docuelevate-fixture.js';
 
 const columnsOf = (path: string, table: string): string[] => {
   const db = new Database(path, { readonly: true });
@@ -19,123 +27,146 @@ const columnsOf = (path: string, table: string): string[] => {
   }
 };
 
-describe('adopting a DocuElevate SQLite database', () => {
-  let directory: string;
-  let path: string;
+const missing = docuElevateSchemaMissing();
 
-  beforeEach(() => {
-    directory = mkdtempSync(join(tmpdir(), 'steptrail-adopt-'));
-    path = join(directory, 'docuelevate.db');
-    createDocuElevateDatabase(path);
-  });
-  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+describe.skipIf(missing !== null)(
+  titleWithSkipReason('adopting a DocuElevate SQLite database', missing),
+  () => {
+    let directory: string;
+    let path: string;
+    let columns: Record<string, string[]>;
 
-  async function migrate(): Promise<void> {
-    const dataSource = await createSqliteDataSource({ path }).initialize();
-    try {
-      await dataSource.runMigrations();
-    } finally {
-      await dataSource.destroy();
+    beforeEach(() => {
+      directory = mkdtempSync(join(tmpdir(), 'steptrail-adopt-'));
+      path = join(directory, 'docuelevate.db');
+      createDocuElevateDatabase(path);
+      columns = docuElevateColumns(path);
+    });
+    afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+    async function migrate(): Promise<void> {
+      const dataSource = await createSqliteDataSource({ path }).initialize();
+      try {
+        await dataSource.runMigrations();
+      } finally {
+        await dataSource.destroy();
+      }
     }
-  }
 
-  it('schema migrations add steptrail columns and indexes and change no existing row', async () => {
-    const before = docuElevateRows(path);
-    await migrate();
-    expect(docuElevateRows(path)).toEqual(before);
-    expect(columnsOf(path, 'files')).toEqual(
-      expect.arrayContaining(['owner_id', 'ocr_text', 'processing_status', 'workflow', 'managed']),
-    );
-    expect(columnsOf(path, 'file_processing_steps')).toEqual(
-      expect.arrayContaining([
-        'attempts',
-        'last_event_at',
-        'last_event_id',
-        'run_after',
-        'lease_owner',
-        'lease_expires_at',
-      ]),
-    );
-    const db = new Database(path, { readonly: true });
-    const indexes = (
-      db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as Array<{ name: string }>
-    ).map((row) => row.name);
-    db.close();
-    expect(indexes).toEqual(
-      expect.arrayContaining(['ix_processing_logs_file_step_time', 'ix_files_status_id']),
-    );
-  });
-
-  it('running the migrations twice is a no-op', async () => {
-    await migrate();
-    const once = docuElevateRows(path);
-    await migrate();
-    expect(docuElevateRows(path)).toEqual(once);
-  });
-
-  it('undoing the migrations removes what steptrail added and keeps DocuElevate tables and rows', async () => {
-    const before = docuElevateRows(path);
-    await migrate();
-    const dataSource = await createSqliteDataSource({ path }).initialize();
-    for (const _ of sqliteMigrations) await dataSource.undoLastMigration();
-    await dataSource.destroy();
-    expect(docuElevateRows(path)).toEqual(before);
-    expect(columnsOf(path, 'files')).not.toContain('processing_status');
-    expect(columnsOf(path, 'file_processing_steps')).not.toContain('attempts');
-  });
-
-  it('keeps only pending and in-progress steps in the worker indexes, and a revert indexes every step again', async () => {
-    const definitions = () => {
+    it('schema migrations add steptrail columns and indexes and change no existing row', async () => {
+      const before = docuElevateRows(path, columns);
+      await migrate();
+      expect(docuElevateRows(path, columns)).toEqual(before);
+      expect(columnsOf(path, 'files')).toEqual(
+        expect.arrayContaining(['owner_id', 'ocr_text', 'processing_status', 'workflow', 'managed']),
+      );
+      expect(columnsOf(path, 'file_processing_steps')).toEqual(
+        expect.arrayContaining([
+          'attempts',
+          'last_event_at',
+          'last_event_id',
+          'run_after',
+          'lease_owner',
+          'lease_expires_at',
+        ]),
+      );
       const db = new Database(path, { readonly: true });
-      const rows = db
-        .prepare(
-          "SELECT sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_steps_%' ORDER BY name",
-        )
-        .all() as Array<{ sql: string }>;
+      const indexes = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as Array<{ name: string }>
+      ).map((row) => row.name);
       db.close();
-      return rows.map((row) => row.sql.replace(/^.* ON "file_processing_steps" /, ''));
-    };
-    await migrate();
-    expect(definitions()).toEqual([
-      `("status", "lease_expires_at") WHERE status = 'in_progress'`,
-      `("status", "run_after") WHERE status = 'pending'`,
-    ]);
-    const dataSource = await createSqliteDataSource({ path }).initialize();
-    await dataSource.undoLastMigration();
-    await dataSource.destroy();
-    expect(definitions()).toEqual(['("status", "lease_expires_at")', '("status", "run_after")']);
-    await migrate();
-    expect(definitions().every((definition) => definition.includes(' WHERE '))).toBe(true);
-  });
+      expect(indexes).toEqual(
+        expect.arrayContaining(['ix_processing_logs_file_step_time', 'ix_files_status_id']),
+      );
+    });
 
-  it('legacy text timestamps read back as UTC instants and the backfill gives files their status', async () => {
-    await migrate();
-    const store = await openSqliteStore({ path });
-    try {
-      const migration = new LegacyMigration({
-        unitOfWork: store.unitOfWork,
-        reads: store.reads,
-        clock: systemClock,
-      });
-      const totals = await migration.migrateAllFiles({ mode: 'all' });
-      expect(totals.filesFailed).toBe(0);
-      const queries = new StatusQueries(store.reads);
-      const file1 = await queries.getFileDetail(1);
-      expect(file1.ok && file1.value.file.createdAt.toISOString()).toBe('2024-01-15T10:00:00.000Z');
-      const steps = await queries.getFileStepStatus(1);
-      expect(steps.ok && steps.value.check_text?.status).toBe('success');
-      expect(steps.ok && steps.value.hash_file?.completedAt?.toISOString()).toBe('2024-01-15T10:00:01.000Z');
-      const file2 = await store.reads.files.get(2);
-      expect(file2?.rollup.status).toBe('failed');
-      const failed = await store.reads.steps.get(2, 'hash_file');
-      expect(failed?.errorMessage).toBe('Traceback: disk full');
-      const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });
-      const deleted = await tracker.deleteFile(1).catch((error: unknown) => error);
-      // DocuElevate declares processing_logs.file_id → files.id: history pins the file, and nothing is lost.
-      expect(deleted).toMatchObject({ kind: 'foreign_key_violation' });
-      expect(await store.reads.files.get(1)).not.toBeNull();
-    } finally {
-      await store.close();
-    }
-  });
-});
+    it('running the migrations twice is a no-op', async () => {
+      await migrate();
+      const once = docuElevateRows(path, columns);
+      await migrate();
+      expect(docuElevateRows(path, columns)).toEqual(once);
+    });
+
+    it('undoing the migrations removes what steptrail added and keeps DocuElevate tables and rows', async () => {
+      const before = docuElevateRows(path, columns);
+      await migrate();
+      const dataSource = await createSqliteDataSource({ path }).initialize();
+      for (const _ of sqliteMigrations) await dataSource.undoLastMigration();
+      await dataSource.destroy();
+      expect(docuElevateRows(path, columns)).toEqual(before);
+      expect(columnsOf(path, 'files')).not.toContain('processing_status');
+      expect(columnsOf(path, 'file_processing_steps')).not.toContain('attempts');
+    });
+
+    it('keeps only pending and in-progress steps in the worker indexes, and a revert indexes every step again', async () => {
+      const definitions = () => {
+        const db = new Database(path, { readonly: true });
+        const rows = db
+          .prepare(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_steps_%' ORDER BY name",
+          )
+          .all() as Array<{ sql: string }>;
+        db.close();
+        return rows.map((row) => row.sql.replace(/^.* ON "file_processing_steps" /, ''));
+      };
+      await migrate();
+      expect(definitions()).toEqual([
+        `("status", "lease_expires_at") WHERE status = 'in_progress'`,
+        `("status", "run_after") WHERE status = 'pending'`,
+      ]);
+      const dataSource = await createSqliteDataSource({ path }).initialize();
+      await dataSource.undoLastMigration();
+      await dataSource.destroy();
+      expect(definitions()).toEqual(['("status", "lease_expires_at")', '("status", "run_after")']);
+      await migrate();
+      expect(definitions().every((definition) => definition.includes(' WHERE '))).toBe(true);
+    });
+
+    it('legacy text timestamps read back as UTC instants and the backfill gives files their status', async () => {
+      await migrate();
+      const store = await openSqliteStore({ path });
+      try {
+        const migration = new LegacyMigration({
+          unitOfWork: store.unitOfWork,
+          reads: store.reads,
+          clock: systemClock,
+        });
+        const totals = await migration.migrateAllFiles({ mode: 'all' });
+        expect(totals.filesFailed).toBe(0);
+        const queries = new StatusQueries(store.reads);
+        const file1 = await queries.getFileDetail(1);
+        expect(file1.ok && file1.value.file.createdAt.toISOString()).toBe('2024-01-15T10:00:00.000Z');
+        const steps = await queries.getFileStepStatus(1);
+        expect(steps.ok && steps.value.check_text?.status).toBe('success');
+        expect(steps.ok && steps.value.hash_file?.completedAt?.toISOString()).toBe(
+          '2024-01-15T10:00:01.000Z',
+        );
+        const file2 = await store.reads.files.get(2);
+        expect(file2?.rollup.status).toBe('failed');
+        const failed = await store.reads.steps.get(2, 'hash_file');
+        expect(failed?.errorMessage).toBe('Traceback: disk full');
+        const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });
+        const deleted = await tracker.deleteFile(1).catch((error: unknown) => error);
+        // DocuElevate declares processing_logs.file_id → files.id: history pins the file, and nothing is lost.
+        expect(deleted).toMatchObject({ kind: 'foreign_key_violation' });
+        expect(await store.reads.files.get(1)).not.toBeNull();
+        // DocuElevate's files.legal_hold is NOT NULL without a default: a file steptrail registers must name it.
+        const registered = await tracker.registerFile({
+          filehash: 'h-new',
+          originalFilename: 'new.pdf',
+          localFilename: '/workdir/tmp/new.pdf',
+          fileSize: 1,
+          mimeType: 'application/pdf',
+          workflow: DEFAULT_WORKFLOW,
+          managed: true,
+        });
+        const db = new Database(path, { readonly: true });
+        const row = db.prepare('SELECT legal_hold, tenant_id FROM files WHERE id = ?').get(registered.id);
+        db.close();
+        expect(row).toEqual({ legal_hold: 0, tenant_id: 'default' });
+      } finally {
+        await store.close();
+      }
+    });
+  },
+);

@@ -18,6 +18,7 @@ import { TypeormLogRepository } from './repositories/typeorm-log-repository.js';
 import { TypeormLogRetention } from './repositories/typeorm-log-retention.js';
 import { TypeormStepRepository } from './repositories/typeorm-step-repository.js';
 import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
+import { FILES_INSERT_DEFAULTS } from './schema/schema-plan.js';
 import { SqlExecutor } from './sql-executor.js';
 import { Transactions } from './transactions.js';
 
@@ -50,16 +51,19 @@ export class TypeormStore implements Store {
   private readonly transactions: Transactions;
   private unsubscribe: (() => Promise<void>) | null = null;
 
-  private constructor(private readonly options: TypeormStoreOptions) {
+  private constructor(
+    private readonly options: TypeormStoreOptions,
+    /** The FILES_INSERT_DEFAULTS whose columns this database's `files` table has. */
+    private readonly insertDefaults: Readonly<Record<string, unknown>>,
+  ) {
     this.capabilities = storeCapabilities(options.dialect);
     this.transactions = new Transactions(options.dataSource, options.dialect);
-    const readSource = options.readDataSource ?? options.dataSource;
-    this.reads = this.repositories(new SqlExecutor(readSource, options.dialect, null), () => undefined);
+    this.reads = this.repositories(TypeormStore.readExecutor(options), () => undefined);
     this.unitOfWork = { transaction: (work) => this.transaction(work) };
   }
 
   static async open(options: TypeormStoreOptions): Promise<TypeormStore> {
-    const store = new TypeormStore(options);
+    const store = new TypeormStore(options, await presentInsertDefaults(TypeormStore.readExecutor(options)));
     if (options.subscribeToWakeups !== undefined) {
       store.unsubscribe = await options.subscribeToWakeups(() => store.workSignal.wake());
     }
@@ -67,11 +71,12 @@ export class TypeormStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await new SqlExecutor(
-      this.options.readDataSource ?? this.options.dataSource,
-      this.options.dialect,
-      null,
-    ).rows('SELECT 1 AS ok');
+    await TypeormStore.readExecutor(this.options).rows('SELECT 1 AS ok');
+  }
+
+  /** Autocommit reads, on the read data source where there is one. */
+  private static readExecutor(options: TypeormStoreOptions): SqlExecutor {
+    return new SqlExecutor(options.readDataSource ?? options.dataSource, options.dialect, null);
   }
 
   async close(): Promise<void> {
@@ -109,7 +114,7 @@ export class TypeormStore implements Store {
     const steps = new TypeormStepRepository(sql, now);
     const logs = new TypeormLogRepository(sql);
     return {
-      files: new TypeormFileRepository(sql, now),
+      files: new TypeormFileRepository(sql, now, this.insertDefaults),
       steps,
       logs,
       queue: new TypeormWorkQueue(sql, onAnnounce),
@@ -117,4 +122,20 @@ export class TypeormStore implements Store {
       retention: new TypeormLogRetention(sql),
     };
   }
+}
+
+/**
+ * The FILES_INSERT_DEFAULTS whose column the `files` table has: a SELECT of a missing column fails on every database,
+ * outside any transaction here. A database without a `files` table yet has none of them.
+ */
+async function presentInsertDefaults(sql: SqlExecutor): Promise<Record<string, unknown>> {
+  const present: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(FILES_INSERT_DEFAULTS)) {
+    const found = await sql.rows(`SELECT ${column} FROM files WHERE 1 = 0`).then(
+      () => true,
+      () => false,
+    );
+    if (found) present[column] = value;
+  }
+  return present;
 }

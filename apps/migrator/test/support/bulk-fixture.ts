@@ -1,5 +1,6 @@
 import type { SqlRunner } from '../../src/sql/sql-runner.js';
-import { docuElevateDdl, type BackendKind } from './docuelevate-schema.js';
+import { docuElevateStatements } from '@steptrail/test-servers/docuelevate-schema';
+import type { BackendKind } from './databases.js';
 
 const STEPS = ['hash_file', 'create_file_record', 'check_text', 'extract_text', 'extract_metadata_with_gpt'];
 const ROWS_PER_INSERT = 500;
@@ -14,18 +15,18 @@ export const STEPS_PER_BULK_FILE = STEPS.length;
 
 /** DocuElevate's tables with `files` legacy files, each with LOGS_PER_BULK_FILE log rows, inserted in bulk. */
 export async function plantBulkFixture(sql: SqlRunner, kind: BackendKind, files: number): Promise<void> {
-  for (const statement of docuElevateDdl(kind)) await sql.write(statement);
+  for (const statement of docuElevateStatements(kind)) await sql.write(statement);
   for (let start = 0; start < files; start += ROWS_PER_INSERT) {
     const count = Math.min(ROWS_PER_INSERT, files - start);
     const values = Array.from(
       { length: count },
-      (_, index) => `('bulk-${start + index}', 'bulk-${start + index}.pdf', '/tmp/bulk.pdf', 1000, :at)`,
+      (_, index) =>
+        `('bulk-${start + index}', 'bulk-${start + index}.pdf', '/tmp/bulk.pdf', 1000, :no, :no, :at)`,
     );
     await sql.write(
-      `INSERT INTO files (filehash, original_filename, local_filename, file_size, created_at) VALUES ${values.join(', ')}`,
-      {
-        at: wallTime(0),
-      },
+      `INSERT INTO files (filehash, original_filename, local_filename, file_size, is_duplicate, legal_hold, created_at)
+       VALUES ${values.join(', ')}`,
+      { at: wallTime(0), no: false },
     );
   }
   const ids = (await sql.rows(`SELECT id FROM files WHERE filehash LIKE 'bulk-%' ORDER BY id`)).map((row) =>

@@ -5,7 +5,12 @@ import { migrationDataSource, parseDatabaseUrl } from '@steptrail/runtime';
 import { createDatabase } from '@steptrail/test-servers';
 import { backendUrls, titleWithSkipReason } from '@steptrail/test-servers/backend-urls';
 import { SqlRunner } from '../../src/sql/sql-runner.js';
-import type { BackendKind } from './docuelevate-schema.js';
+import {
+  docuElevateSchemaMissing,
+  type SchemaKind as BackendKind,
+} from '@steptrail/test-servers/docuelevate-schema';
+
+export type { BackendKind };
 
 export interface Backend {
   kind: BackendKind;
@@ -18,9 +23,13 @@ export interface Backend {
 
 let sqliteDir: string | null = null;
 
-/** SQLite always; PostgreSQL and MariaDB when the test servers run (otherwise skipped with the reason). */
+/**
+ * SQLite always; PostgreSQL and MariaDB when the test servers run (otherwise skipped with the reason). Every test
+ * here starts from DocuElevate's real schema: without it, each backend is skipped with that reason.
+ */
 export function backends(): Backend[] {
   const urls = backendUrls();
+  const missing = docuElevateSchemaMissing();
   const server = (
     kind: 'postgres' | 'mysql',
     label: string,
@@ -28,15 +37,15 @@ export function backends(): Backend[] {
     reason: string | null,
   ): Backend => ({
     kind,
-    title: titleWithSkipReason(label, reason),
-    skip: url === null,
+    title: titleWithSkipReason(label, reason ?? missing),
+    skip: url === null || missing !== null,
     freshDatabase: (name) => createDatabase(url ?? '', name),
   });
   return [
     {
       kind: 'sqlite',
-      title: 'SQLite',
-      skip: false,
+      title: titleWithSkipReason('SQLite', missing),
+      skip: missing !== null,
       freshDatabase: async (name) => {
         sqliteDir ??= mkdtempSync(join(tmpdir(), 'steptrail-migrator-'));
         return `sqlite:${join(sqliteDir, `${name}-${Date.now().toString(36)}.db`)}`;

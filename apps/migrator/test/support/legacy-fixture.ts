@@ -1,5 +1,6 @@
 import type { SqlRunner } from '../../src/sql/sql-runner.js';
-import { docuElevateDdl, type BackendKind } from './docuelevate-schema.js';
+import { docuElevateStatements } from '@steptrail/test-servers/docuelevate-schema';
+import type { BackendKind } from './databases.js';
 
 /** One processing_logs row as DocuElevate wrote it; `at` is UTC wall time with whole seconds. */
 export interface LegacyLog {
@@ -166,7 +167,7 @@ export const TASK_LEVEL_LOGS: readonly LegacyLog[] = [
 
 /** Creates DocuElevate's tables and plants the fixture; returns file ids by tag. */
 export async function plantLegacyFixture(sql: SqlRunner, kind: BackendKind): Promise<Map<string, number>> {
-  for (const statement of docuElevateDdl(kind)) await sql.write(statement);
+  for (const statement of docuElevateStatements(kind)) await sql.write(statement);
   const ids = new Map<string, number>();
   for (const file of LEGACY_FILES) {
     const fileId = await insertFile(sql, file.tag);
@@ -187,8 +188,8 @@ export async function plantLegacyFixture(sql: SqlRunner, kind: BackendKind): Pro
 export async function insertFile(sql: SqlRunner, tag: string): Promise<number> {
   await sql.write(
     `INSERT INTO files (owner_id, filehash, original_filename, local_filename, file_size, mime_type, is_duplicate,
-       ocr_text, created_at)
-     VALUES ('alice', :hash, :name, :local, 4096, 'application/pdf', :no, 'some text', :at)`,
+       legal_hold, ocr_text, created_at)
+     VALUES ('alice', :hash, :name, :local, 4096, 'application/pdf', :no, :no, 'some text', :at)`,
     { hash: `hash-${tag}`, name: `${tag}.pdf`, local: `/workdir/tmp/${tag}.pdf`, no: false, at: old(0) },
   );
   const [row] = await sql.rows('SELECT id FROM files WHERE filehash = :hash', { hash: `hash-${tag}` });

@@ -1,85 +1,18 @@
-/**
- * DocuElevate's three tables as SQLAlchemy creates them on MySQL from app/models.py (FileRecord,
- * FileProcessingStep, ProcessingLog), statement by statement: String as VARCHAR(255) (MySQL needs a length),
- * Boolean as BOOL, DateTime(timezone=True) as DATETIME, server_default=func.now() as DEFAULT now(), every
- * index=True as ix_<table>_<column>, foreign keys unnamed. files.pipeline_id is left out: it references a
- * pipelines table steptrail never reads.
- */
-export const DOCUELEVATE_DDL: readonly string[] = [
-  `CREATE TABLE files (
-    id INTEGER NOT NULL AUTO_INCREMENT,
-    owner_id VARCHAR(255),
-    filehash VARCHAR(255) NOT NULL,
-    original_filename VARCHAR(255),
-    local_filename VARCHAR(255) NOT NULL,
-    original_file_path VARCHAR(255),
-    processed_file_path VARCHAR(255),
-    file_size INTEGER NOT NULL,
-    mime_type VARCHAR(255),
-    is_duplicate BOOL NOT NULL,
-    duplicate_of_id INTEGER,
-    ocr_text TEXT,
-    ocr_quality_score INTEGER,
-    ai_metadata TEXT,
-    document_title VARCHAR(255),
-    embedding TEXT,
-    created_at DATETIME DEFAULT now(),
-    PRIMARY KEY (id),
-    FOREIGN KEY(duplicate_of_id) REFERENCES files (id)
-  )`,
-  'CREATE INDEX ix_files_id ON files (id)',
-  'CREATE INDEX ix_files_owner_id ON files (owner_id)',
-  'CREATE INDEX ix_files_filehash ON files (filehash)',
-  'CREATE INDEX ix_files_mime_type ON files (mime_type)',
-  'CREATE INDEX ix_files_is_duplicate ON files (is_duplicate)',
-  'CREATE INDEX ix_files_created_at ON files (created_at)',
-  `CREATE TABLE file_processing_steps (
-    id INTEGER NOT NULL AUTO_INCREMENT,
-    file_id INTEGER NOT NULL,
-    step_name VARCHAR(255) NOT NULL,
-    status VARCHAR(255) NOT NULL,
-    started_at DATETIME,
-    completed_at DATETIME,
-    error_message TEXT,
-    created_at DATETIME DEFAULT now(),
-    updated_at DATETIME DEFAULT now(),
-    PRIMARY KEY (id),
-    CONSTRAINT unique_file_step UNIQUE (file_id, step_name),
-    FOREIGN KEY(file_id) REFERENCES files (id)
-  )`,
-  'CREATE INDEX ix_file_processing_steps_id ON file_processing_steps (id)',
-  'CREATE INDEX ix_file_processing_steps_file_id ON file_processing_steps (file_id)',
-  'CREATE INDEX ix_file_processing_steps_step_name ON file_processing_steps (step_name)',
-  'CREATE INDEX ix_file_processing_steps_status ON file_processing_steps (status)',
-  `CREATE TABLE processing_logs (
-    id INTEGER NOT NULL AUTO_INCREMENT,
-    file_id INTEGER,
-    task_id VARCHAR(255),
-    step_name VARCHAR(255),
-    status VARCHAR(255),
-    message VARCHAR(255),
-    detail TEXT,
-    timestamp DATETIME DEFAULT now(),
-    PRIMARY KEY (id),
-    FOREIGN KEY(file_id) REFERENCES files (id)
-  )`,
-  'CREATE INDEX ix_processing_logs_id ON processing_logs (id)',
-  'CREATE INDEX ix_processing_logs_file_id ON processing_logs (file_id)',
-  'CREATE INDEX ix_processing_logs_task_id ON processing_logs (task_id)',
-  'CREATE INDEX ix_processing_logs_timestamp ON processing_logs (timestamp)',
-];
+import { docuElevateStatements } from '@steptrail/test-servers/docuelevate-schema';
+
+/** DocuElevate's schema as MySQL would have it (derived from its PostgreSQL DDL: see docuElevateStatements). */
+export const docuElevateDdl = (): string[] => docuElevateStatements('mysql');
 
 /** An older DocuElevate: processing_logs.file_id without index=True, so InnoDB made the foreign key's index itself. */
-export const DOCUELEVATE_DDL_WITHOUT_LOG_FILE_INDEX: readonly string[] = DOCUELEVATE_DDL.filter(
-  (statement) => !statement.includes('ix_processing_logs_file_id'),
-);
+export const docuElevateDdlWithoutLogFileIndex = (): string[] =>
+  docuElevateDdl().filter((statement) => !statement.includes('ix_processing_logs_file_id'));
 
 /**
  * A DocuElevate database its operator tuned by hand: a shorter task_id with a comment and a shorter status, an
  * updated_at the server maintains itself (with a comment that quotes SQL), and files.created_at at milliseconds.
  */
-export const DOCUELEVATE_DDL_HAND_TUNED: readonly string[] = [
-  ...DOCUELEVATE_DDL,
+export const docuElevateDdlHandTuned = (): string[] => [
+  ...docuElevateDdl(),
   "ALTER TABLE processing_logs MODIFY task_id VARCHAR(36) COMMENT 'Celery''s task id', MODIFY status VARCHAR(32)",
   `ALTER TABLE file_processing_steps MODIFY updated_at DATETIME NOT NULL DEFAULT now() ON UPDATE now()
      COMMENT 'set by DEFAULT current_timestamp()'`,
@@ -89,14 +22,17 @@ export const DOCUELEVATE_DDL_HAND_TUNED: readonly string[] = [
 /** Rows a running DocuElevate leaves behind: text in many scripts, JSON, a duplicate, task-level history. */
 export const DOCUELEVATE_ROWS: readonly string[] = [
   `INSERT INTO files (id, owner_id, filehash, original_filename, local_filename, original_file_path, processed_file_path,
-     file_size, mime_type, is_duplicate, duplicate_of_id, ocr_text, ocr_quality_score, ai_metadata, document_title, embedding, created_at)
+     file_size, mime_type, is_duplicate, legal_hold, duplicate_of_id, ocr_text, ocr_quality_score, ai_metadata,
+     document_title, embedding, created_at)
    VALUES
    (1, 'alice@example.com', 'a1b2', 'Rechnung März.pdf', '/workdir/tmp/1.pdf', '/workdir/original/1.pdf',
-     '/workdir/processed/2024-03-01_Rechnung.pdf', 52344, 'application/pdf', FALSE, NULL, 'Rechnung über 12,50 € 🧾',
-     87, '{"title": "Rechnung", "tags": ["finanzen"]}', 'Rechnung März', '[0.12, -0.5]', '2024-03-01 09:15:02'),
-   (2, NULL, 'a1b2', 'copy.pdf', '/workdir/tmp/2.pdf', NULL, NULL, 52344, 'application/pdf', TRUE, 1, NULL, NULL, NULL,
-     NULL, NULL, '2024-03-01 09:20:00'),
-   (3, 'bob', 'c3d4', NULL, '/workdir/tmp/3.png', NULL, NULL, 10, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+     '/workdir/processed/2024-03-01_Rechnung.pdf', 52344, 'application/pdf', FALSE, TRUE, NULL,
+     'Rechnung über 12,50 € 🧾', 87, '{"title": "Rechnung", "tags": ["finanzen"]}', 'Rechnung März', '[0.12, -0.5]',
+     '2024-03-01 09:15:02'),
+   (2, NULL, 'a1b2', 'copy.pdf', '/workdir/tmp/2.pdf', NULL, NULL, 52344, 'application/pdf', TRUE, FALSE, 1, NULL, NULL,
+     NULL, NULL, NULL, '2024-03-01 09:20:00'),
+   (3, 'bob', 'c3d4', NULL, '/workdir/tmp/3.png', NULL, NULL, 10, NULL, FALSE, FALSE, NULL, NULL, NULL, NULL, NULL, NULL,
+     NULL)`,
   `INSERT INTO file_processing_steps (file_id, step_name, status, started_at, completed_at, error_message, created_at, updated_at)
    VALUES
    (1, 'hash_file', 'success', '2024-03-01 09:15:03', '2024-03-01 09:15:03', NULL, '2024-03-01 09:15:02', '2024-03-01 09:15:03'),

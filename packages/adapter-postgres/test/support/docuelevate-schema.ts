@@ -1,81 +1,13 @@
+import { SCHEMA_PLAN } from '@steptrail/persistence-typeorm';
 import type pg from 'pg';
 
-/**
- * DocuElevate's tables as SQLAlchemy's create_all emits them on PostgreSQL (app/models.py: Integer ids → SERIAL,
- * String → VARCHAR, `index=True` → ix_<table>_<column>), with the timestamp type as a parameter: current
- * DocuElevate declares DateTime(timezone=True), older installs have naive DateTime columns.
- */
-export function docuElevateDdl(timestamp: string): string[] {
-  return [
-    `CREATE TABLE files (
-      id SERIAL NOT NULL, owner_id VARCHAR, filehash VARCHAR NOT NULL, original_filename VARCHAR,
-      local_filename VARCHAR NOT NULL, original_file_path VARCHAR, processed_file_path VARCHAR,
-      file_size INTEGER NOT NULL, mime_type VARCHAR, is_duplicate BOOLEAN NOT NULL, duplicate_of_id INTEGER,
-      ocr_text TEXT, ai_metadata TEXT, document_title VARCHAR, created_at ${timestamp} DEFAULT now(),
-      PRIMARY KEY (id), FOREIGN KEY(duplicate_of_id) REFERENCES files (id))`,
-    'CREATE INDEX ix_files_id ON files (id)',
-    'CREATE INDEX ix_files_owner_id ON files (owner_id)',
-    'CREATE INDEX ix_files_filehash ON files (filehash)',
-    'CREATE INDEX ix_files_mime_type ON files (mime_type)',
-    'CREATE INDEX ix_files_is_duplicate ON files (is_duplicate)',
-    'CREATE INDEX ix_files_created_at ON files (created_at)',
-    `CREATE TABLE file_processing_steps (
-      id SERIAL NOT NULL, file_id INTEGER NOT NULL, step_name VARCHAR NOT NULL, status VARCHAR NOT NULL,
-      started_at ${timestamp}, completed_at ${timestamp}, error_message TEXT,
-      created_at ${timestamp} DEFAULT now(), updated_at ${timestamp} DEFAULT now(),
-      PRIMARY KEY (id), CONSTRAINT unique_file_step UNIQUE (file_id, step_name),
-      FOREIGN KEY(file_id) REFERENCES files (id))`,
-    'CREATE INDEX ix_file_processing_steps_id ON file_processing_steps (id)',
-    'CREATE INDEX ix_file_processing_steps_file_id ON file_processing_steps (file_id)',
-    'CREATE INDEX ix_file_processing_steps_step_name ON file_processing_steps (step_name)',
-    'CREATE INDEX ix_file_processing_steps_status ON file_processing_steps (status)',
-    `CREATE TABLE processing_logs (
-      id SERIAL NOT NULL, file_id INTEGER, task_id VARCHAR, step_name VARCHAR, status VARCHAR, message VARCHAR,
-      detail TEXT, timestamp ${timestamp} DEFAULT now(),
-      PRIMARY KEY (id), FOREIGN KEY(file_id) REFERENCES files (id))`,
-    'CREATE INDEX ix_processing_logs_id ON processing_logs (id)',
-    'CREATE INDEX ix_processing_logs_file_id ON processing_logs (file_id)',
-    'CREATE INDEX ix_processing_logs_task_id ON processing_logs (task_id)',
-    'CREATE INDEX ix_processing_logs_timestamp ON processing_logs (timestamp)',
-    `CREATE TABLE application_settings (
-      id SERIAL NOT NULL, key VARCHAR NOT NULL, value VARCHAR, created_at ${timestamp} DEFAULT now(),
-      updated_at ${timestamp} DEFAULT now(), PRIMARY KEY (id), UNIQUE (key))`,
-  ];
-}
-
-/** DocuElevate's tables and their columns, in DDL order: what the snapshots compare. */
-export const DOCUELEVATE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  files: [
-    'id',
-    'owner_id',
-    'filehash',
-    'original_filename',
-    'local_filename',
-    'original_file_path',
-    'processed_file_path',
-    'file_size',
-    'mime_type',
-    'is_duplicate',
-    'duplicate_of_id',
-    'ocr_text',
-    'ai_metadata',
-    'document_title',
-    'created_at',
-  ],
-  file_processing_steps: [
-    'id',
-    'file_id',
-    'step_name',
-    'status',
-    'started_at',
-    'completed_at',
-    'error_message',
-    'created_at',
-    'updated_at',
-  ],
-  processing_logs: ['id', 'file_id', 'task_id', 'step_name', 'status', 'message', 'detail', 'timestamp'],
-  application_settings: ['id', 'key', 'value', 'created_at', 'updated_at'],
-};
+/** DocuElevate's tables the snapshots compare: steptrail's three and one it never touches. */
+export const DOCUELEVATE_TABLES = [
+  'files',
+  'file_processing_steps',
+  'processing_logs',
+  'application_settings',
+];
 
 /** Instants the seeded rows carry, as UTC text PostgreSQL reads into either timestamp type. */
 export const SEEDED = {
@@ -94,13 +26,13 @@ export async function seedDocuElevateRows(client: pg.Client): Promise<void> {
   const s = SEEDED;
   await client.query(
     `INSERT INTO files (owner_id, filehash, original_filename, local_filename, original_file_path, processed_file_path,
-       file_size, mime_type, is_duplicate, duplicate_of_id, ocr_text, ai_metadata, document_title, created_at)
+       file_size, mime_type, is_duplicate, legal_hold, duplicate_of_id, ocr_text, ai_metadata, document_title, created_at)
      VALUES ('alice@example.com', 'h1', 'Invoice ä.pdf', '/workdir/tmp/1.pdf', '/workdir/original/1.pdf',
-       '/workdir/processed/2024-05-01_Invoice.pdf', 48213, 'application/pdf', false, NULL, 'Total: 12,50 €',
+       '/workdir/processed/2024-05-01_Invoice.pdf', 48213, 'application/pdf', false, false, NULL, 'Total: 12,50 €',
        '{"title":"Invoice","tags":["bill"]}', 'Invoice', '${s.uploaded}'),
-     ('alice@example.com', 'h1', 'Invoice copy.pdf', '/workdir/tmp/2.pdf', NULL, NULL, 48213, 'application/pdf', true, 1,
-       NULL, NULL, NULL, '${s.uploaded}'),
-     (NULL, 'h3', 'scan.tiff', '/workdir/tmp/3.tiff', NULL, NULL, 9, NULL, false, NULL, NULL, NULL, NULL, DEFAULT)`,
+     ('alice@example.com', 'h1', 'Invoice copy.pdf', '/workdir/tmp/2.pdf', NULL, NULL, 48213, 'application/pdf', true,
+       true, 1, NULL, NULL, NULL, '${s.uploaded}'),
+     (NULL, 'h3', 'scan.tiff', '/workdir/tmp/3.tiff', NULL, NULL, 9, NULL, false, false, NULL, NULL, NULL, NULL, DEFAULT)`,
   );
   await client.query(
     `INSERT INTO file_processing_steps (file_id, step_name, status, started_at, completed_at, error_message)
@@ -122,10 +54,27 @@ export async function seedDocuElevateRows(client: pg.Client): Promise<void> {
   );
 }
 
-/** Every DocuElevate row as PostgreSQL prints it, so "unchanged" means unchanged to the byte. */
+/** Columns steptrail adds to DocuElevate's tables: every snapshot leaves them out. */
+const STEPTRAIL_COLUMNS = new Set(
+  SCHEMA_PLAN.flatMap((table) =>
+    table.columns
+      .filter((column) => column.origin === 'steptrail')
+      .map((column) => `${table.name}.${column.name}`),
+  ),
+);
+
+/** Every DocuElevate row (DocuElevate's columns) as PostgreSQL prints it, so "unchanged" means unchanged to the byte. */
 export async function docuElevateRows(client: pg.Client): Promise<Record<string, string[][]>> {
   const snapshot: Record<string, string[][]> = {};
-  for (const [table, columns] of Object.entries(DOCUELEVATE_COLUMNS)) {
+  for (const table of DOCUELEVATE_TABLES) {
+    const names = await client.query<{ name: string }>(
+      `SELECT column_name AS name FROM information_schema.columns
+       WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+      [table],
+    );
+    const columns = names.rows
+      .map((row) => row.name)
+      .filter((name) => !STEPTRAIL_COLUMNS.has(`${table}.${name}`));
     const list = columns.map((column) => `"${column}"::text`).join(', ');
     const result = await client.query<string[]>({
       text: `SELECT ${list} FROM ${table} ORDER BY id`,

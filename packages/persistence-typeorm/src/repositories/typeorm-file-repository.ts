@@ -33,17 +33,21 @@ export class TypeormFileRepository implements FileRepository {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly now: () => Date,
+    /** Columns a new file row must name beyond steptrail's, with their values (see FILES_INSERT_DEFAULTS). */
+    private readonly insertDefaults: Readonly<Record<string, unknown>> = {},
   ) {}
 
   async create(file: NewFile): Promise<FileRecord> {
     const d = this.sql.dialect;
     const now = d.driver.time(this.now());
+    const extra = Object.keys(this.insertDefaults);
     const result = await this.sql.write(
       `INSERT INTO files (filehash, original_filename, local_filename, file_size, mime_type, is_duplicate, workflow,
-         managed, ${ROLLUP_NAMES}, created_at, updated_at)
+         managed, ${ROLLUP_NAMES}, ${[...extra, 'created_at'].join(', ')}, updated_at)
        VALUES (:filehash, :originalFilename, :localFilename, :fileSize, :mimeType, :no, :workflow, :managed,
-         ${ROLLUP_PARAMS}, :now, :now)${returningId(d)}`,
+         ${ROLLUP_PARAMS}, ${[...extra, 'now'].map((name) => `:${name}`).join(', ')}, :now)${returningId(d)}`,
       {
+        ...this.insertDefaults,
         ...file,
         ...rollupParams(PENDING_ROLLUP, (value) => d.driver.time(value)),
         workflow: encodeWorkflow(file.workflow),

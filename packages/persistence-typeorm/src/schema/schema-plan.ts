@@ -154,3 +154,10 @@ export const LOGS_TABLE: PlannedTable = {
 };
 
 export const SCHEMA_PLAN: readonly PlannedTable[] = [FILES_TABLE, STEPS_TABLE, LOGS_TABLE];
+
+/**
+ * DocuElevate's `files` columns that are NOT NULL without a server default (its models fill them in Python), with
+ * the value a file steptrail registers gets. A row steptrail inserts must name them where the table has them, and
+ * must not where it lacks them (steptrail's own tables, an older DocuElevate): the store looks when it opens.
+ */
+export const FILES_INSERT_DEFAULTS: Readonly<Record<string, boolean>> = { legal_hold: false };

@@ -19,6 +19,8 @@ import { workQueueTopic } from './suite/work-queue.contract.js';
 
 export type * from './harness.js';
 export { memoryBackend, memoryHarness, memoryRawAccess } from './memory-harness.js';
+/** A valid NewFile for tests outside the suite (adoption tests register files too). */
+export { newFile } from './suite/fixtures.js';
 
 const TOPICS: readonly ContractTopic[] = [
   filesTopic,

@@ -1,5 +1,6 @@
-import { DEFAULT_WORKFLOW, LegacyMigration, StatusQueries, StepTracker, type Clock } from '@steptrail/domain';
+import { LegacyMigration, StatusQueries, StepTracker, type Clock } from '@steptrail/domain';
 import { SCHEMA_PLAN } from '@steptrail/persistence-typeorm';
+import { newFile } from '@steptrail/adapter-contract';
 import { describe, expect, it } from 'vitest';
 import { postgresMigrations } from '../migrations/index.js';
 import { createPostgresDataSource, openPostgresStore } from '../src/index.js';
@@ -167,15 +168,7 @@ for (const { kind, label, naiveTimestamps } of VARIANTS)
           const detail = await new StatusQueries(store.reads).getFileDetail(FILE.logsOnly);
           expect(detail.ok && detail.value.status.status).toBe('processing');
 
-          const created = await tracker.registerFile({
-            filehash: 'h-new',
-            originalFilename: 'new.pdf',
-            localFilename: '/workdir/tmp/new.pdf',
-            fileSize: 1,
-            mimeType: 'application/pdf',
-            workflow: DEFAULT_WORKFLOW,
-            managed: true,
-          });
+          const created = await tracker.registerFile(newFile('adopted', { managed: true }));
           expect((await store.reads.files.get(created.id))?.createdAt).toEqual(now);
           expect((await withClient(url, docuElevateRows)).files?.slice(0, filesBefore.length)).toEqual(
             filesBefore,

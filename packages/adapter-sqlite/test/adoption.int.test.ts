@@ -2,13 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  DEFAULT_WORKFLOW,
-  LegacyMigration,
-  StatusQueries,
-  StepTracker,
-  systemClock,
-} from '@steptrail/domain';
+import { LegacyMigration, StatusQueries, StepTracker, systemClock } from '@steptrail/domain';
+import { newFile } from '@steptrail/adapter-contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteMigrations } from '../migrations/index.js';
 import { createSqliteDataSource, openSqliteStore } from '../src/index.js';
@@ -151,15 +146,7 @@ describe.skipIf(missing !== null)(
         expect(deleted).toMatchObject({ kind: 'foreign_key_violation' });
         expect(await store.reads.files.get(1)).not.toBeNull();
         // DocuElevate's files.legal_hold is NOT NULL without a default: a file steptrail registers must name it.
-        const registered = await tracker.registerFile({
-          filehash: 'h-new',
-          originalFilename: 'new.pdf',
-          localFilename: '/workdir/tmp/new.pdf',
-          fileSize: 1,
-          mimeType: 'application/pdf',
-          workflow: DEFAULT_WORKFLOW,
-          managed: true,
-        });
+        const registered = await tracker.registerFile(newFile('adopted', { managed: true }));
         const db = new Database(path, { readonly: true });
         const row = db.prepare('SELECT legal_hold, tenant_id FROM files WHERE id = ?').get(registered.id);
         db.close();

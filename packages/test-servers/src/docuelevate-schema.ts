@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readTestServerEnv } from './env.js';
 
 export type SchemaKind = 'sqlite' | 'postgres' | 'mysql';
 
@@ -23,7 +24,7 @@ const FILES = { sqlite: 'sqlite.sql', postgres: 'postgresql.sql' } as const;
 export function docuElevateSchemaMissing(): string | null {
   if (Object.values(FILES).every((file) => existsSync(join(DOCUELEVATE_SCHEMA_DIR, file)))) return null;
   const reason = `DocuElevate's schema is not at ${DOCUELEVATE_SCHEMA_DIR} (shared/ belongs beside the repository)`;
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(reason);
+  if (readTestServerEnv().ci) throw new Error(reason);
   return reason;
 }
 

@@ -4,6 +4,7 @@ import type { ContractBackend, ContractHarness } from './harness.js';
 import { batchEquivalenceTopic } from './suite/batch-equivalence.contract.js';
 import { concurrencyTopic } from './suite/concurrency.contract.js';
 import type { ContractContext, ContractTopic } from './suite/context.js';
+import { fileSearchTopic } from './suite/file-search.contract.js';
 import { filesTopic } from './suite/files.contract.js';
 import { legacyConcurrencyTopic } from './suite/legacy-concurrency.contract.js';
 import { legacyMigrationTopic } from './suite/legacy-migration.contract.js';
@@ -24,6 +25,7 @@ export { newFile } from './suite/fixtures.js';
 
 const TOPICS: readonly ContractTopic[] = [
   filesTopic,
+  fileSearchTopic,
   stepsTopic,
   logsTopic,
   unitOfWorkTopic,

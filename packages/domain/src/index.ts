@@ -11,6 +11,7 @@ export * from './workflow/step-names.js';
 export * from './workflow/workflow.js';
 export * from './workflow/workflow-catalog.js';
 export * from './files/file-record.js';
+export * from './files/file-search.js';
 export * from './files/step-key.js';
 export * from './retry/backoff.js';
 export * from './verify/verify-file.js';

@@ -2,7 +2,9 @@ import {
   overallStatusOf,
   type AppliedEvent,
   type EventPosition,
+  type FileCursor,
   type FileRecord,
+  type FileSort,
   type LogEntry,
   type OverallStatusResult,
   type StepSummary,
@@ -54,6 +56,7 @@ export const listItemToJson = (file: FileRecord): z.input<typeof fileListJson>['
   status: file.rollup.status,
   hasErrors: file.rollup.hasErrors,
   lastStep: file.rollup.lastStep,
+  createdAt: iso(file.createdAt),
   updatedAt: iso(file.updatedAt),
 });
 
@@ -97,4 +100,30 @@ export function decodeLogCursor(cursor: string): EventPosition | null {
   // Only times an event can have: a crafted year 0 or 275760 would otherwise reach the database's comparison.
   if (Number.isNaN(occurredAt.getTime()) || !withinEventTimes(occurredAt)) return null;
   return occurredAt.toISOString() === time ? { occurredAt, id: Number(id) } : null;
+}
+
+/** A file search position as an opaque cursor: the sort it belongs to, the sort value and the id. */
+export const encodeFileCursor = (cursor: FileCursor): string =>
+  Buffer.from(
+    JSON.stringify([cursor.sort.key, cursor.sort.direction, cursor.value?.toISOString() ?? null, cursor.id]),
+    'utf8',
+  ).toString('base64url');
+
+/** The position in a cursor made for this sort, or null when it is not one. */
+export function decodeFileCursor(text: string, sort: FileSort): FileCursor | null {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 4) return null;
+  const [key, direction, value, id] = decoded as unknown[];
+  if (key !== sort.key || direction !== sort.direction) return null;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > MAX_ID) return null;
+  if (value === null) return { sort, value: null, id };
+  if (typeof value !== 'string') return null;
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime()) || time.toISOString() !== value) return null;
+  return { sort, value: time, id };
 }

@@ -7,6 +7,7 @@ import { fileTests } from './suite/files.suite.js';
 import { hostileInputTests } from './suite/hostile-input.suite.js';
 import { liveEventTests } from './suite/live-events.suite.js';
 import { operationsTests } from './suite/operations.suite.js';
+import { searchTests } from './suite/search.suite.js';
 import { stepTests } from './suite/steps.suite.js';
 import { uploadFaultTests } from './suite/upload-faults.suite.js';
 import { SUITE_ENV, type SuiteContext } from './suite/suite-context.js';
@@ -45,6 +46,7 @@ export function describeApiSuite(backend: Backend, skipReason: string | null = n
       liveEventTests(ctx);
       authTests(ctx);
       operationsTests(ctx);
+      searchTests(ctx);
     },
   );
 }

@@ -18,6 +18,7 @@ import type { ExpiredLease, LockedStep, StepRef, WorkQueue } from '../ports/work
 import { stepKey } from '../files/step-key.js';
 import { OVERALL_STATUSES } from '../status/step-status.js';
 import { rebuildStepsByFold } from '../use-cases/rebuild-by-fold.js';
+import { searchFiles } from './memory-file-search.js';
 import { MemoryRetention } from './memory-retention.js';
 import type { MemoryState } from './memory-state.js';
 
@@ -124,15 +125,7 @@ class MemoryFiles implements FileRepository {
   }
 
   async list(query: FileListQuery): Promise<FilePage> {
-    const search = query.search?.toLowerCase();
-    const matches = [...this.state().files.values()]
-      .filter((file) => query.status === undefined || file.rollup.status === query.status)
-      .filter((file) => search === undefined || (file.originalFilename ?? '').toLowerCase().includes(search))
-      .filter((file) => query.beforeId === undefined || file.id < query.beforeId)
-      .sort((a, b) => b.id - a.id);
-    const items = matches.slice(0, query.limit).map(copy);
-    const last = items[items.length - 1];
-    return { items, nextBeforeId: matches.length > query.limit && last !== undefined ? last.id : null };
+    return searchFiles(this.state(), query);
   }
 
   async countByStatus(): Promise<StatusCounts> {

@@ -1,19 +1,24 @@
 import type { FileRecord, FileRollup, FileRollupSource, NewFile } from '../files/file-record.js';
+import type { FileCursor, FileFilter, FileSort } from '../files/file-search.js';
 import type { OverallStatus } from '../status/step-status.js';
 
-export interface FileListQuery {
-  /** Only files whose rollup status is this one. */
+export interface FileListQuery extends FileFilter {
+  /** Only files whose rollup status is this one (with `statuses`, both must hold). */
   status?: OverallStatus;
-  /** Case-insensitive substring of the original filename. */
-  search?: string;
   limit: number;
-  /** Keyset cursor: only files with an id below this one. */
+  /** The order; newest first (id descending) when absent. */
+  sort?: FileSort;
+  /** Keyset position of the last file of the previous page; its sort must equal `sort`. */
+  after?: FileCursor;
+  /** Shorthand keyset cursor for the default order: only files with an id below this one. */
   beforeId?: number;
 }
 
 export interface FilePage {
   items: FileRecord[];
-  /** The cursor for the next page, or null on the last page. */
+  /** The position of the last item when more files follow, else null. */
+  next: FileCursor | null;
+  /** With the default order, the id of the last item when more files follow (the `beforeId` of the next page). */
   nextBeforeId: number | null;
 }
 
@@ -42,7 +47,10 @@ export interface FileRepository {
   findOriginal(filehash: string, exceptId: number): Promise<FileRecord | null>;
   /** Deletes the file and its step rows (never its logs); false when there was no such file. */
   delete(id: number): Promise<boolean>;
-  /** Files newest first (id descending), filtered on the rollup, keyset-paginated. */
+  /**
+   * Files matching the filter in the asked order (newest first by default), keyset-paginated; every filter and
+   * order is served by an index (docs/architecture.md#file-search).
+   */
   list(query: FileListQuery): Promise<FilePage>;
   /** How many files have each rollup status; every status is present. */
   countByStatus(): Promise<StatusCounts>;

@@ -21,6 +21,7 @@ import {
 import type { SqlExecutor } from '../sql-executor.js';
 import { requireInteger } from '../mappers/column-parsers.js';
 import { returningId, rowLock } from '../define-dialect.js';
+import { searchFilesSql } from './file-search-sql.js';
 
 const ROLLUPS_PER_STATEMENT = 2000;
 
@@ -173,28 +174,7 @@ export class TypeormFileRepository implements FileRepository {
   }
 
   async list(query: FileListQuery): Promise<FilePage> {
-    const where: string[] = [];
-    const params: Record<string, unknown> = { limit: query.limit + 1 };
-    if (query.status !== undefined) {
-      where.push('processing_status = :status');
-      params.status = query.status;
-    }
-    if (query.beforeId !== undefined) {
-      where.push('id < :beforeId');
-      params.beforeId = query.beforeId;
-    }
-    if (query.search !== undefined && query.search !== '') {
-      where.push(`LOWER(original_filename) LIKE :pattern ESCAPE '!'`);
-      params.pattern = `%${query.search.toLowerCase().replace(/[!%_]/g, (char) => `!${char}`)}%`;
-    }
-    const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
-    const rows = await this.sql.rows(
-      `SELECT ${FILE_COLUMNS} FROM files ${clause} ORDER BY id DESC LIMIT :limit`,
-      params,
-    );
-    const items = rows.slice(0, query.limit).map(toFileRecord);
-    const last = items[items.length - 1];
-    return { items, nextBeforeId: rows.length > query.limit && last !== undefined ? last.id : null };
+    return searchFilesSql(this.sql, query);
   }
 
   async countByStatus(): Promise<StatusCounts> {

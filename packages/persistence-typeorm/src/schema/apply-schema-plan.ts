@@ -57,9 +57,9 @@ export async function applySchemaPlan(runner: QueryRunner, dialect: SchemaDialec
 /** Removes what steptrail added: its indexes and columns, and the tables it created itself. */
 export async function revertSchemaPlan(runner: QueryRunner, dialect: SchemaDialect): Promise<void> {
   const created = new Set<string>(
-    ((await runner.query(`SELECT table_name FROM ${SCHEMA_META_TABLE}`)) as Array<{ table_name: string }>).map(
-      (row) => row.table_name,
-    ),
+    (
+      (await runner.query(`SELECT table_name FROM ${SCHEMA_META_TABLE}`)) as Array<{ table_name: string }>
+    ).map((row) => row.table_name),
   );
   for (const table of [...SCHEMA_PLAN].reverse()) {
     if (created.has(table.name)) {
@@ -103,5 +103,32 @@ export async function rebuildPartialIndexes(
         dialect.createIndex(table.name, partial ? index : { name, columns, unique, origin }),
       );
     }
+  }
+}
+
+/** What a later migration added to the plan, for its `down`: indexes of existing tables and whole tables. */
+export interface PlanAdditions {
+  indexes?: ReadonlyArray<readonly [table: string, index: string]>;
+  tables?: readonly string[];
+}
+
+/**
+ * Undoes one later migration's additions: drops its indexes and tables (and forgets that steptrail created them),
+ * whichever exist, so a revert cut short is finished by running it again. Its `up` is `applySchemaPlan`, which
+ * adds only what is missing.
+ */
+export async function revertPlanAdditions(
+  runner: QueryRunner,
+  dialect: SchemaDialect,
+  additions: PlanAdditions,
+): Promise<void> {
+  for (const [table, index] of additions.indexes ?? []) {
+    if (!(await dialect.tableExists(runner, table))) continue;
+    if ((await dialect.indexNames(runner, table)).has(index))
+      await runner.query(dialect.dropIndex(table, index));
+  }
+  for (const table of [...(additions.tables ?? [])].reverse()) {
+    if (await dialect.tableExists(runner, table)) await runner.query(`DROP TABLE ${dialect.quote(table)}`);
+    await runner.query(`DELETE FROM ${SCHEMA_META_TABLE} WHERE table_name = '${table}'`);
   }
 }

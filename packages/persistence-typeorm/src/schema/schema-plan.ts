@@ -82,6 +82,10 @@ export const FILES_TABLE: PlannedTable = {
     { name: 'ix_files_status_id', columns: ['processing_status', 'id'], unique: false, origin: 'steptrail' },
     // SQLAlchemy's name for DocuElevate's `filehash = Column(String, index=True)`.
     { name: 'ix_files_filehash', columns: ['filehash'], unique: false, origin: 'docuelevate' },
+    // The file search's orders and filters (docs/architecture.md#file-search).
+    { name: 'ix_files_created_id', columns: ['created_at', 'id'], unique: false, origin: 'steptrail' },
+    { name: 'ix_files_updated_id', columns: ['updated_at', 'id'], unique: false, origin: 'steptrail' },
+    { name: 'ix_files_mime_id', columns: ['mime_type', 'id'], unique: false, origin: 'steptrail' },
   ],
 };
 
@@ -121,6 +125,21 @@ export const STEPS_TABLE: PlannedTable = {
       origin: 'steptrail',
       where: "status = 'in_progress'",
     },
+    // Failed steps only: the failure triage by time and the search by failed step (docs/architecture.md#file-search).
+    {
+      name: 'ix_steps_failed_step',
+      columns: ['status', 'step_name', 'file_id'],
+      unique: false,
+      origin: 'steptrail',
+      where: "status = 'failure'",
+    },
+    {
+      name: 'ix_steps_failed_time',
+      columns: ['status', 'completed_at'],
+      unique: false,
+      origin: 'steptrail',
+      where: "status = 'failure'",
+    },
   ],
 };
 
@@ -150,6 +169,13 @@ export const LOGS_TABLE: PlannedTable = {
       unique: false,
       origin: 'steptrail',
     },
+    // Events of one kind over a time window: the step timings (docs/architecture.md#timings).
+    {
+      name: 'ix_processing_logs_status_time',
+      columns: ['status', 'timestamp'],
+      unique: false,
+      origin: 'steptrail',
+    },
   ],
 };
 
@@ -161,3 +187,15 @@ export const SCHEMA_PLAN: readonly PlannedTable[] = [FILES_TABLE, STEPS_TABLE, L
  * must not where it lacks them (steptrail's own tables, an older DocuElevate): the store looks when it opens.
  */
 export const FILES_INSERT_DEFAULTS: Readonly<Record<string, boolean>> = { legal_hold: false };
+
+/** What the migration `OperationsSearchIndexes` adds to databases migrated before it (docs/architecture.md#file-search). */
+export const SEARCH_INDEX_ADDITIONS = {
+  indexes: [
+    ['files', 'ix_files_created_id'],
+    ['files', 'ix_files_updated_id'],
+    ['files', 'ix_files_mime_id'],
+    ['file_processing_steps', 'ix_steps_failed_step'],
+    ['file_processing_steps', 'ix_steps_failed_time'],
+    ['processing_logs', 'ix_processing_logs_status_time'],
+  ],
+} as const;

@@ -1,16 +1,13 @@
 import { errorResponse, fileIdParams } from '../schemas/common.schemas.js';
-import {
-  fileDetailJson,
-  fileListJson,
-  listFilesQuery,
-  overallStatusJson,
-  stepSummaryJson,
-} from '../schemas/file.schemas.js';
+import { fileDetailJson, fileListJson, overallStatusJson, stepSummaryJson } from '../schemas/file.schemas.js';
+import { listFilesQuery, toFileFilter } from '../schemas/file-filter.schemas.js';
 import { logPageJson, logsQuery, stepsJson } from '../schemas/step.schemas.js';
 import { validationError } from '../routing/validation.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import {
+  decodeFileCursor,
   decodeLogCursor,
+  encodeFileCursor,
   encodeLogCursor,
   fileToJson,
   listItemToJson,
@@ -31,9 +28,11 @@ export function fileQueryRoutes({ queries }: RouteDeps): Route[] {
         method: 'get',
         path: '/api/files',
         operationId: 'listFiles',
-        summary: 'List files, newest first',
+        summary: 'Search files: filters, order, keyset pages',
         description:
-          'Keyset-paginated; the status filter reads the stored rollup, so it matches the badges exactly.',
+          'Newest first unless `sort`/`order` say otherwise; every filter narrows the set and is served by an index ' +
+          '(docs/architecture.md#file-search). The status filter reads the stored rollup, so it matches the badges ' +
+          'exactly; `error` and `step` look at failed steps. `counts` are of all files, whatever the filter.',
         tag: 'files',
         scope: 'read',
         schemas: { query: listFilesQuery },
@@ -43,17 +42,28 @@ export function fileQueryRoutes({ queries }: RouteDeps): Route[] {
         errors: [],
       },
       async ({ query }) => {
+        const sort = { key: query.sort ?? 'id', direction: query.order ?? 'desc' } as const;
+        const after = query.cursor === undefined ? undefined : decodeFileCursor(query.cursor, sort);
+        if (after === null) {
+          throw validationError([
+            {
+              path: 'query.cursor',
+              code: 'invalid_cursor',
+              message: 'Not a nextCursor value returned by this endpoint for the same sort and order.',
+            },
+          ]);
+        }
         const { page, counts } = await queries.listFiles({
+          ...toFileFilter(query),
           limit: query.limit,
-          ...(query.status === undefined ? {} : { status: query.status }),
-          ...(query.q === undefined ? {} : { search: query.q }),
-          ...(query.cursor === undefined ? {} : { beforeId: query.cursor }),
+          sort,
+          ...(after === undefined ? {} : { after }),
         });
         return {
           status: 200,
           body: {
             items: page.items.map(listItemToJson),
-            nextCursor: page.nextBeforeId === null ? null : String(page.nextBeforeId),
+            nextCursor: page.next === null ? null : encodeFileCursor(page.next),
             counts: { ...counts },
           },
         };

@@ -75,6 +75,7 @@ export const fileListJson = z.strictObject({
       status: z.enum(OVERALL_STATUSES),
       hasErrors: z.boolean(),
       lastStep: z.string().nullable(),
+      createdAt: isoDateTime,
       updatedAt: isoDateTime,
     }),
   ),
@@ -83,18 +84,6 @@ export const fileListJson = z.strictObject({
     .nullable()
     .meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
   counts: statusCountsJson,
-});
-
-export const listFilesQuery = z.strictObject({
-  status: domainValue(parseOverallStatus, OVERALL_STATUSES).optional(),
-  q: z
-    .string()
-    .min(1)
-    .max(SHORT_TEXT)
-    .optional()
-    .meta({ description: 'Case-insensitive part of the original filename' }),
-  limit: queryInt(1, 500, 50),
-  cursor: idString('must be a nextCursor value from an earlier page').optional(),
 });
 
 export const registerFileBody = z.strictObject({

@@ -266,6 +266,8 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
             extra: original?.extra,
           });
         }
+        // OperationsSearchIndexes first, then the widening.
+        await undo(dataSource);
         await undo(dataSource);
 
         const after = await docuElevateSchema(dataSource);
@@ -439,8 +441,13 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
 
       expect(
         (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name),
-      ).toEqual(['InitialSchema1764300000000', 'WidenLegacyColumns1764300000001']);
+      ).toEqual([
+        'InitialSchema1764300000000',
+        'WidenLegacyColumns1764300000001',
+        'OperationsSearchIndexes1764300001300',
+      ]);
       await dataSource.undoLastMigration({ transaction: 'all' });
+      await dataSource.undoLastMigration({ transaction: 'each' });
       await dataSource.undoLastMigration({ transaction: 'each' });
 
       expect(await tableNames(dataSource)).toEqual(['steptrail_migrations']);

@@ -26,7 +26,11 @@ let databases = 0;
 /** A fresh database per test, so each test runs on its own and in any order. */
 const newDatabase = (label: string) => freshDatabase(`adapter_pg_adopt_${label}_${(databases += 1)}`);
 
-const ALL_MIGRATIONS = ['InitialSchema1764300000000', 'PartialWorkerIndexes1764300000002'];
+const ALL_MIGRATIONS = [
+  'InitialSchema1764300000000',
+  'PartialWorkerIndexes1764300000002',
+  'OperationsSearchIndexes1764300001300',
+];
 
 /** Reverts the newest `count` migrations (all of them by default). */
 async function undoMigrations(url: string, count = postgresMigrations.length): Promise<void> {
@@ -216,7 +220,8 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
         (
           await client.query<{ indexname: string; indexdef: string }>(
             `SELECT indexname, indexdef FROM pg_indexes
-             WHERE tablename = 'file_processing_steps' AND indexname LIKE 'ix_steps_%' ORDER BY indexname`,
+             WHERE tablename = 'file_processing_steps' AND indexname IN ('ix_steps_lease', 'ix_steps_runnable')
+             ORDER BY indexname`,
           )
         ).rows.map((row) => `${row.indexname}: ${row.indexdef.replace(/^.* USING btree /, '')}`),
       );
@@ -225,13 +230,17 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       "ix_steps_lease: (status, lease_expires_at) WHERE ((status)::text = 'in_progress'::text)",
       "ix_steps_runnable: (status, run_after) WHERE ((status)::text = 'pending'::text)",
     ]);
-    await undoMigrations(url, 1);
+    // The newer migration first (OperationsSearchIndexes), then PartialWorkerIndexes.
+    await undoMigrations(url, 2);
     expect(await definitions()).toEqual([
       'ix_steps_lease: (status, lease_expires_at)',
       'ix_steps_runnable: (status, run_after)',
     ]);
     // A database migrated before the indexes were partial gets them from the newer migration alone.
-    expect(await migrate(url)).toEqual(['PartialWorkerIndexes1764300000002']);
+    expect(await migrate(url)).toEqual([
+      'PartialWorkerIndexes1764300000002',
+      'OperationsSearchIndexes1764300001300',
+    ]);
     expect(await definitions()).toHaveLength(2);
     expect((await definitions()).every((definition) => definition.includes(' WHERE '))).toBe(true);
   });

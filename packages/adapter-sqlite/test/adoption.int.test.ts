@@ -98,7 +98,7 @@ describe.skipIf(missing !== null)(
         const db = new Database(path, { readonly: true });
         const rows = db
           .prepare(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_steps_%' ORDER BY name",
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name IN ('ix_steps_lease', 'ix_steps_runnable') ORDER BY name",
           )
           .all() as Array<{ sql: string }>;
         db.close();
@@ -110,6 +110,8 @@ describe.skipIf(missing !== null)(
         `("status", "run_after") WHERE status = 'pending'`,
       ]);
       const dataSource = await createSqliteDataSource({ path }).initialize();
+      // The newer migration first (OperationsSearchIndexes), then PartialWorkerIndexes.
+      await dataSource.undoLastMigration();
       await dataSource.undoLastMigration();
       await dataSource.destroy();
       expect(definitions()).toEqual(['("status", "lease_expires_at")', '("status", "run_after")']);

@@ -111,5 +111,5 @@ export function toFileFilter(
     ['updatedBefore', input.updatedBefore],
     ['ids', input.ids],
   ];
-  return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as FileFilter;
+  return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
 }

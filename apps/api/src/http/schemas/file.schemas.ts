@@ -1,6 +1,6 @@
-import { OVERALL_STATUSES, parseOverallStatus, type OverallStatus } from '@steptrail/domain';
+import { OVERALL_STATUSES, type OverallStatus } from '@steptrail/domain';
 import { z } from 'zod';
-import { domainValue, idString, isoDateTime, MAX_ID, queryInt, SHORT_TEXT } from './common.schemas.js';
+import { isoDateTime, MAX_ID, SHORT_TEXT } from './common.schemas.js';
 
 export const overallStatusJson = z
   .strictObject({

@@ -11,6 +11,7 @@ import { legacyMigrationTopic } from './suite/legacy-migration.contract.js';
 import { legacyPropertyTopic } from './suite/legacy-property.contract.js';
 import { logRetentionTopic } from './suite/log-retention.contract.js';
 import { logsTopic } from './suite/logs.contract.js';
+import { managedStatusTopic } from './suite/managed-status.contract.js';
 import { pipelineStepsTopic } from './suite/pipeline-steps.contract.js';
 import { stepTrackerTopic } from './suite/step-tracker.contract.js';
 import { stepsTopic } from './suite/steps.contract.js';
@@ -33,6 +34,7 @@ const TOPICS: readonly ContractTopic[] = [
   workQueueTopic,
   workClaimsTopic,
   pipelineStepsTopic,
+  managedStatusTopic,
   logRetentionTopic,
   batchEquivalenceTopic,
   legacyMigrationTopic,

@@ -4,6 +4,7 @@ export * from './wake-hub.js';
 export * from './status/step-status.js';
 export * from './status/overall-status.js';
 export * from './status/step-summary.js';
+export * from './status/stopped-steps.js';
 export * from './events/step-event.js';
 export * from './events/step-state.fold.js';
 export * from './events/reconstruct.js';

@@ -16,11 +16,12 @@ describe('properties of the live use-cases', () => {
             const { status, attempts } = reconstructStep(
               await store.reads.logs.listForStep(fileId, row.stepName),
             );
-            return { stepName: row.stepName, status, attempts };
+            return { stepName: row.stepName, status, attempts, runAfter: row.runAfter };
           }),
         );
         const expected = computeOverallStatus({
           isDuplicate: file.isDuplicate,
+          managed: file.managed,
           workflow: file.workflow,
           steps: folded,
         });

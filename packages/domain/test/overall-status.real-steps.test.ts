@@ -10,7 +10,7 @@ import { allDefaultSteps, row, workflowOf } from './support/fixtures.js';
 
 const short = workflowOf('short', ['hash_file', 'extract_text', 'finalize_document_storage']);
 const overall = (steps: StepSnapshot[], workflow: Workflow = DEFAULT_WORKFLOW, isDuplicate = false) =>
-  computeOverallStatus({ isDuplicate, workflow, steps });
+  computeOverallStatus({ isDuplicate, managed: false, workflow, steps });
 
 describe('computeOverallStatus: which steps count (docs/architecture.md#workflows)', () => {
   it.each<[string, StepSnapshot[], Workflow, Partial<OverallStatusResult>]>([

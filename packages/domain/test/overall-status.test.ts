@@ -9,7 +9,7 @@ import {
 import { allDefaultSteps, row } from './support/fixtures.js';
 
 const overall = (steps: StepSnapshot[], workflow: Workflow = DEFAULT_WORKFLOW, isDuplicate = false) =>
-  computeOverallStatus({ isDuplicate, workflow, steps });
+  computeOverallStatus({ isDuplicate, managed: false, workflow, steps });
 
 type Counts = Omit<OverallStatusResult, 'status' | 'hasErrors'>;
 const counts = (

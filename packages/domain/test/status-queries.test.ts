@@ -38,6 +38,7 @@ describe('StatusQueries', () => {
       completedAt: at(2),
       errorMessage: null,
       attempts: 1,
+      stoppedBy: null,
     });
     expect(steps['check_text']).toEqual({
       status: 'pending',
@@ -45,6 +46,7 @@ describe('StatusQueries', () => {
       completedAt: null,
       errorMessage: null,
       attempts: 0,
+      stoppedBy: null,
     });
   });
 
@@ -62,7 +64,7 @@ describe('StatusQueries', () => {
     for (const file of [done, failed]) {
       const steps = await store.reads.steps.listForFile(file.id);
       expect(unwrap(await queries.getFileOverallStatus(file.id))).toEqual(
-        computeOverallStatus({ isDuplicate: false, workflow: file.workflow, steps }),
+        computeOverallStatus({ isDuplicate: false, managed: file.managed, workflow: file.workflow, steps }),
       );
     }
   });
@@ -85,8 +87,8 @@ describe('StatusQueries', () => {
   it('getStepSummary counts main steps and upload tasks', async () => {
     const { queries, done } = await seeded();
     expect(unwrap(await queries.getStepSummary(done.id))).toEqual({
-      main: { queued: 6, in_progress: 0, success: 2, failure: 0, skipped: 0 },
-      uploads: { queued: 0, in_progress: 0, success: 1, failure: 0, skipped: 0 },
+      main: { queued: 6, in_progress: 0, success: 2, failure: 0, skipped: 0, stopped: 0 },
+      uploads: { queued: 0, in_progress: 0, success: 1, failure: 0, skipped: 0, stopped: 0 },
       totalMainSteps: 8,
       totalUploadTasks: 1,
     });

@@ -16,6 +16,7 @@ const buckets = (values: Partial<StatusBuckets> = {}): StatusBuckets => ({
   success: 0,
   failure: 0,
   skipped: 0,
+  stopped: 0,
   ...values,
 });
 
@@ -128,7 +129,7 @@ describe('computeStepSummary (docs/architecture.md#step-summary)', () => {
       { main: buckets({ success: 1 }), uploads: buckets(), totalMainSteps: 2, totalUploadTasks: 0 },
     ],
   ])('%s', (_rule, steps, workflow, expected) => {
-    expect(computeStepSummary({ workflow, steps })).toEqual(expected);
+    expect(computeStepSummary({ managed: false, workflow, steps })).toEqual(expected);
   });
 
   it('the totals are the sums of their known buckets plus the virtual terminal step', () => {
@@ -139,7 +140,7 @@ describe('computeStepSummary (docs/architecture.md#step-summary)', () => {
       row('upload_to_c', 'skipped'),
       row('queue_a', 'success'),
     ];
-    const summary = computeStepSummary({ workflow: DEFAULT_WORKFLOW, steps });
+    const summary = computeStepSummary({ managed: false, workflow: DEFAULT_WORKFLOW, steps });
     const sum = (values: StatusBuckets): number =>
       values.queued + values.in_progress + values.success + values.failure + values.skipped;
     expect(summary.totalMainSteps).toBe(6);

@@ -60,7 +60,7 @@ export const listItemToJson = (file: FileRecord): z.input<typeof fileListJson>['
   updatedAt: iso(file.updatedAt),
 });
 
-export const stepToJson = (step: StepView): z.input<typeof stepStateJson> => ({
+const stepFieldsToJson = (step: Omit<StepView, 'stoppedBy'>) => ({
   status: step.status,
   startedAt: isoOrNull(step.startedAt),
   completedAt: isoOrNull(step.completedAt),
@@ -68,11 +68,16 @@ export const stepToJson = (step: StepView): z.input<typeof stepStateJson> => ({
   attempts: step.attempts,
 });
 
+export const stepToJson = (step: StepView): z.input<typeof stepStateJson> => ({
+  ...stepFieldsToJson(step),
+  stoppedBy: step.stoppedBy,
+});
+
 export const appliedToJson = (
   stepName: string,
   applied: AppliedEvent,
 ): z.input<typeof eventRecordedJson> => ({
-  step: { name: stepName, ...stepToJson(applied.step) },
+  step: { name: stepName, ...stepFieldsToJson(applied.step) },
   status: overallToJson(applied.rollup),
   logId: applied.log.id,
 });

@@ -1,4 +1,12 @@
-import type { FileRecord, PipelineSteps, Result, StepStatus, StepTracker, Store } from '@steptrail/domain';
+import {
+  StatusQueries,
+  type FileRecord,
+  type PipelineSteps,
+  type Result,
+  type StepStatus,
+  type StepTracker,
+  type Store,
+} from '@steptrail/domain';
 import type { PipelineControl, StepLogger } from './step-handler.js';
 
 export interface FilePipelineDeps {
@@ -39,9 +47,7 @@ export class FilePipeline implements PipelineControl, StepLogger {
   }
 
   async findOriginal(sha256: string): Promise<FileRecord | null> {
-    const original = await this.deps.store.reads.files.findOriginal(sha256, this.file.id);
-    // Only an older file counts: two copies processed at once must not mark each other as duplicates.
-    return original !== null && original.id < this.file.id ? original : null;
+    return new StatusQueries(this.deps.store.reads).originalOf({ id: this.file.id, filehash: sha256 });
   }
 
   async markDuplicate(originalId: number, reason: string): Promise<string[]> {

@@ -69,7 +69,12 @@ export const concurrencyTopic: ContractTopic = (context) => {
         );
         const steps = [{ stepName, status: folded.status, attempts: folded.attempts }];
         expect(rollupView(await storedFile(context.raw(), file.id))).toEqual(
-          computeOverallStatus({ isDuplicate: false, workflow: DEFAULT_WORKFLOW, steps }),
+          computeOverallStatus({
+            isDuplicate: false,
+            managed: file.managed,
+            workflow: DEFAULT_WORKFLOW,
+            steps,
+          }),
         );
       },
       SLOW_TEST_MS,

@@ -64,7 +64,7 @@ export const filesTopic: ContractTopic = (context) => {
     it('get answers null and getMany skips ids that do not exist, ascending by id', async () => {
       const files = context.store().reads.files;
       const first = await files.create(newFile(uniqueTag()));
-      const second = await files.create(newFile(uniqueTag()));
+      const second = await files.create(newFile(uniqueTag(), { managed: true }));
       const missing = (await newestFileId(context.store())) + 1_000_000;
 
       expect(await files.get(missing)).toBeNull();
@@ -83,9 +83,10 @@ export const filesTopic: ContractTopic = (context) => {
       await files.setDuplicate(third.id, true, first.id);
       const missing = (await newestFileId(context.store())) + 1_000_000;
       const expected = (await files.getMany([first.id, second.id, third.id])).map(
-        ({ id, isDuplicate, workflow: snapshot, rollup }) => ({
+        ({ id, isDuplicate, managed, workflow: snapshot, rollup }) => ({
           id,
           isDuplicate,
+          managed,
           workflow: snapshot,
           rollup,
         }),

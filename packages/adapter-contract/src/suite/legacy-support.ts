@@ -71,6 +71,7 @@ export async function expectStepsToEqualTheFold(
   }));
   const rollup = computeOverallStatus({
     isDuplicate: file.isDuplicate,
+    managed: file.managed,
     workflow: file.workflow,
     steps: snapshots,
   });

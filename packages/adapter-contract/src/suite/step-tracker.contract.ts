@@ -35,7 +35,12 @@ export const stepTrackerTopic: ContractTopic = (context) => {
       ]);
       expect(rows.every((row) => row.status === 'pending' && row.attempts === 0)).toBe(true);
       const blank = DEFAULT_WORKFLOW.steps.map((stepName) => ({ stepName, status: 'pending', attempts: 0 }));
-      const expected = computeOverallStatus({ isDuplicate: false, workflow: DEFAULT_WORKFLOW, steps: blank });
+      const expected = computeOverallStatus({
+        isDuplicate: false,
+        managed: file.managed,
+        workflow: DEFAULT_WORKFLOW,
+        steps: blank,
+      });
       expect(rollupView(await storedFile(context.raw(), file.id))).toEqual(expected);
       expect(expected).toMatchObject({ status: 'pending', totalSteps: DEFAULT_WORKFLOW.steps.length });
     });

@@ -33,7 +33,7 @@ export interface FileRecord {
 }
 
 /** What the overall-status rule and a rollup comparison need of a file. */
-export type FileRollupSource = Pick<FileRecord, 'id' | 'isDuplicate' | 'workflow' | 'rollup'>;
+export type FileRollupSource = Pick<FileRecord, 'id' | 'isDuplicate' | 'managed' | 'workflow' | 'rollup'>;
 
 export interface NewFile {
   filehash: string;
@@ -95,7 +95,12 @@ export function nextRollup(
   lastStep: string | null,
   now: Date,
 ): FileRollup {
-  const overall = computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps });
+  const overall = computeOverallStatus({
+    isDuplicate: file.isDuplicate,
+    managed: file.managed,
+    workflow: file.workflow,
+    steps,
+  });
   const statusChanged = overall.status !== file.rollup.status;
   return {
     ...overall,

@@ -77,9 +77,10 @@ class MemoryFiles implements FileRepository {
   }
 
   async rollupSources(ids: readonly number[]): Promise<FileRollupSource[]> {
-    return (await this.getMany(ids)).map(({ id, isDuplicate, workflow, rollup }) => ({
+    return (await this.getMany(ids)).map(({ id, isDuplicate, managed, workflow, rollup }) => ({
       id,
       isDuplicate,
+      managed,
       workflow,
       rollup,
     }));

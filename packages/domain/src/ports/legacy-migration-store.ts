@@ -14,6 +14,8 @@ export interface StepRebuildCounts {
 /** A step row as the rollup of its file needs it. */
 export interface RebuiltStep extends StepSnapshot {
   fileId: number;
+  /** The stored row's schedule, which a rebuild keeps (null for a row it creates). */
+  runAfter: Date | null;
   lastEvent: EventPosition | null;
 }
 

@@ -6,6 +6,11 @@ export interface StepSnapshot {
   stepName: string;
   status: string;
   attempts: number;
+  /**
+   * When steptrail's worker may claim the step; null (or absent, for rows no scheduler writes) means not scheduled.
+   * Only the managed rule reads it (docs/architecture.md#overall-status).
+   */
+  runAfter?: Date | null;
 }
 
 export interface OverallStatusResult {
@@ -20,6 +25,8 @@ export interface OverallStatusResult {
 
 export interface StatusInput {
   isDuplicate: boolean;
+  /** steptrail's worker runs the file: the managed rule applies (docs/architecture.md#difference-managed-status). */
+  managed: boolean;
   workflow: Workflow;
   steps: readonly StepSnapshot[];
 }
@@ -52,7 +59,12 @@ export function sameOverallStatus(a: OverallStatusResult, b: OverallStatusResult
 }
 
 /** The one overall-status rule (docs/architecture.md#overall-status), used by every view of a file. */
-export function computeOverallStatus({ isDuplicate, workflow, steps }: StatusInput): OverallStatusResult {
+export function computeOverallStatus({
+  isDuplicate,
+  managed,
+  workflow,
+  steps,
+}: StatusInput): OverallStatusResult {
   if (isDuplicate) return { ...PENDING_STATUS, status: 'duplicate' };
   const classifier = classifierFor(workflow);
   const real = steps.filter((step) => classifier.isReal(step.stepName));
@@ -75,6 +87,7 @@ export function computeOverallStatus({ isDuplicate, workflow, steps }: StatusInp
   if (counts.failedSteps > 0) return result('failed');
   const waitingForRetry = real.some((step) => step.status === 'pending' && step.attempts > 0);
   if (counts.inProgressSteps > 0 || waitingForRetry) return result('processing');
+  if (managed && movingOn(real)) return result('processing');
   const hasTerminal = real.some((step) => classifier.isTerminal(step.stepName));
   if (counts.completedSteps + counts.skippedSteps === real.length) {
     return result(hasTerminal ? 'completed' : 'pending');
@@ -83,4 +96,18 @@ export function computeOverallStatus({ isDuplicate, workflow, steps }: StatusInp
     (step) => classifier.isTerminal(step.stepName) && step.status === 'success',
   );
   return result(terminalSucceeded ? 'completed' : 'pending');
+}
+
+/**
+ * The managed rule (docs/architecture.md#overall-status, rule 5): a step has finished and another is scheduled, so
+ * the worker is between two steps of the file. DocuElevate's rule reads this `pending` (or `completed`, when only
+ * uploads remain); steptrail's worker schedules the next step in the transaction that finishes one, so for its own
+ * files this is work in progress.
+ */
+function movingOn(steps: readonly StepSnapshot[]): boolean {
+  const finished = steps.some((step) => step.status === 'success' || step.status === 'skipped');
+  const scheduled = steps.some(
+    (step) => step.status === 'pending' && step.runAfter !== null && step.runAfter !== undefined,
+  );
+  return finished && scheduled;
 }

@@ -1,6 +1,7 @@
 import { isUploadStep, isUploadToStep } from '../workflow/step-names.js';
 import { classifierFor } from '../workflow/workflow.js';
 import type { StatusInput } from './overall-status.js';
+import { stoppedSteps } from './stopped-steps.js';
 
 export interface StatusBuckets {
   queued: number;
@@ -8,6 +9,8 @@ export interface StatusBuckets {
   success: number;
   failure: number;
   skipped: number;
+  /** Pending steps a failure stopped (docs/architecture.md#stopped-steps); 0 for files of external pipelines. */
+  stopped: number;
 }
 
 export interface StepSummary {
@@ -17,7 +20,14 @@ export interface StepSummary {
   totalUploadTasks: number;
 }
 
-const emptyBuckets = (): StatusBuckets => ({ queued: 0, in_progress: 0, success: 0, failure: 0, skipped: 0 });
+const emptyBuckets = (): StatusBuckets => ({
+  queued: 0,
+  in_progress: 0,
+  success: 0,
+  failure: 0,
+  skipped: 0,
+  stopped: 0,
+});
 
 function bucketOf(status: string): keyof StatusBuckets | null {
   switch (status) {
@@ -34,15 +44,20 @@ function bucketOf(status: string): keyof StatusBuckets | null {
 }
 
 /** Step counts for dashboards (docs/architecture.md#step-summary): main steps and upload tasks, `pending` shown as `queued`. */
-export function computeStepSummary({ workflow, steps }: Omit<StatusInput, 'isDuplicate'>): StepSummary {
+export function computeStepSummary({
+  managed,
+  workflow,
+  steps,
+}: Omit<StatusInput, 'isDuplicate'>): StepSummary {
   const classifier = classifierFor(workflow);
+  const stopped = stoppedSteps({ managed, workflow, steps });
   const main = emptyBuckets();
   const uploads = emptyBuckets();
   let totalMainSteps = 0;
   let totalUploadTasks = 0;
   for (const step of steps) {
     if (!classifier.isReal(step.stepName)) continue;
-    const bucket = bucketOf(step.status);
+    const bucket = stopped.has(step.stepName) ? 'stopped' : bucketOf(step.status);
     if (isUploadToStep(step.stepName)) {
       totalUploadTasks += 1;
       if (bucket !== null) uploads[bucket] += 1;

@@ -40,7 +40,7 @@ export async function rebuildStepsByFold(
       }
       if (row === undefined) fileCounts.stepsCreated += 1;
       else fileCounts.stepsUpdated += 1;
-      rows.set(key, { ...folded, fileId, stepName });
+      rows.set(key, { ...folded, fileId, stepName, runAfter: row?.runAfter ?? null });
       if (!dryRun) await ports.steps.saveState(fileId, stepName, folded);
     }
     counts.set(fileId, fileCounts);

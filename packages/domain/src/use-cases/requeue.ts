@@ -18,6 +18,8 @@ export async function requeue(
     taskId: null,
     afterLastEvent: true,
   });
-  if (batch.file(ref.fileId).managed) batch.schedule(ref, runAfter, true);
-  return applied;
+  const file = batch.file(ref.fileId);
+  if (file.managed) batch.schedule(ref, runAfter, true);
+  // The schedule may move the rollup on (docs/architecture.md#overall-status): answer with the one stored.
+  return { ...applied, rollup: file.rollup };
 }

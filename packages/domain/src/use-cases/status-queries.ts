@@ -8,6 +8,7 @@ import { StatusCountsCache } from './status-counts-cache.js';
 import { domainError, err, ok, type Result } from '../result.js';
 import { computeOverallStatus, type OverallStatusResult } from '../status/overall-status.js';
 import { computeStepSummary, type StepSummary } from '../status/step-summary.js';
+import { stoppedSteps } from '../status/stopped-steps.js';
 
 export interface StepView {
   status: string;
@@ -15,6 +16,8 @@ export interface StepView {
   completedAt: Date | null;
   errorMessage: string | null;
   attempts: number;
+  /** The failed step that stopped this pending one (docs/architecture.md#stopped-steps), or null. */
+  stoppedBy: string | null;
 }
 
 export interface FileDetail {
@@ -49,8 +52,10 @@ export class StatusQueries {
   async getFileStepStatus(fileId: number): Promise<Result<Record<string, StepView>>> {
     const loaded = await this.load(fileId);
     if (!loaded.ok) return loaded;
+    const { file, steps: rows } = loaded.value;
+    const stopped = stoppedSteps({ managed: file.managed, workflow: file.workflow, steps: rows });
     const steps: Record<string, StepView> = {};
-    for (const step of loaded.value.steps) steps[step.stepName] = toView(step);
+    for (const step of rows) steps[step.stepName] = toView(step, stopped.get(step.stepName) ?? null);
     return ok(steps);
   }
 
@@ -66,7 +71,13 @@ export class StatusQueries {
   async getStepSummary(fileId: number): Promise<Result<StepSummary>> {
     const loaded = await this.load(fileId);
     if (!loaded.ok) return loaded;
-    return ok(computeStepSummary({ workflow: loaded.value.file.workflow, steps: loaded.value.steps }));
+    return ok(
+      computeStepSummary({
+        managed: loaded.value.file.managed,
+        workflow: loaded.value.file.workflow,
+        steps: loaded.value.steps,
+      }),
+    );
   }
 
   /** File, overall status and summary from one read of the step rows. */
@@ -76,9 +87,24 @@ export class StatusQueries {
     const { file, steps } = loaded.value;
     return ok({
       file,
-      status: computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps }),
-      summary: computeStepSummary({ workflow: file.workflow, steps }),
+      status: computeOverallStatus({
+        isDuplicate: file.isDuplicate,
+        managed: file.managed,
+        workflow: file.workflow,
+        steps,
+      }),
+      summary: computeStepSummary({ managed: file.managed, workflow: file.workflow, steps }),
     });
+  }
+
+  /**
+   * The file this one duplicates (docs/architecture.md#duplicates): the oldest file with the same content hash that
+   * is no duplicate itself, and only an older one, so two copies processed at once never mark each other. Null when
+   * there is none.
+   */
+  async originalOf(file: Pick<FileRecord, 'id' | 'filehash'>): Promise<FileRecord | null> {
+    const original = await this.reads.files.findOriginal(file.filehash, file.id);
+    return original !== null && original.id < file.id ? original : null;
   }
 
   /** A file's history, oldest first, paged after `after`. */
@@ -113,8 +139,9 @@ const clampLimit = (limit: number): number => Math.max(1, Math.min(MAX_PAGE_SIZE
 const notFound = (fileId: number) =>
   err(domainError('FILE_NOT_FOUND', `File ${fileId} does not exist.`, { fileId }));
 
-function toView(step: StoredStep): StepView {
+function toView(step: StoredStep, stoppedBy: string | null): StepView {
   return {
+    stoppedBy,
     status: step.status,
     startedAt: step.startedAt,
     completedAt: step.completedAt,

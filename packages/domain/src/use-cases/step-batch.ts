@@ -113,7 +113,12 @@ export class StepBatch {
     if (row?.status !== 'pending' || (!override && row.runAfter !== null)) return false;
     row.runAfter = runAfter;
     this.touch(row);
-    if (this.file(ref.fileId).managed) this.announce = true;
+    const file = this.file(ref.fileId);
+    if (file.managed) {
+      this.announce = true;
+      // A scheduled step moves a managed file on (docs/architecture.md#overall-status, the managed rule).
+      this.refreshRollup(file, null);
+    }
     return true;
   }
 
@@ -156,9 +161,10 @@ export class StepBatch {
     const inOrder = previous !== null && appliesInOrder(previous, event);
     const step = inOrder ? evolve(previous, event) : reconstructStep(await this.logsOf(change));
     this.store(change, step);
-    // The rollup counts the rows as they are before the next step's row is created, as one event at a time does.
-    const rollup = this.refreshRollup(file, change.stepName);
+    // The rollup counts the rows as this change leaves them, the next step's schedule included: a managed file
+    // between two steps is processing (docs/architecture.md#overall-status).
     const scheduled = this.scheduleNext(file, change.stepName, previous?.status ?? null, step.status);
+    const rollup = this.refreshRollup(file, change.stepName);
     const applied = { log, step, refolded: !inOrder, rollup, scheduled };
     this.applied.push(applied);
     return applied;
@@ -186,7 +192,7 @@ export class StepBatch {
     }
   }
 
-  private refreshRollup(file: FileRecord, lastStep: string): FileRollup {
+  private refreshRollup(file: FileRecord, lastStep: string | null): FileRollup {
     file.rollup = nextRollup(file, this.rowsOf(file.id), lastStep, this.now);
     this.dirtyFiles.add(file.id);
     return file.rollup;

@@ -103,7 +103,12 @@ function compareStep(stepName: string, folded: FoldedStep, row: StoredStep): Dis
 }
 
 function compareRollup(file: FileRecord, steps: readonly StoredStep[]): Discrepancy[] {
-  const expected = computeOverallStatus({ isDuplicate: file.isDuplicate, workflow: file.workflow, steps });
+  const expected = computeOverallStatus({
+    isDuplicate: file.isDuplicate,
+    managed: file.managed,
+    workflow: file.workflow,
+    steps,
+  });
   const found: Discrepancy[] = [];
   for (const field of OVERALL_STATUS_FIELDS) {
     if (expected[field] === file.rollup[field]) continue;

@@ -165,6 +165,11 @@ export function fileRecord(
     updatedAt: at(0),
     ...fields,
   };
-  const overall = computeOverallStatus({ isDuplicate: base.isDuplicate, workflow: base.workflow, steps });
+  const overall = computeOverallStatus({
+    isDuplicate: base.isDuplicate,
+    managed: base.managed,
+    workflow: base.workflow,
+    steps,
+  });
   return { ...base, rollup: { ...overall, lastStep: null, statusChangedAt: null, ...rollup } };
 }

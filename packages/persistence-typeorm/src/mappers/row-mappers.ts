@@ -71,12 +71,19 @@ export function toFileRecord(row: Row): FileRecord {
 }
 
 /** The columns toRollupSource reads. */
-export const ROLLUP_SOURCE_COLUMNS = ['id', 'is_duplicate', 'workflow', ...ROLLUP_COLUMN_NAMES].join(', ');
+export const ROLLUP_SOURCE_COLUMNS = [
+  'id',
+  'is_duplicate',
+  'managed',
+  'workflow',
+  ...ROLLUP_COLUMN_NAMES,
+].join(', ');
 
 export function toRollupSource(row: Row): FileRollupSource {
   return {
     id: requireInteger('files.id', row.id),
     isDuplicate: parseBoolean('files.is_duplicate', row.is_duplicate),
+    managed: parseBoolean('files.managed', row.managed),
     workflow: decodeWorkflow(parseText('files.workflow', row.workflow)),
     rollup: toFileRollup(row),
   };

@@ -103,7 +103,12 @@ export async function rebuildStepsSetBased(
       fileCounts.stepsUpdated += 1;
       updated.push(row);
     }
-    steps.set(key, { fileId: row.fileId, stepName: row.stepName, ...row.state });
+    steps.set(key, {
+      fileId: row.fileId,
+      stepName: row.stepName,
+      ...row.state,
+      runAfter: current?.runAfter ?? null,
+    });
   }
   if (!dryRun) await writeRows(sql, { created, updated }, now);
   return { counts, steps: [...steps.values()] };
@@ -141,6 +146,7 @@ function countNewRow(counts: Map<number, StepRebuildCounts>, row: FoldTuple): Re
     stepName: requireText('step_name', stepName),
     status: foldedStatus(parseText('status', status)),
     attempts: parseInteger('attempts', attempts) ?? 0,
+    runAfter: null,
     lastEvent: lastEventOf(lastEventAt, lastEventId),
   };
 }

@@ -2,7 +2,7 @@ import type { NewFile } from '@steptrail/domain';
 import type { Request } from 'express';
 import { ApiError } from '../errors/api-error.js';
 import { errorResponse, SHORT_TEXT } from '../schemas/common.schemas.js';
-import { fileWithStatusJson, registerFileBody, uploadForm } from '../schemas/file.schemas.js';
+import { createdFileJson, registerFileBody, uploadForm } from '../schemas/file.schemas.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import { nulProblem, nulProblems } from '../routing/unstorable-text.js';
 import { parseParts, problemsOf, validationError } from '../routing/validation.js';
@@ -36,7 +36,10 @@ export function fileRegisterRoutes(deps: RouteDeps): Route[] {
         accepts: ['json', 'multipart'],
         documentedBodies: { 'multipart/form-data': uploadForm, 'application/json': registerFileBody },
         responses: {
-          201: { description: 'The file and its status', schema: fileWithStatusJson },
+          201: {
+            description: 'The file, its status, and the older file it duplicates if any',
+            schema: createdFileJson,
+          },
           413: { description: 'The upload is larger than MAX_UPLOAD_BYTES', schema: errorResponse },
         },
         errors: [413, 415],
@@ -58,7 +61,15 @@ export function fileRegisterRoutes(deps: RouteDeps): Route[] {
         }
         deps.live.changed();
         const detail = unwrap(await deps.queries.getFileDetail(created.id));
-        return { status: 201, body: { file: fileToJson(detail.file), status: overallToJson(detail.status) } };
+        const original = await deps.queries.originalOf(created);
+        return {
+          status: 201,
+          body: {
+            file: fileToJson(detail.file),
+            status: overallToJson(detail.status),
+            duplicateOf: original === null ? null : original.id,
+          },
+        };
       },
     ),
   ];

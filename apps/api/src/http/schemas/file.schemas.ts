@@ -42,6 +42,10 @@ const buckets = z.strictObject({
   success: z.number().int(),
   failure: z.number().int(),
   skipped: z.number().int(),
+  stopped: z.number().int().meta({
+    description:
+      'Pending steps of a managed file that a failure stopped (not in queued); 0 for external pipelines',
+  }),
 });
 
 export const stepSummaryJson = z
@@ -61,6 +65,20 @@ export const statusCountsJson = z.strictObject(
 );
 
 export const fileWithStatusJson = z.strictObject({ file: fileJson, status: overallStatusJson });
+
+export const createdFileJson = fileWithStatusJson
+  .extend({
+    duplicateOf: z
+      .number()
+      .int()
+      .nullable()
+      .meta({
+        description:
+          'The id of an older file with the same content (SHA-256) that is no duplicate itself: this file duplicates ' +
+          "it (steptrail's worker marks an upload so when it checks the content); null when the content is new",
+      }),
+  })
+  .meta({ id: 'CreatedFile' });
 export const fileDetailJson = z.strictObject({
   file: fileJson,
   status: overallStatusJson,

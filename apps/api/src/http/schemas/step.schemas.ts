@@ -8,15 +8,27 @@ const stepName = domainValue(parseStepName).meta({
 });
 const stepNames = z.array(stepName).min(1).max(200);
 
-export const stepStateJson = z
-  .strictObject({
-    status: z
+/** What a step row holds; the answer to an event carries these. */
+const stepFieldsJson = z.strictObject({
+  status: z
+    .string()
+    .meta({ description: `One of ${STEP_STATUSES.join(', ')}; legacy rows may hold other values` }),
+  startedAt: isoDateTime.nullable(),
+  completedAt: isoDateTime.nullable(),
+  errorMessage: z.string().nullable(),
+  attempts: z.number().int(),
+});
+
+export const stepStateJson = stepFieldsJson
+  .extend({
+    stoppedBy: z
       .string()
-      .meta({ description: `One of ${STEP_STATUSES.join(', ')}; legacy rows may hold other values` }),
-    startedAt: isoDateTime.nullable(),
-    completedAt: isoDateTime.nullable(),
-    errorMessage: z.string().nullable(),
-    attempts: z.number().int(),
+      .nullable()
+      .meta({
+        description:
+          'For a managed file: the failed step that stopped this pending step, so it will not run unless that step is ' +
+          'retried; always null for files of external pipelines',
+      }),
   })
   .meta({ id: 'StepState' });
 
@@ -60,7 +72,7 @@ export const createdStepsJson = z.strictObject({
 export const retriedJson = z.strictObject({ retried: z.array(z.string()) });
 
 export const eventRecordedJson = z.strictObject({
-  step: stepStateJson.extend({ name: z.string() }),
+  step: stepFieldsJson.extend({ name: z.string() }),
   status: overallStatusJson,
   logId: z.number().int().meta({ description: 'The history row; also the id of its Server-Sent Event' }),
 });

@@ -29,10 +29,20 @@ interface ListJson {
 
 export function fileTests(ctx: SuiteContext): void {
   describe('files', () => {
+    test('an upload whose content an older file has says so in its answer', async () => {
+      const api = ctx.api();
+      const content = `%PDF-1.7 ${uniqueName('twice')}`;
+      type Created = { file: FileJson; duplicateOf: number | null };
+      const first = await expectJson<Created>(await upload(api, content, 'first.pdf'), 201);
+      const second = await expectJson<Created>(await upload(api, content, 'second.pdf'), 201);
+      expect(first.duplicateOf).toBeNull();
+      expect(second.duplicateOf).toBe(first.file.id);
+    });
+
     test('an upload is stored under its SHA-256, registered as managed, with its workflow steps initialised', async () => {
       const api = ctx.api();
       const content = `%PDF-1.7 ${uniqueName('content')}`;
-      const created = await expectJson<{ file: FileJson; status: OverallJson }>(
+      const created = await expectJson<{ file: FileJson; status: OverallJson; duplicateOf: number | null }>(
         await upload(api, content, 'scan.pdf'),
         201,
       );
@@ -56,6 +66,7 @@ export function fileTests(ctx: SuiteContext): void {
         inProgressSteps: 0,
         skippedSteps: 0,
       });
+      expect(created.duplicateOf).toBeNull();
       expect(readFileSync(created.file.localFilename, 'utf8')).toBe(content);
       expect(readdirSync(join(api.config.storageDir, '.incoming'))).toEqual([]);
       const steps = await expectJson<{ steps: Record<string, { status: string }> }>(
@@ -176,8 +187,8 @@ export function fileTests(ctx: SuiteContext): void {
       expect(await expectJson(await api.fetch(`/api/files/${file.id}/status`), 200)).toEqual(detail.status);
       expect(await expectJson(await api.fetch(`/api/files/${file.id}/summary`), 200)).toEqual(detail.summary);
       expect(detail.summary).toEqual({
-        main: { queued: 0, in_progress: 1, success: 1, failure: 0, skipped: 0 },
-        uploads: { queued: 0, in_progress: 0, success: 0, failure: 0, skipped: 0 },
+        main: { queued: 0, in_progress: 1, success: 1, failure: 0, skipped: 0, stopped: 0 },
+        uploads: { queued: 0, in_progress: 0, success: 0, failure: 0, skipped: 0, stopped: 0 },
         totalMainSteps: 2,
         totalUploadTasks: 0,
       });

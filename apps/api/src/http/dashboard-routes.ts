@@ -3,8 +3,11 @@ import express, { type Express } from 'express';
 import { z } from 'zod';
 import { defineRoute, type Route } from './routing/route.js';
 
-/** apps/api/public, from src/http as from dist/http. */
-export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+/**
+ * The bundled dashboard (index.html, dashboard.js, dashboard.css), which `node dashboard/build.mjs` writes to
+ * apps/api/dist/dashboard: found from src/http as from dist/http (docs/architecture.md#dashboard).
+ */
+export const DASHBOARD_DIR = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
 
 const openApiDocument = z.record(z.string(), z.unknown()).meta({ description: 'An OpenAPI 3.1 document' });
 
@@ -16,7 +19,8 @@ export function documentRoutes(openApi: () => Record<string, unknown>): Route[] 
         method: 'get',
         path: '/',
         operationId: 'dashboard',
-        summary: 'Live dashboard (HTML): files with status badges, steps, history, live updates',
+        summary:
+          'Live dashboard (HTML): overview, files with filters and bulk actions, file timelines and history, upload',
         tag: 'operations',
         scope: null,
         schemas: {},
@@ -25,8 +29,10 @@ export function documentRoutes(openApi: () => Record<string, unknown>): Route[] 
       },
       async (_input, _req, res) => {
         await new Promise<void>((resolve, reject) =>
-          res.sendFile('index.html', { root: PUBLIC_DIR }, (error) =>
-            error === undefined ? resolve() : reject(error),
+          res.sendFile(
+            'index.html',
+            { root: DASHBOARD_DIR, headers: { 'Cache-Control': 'no-cache' } },
+            (error) => (error === undefined ? resolve() : reject(dashboardMissing(error))),
           ),
         );
         return { handled: true };
@@ -49,7 +55,16 @@ export function documentRoutes(openApi: () => Record<string, unknown>): Route[] 
   ];
 }
 
-/** The dashboard's script and stylesheet. */
+/** A checkout that was never built has no bundle: say how to make one instead of a bare 500. */
+function dashboardMissing(error: Error): Error {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT'
+    ? new Error(`The dashboard is not built (${DASHBOARD_DIR}): run the build, e.g. pnpm build`, {
+        cause: error,
+      })
+    : error;
+}
+
+/** The dashboard's script, stylesheet and source map; revalidated on every load so a new build shows at once. */
 export function serveDashboardAssets(app: Express): void {
-  app.use(express.static(PUBLIC_DIR, { index: false, fallthrough: true, maxAge: 0 }));
+  app.use(express.static(DASHBOARD_DIR, { index: false, fallthrough: true, maxAge: 0 }));
 }

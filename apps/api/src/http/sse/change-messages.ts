@@ -1,4 +1,6 @@
 import { rollupStatus, type FileRecord, type LogEntry } from '@steptrail/domain';
+import type { z } from 'zod';
+import type { fileChangeJson } from '../schemas/event.schemas.js';
 import { logToJson } from '../serialize.js';
 
 export interface SseMessage {
@@ -32,7 +34,7 @@ export function changeMessages(
   return messages;
 }
 
-function fileState(fileId: number, file: FileRecord | undefined) {
+function fileState(fileId: number, file: FileRecord | undefined): z.input<typeof fileChangeJson> {
   if (file === undefined) return { fileId, deleted: true };
   const { rollup } = file;
   return {

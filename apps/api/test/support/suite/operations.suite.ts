@@ -1,6 +1,7 @@
 import { validate } from '@readme/openapi-parser';
 import { describe, expect, test } from 'vitest';
 import { startApi } from '../api-harness.js';
+import { buildDashboard } from '../dashboard-build.js';
 import { expectJson } from '../http.js';
 import { recordOk, registerExternal } from '../fixtures.js';
 import { SseClient } from '../sse-client.js';
@@ -106,16 +107,21 @@ export function operationsTests(ctx: SuiteContext): void {
       expect(response.headers.get('x-powered-by')).toBeNull();
     });
 
-    test('the dashboard page and its assets are served', async () => {
+    test('the dashboard page and its bundle are served, with nothing loaded from elsewhere', async () => {
+      await buildDashboard();
       const api = ctx.api();
       const page = await api.fetch('/');
       expect(page.headers.get('content-type')).toContain('text/html');
       const html = await page.text();
       expect(html).toContain('<script type="module" src="/dashboard.js"></script>');
+      expect(html).toContain('<link rel="stylesheet" href="/dashboard.css" />');
+      expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
       const script = await api.fetch('/dashboard.js');
       expect(script.headers.get('content-type')).toContain('javascript');
-      expect(await script.text()).toContain("fetch('/api/events'");
-      expect((await api.fetch('/dashboard.css')).status).toBe(200);
+      expect(await script.text()).toContain('/api/events');
+      const styles = await api.fetch('/dashboard.css');
+      expect(styles.status).toBe(200);
+      expect(await styles.text()).not.toMatch(/@import|url\((['"])?https?:/);
     });
 
     test('shutdown ends live streams, refuses new connections and closes the store', async () => {

@@ -1,0 +1,55 @@
+import { ApiError, api, describeError } from '../api/client.js';
+import type { Retried } from '../api/types.js';
+
+// The actions on one or many files, with one summary of what happened to show the operator.
+
+export interface BulkResult {
+  done: number;
+  failed: number;
+  message: string;
+}
+
+async function each(
+  ids: number[],
+  action: (id: number) => Promise<boolean>,
+): Promise<{ done: number; skipped: number; errors: string[] }> {
+  let done = 0;
+  let skipped = 0;
+  const errors: string[] = [];
+  for (const id of ids) {
+    try {
+      if (await action(id)) done += 1;
+      else skipped += 1;
+    } catch (error) {
+      errors.push(`#${id}: ${describeError(error)}`);
+    }
+  }
+  return { done, skipped, errors };
+}
+
+/** POST /api/files/:id/retry for each: re-queues every failed step; files without one are counted, not errors. */
+export async function retryFiles(ids: number[]): Promise<BulkResult> {
+  const { done, skipped, errors } = await each(ids, async (id) => {
+    try {
+      const result = await api<Retried>(`/api/files/${id}/retry`, { method: 'POST', body: {} });
+      return result.retried.length > 0;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'NOT_RETRYABLE') return false;
+      throw error;
+    }
+  });
+  const parts = [`Retried ${done} file${done === 1 ? '' : 's'}`];
+  if (skipped > 0) parts.push(`${skipped} had no failed step`);
+  if (errors.length > 0) parts.push(`${errors.length} failed: ${errors[0]}`);
+  return { done, failed: errors.length, message: parts.join('; ') };
+}
+
+export async function deleteFiles(ids: number[]): Promise<BulkResult> {
+  const { done, errors } = await each(ids, async (id) => {
+    await api(`/api/files/${id}`, { method: 'DELETE' });
+    return true;
+  });
+  const parts = [`Deleted ${done} file${done === 1 ? '' : 's'}`];
+  if (errors.length > 0) parts.push(`${errors.length} failed: ${errors[0]}`);
+  return { done, failed: errors.length, message: parts.join('; ') };
+}

@@ -1,0 +1,390 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Capabilities } from '../api/capabilities.js';
+import { api, describeError } from '../api/client.js';
+import type { FileList, FileListItem, OverallStatus } from '../api/types.js';
+import { Dialog } from '../components/dialog.js';
+import { OVERALL_STATUSES, OverallBadge } from '../components/status.js';
+import { ago, fullTime, stepLabel } from '../format.js';
+import { useCoalesced, useFocusHeading, useLiveEvents, useTick } from '../hooks.js';
+import { href, navigate } from '../router.js';
+import { toast } from '../toasts.js';
+import { retryFiles, deleteFiles } from './file-actions.js';
+
+// The file list: status chips, search, the API's extra filters, keyset pages; every bit of it in the URL. Live
+// changes patch rows in place (scroll position and selection stay), then the page is re-read so it matches the
+// filter and the counts again (docs/architecture.md#dashboard).
+
+const BASE_PARAMS = new Set(['status', 'q', 'limit', 'cursor']);
+const PAGE_SIZE = '50';
+
+/** The list URL last shown, so the file page's "Back to files" returns to the same filter and page. */
+export let lastFilesHref = href('files');
+
+function listPath(query: URLSearchParams): string {
+  const params = new URLSearchParams(query);
+  params.set('limit', PAGE_SIZE);
+  return `/api/files?${params.toString()}`;
+}
+
+function withParam(query: URLSearchParams, key: string, value: string | null): string {
+  const next = Object.fromEntries(query.entries());
+  delete next['cursor'];
+  if (value === null || value === '') delete next[key];
+  else next[key] = value;
+  return href('files', next);
+}
+
+function SearchBox({ query }: { query: URLSearchParams }) {
+  const [text, setText] = useState(query.get('q') ?? '');
+  const timer = useRef<number | undefined>(undefined);
+  useEffect(() => setText(query.get('q') ?? ''), [query.get('q')]);
+  return (
+    <label class="search">
+      <span class="visually-hidden">Search by file name</span>
+      <input
+        type="search"
+        placeholder="Search by file name…"
+        value={text}
+        onInput={(event) => {
+          const value = event.currentTarget.value;
+          setText(value);
+          clearTimeout(timer.current);
+          timer.current = window.setTimeout(
+            () => navigate(withParam(query, 'q', value.trim()), { replace: true }),
+            300,
+          );
+        }}
+      />
+    </label>
+  );
+}
+
+function ExtraFilters({
+  query,
+  capabilities,
+}: {
+  query: URLSearchParams;
+  capabilities: Capabilities | null;
+}) {
+  const extra = [...(capabilities?.listParams ?? [])].filter((name) => !BASE_PARAMS.has(name));
+  if (extra.length === 0) return null;
+  return (
+    <details class="filters" open={extra.some((name) => query.has(name))}>
+      <summary>More filters</summary>
+      <form
+        class="filter-grid"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const form = new FormData(event.currentTarget);
+          const next: Record<string, string> = {};
+          for (const [key, value] of query.entries())
+            if (!extra.includes(key) && key !== 'cursor') next[key] = value;
+          for (const name of extra) {
+            const raw = form.get(name);
+            const value = typeof raw === 'string' ? raw.trim() : '';
+            if (value !== '') next[name] = value;
+          }
+          navigate(href('files', next));
+        }}
+      >
+        {extra.map((name) => {
+          const values = capabilities?.listEnums.get(name);
+          return (
+            <label class="field" key={name}>
+              <span>{name}</span>
+              {values === undefined ? (
+                <input name={name} defaultValue={query.get(name) ?? ''} />
+              ) : (
+                <select name={name} defaultValue={query.get(name) ?? ''}>
+                  <option value="">any</option>
+                  {values.map((value) => (
+                    <option key={value} value={value}>
+                      {value}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </label>
+          );
+        })}
+        <div class="filter-actions">
+          <button class="button button-primary" type="submit">
+            Apply
+          </button>
+          <a class="button" href={href('files', query.get('status') ? { status: query.get('status') } : {})}>
+            Clear filters
+          </a>
+        </div>
+      </form>
+    </details>
+  );
+}
+
+function EmptyList({ query, total }: { query: URLSearchParams; total: number }) {
+  if (total === 0) {
+    return (
+      <div class="empty">
+        <h2>No files yet</h2>
+        <p>
+          <a href={href('upload')}>Upload a document</a>, or let your pipeline register files with{' '}
+          <code>POST /api/files</code>. They appear here as soon as they are registered.
+        </p>
+      </div>
+    );
+  }
+  const status = query.get('status');
+  return (
+    <div class="empty">
+      <h2>No {status ?? ''} files match</h2>
+      <p>
+        {query.get('q') ? <>Nothing is named like “{query.get('q')}”. </> : null}
+        <a href={href('files')}>Show all files</a>
+        {status !== null ? <> or pick another status above.</> : '.'}
+      </p>
+    </div>
+  );
+}
+
+export function FilesView({
+  query,
+  capabilities,
+}: {
+  query: URLSearchParams;
+  capabilities: Capabilities | null;
+}) {
+  const key = query.toString();
+  lastFilesHref = href('files', Object.fromEntries(query.entries()));
+  const heading = useFocusHeading('files');
+  const now = useTick(10_000);
+  const [data, setData] = useState<FileList | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const load = (): void => {
+    api<FileList>(listPath(query))
+      .then((page) => {
+        setData(page);
+        setError(null);
+      })
+      .catch((reason: unknown) => setError(describeError(reason)));
+  };
+  useEffect(load, [key]);
+  const reload = useCoalesced(load);
+
+  useLiveEvents((event) => {
+    if (event.kind !== 'file') return;
+    const change = event.change;
+    setData((current) => {
+      if (current === null) return current;
+      const items = current.items.flatMap((item): FileListItem[] => {
+        if (item.id !== change.fileId) return [item];
+        if (change.deleted) return [];
+        return [
+          {
+            ...item,
+            status: change.status,
+            hasErrors: change.hasErrors,
+            lastStep: change.lastStep,
+            updatedAt: change.updatedAt,
+          },
+        ];
+      });
+      return { ...current, items };
+    });
+    if (change.deleted) setSelected((current) => new Set([...current].filter((id) => id !== change.fileId)));
+    reload();
+  });
+
+  const status = query.get('status') as OverallStatus | null;
+  const total = data === null ? 0 : Object.values(data.counts).reduce((sum, count) => sum + count, 0);
+  const items = data?.items ?? [];
+  const visibleSelected = useMemo(() => items.filter((item) => selected.has(item.id)), [items, selected]);
+  const allSelected = items.length > 0 && visibleSelected.length === items.length;
+
+  const toggle = (id: number): void =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  const runBulk = async (action: 'retry' | 'delete'): Promise<void> => {
+    setBusy(true);
+    const ids = [...selected];
+    try {
+      const result = action === 'retry' ? await retryFiles(ids) : await deleteFiles(ids);
+      toast(result.message, result.failed > 0 ? 'bad' : 'good');
+      if (action === 'delete' || result.failed === 0) setSelected(new Set());
+    } finally {
+      setBusy(false);
+      setConfirmDelete(false);
+      reload();
+    }
+  };
+
+  return (
+    <section class="view" aria-labelledby="files-heading">
+      <div class="view-head">
+        <h1 id="files-heading" ref={heading} tabIndex={-1}>
+          Files
+        </h1>
+        <SearchBox query={query} />
+      </div>
+      <nav class="chips" aria-label="Filter by status">
+        <a
+          class="chip"
+          href={withParam(query, 'status', null)}
+          aria-current={status === null ? 'true' : undefined}
+        >
+          <span>All</span>
+          <span class="badge-count">{data === null ? '…' : total}</span>
+        </a>
+        {OVERALL_STATUSES.map((value) => (
+          <a
+            key={value}
+            class="chip chip-status"
+            href={withParam(query, 'status', value)}
+            aria-current={status === value ? 'true' : undefined}
+            data-status={value}
+          >
+            <OverallBadge status={value} count={data?.counts[value]} />
+          </a>
+        ))}
+      </nav>
+      <ExtraFilters query={query} capabilities={capabilities} />
+      {error !== null ? (
+        <p class="error-box" role="alert">
+          Could not load files: {error}{' '}
+          <button type="button" class="link-button" onClick={load}>
+            Try again
+          </button>
+        </p>
+      ) : null}
+      <div class={`bulk-bar${selected.size > 0 ? ' bulk-bar-active' : ''}`} aria-live="polite">
+        {selected.size > 0 ? (
+          <>
+            <span>{selected.size} selected</span>
+            <button
+              type="button"
+              class="button button-primary"
+              disabled={busy}
+              onClick={() => void runBulk('retry')}
+            >
+              Retry failed steps
+            </button>
+            <button
+              type="button"
+              class="button button-danger"
+              disabled={busy}
+              onClick={() => setConfirmDelete(true)}
+            >
+              Delete…
+            </button>
+            <button type="button" class="link-button" onClick={() => setSelected(new Set())}>
+              Clear selection
+            </button>
+          </>
+        ) : (
+          <span class="muted">Select files to retry or delete several at once.</span>
+        )}
+      </div>
+      {data !== null && items.length === 0 ? (
+        <EmptyList query={query} total={total} />
+      ) : (
+        <table class="file-table" aria-busy={data === null}>
+          <thead>
+            <tr>
+              <th class="col-select">
+                <input
+                  type="checkbox"
+                  aria-label="Select every file on this page"
+                  checked={allSelected}
+                  onChange={() =>
+                    setSelected((current) => {
+                      const next = new Set(current);
+                      for (const item of items) {
+                        if (allSelected) next.delete(item.id);
+                        else next.add(item.id);
+                      }
+                      return next;
+                    })
+                  }
+                />
+              </th>
+              <th>File</th>
+              <th>Status</th>
+              <th>Last step</th>
+              <th>Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.id} class={selected.has(item.id) ? 'selected' : undefined} data-file-id={item.id}>
+                <td class="col-select">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${item.originalFilename ?? `file ${item.id}`}`}
+                    checked={selected.has(item.id)}
+                    onChange={() => toggle(item.id)}
+                  />
+                </td>
+                <td class="col-name">
+                  <a href={href(`files/${item.id}`)}>
+                    {item.originalFilename ?? `(unnamed file ${item.id})`}
+                  </a>
+                  <span class="muted"> #{item.id}</span>
+                </td>
+                <td class="col-status">
+                  <OverallBadge status={item.status} />
+                </td>
+                <td class="col-step">
+                  {item.lastStep === null ? <span class="muted">–</span> : stepLabel(item.lastStep)}
+                </td>
+                <td class="col-updated">
+                  <time dateTime={item.updatedAt} title={fullTime(item.updatedAt)}>
+                    {ago(item.updatedAt, now)}
+                  </time>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav class="pager" aria-label="Pages">
+        {query.has('cursor') ? (
+          <a class="button" href={withParam(query, 'cursor', null)}>
+            ← Newest
+          </a>
+        ) : (
+          <span />
+        )}
+        {data?.nextCursor ? (
+          <a
+            class="button"
+            href={href('files', { ...Object.fromEntries(query.entries()), cursor: data.nextCursor })}
+          >
+            Older →
+          </a>
+        ) : null}
+      </nav>
+      {confirmDelete ? (
+        <Dialog
+          title={`Delete ${selected.size} file${selected.size === 1 ? '' : 's'}?`}
+          confirmLabel="Delete"
+          danger
+          busy={busy}
+          onCancel={() => setConfirmDelete(false)}
+          onConfirm={() => void runBulk('delete')}
+        >
+          <p>
+            Their current state goes; their history stays in the log. The stored content is not removed. This
+            needs a token with the <code>admin</code> scope.
+          </p>
+        </Dialog>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,225 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Capabilities } from '../api/capabilities.js';
+import { api, describeError } from '../api/client.js';
+import type { LiveEvent } from '../api/live.js';
+import type { FileList } from '../api/types.js';
+import { OVERALL_LOOK, OVERALL_STATUSES, OverallBadge, StatusIcon, StepBadge } from '../components/status.js';
+import { ago, clockTime, stepLabel } from '../format.js';
+import { useCoalesced, useFocusHeading, useLiveEvents, useTick } from '../hooks.js';
+import { href } from '../router.js';
+import { BUCKET_MS, BUCKETS, throughput } from '../throughput.js';
+import { FailureGroups, StuckList } from './extra.js';
+
+// What an operator wants at a glance: how many files are where, how fast they move, what is failing and what just
+// happened (docs/architecture.md#dashboard).
+
+function Sparkline({ values, label }: { values: number[]; label: string }) {
+  const max = Math.max(1, ...values);
+  return (
+    <div class="sparkline" role="img" aria-label={label}>
+      {values.map((value, index) => (
+        <span
+          key={index}
+          style={{ height: `${Math.max(4, (value / max) * 100)}%` }}
+          class={value > 0 ? 'on' : ''}
+        />
+      ))}
+    </div>
+  );
+}
+
+function Throughput() {
+  const now = useTick(2000);
+  const data = throughput(now);
+  const windowMs = Math.min(now - data.since, BUCKET_MS * BUCKETS);
+  const perMinute = (values: number[]): string => {
+    const sum = values.reduce((total, value) => total + value, 0);
+    return windowMs < 1000 ? '0' : ((sum * 60_000) / windowMs).toFixed(1);
+  };
+  return (
+    <section class="panel" aria-labelledby="throughput-heading">
+      <div class="panel-head">
+        <h2 id="throughput-heading">Throughput</h2>
+        <span class="muted">live, last {Math.round(windowMs / 60_000) || '<1'} min</span>
+      </div>
+      <div class="throughput">
+        <div>
+          <strong class="big-number">{perMinute(data.steps)}</strong> <span>steps finished / min</span>
+          <Sparkline values={data.steps} label="Steps finished per 10 seconds, last 5 minutes" />
+        </div>
+        <div>
+          <strong class="big-number">{perMinute(data.files)}</strong> <span>files completed / min</span>
+          <Sparkline values={data.files} label="Files completed per 10 seconds, last 5 minutes" />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+interface Activity {
+  key: number;
+  at: string;
+  fileId: number | null;
+  step: string | null;
+  status: string | null;
+  message: string | null;
+}
+
+export function OverviewView({ capabilities }: { capabilities: Capabilities | null }) {
+  const heading = useFocusHeading('overview');
+  const now = useTick(10_000);
+  const [all, setAll] = useState<FileList | null>(null);
+  const [failed, setFailed] = useState<FileList | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [activity, setActivity] = useState<Activity[]>([]);
+
+  const load = (): void => {
+    Promise.all([api<FileList>('/api/files?limit=8'), api<FileList>('/api/files?status=failed&limit=6')])
+      .then(([recent, failing]) => {
+        setAll(recent);
+        setFailed(failing);
+        setError(null);
+      })
+      .catch((reason: unknown) => setError(describeError(reason)));
+  };
+  useEffect(load, []);
+  const reload = useCoalesced(load, 400);
+  useLiveEvents((event: LiveEvent) => {
+    if (event.kind === 'file') reload();
+    if (event.kind === 'step' || event.kind === 'note') {
+      const { entry } = event;
+      setActivity((current) =>
+        [
+          {
+            key: entry.id,
+            at: entry.occurredAt,
+            fileId: entry.fileId,
+            step: entry.stepName,
+            status: entry.status,
+            message: entry.message,
+          },
+          ...current,
+        ].slice(0, 12),
+      );
+    }
+  });
+
+  const counts = all?.counts;
+  const total = counts === undefined ? 0 : Object.values(counts).reduce((sum, value) => sum + value, 0);
+  return (
+    <section class="view overview" aria-labelledby="overview-heading">
+      <h1 id="overview-heading" ref={heading} tabIndex={-1}>
+        Overview
+      </h1>
+      {error !== null ? (
+        <p class="error-box" role="alert">
+          Could not load: {error}
+        </p>
+      ) : null}
+      <ul class="stat-cards">
+        {OVERALL_STATUSES.map((status) => (
+          <li key={status}>
+            <a
+              class={`stat-card tone-${OVERALL_LOOK[status].tone}`}
+              href={href('files', { status })}
+              data-status={status}
+            >
+              <span class="stat-label">
+                <StatusIcon icon={OVERALL_LOOK[status].icon} />
+                {OVERALL_LOOK[status].label}
+              </span>
+              <strong class="big-number">{counts === undefined ? '…' : counts[status]}</strong>
+            </a>
+          </li>
+        ))}
+      </ul>
+      {all !== null && total === 0 ? (
+        <div class="empty">
+          <h2>Nothing tracked yet</h2>
+          <p>
+            <a href={href('upload')}>Upload a document</a> to watch it go through the workflow, or point your
+            pipeline at <code>POST /api/files</code> and <code>POST /api/files/:id/events</code>.
+          </p>
+        </div>
+      ) : null}
+      <div class="overview-grid">
+        <Throughput />
+        <section class="panel" aria-labelledby="failing-heading">
+          <div class="panel-head">
+            <h2 id="failing-heading">Failing now</h2>
+            {counts !== undefined && counts.failed > 0 ? (
+              <a href={href('files', { status: 'failed' })}>All {counts.failed} failed →</a>
+            ) : null}
+          </div>
+          {failed === null ? (
+            <p class="muted">Loading…</p>
+          ) : failed.items.length === 0 ? (
+            <p class="muted">
+              <StatusIcon icon="check" /> No failed files. Failures show here as they happen.
+            </p>
+          ) : (
+            <ul class="compact-list">
+              {failed.items.map((item) => (
+                <li key={item.id}>
+                  <a href={href(`files/${item.id}`)}>{item.originalFilename ?? `file #${item.id}`}</a>
+                  <span class="muted">{item.lastStep === null ? '' : stepLabel(item.lastStep)}</span>
+                  <time class="muted" dateTime={item.updatedAt}>
+                    {ago(item.updatedAt, now)}
+                  </time>
+                </li>
+              ))}
+            </ul>
+          )}
+          {capabilities?.paths.has('/api/failures') ? <FailureGroups compact /> : null}
+        </section>
+        {capabilities?.paths.has('/api/stuck') ? <StuckList compact /> : null}
+        <section class="panel" aria-labelledby="recent-heading">
+          <div class="panel-head">
+            <h2 id="recent-heading">Recent files</h2>
+            <a href={href('files')}>All files →</a>
+          </div>
+          {all === null || all.items.length === 0 ? (
+            <p class="muted">No files yet.</p>
+          ) : (
+            <ul class="compact-list">
+              {all.items.map((item) => (
+                <li key={item.id}>
+                  <a href={href(`files/${item.id}`)}>{item.originalFilename ?? `file #${item.id}`}</a>
+                  <OverallBadge status={item.status} />
+                  <time class="muted" dateTime={item.updatedAt}>
+                    {ago(item.updatedAt, now)}
+                  </time>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section class="panel" aria-labelledby="activity-heading">
+          <div class="panel-head">
+            <h2 id="activity-heading">Live activity</h2>
+          </div>
+          {activity.length === 0 ? (
+            <p class="muted">
+              Waiting for the next event. Step changes and notes appear here as they happen.
+            </p>
+          ) : (
+            <ol class="compact-list activity">
+              {activity.map((item) => (
+                <li key={item.key}>
+                  <time class="mono muted" dateTime={item.at}>
+                    {clockTime(item.at)}
+                  </time>
+                  <StepBadge status={item.step === null ? null : item.status} />
+                  <span class="activity-text">
+                    {item.fileId !== null ? <a href={href(`files/${item.fileId}`)}>#{item.fileId}</a> : null}{' '}
+                    {item.step !== null ? stepLabel(item.step) : item.message}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </div>
+    </section>
+  );
+}

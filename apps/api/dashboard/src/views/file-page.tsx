@@ -45,8 +45,9 @@ async function loadFile(id: string): Promise<Loaded> {
 type Pending = null | 'delete' | 'duplicate';
 
 export function FilePage({ id }: { id: string }) {
-  const heading = useFocusHeading(`file-${id}`);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
+  // The loading heading is replaced by the file's own: focus moves to the one that stays.
+  const heading = useFocusHeading(`file-${id}-${loaded === null ? 'loading' : 'ready'}`);
   const [error, setError] = useState<{ status: number; text: string } | null>(null);
   const [dialog, setDialog] = useState<Pending>(null);
   const [originalId, setOriginalId] = useState('');

@@ -13,6 +13,7 @@ import { logRetentionTopic } from './suite/log-retention.contract.js';
 import { logsTopic } from './suite/logs.contract.js';
 import { managedStatusTopic } from './suite/managed-status.contract.js';
 import { pipelineStepsTopic } from './suite/pipeline-steps.contract.js';
+import { statisticsTopic } from './suite/statistics.contract.js';
 import { stepTrackerTopic } from './suite/step-tracker.contract.js';
 import { stepsTopic } from './suite/steps.contract.js';
 import { unitOfWorkTopic } from './suite/unit-of-work.contract.js';
@@ -27,6 +28,7 @@ export { newFile } from './suite/fixtures.js';
 const TOPICS: readonly ContractTopic[] = [
   filesTopic,
   fileSearchTopic,
+  statisticsTopic,
   stepsTopic,
   logsTopic,
   unitOfWorkTopic,

@@ -17,6 +17,7 @@ import { TypeormLegacyStore } from './repositories/typeorm-legacy-store.js';
 import { TypeormLogRepository } from './repositories/typeorm-log-repository.js';
 import { TypeormLogRetention } from './repositories/typeorm-log-retention.js';
 import { TypeormStepRepository } from './repositories/typeorm-step-repository.js';
+import { TypeormStepStatistics } from './repositories/typeorm-step-statistics.js';
 import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
 import { FILES_INSERT_DEFAULTS } from './schema/schema-plan.js';
 import { SqlExecutor } from './sql-executor.js';
@@ -120,6 +121,7 @@ export class TypeormStore implements Store {
       queue: new TypeormWorkQueue(sql, onAnnounce),
       legacy: new TypeormLegacyStore(sql, { steps, logs }, this.options.setBasedRebuild ?? true, now),
       retention: new TypeormLogRetention(sql),
+      statistics: new TypeormStepStatistics(sql),
     };
   }
 }

@@ -20,6 +20,7 @@ import { OVERALL_STATUSES } from '../status/step-status.js';
 import { rebuildStepsByFold } from '../use-cases/rebuild-by-fold.js';
 import { searchFiles } from './memory-file-search.js';
 import { MemoryRetention } from './memory-retention.js';
+import { MemoryStatistics } from './memory-statistics.js';
 import type { MemoryState } from './memory-state.js';
 
 /** Repositories over a MemoryState; `state()` is read on every call so a transaction can swap it. */
@@ -39,7 +40,15 @@ export function memoryRepositories(state: () => MemoryState, onAnnounce: () => v
     clearProgress: async (mode) => void state().progress.delete(mode),
   };
   const retention = new MemoryRetention(state);
-  return { files, steps, logs, queue: new MemoryQueue(state, onAnnounce), legacy, retention };
+  return {
+    files,
+    steps,
+    logs,
+    queue: new MemoryQueue(state, onAnnounce),
+    legacy,
+    retention,
+    statistics: new MemoryStatistics(state),
+  };
 }
 
 const copy = <T>(value: T): T => structuredClone(value);

@@ -3,6 +3,7 @@ import type { LegacyMigrationStore } from './legacy-migration-store.js';
 import type { LogRepository } from './log-repository.js';
 import type { LogRetentionStore } from './log-retention-store.js';
 import type { StepRepository } from './step-repository.js';
+import type { StepStatistics } from './step-statistics.js';
 import type { WorkQueue } from './work-queue.js';
 
 /** The repositories bound to one transaction (or to autocommit reads outside one). */
@@ -13,6 +14,7 @@ export interface Repositories {
   queue: WorkQueue;
   legacy: LegacyMigrationStore;
   retention: LogRetentionStore;
+  statistics: StepStatistics;
 }
 
 export interface UnitOfWork {

@@ -1,4 +1,5 @@
 import type { FileRecord } from '../files/file-record.js';
+import { retryScheduledMessage } from '../retry/retry-message.js';
 import type { Clock } from '../ports/clock.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
 import type { LockedStep, StepRef } from '../ports/work-queue.js';
@@ -94,7 +95,7 @@ export class WorkClaims {
         const event = recordEvent(ref, status, message ?? null, detail ?? null, batch.now, workerId);
         const applied = await batch.apply(event);
         if (outcome.status !== 'failure' || outcome.retryAt === null) return applied;
-        const retry = `Retry ${applied.step.attempts + 1} scheduled for ${outcome.retryAt.toISOString()}`;
+        const retry = retryScheduledMessage(applied.step.attempts + 1, outcome.retryAt);
         return requeue(batch, ref, retry, outcome.retryAt);
       },
     );

@@ -1,4 +1,4 @@
-import { systemClock, type Clock, type Store } from '@steptrail/domain';
+import { OperationsInsights, systemClock, type Clock, type Store } from '@steptrail/domain';
 import {
   TOKENS,
   cannotOpenDatabase,
@@ -90,6 +90,8 @@ export async function buildApiContainer(
       store: c.resolve(TOKENS.Store),
       tracker: c.resolve(TOKENS.StepTracker),
       queries: c.resolve(TOKENS.StatusQueries),
+      insights: new OperationsInsights(c.resolve(TOKENS.Store).reads),
+      clock: c.resolve(TOKENS.Clock),
       workflows: c.resolve(TOKENS.Workflows),
       live: c.resolve(API.LiveEvents),
       metrics: c.resolve(API.Metrics),

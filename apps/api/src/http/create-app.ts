@@ -11,6 +11,7 @@ import { eventRoutes } from './routes/events.routes.js';
 import { fileCommandRoutes } from './routes/files-command.routes.js';
 import { fileQueryRoutes } from './routes/files-query.routes.js';
 import { fileRegisterRoutes } from './routes/file-register.routes.js';
+import { insightRoutes } from './routes/insights.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
 
@@ -24,6 +25,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
     ...fileQueryRoutes(deps),
     ...fileCommandRoutes(deps),
     ...eventRoutes(deps),
+    ...insightRoutes(deps),
     ...opsRoutes(deps),
     ...documentRoutes(() => (document ??= buildOpenApi(routes, OPENAPI_INFO))),
   ];

@@ -5,6 +5,7 @@ import { authTests } from './suite/auth.suite.js';
 import { errorTests } from './suite/errors.suite.js';
 import { fileTests } from './suite/files.suite.js';
 import { hostileInputTests } from './suite/hostile-input.suite.js';
+import { insightTests } from './suite/insights.suite.js';
 import { liveEventTests } from './suite/live-events.suite.js';
 import { operationsTests } from './suite/operations.suite.js';
 import { searchTests } from './suite/search.suite.js';
@@ -47,6 +48,7 @@ export function describeApiSuite(backend: Backend, skipReason: string | null = n
       authTests(ctx);
       operationsTests(ctx);
       searchTests(ctx);
+      insightTests(ctx);
     },
   );
 }

@@ -1,4 +1,12 @@
-import type { Result, StatusQueries, StepTracker, Store, WorkflowCatalog } from '@steptrail/domain';
+import type {
+  Clock,
+  OperationsInsights,
+  Result,
+  StatusQueries,
+  StepTracker,
+  Store,
+  WorkflowCatalog,
+} from '@steptrail/domain';
 import type { ApiConfig } from '../../config.js';
 import { fromDomainError } from '../errors/error-table.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
@@ -11,6 +19,8 @@ export interface RouteDeps {
   store: Store;
   tracker: StepTracker;
   queries: StatusQueries;
+  insights: OperationsInsights;
+  clock: Clock;
   workflows: WorkflowCatalog;
   live: LiveEvents;
   metrics: ApiMetrics;

@@ -23,6 +23,8 @@ const EXPECTED_OPERATIONS = [
   'patch /api/files/{id}',
   'delete /api/files/{id}',
   'get /api/events',
+  'get /api/failures',
+  'get /api/timings',
   'get /api/openapi.json',
   'get /metrics',
   'get /healthz',

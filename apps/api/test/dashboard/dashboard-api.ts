@@ -1,0 +1,102 @@
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+
+/** A one-page PDF with a line of text, as a pipeline would receive it. */
+export async function invoicePdf(text: string): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  pdf.addPage([595, 842]).drawText(text, { x: 60, y: 780, size: 14, font });
+  return pdf.save();
+}
+
+const STEPS = [
+  'hash_file',
+  'create_file_record',
+  'check_text',
+  'extract_text',
+  'extract_metadata_with_gpt',
+  'embed_metadata_into_pdf',
+  'finalize_document_storage',
+  'send_to_all_destinations',
+];
+const FAILING = 'extract_text';
+
+let hashes = 0;
+
+/**
+ * The test's side of the API: files an external pipeline registers (`managed: false`, so the worker leaves them
+ * alone) and the events it reports, including failures, through the public endpoints.
+ */
+export class DashboardApi {
+  constructor(readonly url: string) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  private async register(name: string): Promise<number> {
+    hashes += 1;
+    const filehash = `${Date.now().toString(16)}${String(hashes).padStart(8, '0')}`.padStart(64, 'c');
+    const created = await this.call<{ file: { id: number } }>('POST', '/api/files', {
+      originalFilename: name,
+      filehash,
+      fileSize: 48_213,
+      mimeType: 'application/pdf',
+    });
+    return created.file.id;
+  }
+
+  private async event(id: number, stepName: string, status: string, extra: Record<string, string> = {}) {
+    await this.call('POST', `/api/files/${id}/events`, { stepName, status, ...extra });
+  }
+
+  private async run(id: number, steps: string[]): Promise<void> {
+    for (const step of steps) {
+      await this.event(id, step, 'in_progress');
+      await this.event(id, step, 'success', { message: `${step} done` });
+    }
+  }
+
+  /** A file whose extract_text failed after the steps before it succeeded. */
+  async failedFile(name: string): Promise<number> {
+    const id = await this.register(name);
+    await this.run(id, STEPS.slice(0, STEPS.indexOf(FAILING)));
+    await this.event(id, FAILING, 'in_progress');
+    await this.event(id, FAILING, 'failure', {
+      errorMessage: 'OCR service answered 503',
+      detail: 'Traceback (most recent call last):\n  ServiceUnavailable: 503',
+    });
+    return id;
+  }
+
+  async completedFile(name: string): Promise<number> {
+    const id = await this.register(name);
+    await this.run(id, STEPS);
+    return id;
+  }
+
+  /** The pipeline runs the retried step again, and the rest of the workflow, successfully. */
+  async finishFailedStep(id: number): Promise<void> {
+    await this.run(id, STEPS.slice(STEPS.indexOf(FAILING)));
+  }
+
+  async status(id: number): Promise<string> {
+    return (await this.call<{ status: { status: string } }>('GET', `/api/files/${id}`)).status.status;
+  }
+
+  async ids(status: string): Promise<number[]> {
+    const page = await this.call<{ items: Array<{ id: number }> }>(
+      'GET',
+      `/api/files?status=${status}&limit=50`,
+    );
+    return page.items.map((item) => item.id);
+  }
+
+  failedIds = (): Promise<number[]> => this.ids('failed');
+}

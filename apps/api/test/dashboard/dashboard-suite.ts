@@ -1,0 +1,211 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AppProcess } from '@steptrail/test-servers/app-process';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { browserSkipReason, launchChromium } from '../support/browser.js';
+import { buildDashboard } from '../support/dashboard-build.js';
+import { DashboardApi, invoicePdf } from './dashboard-api.js';
+
+/**
+ * `pnpm start`'s all-in-one app (migrations, API and worker in one process), started from its sources: the
+ * dashboard is watched while the real worker runs uploaded files.
+ */
+const STANDALONE = fileURLToPath(new URL('../../../standalone/src/main.ts', import.meta.url));
+const RUNNING = /steptrail is running \(API and worker\)\. Dashboard: (http:\/\/127\.0\.0\.1:\d+)\//;
+/** Screenshots of every view, light and dark, wide and narrow; the folder is gitignored. */
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-results/dashboard/', import.meta.url));
+
+export interface DashboardBackend {
+  name: string;
+  skip: string | null;
+  /** A DATABASE_URL, or null for a SQLite file in the app's scratch folder. */
+  database: () => Promise<string | null>;
+}
+
+export function dashboardSuite(backend: DashboardBackend): void {
+  const browserSkip = browserSkipReason();
+  const skip = backend.skip ?? browserSkip;
+  describe.skipIf(skip !== null)(
+    `the dashboard in Chromium on ${backend.name}${skip === null ? '' : ` (skipped: ${skip})`}`,
+    () => {
+      let app: AppProcess;
+      let browser: Browser;
+      let api: DashboardApi;
+      let scratch: string;
+      const shots = join(SCREENSHOT_DIR, backend.name);
+
+      beforeAll(async () => {
+        scratch = mkdtempSync(join(tmpdir(), 'steptrail-dashboard-'));
+        mkdirSync(shots, { recursive: true });
+        const [, databaseUrl] = await Promise.all([buildDashboard(), backend.database()]);
+        app = new AppProcess(
+          STANDALONE,
+          {
+            PORT: '0',
+            LOG_LEVEL: 'warn',
+            DATABASE_URL: databaseUrl ?? `sqlite:${join(scratch, 'steptrail.db')}`,
+            DESTINATIONS: JSON.stringify([
+              { name: 'archive', type: 'local', path: join(scratch, 'archive') },
+            ]),
+          },
+          scratch,
+        );
+        const [, url] = await app.waitForOutput(RUNNING, 120_000);
+        api = new DashboardApi(url!);
+        browser = await launchChromium();
+      });
+
+      afterAll(async () => {
+        await browser?.close();
+        await app?.stop();
+        if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+      });
+
+      const open = async (hash: string, options: { width?: number; dark?: boolean } = {}): Promise<Page> => {
+        const page = await browser.newPage({
+          viewport: { width: options.width ?? 1400, height: 900 },
+          colorScheme: options.dark === true ? 'dark' : 'light',
+        });
+        const errors: string[] = [];
+        page.on('pageerror', (error) => errors.push(error.message));
+        page.on('close', () => expect(errors, 'errors thrown in the page').toEqual([]));
+        await page.goto(`${api.url}/${hash}`);
+        return page;
+      };
+
+      test('an uploaded PDF is followed live until it is completed, with its destination in a lane of its own', async () => {
+        const page = await open('#/upload');
+        await page.evaluate('window.__sameDocument = true');
+        await page.setInputFiles('input[type=file]', {
+          name: 'invoice-upload.pdf',
+          mimeType: 'application/pdf',
+          buffer: Buffer.from(await invoicePdf('Invoice 2024-0042')),
+        });
+        await page.waitForURL(/#\/files\/\d+$/);
+        const heading = page.locator('h1');
+        await expect.poll(() => heading.textContent()).toBe('invoice-upload.pdf');
+        const badge = page.locator('.file-page .view-head .badge');
+        await badge.filter({ hasText: 'Completed' }).waitFor({ timeout: 90_000 });
+        await page
+          .locator('[data-lane="destination-archive"] [data-step="upload_to_archive"] .badge', {
+            hasText: 'Success',
+          })
+          .waitFor();
+        // Followed live: the page was never reloaded.
+        expect(await page.evaluate('window.__sameDocument')).toBe(true);
+        const facts = await page.locator('[data-step="hash_file"] .step-facts').textContent();
+        expect(facts).toMatch(/ran \d+(\.\d{3})? m?s/);
+        await page.close();
+      });
+
+      test('the failed chip lists exactly the failed files', async () => {
+        const failedA = await api.failedFile('failed-a.pdf');
+        const failedB = await api.failedFile('failed-b.pdf');
+        await api.completedFile('fine.pdf');
+        const page = await open('#/files');
+        await page
+          .getByRole('link', { name: /Failed/ })
+          .first()
+          .click();
+        await page.waitForURL(/status=failed/);
+        const expected = await api.failedIds();
+        expect(expected).toEqual(expect.arrayContaining([failedA, failedB]));
+        await expect.poll(() => rowIds(page)).toEqual(expected);
+        expect(await page.locator('tbody .badge').allTextContents()).toEqual(expected.map(() => 'Failed'));
+        await page.close();
+      });
+
+      test('a failed file is retried from its page and recovers live', async () => {
+        const id = await api.failedFile('retry-me.pdf');
+        const page = await open(`#/files/${id}`);
+        const badge = page.locator('.file-page .view-head .badge');
+        await badge.filter({ hasText: 'Failed' }).waitFor();
+        await page.getByRole('button', { name: 'Retry failed steps' }).click();
+        await badge.filter({ hasText: 'Processing' }).waitFor();
+        await api.finishFailedStep(id);
+        await badge.filter({ hasText: 'Completed' }).waitFor();
+        await page.getByText('Retried 1 file').waitFor();
+        await page.close();
+      });
+
+      test('selected failed files are retried together', async () => {
+        const ids = [await api.failedFile('bulk-1.pdf'), await api.failedFile('bulk-2.pdf')];
+        const page = await open('#/files?status=failed');
+        for (const id of ids) await page.locator(`tr[data-file-id="${id}"] input[type=checkbox]`).check();
+        await page.getByText('2 selected').waitFor();
+        await page.getByRole('button', { name: 'Retry failed steps' }).click();
+        await page.getByText('Retried 2 files').waitFor();
+        await expect.poll(async () => (await rowIds(page)).filter((id) => ids.includes(id))).toEqual([]);
+        for (const id of ids) expect(await api.status(id)).toBe('processing');
+        await page.close();
+      });
+
+      test('the keyboard alone goes from the list to a file and back to the same list', async () => {
+        const id = await api.failedFile('keyboard.pdf');
+        const page = await open('#/files?status=failed');
+        await page.locator(`tr[data-file-id="${id}"]`).waitFor();
+        const target = `#/files/${id}`;
+        let reached = false;
+        for (let presses = 0; presses < 60 && !reached; presses += 1) {
+          await page.keyboard.press('Tab');
+          reached = (await page.evaluate('document.activeElement?.getAttribute("href")')) === target;
+        }
+        expect(reached).toBe(true);
+        await page.keyboard.press('Enter');
+        await page.waitForURL(new RegExp(`${target}$`));
+        await expect.poll(() => page.evaluate('document.activeElement?.tagName')).toBe('H1');
+        // From the heading, Shift+Tab reaches the "← Files" link just above it.
+        await page.keyboard.press('Shift+Tab');
+        expect(await page.evaluate('document.activeElement?.textContent')).toBe('← Files');
+        await page.keyboard.press('Enter');
+        await page.waitForURL(/#\/files\?status=failed$/);
+        await page.locator(`tr[data-file-id="${id}"]`).waitFor();
+        await page.close();
+      });
+
+      test('every view fits 360 px without sideways scrolling, and is captured light and dark', async () => {
+        const [latest] = await api.ids('completed');
+        const [failed] = await api.failedIds();
+        const views = {
+          overview: '#/',
+          files: '#/files',
+          'files-failed': '#/files?status=failed',
+          'file-completed': `#/files/${latest}`,
+          'file-failed': `#/files/${failed}`,
+          upload: '#/upload',
+        };
+        for (const dark of [false, true]) {
+          for (const width of [1400, 360]) {
+            for (const [name, hash] of Object.entries(views)) {
+              const page = await open(hash, { width, dark });
+              await page.locator('main h1').waitFor();
+              await page.locator('[aria-busy="true"]').waitFor({ state: 'detached' });
+              await page.waitForTimeout(300);
+              const [scrollWidth, innerWidth] = await page.evaluate<[number, number]>(
+                '[document.scrollingElement.scrollWidth, window.innerWidth]',
+              );
+              expect(scrollWidth, `${name} at ${width} px`).toBeLessThanOrEqual(innerWidth);
+              await page.screenshot({
+                path: join(shots, `${name}-${width}-${dark ? 'dark' : 'light'}.png`),
+                fullPage: true,
+              });
+              await page.close();
+            }
+          }
+        }
+      });
+    },
+  );
+}
+
+async function rowIds(page: Page): Promise<number[]> {
+  const ids = await page
+    .locator('tbody tr')
+    .evaluateAll((rows) =>
+      rows.map((row) => Number((row as { dataset: { fileId?: string } }).dataset.fileId)),
+    );
+  return ids;
+}

@@ -1,0 +1,3 @@
+import { dashboardSuite } from './dashboard-suite.js';
+
+dashboardSuite({ name: 'sqlite', skip: null, database: async () => null });

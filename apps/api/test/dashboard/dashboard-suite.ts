@@ -156,7 +156,10 @@ export function dashboardSuite(backend: DashboardBackend): void {
         expect(reached).toBe(true);
         await page.keyboard.press('Enter');
         await page.waitForURL(new RegExp(`${target}$`));
-        await expect.poll(() => page.evaluate('document.activeElement?.tagName')).toBe('H1');
+        // Focus lands on the file's heading once it has loaded, so the keyboard continues from the top of the page.
+        await expect
+          .poll(() => page.evaluate('[document.activeElement?.tagName, document.activeElement?.textContent]'))
+          .toEqual(['H1', 'keyboard.pdf']);
         // From the heading, Shift+Tab reaches the "← Files" link just above it.
         await page.keyboard.press('Shift+Tab');
         expect(await page.evaluate('document.activeElement?.textContent')).toBe('← Files');

@@ -11,6 +11,7 @@ import { FilePage } from './views/file-page.js';
 import { FilesView } from './views/files.js';
 import { OverviewView } from './views/overview.js';
 import { ExtraView, EXTRA_VIEWS } from './views/extra.js';
+import { FailuresView } from './views/failures.js';
 import { UploadView } from './views/upload.js';
 
 // The shell: navigation, the live-connection indicator, the token prompt, and the view the URL names
@@ -49,6 +50,9 @@ export function App() {
   const nav = [
     { key: '', label: 'Overview', target: href('') },
     { key: 'files', label: 'Files', target: href('files') },
+    ...(capabilities?.paths.has('/api/failures')
+      ? [{ key: 'failures', label: 'Failures', target: href('failures') }]
+      : []),
     ...extras.map((view) => ({ key: view.key, label: view.label, target: href(view.key) })),
     { key: 'upload', label: 'Upload', target: href('upload') },
   ];
@@ -57,6 +61,8 @@ export function App() {
   if (section === 'files' && id !== undefined) view = <FilePage id={id} />;
   else if (section === 'files') view = <FilesView query={route.query} capabilities={capabilities} />;
   else if (section === 'upload') view = <UploadView />;
+  else if (section === 'failures' && capabilities?.paths.has('/api/failures'))
+    view = <FailuresView query={route.query} />;
   else if (extras.some((extra) => extra.key === section))
     view = <ExtraView view={extras.find((extra) => extra.key === section)!} />;
   else view = <OverviewView capabilities={capabilities} />;

@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import type { OverallStatus, StepStatus } from '@steptrail/domain';
 import type { errorResponse } from '../../../src/http/schemas/common.schemas.js';
 import type { fileChangeJson, readyMessageJson } from '../../../src/http/schemas/event.schemas.js';
+import type { listFilesQuery } from '../../../src/http/schemas/file-filter.schemas.js';
+import type { failureTriageJson, stepTimingsJson } from '../../../src/http/schemas/insights.schemas.js';
 import type {
   fileDetailJson,
   fileListJson,
@@ -32,3 +34,7 @@ export type Retried = z.input<typeof retriedJson>;
 export type ApiErrorBody = z.input<typeof errorResponse>;
 export type FileChange = z.input<typeof fileChangeJson>;
 export type ReadyMessage = z.input<typeof readyMessageJson>;
+export type ListFilesQuery = z.input<typeof listFilesQuery>;
+export type FailureTriage = z.input<typeof failureTriageJson>;
+export type FailureGroup = FailureTriage['groups'][number];
+export type StepTimings = z.input<typeof stepTimingsJson>;

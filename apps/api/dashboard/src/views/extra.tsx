@@ -3,7 +3,7 @@ import { api, describeError } from '../api/client.js';
 import { useCoalesced, useFocusHeading, useLiveEvents } from '../hooks.js';
 import { href } from '../router.js';
 
-// Views of operations endpoints that not every server has (triage groups, stuck steps). The shell lists one only
+// Views of operations endpoints that not every server has yet (stuck steps), shown generically. The shell lists one only
 // when the OpenAPI document has its endpoint (docs/architecture.md#dashboard).
 
 export interface ExtraViewSpec {
@@ -15,13 +15,6 @@ export interface ExtraViewSpec {
 }
 
 export const EXTRA_VIEWS: ExtraViewSpec[] = [
-  {
-    key: 'failures',
-    label: 'Failures',
-    endpoint: '/api/failures',
-    intro: 'Failed files grouped by step and error, largest group first.',
-    empty: 'No failures. Groups appear here when a step fails.',
-  },
   {
     key: 'stuck',
     label: 'Stuck',
@@ -141,15 +134,8 @@ export function ExtraView({ view }: { view: ExtraViewSpec }) {
   );
 }
 
-export const FailureGroups = ({ compact }: { compact: boolean }) => (
-  <div class="sub-panel">
-    <h3>Failure groups</h3>
-    <EndpointPanel spec={EXTRA_VIEWS[0]!} compact={compact} />
-  </div>
-);
-
 export function StuckList({ compact }: { compact: boolean }) {
-  const spec = EXTRA_VIEWS[1]!;
+  const spec = EXTRA_VIEWS[0]!;
   return (
     <section class="panel" aria-labelledby="stuck-heading">
       <div class="panel-head">

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Capabilities } from '../api/capabilities.js';
 import { api, describeError } from '../api/client.js';
-import type { FileList, FileListItem, OverallStatus } from '../api/types.js';
+import type { FileList, FileListItem, ListFilesQuery, OverallStatus } from '../api/types.js';
 import { Dialog } from '../components/dialog.js';
 import { OVERALL_STATUSES, OverallBadge } from '../components/status.js';
 import { ago, fullTime, stepLabel } from '../format.js';
@@ -14,7 +14,6 @@ import { retryFiles, deleteFiles } from './file-actions.js';
 // changes patch rows in place (scroll position and selection stay), then the page is re-read so it matches the
 // filter and the counts again (docs/architecture.md#dashboard).
 
-const BASE_PARAMS = new Set(['status', 'q', 'limit', 'cursor']);
 const PAGE_SIZE = '50';
 
 /** The list URL last shown, so the file page's "Back to files" returns to the same filter and page. */
@@ -59,64 +58,145 @@ function SearchBox({ query }: { query: URLSearchParams }) {
   );
 }
 
-function ExtraFilters({
-  query,
-  capabilities,
-}: {
-  query: URLSearchParams;
-  capabilities: Capabilities | null;
-}) {
-  const extra = [...(capabilities?.listParams ?? [])].filter((name) => !BASE_PARAMS.has(name));
-  if (extra.length === 0) return null;
+type FilterKey = Exclude<keyof ListFilesQuery, 'status' | 'q' | 'limit' | 'cursor' | 'sort' | 'order'>;
+
+/** Every filter of GET /api/files besides status and name; the Record type keeps the list complete. */
+const FILTERS: Record<FilterKey, { label: string; kind: 'text' | 'time'; hint?: string }> = {
+  error: { label: 'Error text', kind: 'text', hint: 'part of a failed step’s error' },
+  step: { label: 'Failed step', kind: 'text', hint: 'e.g. extract_text' },
+  mimeType: { label: 'MIME type', kind: 'text', hint: 'e.g. application/pdf' },
+  hash: { label: 'Hash starts with', kind: 'text', hint: 'hexadecimal' },
+  createdFrom: { label: 'Created from', kind: 'time' },
+  createdBefore: { label: 'Created before', kind: 'time' },
+  updatedFrom: { label: 'Updated from', kind: 'time' },
+  updatedBefore: { label: 'Updated before', kind: 'time' },
+};
+const FILTER_KEYS = Object.keys(FILTERS) as FilterKey[];
+
+type SortKey = NonNullable<ListFilesQuery['sort']>;
+type Order = NonNullable<ListFilesQuery['order']>;
+const SORTS: Array<{ sort: SortKey; order: Order; label: string }> = [
+  { sort: 'id', order: 'desc', label: 'Newest first' },
+  { sort: 'id', order: 'asc', label: 'Oldest first' },
+  { sort: 'updated', order: 'desc', label: 'Recently changed' },
+  { sort: 'updated', order: 'asc', label: 'Longest unchanged' },
+];
+
+const pad = (value: number): string => String(value).padStart(2, '0');
+/** ISO time → the value of a datetime-local input (local time, to the second). */
+function toLocalInput(iso: string | null): string {
+  if (iso === null) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+function SortSelect({ query, capabilities }: { query: URLSearchParams; capabilities: Capabilities | null }) {
+  if (!(capabilities?.listParams.has('sort') ?? false)) return null;
+  const current = `${query.get('sort') ?? 'id'}:${query.get('order') ?? 'desc'}`;
   return (
-    <details class="filters" open={extra.some((name) => query.has(name))}>
-      <summary>More filters</summary>
-      <form
-        class="filter-grid"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const form = new FormData(event.currentTarget);
-          const next: Record<string, string> = {};
-          for (const [key, value] of query.entries())
-            if (!extra.includes(key) && key !== 'cursor') next[key] = value;
-          for (const name of extra) {
-            const raw = form.get(name);
-            const value = typeof raw === 'string' ? raw.trim() : '';
-            if (value !== '') next[name] = value;
-          }
-          navigate(href('files', next));
+    <label class="sort">
+      <span class="visually-hidden">Order</span>
+      <select
+        value={current}
+        onChange={(event) => {
+          const [sort, order] = event.currentTarget.value.split(':');
+          const next = Object.fromEntries(query.entries());
+          delete next['cursor'];
+          navigate(
+            href('files', {
+              ...next,
+              sort: sort === 'id' ? null : sort,
+              order: order === 'desc' ? null : order,
+            }),
+          );
         }}
       >
-        {extra.map((name) => {
-          const values = capabilities?.listEnums.get(name);
-          return (
-            <label class="field" key={name}>
-              <span>{name}</span>
-              {values === undefined ? (
-                <input name={name} defaultValue={query.get(name) ?? ''} />
+        {SORTS.map((option) => (
+          <option key={`${option.sort}:${option.order}`} value={`${option.sort}:${option.order}`}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function Filters({ query, capabilities }: { query: URLSearchParams; capabilities: Capabilities | null }) {
+  const keys = FILTER_KEYS.filter((key) => capabilities?.listParams.has(key) ?? false);
+  if (keys.length === 0) return null;
+  const active = keys.filter((key) => query.has(key));
+  return (
+    <>
+      {active.length > 0 ? (
+        <ul class="active-filters" aria-label="Active filters">
+          {active.map((key) => (
+            <li key={key}>
+              <a
+                class="chip"
+                href={withParam(query, key, null)}
+                aria-label={`Remove filter ${FILTERS[key].label}`}
+              >
+                {FILTERS[key].label}:{' '}
+                <strong>
+                  {FILTERS[key].kind === 'time'
+                    ? toLocalInput(query.get(key)).replace('T', ' ')
+                    : query.get(key)}
+                </strong>
+                <span aria-hidden="true"> ×</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <details class="filters" key={query.toString()}>
+        <summary>Filters{active.length > 0 ? ` (${active.length})` : ''}</summary>
+        <form
+          class="filter-grid"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const form = new FormData(event.currentTarget);
+            const next: Record<string, string> = {};
+            for (const [key, value] of query.entries())
+              if (!keys.includes(key as FilterKey) && key !== 'cursor') next[key] = value;
+            for (const key of keys) {
+              const raw = form.get(key);
+              const value = typeof raw === 'string' ? raw.trim() : '';
+              if (value === '') continue;
+              next[key] = FILTERS[key].kind === 'time' ? new Date(value).toISOString() : value;
+            }
+            navigate(href('files', next));
+          }}
+        >
+          {keys.map((key) => (
+            <label class="field" key={key}>
+              <span>{FILTERS[key].label}</span>
+              {FILTERS[key].kind === 'time' ? (
+                <input
+                  type="datetime-local"
+                  step={1}
+                  name={key}
+                  defaultValue={toLocalInput(query.get(key))}
+                />
               ) : (
-                <select name={name} defaultValue={query.get(name) ?? ''}>
-                  <option value="">any</option>
-                  {values.map((value) => (
-                    <option key={value} value={value}>
-                      {value}
-                    </option>
-                  ))}
-                </select>
+                <input name={key} defaultValue={query.get(key) ?? ''} placeholder={FILTERS[key].hint} />
               )}
             </label>
-          );
-        })}
-        <div class="filter-actions">
-          <button class="button button-primary" type="submit">
-            Apply
-          </button>
-          <a class="button" href={href('files', query.get('status') ? { status: query.get('status') } : {})}>
-            Clear filters
-          </a>
-        </div>
-      </form>
-    </details>
+          ))}
+          <div class="filter-actions">
+            <button class="button button-primary" type="submit">
+              Apply
+            </button>
+            <a
+              class="button"
+              href={href('files', query.get('status') ? { status: query.get('status') } : {})}
+            >
+              Clear filters
+            </a>
+          </div>
+        </form>
+      </details>
+    </>
   );
 }
 
@@ -135,7 +215,7 @@ function EmptyList({ query, total }: { query: URLSearchParams; total: number }) 
   const status = query.get('status');
   return (
     <div class="empty">
-      <h2>No {status ?? ''} files match</h2>
+      <h2>No {status?.split(',').join(' or ') ?? ''} files match</h2>
       <p>
         {query.get('q') ? <>Nothing is named like “{query.get('q')}”. </> : null}
         <a href={href('files')}>Show all files</a>
@@ -197,7 +277,8 @@ export function FilesView({
     reload();
   });
 
-  const status = query.get('status') as OverallStatus | null;
+  const status = query.get('status');
+  const statuses = (status ?? '').split(',').filter((value) => value !== '') as OverallStatus[];
   const total = data === null ? 0 : Object.values(data.counts).reduce((sum, count) => sum + count, 0);
   const items = data?.items ?? [];
   const visibleSelected = useMemo(() => items.filter((item) => selected.has(item.id)), [items, selected]);
@@ -231,7 +312,10 @@ export function FilesView({
         <h1 id="files-heading" ref={heading} tabIndex={-1}>
           Files
         </h1>
-        <SearchBox query={query} />
+        <div class="toolbar">
+          <SearchBox query={query} />
+          <SortSelect query={query} capabilities={capabilities} />
+        </div>
       </div>
       <nav class="chips" aria-label="Filter by status">
         <a
@@ -247,14 +331,14 @@ export function FilesView({
             key={value}
             class="chip chip-status"
             href={withParam(query, 'status', value)}
-            aria-current={status === value ? 'true' : undefined}
+            aria-current={statuses.includes(value) ? 'true' : undefined}
             data-status={value}
           >
             <OverallBadge status={value} count={data?.counts[value]} />
           </a>
         ))}
       </nav>
-      <ExtraFilters query={query} capabilities={capabilities} />
+      <Filters query={query} capabilities={capabilities} />
       {error !== null ? (
         <p class="error-box" role="alert">
           Could not load files: {error}{' '}
@@ -366,7 +450,7 @@ export function FilesView({
             class="button"
             href={href('files', { ...Object.fromEntries(query.entries()), cursor: data.nextCursor })}
           >
-            Older →
+            Next page →
           </a>
         ) : null}
       </nav>

@@ -2,13 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Capabilities } from '../api/capabilities.js';
 import { api, describeError } from '../api/client.js';
 import type { LiveEvent } from '../api/live.js';
-import type { FileList } from '../api/types.js';
+import type { FileList, StepTimings } from '../api/types.js';
 import { OVERALL_LOOK, OVERALL_STATUSES, OverallBadge, StatusIcon, StepBadge } from '../components/status.js';
-import { ago, clockTime, stepLabel } from '../format.js';
+import { ago, clockTime, formatDuration, stepLabel } from '../format.js';
 import { useCoalesced, useFocusHeading, useLiveEvents, useTick } from '../hooks.js';
 import { href } from '../router.js';
 import { BUCKET_MS, BUCKETS, throughput } from '../throughput.js';
-import { FailureGroups, StuckList } from './extra.js';
+import { StuckList } from './extra.js';
+import { FailureGroups, useFailures } from './failures.js';
 
 // What an operator wants at a glance: how many files are where, how fast they move, what is failing and what just
 // happened (docs/architecture.md#dashboard).
@@ -28,31 +29,113 @@ function Sparkline({ values, label }: { values: number[]; label: string }) {
   );
 }
 
-function Throughput() {
+const TIMINGS_WINDOW_MS = 15 * 60_000;
+
+/** GET /api/timings over the last 15 minutes, re-read when files change (at most every few seconds). */
+function useTimings(enabled: boolean): StepTimings | null {
+  const [timings, setTimings] = useState<StepTimings | null>(null);
+  const load = (): void => {
+    if (!enabled) return;
+    const from = new Date(Date.now() - TIMINGS_WINDOW_MS).toISOString();
+    api<StepTimings>(`/api/timings?from=${encodeURIComponent(from)}`)
+      .then(setTimings)
+      .catch(() => setTimings(null));
+  };
+  useEffect(load, [enabled]);
+  const reload = useCoalesced(load, 3000, 0);
+  useLiveEvents((event) => {
+    if (event.kind === 'file') reload();
+  });
+  return timings;
+}
+
+const ms = (value: number | null): string => (value === null ? '–' : formatDuration(value));
+
+function Throughput({ withTimings }: { withTimings: boolean }) {
   const now = useTick(2000);
   const data = throughput(now);
+  const timings = useTimings(withTimings);
   const windowMs = Math.min(now - data.since, BUCKET_MS * BUCKETS);
   const perMinute = (values: number[]): string => {
     const sum = values.reduce((total, value) => total + value, 0);
     return windowMs < 1000 ? '0' : ((sum * 60_000) / windowMs).toFixed(1);
   };
+  const slowest = [...(timings?.steps ?? [])]
+    .sort((a, b) => (b.duration.p95Ms ?? 0) - (a.duration.p95Ms ?? 0))
+    .slice(0, 5);
   return (
-    <section class="panel" aria-labelledby="throughput-heading">
+    <section class="panel panel-wide" aria-labelledby="throughput-heading">
       <div class="panel-head">
         <h2 id="throughput-heading">Throughput</h2>
-        <span class="muted">live, last {Math.round(windowMs / 60_000) || '<1'} min</span>
+        <span class="muted">live from this page: last {Math.round(windowMs / 60_000) || '<1'} min</span>
       </div>
-      <div class="throughput">
-        <div>
-          <strong class="big-number">{perMinute(data.steps)}</strong> <span>steps finished / min</span>
-          <Sparkline values={data.steps} label="Steps finished per 10 seconds, last 5 minutes" />
+      <div class="throughput-layout">
+        <div class="throughput">
+          <div>
+            <strong class="big-number">{perMinute(data.steps)}</strong> <span>steps finished / min</span>
+            <Sparkline values={data.steps} label="Steps finished per 10 seconds, last 5 minutes" />
+          </div>
+          <div>
+            <strong class="big-number">{perMinute(data.files)}</strong> <span>files completed / min</span>
+            <Sparkline values={data.files} label="Files completed per 10 seconds, last 5 minutes" />
+          </div>
         </div>
-        <div>
-          <strong class="big-number">{perMinute(data.files)}</strong> <span>files completed / min</span>
-          <Sparkline values={data.files} label="Files completed per 10 seconds, last 5 minutes" />
-        </div>
+        {timings !== null ? (
+          <div>
+            <h3 class="timings-heading">
+              Last 15 minutes: {timings.total.finished} attempts,{' '}
+              {timings.total.throughputPerMinute.toFixed(1)} / min, {timings.total.failed} failed
+            </h3>
+            {slowest.length === 0 ? (
+              <p class="muted">No step finished in the last 15 minutes.</p>
+            ) : (
+              <div class="table-scroll">
+                <table class="data-table timings">
+                  <thead>
+                    <tr>
+                      <th>Step</th>
+                      <th>Ran p50 / p95</th>
+                      <th>Waited p50 / p95</th>
+                      <th>Done</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {slowest.map((step) => (
+                      <tr key={step.step}>
+                        <td title={step.step}>{stepLabel(step.step)}</td>
+                        <td class="mono">
+                          {ms(step.duration.p50Ms)} / {ms(step.duration.p95Ms)}
+                        </td>
+                        <td class="mono">
+                          {ms(step.queueWait.p50Ms)} / {ms(step.queueWait.p95Ms)}
+                        </td>
+                        <td>
+                          {step.succeeded}
+                          {step.failed > 0 ? <span class="fail-count"> · {step.failed} failed</span> : null}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </div>
+        ) : null}
       </div>
     </section>
+  );
+}
+
+function TriagePreview({ now }: { now: number }) {
+  const { triage } = useFailures('24h', 4);
+  if (triage === null || triage.groups.length === 0) return null;
+  return (
+    <div class="sub-panel">
+      <h3>
+        Grouped by error, last 24 h · <a href={href('failures')}>all {triage.totalGroups} groups →</a>
+      </h3>
+      <FailureGroups groups={triage.groups} now={now} />
+    </div>
   );
 }
 
@@ -143,7 +226,7 @@ export function OverviewView({ capabilities }: { capabilities: Capabilities | nu
         </div>
       ) : null}
       <div class="overview-grid">
-        <Throughput />
+        <Throughput withTimings={capabilities?.paths.has('/api/timings') ?? false} />
         <section class="panel" aria-labelledby="failing-heading">
           <div class="panel-head">
             <h2 id="failing-heading">Failing now</h2>
@@ -170,7 +253,7 @@ export function OverviewView({ capabilities }: { capabilities: Capabilities | nu
               ))}
             </ul>
           )}
-          {capabilities?.paths.has('/api/failures') ? <FailureGroups compact /> : null}
+          {capabilities?.paths.has('/api/failures') ? <TriagePreview now={now} /> : null}
         </section>
         {capabilities?.paths.has('/api/stuck') ? <StuckList compact /> : null}
         <section class="panel" aria-labelledby="recent-heading">

@@ -64,12 +64,12 @@ export class DashboardApi {
   }
 
   /** A file whose extract_text failed after the steps before it succeeded. */
-  async failedFile(name: string): Promise<number> {
+  async failedFile(name: string, errorMessage = 'OCR service answered 503'): Promise<number> {
     const id = await this.register(name);
     await this.run(id, STEPS.slice(0, STEPS.indexOf(FAILING)));
     await this.event(id, FAILING, 'in_progress');
     await this.event(id, FAILING, 'failure', {
-      errorMessage: 'OCR service answered 503',
+      errorMessage,
       detail: 'Traceback (most recent call last):\n  ServiceUnavailable: 503',
     });
     return id;

@@ -118,6 +118,21 @@ export function dashboardSuite(backend: DashboardBackend): void {
         await page.close();
       });
 
+      test('the failures view groups failed steps by error and lists the files of a group', async () => {
+        const id = await api.failedFile('quota.pdf', 'Disk quota exceeded writing /srv/scans/7781.tmp');
+        const page = await open('#/failures');
+        const group = page.locator('.failure-group', { hasText: 'Disk quota exceeded writing <path>' });
+        await group.waitFor();
+        await group.getByRole('link', { name: /The file/ }).click();
+        await page.waitForURL(/#\/files\?.*step=extract_text/);
+        expect(new URLSearchParams(page.url().split('?')[1]).get('error')).toBe(
+          'Disk quota exceeded writing',
+        );
+        await expect.poll(() => rowIds(page)).toEqual([id]);
+        await page.getByRole('link', { name: 'Remove filter Error text' }).waitFor();
+        await page.close();
+      });
+
       test('a failed file is retried from its page and recovers live', async () => {
         const id = await api.failedFile('retry-me.pdf');
         const page = await open(`#/files/${id}`);
@@ -178,6 +193,7 @@ export function dashboardSuite(backend: DashboardBackend): void {
           'files-failed': '#/files?status=failed',
           'file-completed': `#/files/${latest}`,
           'file-failed': `#/files/${failed}`,
+          failures: '#/failures',
           upload: '#/upload',
         };
         for (const dark of [false, true]) {

@@ -33,6 +33,8 @@ export interface ApiConfig {
   events: { pollMs: number; heartbeatMs: number; gapGraceMs: number };
   shutdownTimeoutMs: number;
   countsMaxAgeMs: number;
+  /** Pause between passes of the rollup reconciler (docs/architecture.md#foreign-writes); 0 runs none here. */
+  reconcileIntervalMs: number;
   /** Connections per process for PostgreSQL and MySQL. */
   poolSize: number | undefined;
 }
@@ -70,6 +72,7 @@ const schema = (cwd: string) =>
       EVENTS_GAP_GRACE_MS: envMilliseconds(0, 60_000).default(2000),
       SHUTDOWN_TIMEOUT_MS: envMilliseconds(0, 600_000).default(10_000),
       COUNTS_MAX_AGE_MS: envMilliseconds(0, 3_600_000).default(2_000),
+      RECONCILE_INTERVAL_MS: envMilliseconds(0, 60_000).default(250),
       DB_POOL_SIZE: envInteger(1, 200),
     })
     .superRefine(
@@ -136,6 +139,7 @@ export function parseApiConfig(env: Readonly<Record<string, string | undefined>>
     },
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     countsMaxAgeMs: values.COUNTS_MAX_AGE_MS,
+    reconcileIntervalMs: values.RECONCILE_INTERVAL_MS,
     poolSize: values.DB_POOL_SIZE,
   };
 }

@@ -5,6 +5,7 @@ import {
   createCoreContainer,
   createLogger,
   openStore,
+  ReconcileLoop,
   type DestinationStream,
   type Logger,
 } from '@steptrail/runtime';
@@ -26,6 +27,7 @@ export const API = {
   ContentStore: Symbol('ContentStore') as InjectionToken<ContentStore>,
   RouteDeps: Symbol('RouteDeps') as InjectionToken<RouteDeps>,
   Server: Symbol('ApiServer') as InjectionToken<ApiServer>,
+  Reconciler: Symbol('ReconcileLoop') as InjectionToken<ReconcileLoop>,
 } as const;
 
 export interface ApiContainerOptions {
@@ -98,6 +100,15 @@ export async function buildApiContainer(
       content: c.resolve(API.ContentStore),
     })),
   });
+  container.register(API.Reconciler, {
+    useFactory: instanceCachingFactory(
+      (c) =>
+        new ReconcileLoop(c.resolve(TOKENS.Store), clock, logger.child({ component: 'reconciler' }), {
+          intervalMs: config.reconcileIntervalMs,
+          owner: 'api',
+        }),
+    ),
+  });
   container.register(API.Server, {
     useFactory: instanceCachingFactory(
       (c) =>
@@ -105,6 +116,7 @@ export async function buildApiContainer(
           app: createApp(c.resolve(API.RouteDeps), logger),
           store: c.resolve(TOKENS.Store),
           live: c.resolve(API.LiveEvents),
+          reconciler: c.resolve(API.Reconciler),
           log: logger,
           host: config.host,
           port: config.port,

@@ -17,6 +17,7 @@ import { HeapBudget } from './cli/heap-budget.js';
 import { Interrupts } from './cli/interrupts.js';
 import { LogsToStepsCommand } from './commands/logs-to-steps.command.js';
 import { DEFAULT_PACING, PruneCommand, type PrunePacing } from './commands/prune.command.js';
+import { ReconcileCommand } from './commands/reconcile.command.js';
 import { SchemaCommand } from './commands/schema.command.js';
 import { VerifyCommand } from './commands/verify.command.js';
 import type { MigratorConfig } from './config.js';
@@ -34,6 +35,7 @@ export const MIGRATOR = {
   LogsToStepsCommand: Symbol('LogsToStepsCommand') as InjectionToken<LogsToStepsCommand>,
   VerifyCommand: Symbol('VerifyCommand') as InjectionToken<VerifyCommand>,
   PruneCommand: Symbol('PruneCommand') as InjectionToken<PruneCommand>,
+  ReconcileCommand: Symbol('ReconcileCommand') as InjectionToken<ReconcileCommand>,
 } as const;
 
 export interface MigratorOptions {
@@ -83,6 +85,9 @@ export function createMigratorContainer(
   });
   container.register(MIGRATOR.VerifyCommand, {
     useFactory: instanceCachingFactory((c) => new VerifyCommand(db(c), output(c), interrupts(c), heap(c))),
+  });
+  container.register(MIGRATOR.ReconcileCommand, {
+    useFactory: instanceCachingFactory((c) => new ReconcileCommand(db(c), output(c), clock)),
   });
   container.register(MIGRATOR.PruneCommand, {
     useFactory: instanceCachingFactory(

@@ -61,8 +61,8 @@ describe('the command line', () => {
   });
 
   it.each([
-    [[], 'No command given; expected one of schema, logs-to-steps, verify, prune, help.'],
-    [['migrate'], 'Unknown command "migrate"; expected one of schema, logs-to-steps, verify, prune, help.'],
+    [[], 'No command given; expected one of schema, logs-to-steps, verify, reconcile, prune, help.'],
+    [['migrate'], 'Unknown command "migrate"; expected one of schema, logs-to-steps, verify, reconcile, prune, help.'],
     [['verfy'], 'Unknown command "verfy" (did you mean verify?)'],
     [
       ['verify', '--bogus'],
@@ -101,7 +101,7 @@ describe('the command line', () => {
       '--older-than "ninety days" is not a duration; use a whole number',
     ],
     [['prune', '--older-than', '0d'], '--older-than "0d" is not a duration'],
-    [['help', 'nope'], 'Allowed choices are schema, logs-to-steps, verify, prune.'],
+    [['help', 'nope'], 'Allowed choices are schema, logs-to-steps, verify, reconcile, prune.'],
     [
       ['--bogus', 'verify'],
       'Unknown option --bogus. Before the command, the options are --database-url <URL>, --json',

@@ -50,6 +50,8 @@ export async function buildStandaloneContainer(
         return startWorker(worker, {
           store: container.resolve(TOKENS.Store),
           logger: logger.child({ app: 'worker' }),
+          // The API part runs the rollup reconciler of this process.
+          reconcile: false,
         });
       },
     },

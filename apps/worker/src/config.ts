@@ -34,6 +34,7 @@ const schema = (cwd: string) =>
     /** How often expired leases are looked for; defaults to half the lease, so a dead worker's step is back within two leases. */
     REAPER_INTERVAL_MS: envMilliseconds(100, 3_600_000),
     POLL_INTERVAL_MS: envMilliseconds(10, 60_000).default(250),
+    RECONCILE_INTERVAL_MS: envMilliseconds(0, 60_000).default(250),
     SHUTDOWN_GRACE_MS: envMilliseconds(0, 3_600_000).default(10_000),
     /** A handler still running after this long is abandoned and the attempt counts as a transient failure. */
     STEP_TIMEOUT_MS: envMilliseconds(1_000, 86_400_000).default(3_600_000),
@@ -80,6 +81,8 @@ export interface WorkerConfig {
   heartbeatMs: number;
   reaperIntervalMs: number;
   pollIntervalMs: number;
+  /** Pause between passes of the rollup reconciler (docs/architecture.md#foreign-writes); 0 runs none here. */
+  reconcileIntervalMs: number;
   shutdownGraceMs: number;
   stepTimeoutMs: number;
   maxAttempts: number;
@@ -116,6 +119,7 @@ export function parseWorkerConfig(
     heartbeatMs: raw.HEARTBEAT_MS ?? Math.max(100, Math.floor(raw.LEASE_MS / 3)),
     reaperIntervalMs: raw.REAPER_INTERVAL_MS ?? Math.max(100, Math.floor(raw.LEASE_MS / 2)),
     pollIntervalMs: raw.POLL_INTERVAL_MS,
+    reconcileIntervalMs: raw.RECONCILE_INTERVAL_MS,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     stepTimeoutMs: raw.STEP_TIMEOUT_MS,
     maxAttempts: raw.MAX_ATTEMPTS,

@@ -48,6 +48,8 @@ export interface WorkerOverrides {
   register?: RegisterHandlers;
   /** False leaves out the default workflow's handlers (a worker for custom steps only). */
   builtInHandlers?: boolean;
+  /** False runs no rollup reconciler here (the all-in-one app's API part runs it). */
+  reconcile?: boolean;
 }
 
 export interface BuiltWorker {

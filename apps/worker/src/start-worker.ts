@@ -1,4 +1,4 @@
-import { ensureWritableDirectory } from '@steptrail/runtime';
+import { ReconcileLoop, TOKENS, ensureWritableDirectory } from '@steptrail/runtime';
 import { WORKER_TOKENS, buildWorkerContainer, type WorkerOverrides } from './container.js';
 import type { WorkerConfig } from './config.js';
 import type { StopReport } from './engine/worker-engine.js';
@@ -31,7 +31,17 @@ export async function startWorker(
   const engine = built.container.resolve(WORKER_TOKENS.Engine);
   const log = built.container.resolve(WORKER_TOKENS.Logger);
   const stepNames = built.container.resolve(WORKER_TOKENS.Handlers).stepNames();
+  const reconciler = new ReconcileLoop(
+    built.container.resolve(TOKENS.Store),
+    built.container.resolve(TOKENS.Clock),
+    log.child({ component: 'reconciler' }),
+    {
+      intervalMs: overrides.reconcile === false ? 0 : config.reconcileIntervalMs,
+      owner: `worker-${config.workerId}`,
+    },
+  );
   engine.start();
+  reconciler.start();
   log.info(
     {
       concurrency: config.concurrency,
@@ -47,7 +57,7 @@ export async function startWorker(
     stepNames,
     stop: () =>
       (stopping ??= (async () => {
-        const report = await engine.stop();
+        const [report] = await Promise.all([engine.stop(), reconciler.stop()]);
         await built.dispose();
         return report;
       })()),

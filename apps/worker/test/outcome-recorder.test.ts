@@ -1,11 +1,5 @@
 import { MemoryStore } from '@steptrail/domain/memory';
-import {
-  StepTracker,
-  WorkClaims,
-  defineWorkflow,
-  type Clock,
-  type StepRef,
-} from '@steptrail/domain';
+import { StepTracker, WorkClaims, defineWorkflow, type Clock, type StepRef } from '@steptrail/domain';
 import { describe, expect, test } from 'vitest';
 import { OutcomeRecorder } from '../src/engine/outcome-recorder.js';
 

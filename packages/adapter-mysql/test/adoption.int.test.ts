@@ -41,6 +41,7 @@ const STEPTRAIL_TABLES = [
   'files',
   'processing_logs',
   'steptrail_migrations',
+  'steptrail_reconciler',
   'steptrail_schema_meta',
 ].sort();
 
@@ -97,7 +98,7 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
           expect(indexNames).toEqual(
             expect.arrayContaining((before[table.name]?.indexes ?? []).map((index) => index.name)),
           );
-          expect(schema.foreignKeys).toEqual(before[table.name]?.foreignKeys);
+          expect(schema.foreignKeys).toEqual(before[table.name]?.foreignKeys ?? []);
         }
         expect(
           await tableRows(dataSource, 'files', [
@@ -266,7 +267,8 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
             extra: original?.extra,
           });
         }
-        // OperationsSearchIndexes first, then the widening.
+        // RollupReconciler and OperationsSearchIndexes first, then the widening.
+        await undo(dataSource);
         await undo(dataSource);
         await undo(dataSource);
 
@@ -445,8 +447,10 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         'InitialSchema1764300000000',
         'WidenLegacyColumns1764300000001',
         'OperationsSearchIndexes1764300001300',
+        'RollupReconciler1764300001400',
       ]);
       await dataSource.undoLastMigration({ transaction: 'all' });
+      await dataSource.undoLastMigration({ transaction: 'each' });
       await dataSource.undoLastMigration({ transaction: 'each' });
       await dataSource.undoLastMigration({ transaction: 'each' });
 

@@ -30,6 +30,7 @@ const ALL_MIGRATIONS = [
   'InitialSchema1764300000000',
   'PartialWorkerIndexes1764300000002',
   'OperationsSearchIndexes1764300001300',
+  'RollupReconciler1764300001400',
 ];
 
 /** Reverts the newest `count` migrations (all of them by default). */
@@ -230,8 +231,8 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       "ix_steps_lease: (status, lease_expires_at) WHERE ((status)::text = 'in_progress'::text)",
       "ix_steps_runnable: (status, run_after) WHERE ((status)::text = 'pending'::text)",
     ]);
-    // The newer migration first (OperationsSearchIndexes), then PartialWorkerIndexes.
-    await undoMigrations(url, 2);
+    // The newer migrations first (RollupReconciler, OperationsSearchIndexes), then PartialWorkerIndexes.
+    await undoMigrations(url, 3);
     expect(await definitions()).toEqual([
       'ix_steps_lease: (status, lease_expires_at)',
       'ix_steps_runnable: (status, run_after)',
@@ -240,6 +241,7 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
     expect(await migrate(url)).toEqual([
       'PartialWorkerIndexes1764300000002',
       'OperationsSearchIndexes1764300001300',
+      'RollupReconciler1764300001400',
     ]);
     expect(await definitions()).toHaveLength(2);
     expect((await definitions()).every((definition) => definition.includes(' WHERE '))).toBe(true);

@@ -110,7 +110,8 @@ describe.skipIf(missing !== null)(
         `("status", "run_after") WHERE status = 'pending'`,
       ]);
       const dataSource = await createSqliteDataSource({ path }).initialize();
-      // The newer migration first (OperationsSearchIndexes), then PartialWorkerIndexes.
+      // The newer migrations first (RollupReconciler, OperationsSearchIndexes), then PartialWorkerIndexes.
+      await dataSource.undoLastMigration();
       await dataSource.undoLastMigration();
       await dataSource.undoLastMigration();
       await dataSource.destroy();

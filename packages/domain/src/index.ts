@@ -44,3 +44,6 @@ export * from './use-cases/work-claims.js';
 export * from './use-cases/pipeline-steps.js';
 export * from './use-cases/log-retention.js';
 export * from './use-cases/operations-insights.js';
+export * from './reconcile/reconcile-cursor.js';
+export * from './use-cases/rollup-reconciler.js';
+export type * from './ports/rollup-reconcile-store.js';

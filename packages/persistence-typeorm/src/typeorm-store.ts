@@ -16,6 +16,7 @@ import { TypeormFileRepository } from './repositories/typeorm-file-repository.js
 import { TypeormLegacyStore } from './repositories/typeorm-legacy-store.js';
 import { TypeormLogRepository } from './repositories/typeorm-log-repository.js';
 import { TypeormLogRetention } from './repositories/typeorm-log-retention.js';
+import { TypeormReconcile } from './repositories/typeorm-reconcile.js';
 import { TypeormStepRepository } from './repositories/typeorm-step-repository.js';
 import { TypeormStepStatistics } from './repositories/typeorm-step-statistics.js';
 import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
@@ -122,6 +123,7 @@ export class TypeormStore implements Store {
       legacy: new TypeormLegacyStore(sql, { steps, logs }, this.options.setBasedRebuild ?? true, now),
       retention: new TypeormLogRetention(sql),
       statistics: new TypeormStepStatistics(sql),
+      reconcile: new TypeormReconcile(sql, now),
     };
   }
 }

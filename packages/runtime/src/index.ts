@@ -7,3 +7,4 @@ export * from './startup.js';
 export * from './open-store.js';
 export * from './container-parts.js';
 export { BACKFILL_PROGRESS_TABLE, SCHEMA_META_TABLE, utcText } from '@steptrail/persistence-typeorm';
+export * from './reconcile-loop.js';

@@ -2,13 +2,15 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '@steptrail/domain';
 import type { Express } from 'express';
-import type { Logger } from '@steptrail/runtime';
+import type { Logger, ReconcileLoop } from '@steptrail/runtime';
 import type { LiveEvents } from './sse/live-events.js';
 
 export interface ApiServerDeps {
   app: Express;
   store: Store;
   live: LiveEvents;
+  /** Keeps rollups up to date with writes of other programs while the server listens. */
+  reconciler: ReconcileLoop;
   log: Logger;
   host: string;
   port: number;
@@ -45,6 +47,7 @@ export class ApiServer {
       });
     });
     this.server = server;
+    this.deps.reconciler.start();
     this.deps.log.info({ url: this.url, database: this.deps.store.capabilities.dialect }, 'API listening');
     return this.url;
   }
@@ -81,6 +84,7 @@ export class ApiServer {
   private async shutdown(): Promise<void> {
     const server = this.server;
     const { log } = this.deps;
+    await this.deps.reconciler.stop();
     if (server !== null) {
       log.info({ inFlight: this.inFlight }, 'API shutting down: no new connections, draining requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

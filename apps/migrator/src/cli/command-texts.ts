@@ -4,7 +4,7 @@
  */
 
 export const PROGRAM_SUMMARY =
-  'steptrail-migrate: schema migrations, the logs-to-steps backfill, verification and log retention.';
+  'steptrail-migrate: schema migrations, the logs-to-steps backfill, verification, rollup reconciliation and log retention.';
 
 export const EXIT_CODES_TEXT =
   'Exit codes: 0 ok, 1 discrepancies or failed files, 2 usage or configuration error (nothing was changed), ' +
@@ -39,6 +39,14 @@ export const COMMAND_TEXTS = {
       "Compares every file's step rows and status rollup with the fold of its logs and lists each difference; " +
       'exit code 1 when any file is invalid. A file whose history was removed by prune has nothing to compare ' +
       'and is counted as "no history", not invalid.',
+  },
+  reconcile: {
+    summary: "recompute every file's status rollup from its step rows",
+    description:
+      "Recomputes every file's status rollup (files.processing_status and the step counts) from its step rows " +
+      'with the status rule and saves the ones that differ, each with a history note. The API and the worker do ' +
+      'the same in the background for the files another program (DocuElevate) writes; this is the on-demand ' +
+      'form, e.g. after a hand edit. Safe to run while they run.',
   },
   prune: {
     summary: 'delete old history, a whole file at a time',

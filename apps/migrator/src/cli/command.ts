@@ -1,6 +1,6 @@
 import type { Duration } from './duration.js';
 
-export const COMMAND_NAMES = ['schema', 'logs-to-steps', 'verify', 'prune'] as const;
+export const COMMAND_NAMES = ['schema', 'logs-to-steps', 'verify', 'reconcile', 'prune'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export type SchemaAction = 'up' | 'status' | 'down';
@@ -25,6 +25,7 @@ export type Command =
       restart: boolean;
     }
   | { name: 'verify'; fileId: number | null }
+  | { name: 'reconcile' }
   | { name: 'prune'; olderThan: Duration; dryRun: boolean };
 
 export interface Invocation {

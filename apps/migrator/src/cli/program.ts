@@ -83,6 +83,11 @@ export function buildProgram(name: string, sink: ProgramSink): CommandUnknownOpt
       .option('--all', 'check every file (what verify does without --file-id)')
       .action(({ fileId }, cli) => run({ name: 'verify', fileId: fileId ?? null }, cli)),
     program
+      .command('reconcile')
+      .summary(COMMAND_TEXTS.reconcile.summary)
+      .description(COMMAND_TEXTS.reconcile.description)
+      .action((_options, cli) => run({ name: 'reconcile' }, cli)),
+    program
       .command('prune')
       .summary(COMMAND_TEXTS.prune.summary)
       .description(COMMAND_TEXTS.prune.description)

@@ -67,6 +67,8 @@ function dispatch(container: DependencyContainer, command: Command): Promise<num
       return container.resolve(MIGRATOR.LogsToStepsCommand).run(command);
     case 'verify':
       return container.resolve(MIGRATOR.VerifyCommand).run(command);
+    case 'reconcile':
+      return container.resolve(MIGRATOR.ReconcileCommand).run();
     case 'prune':
       return container.resolve(MIGRATOR.PruneCommand).run(command);
   }

@@ -19,6 +19,7 @@ import { stepKey } from '../files/step-key.js';
 import { OVERALL_STATUSES } from '../status/step-status.js';
 import { rebuildStepsByFold } from '../use-cases/rebuild-by-fold.js';
 import { searchFiles } from './memory-file-search.js';
+import { MemoryReconcile } from './memory-reconcile.js';
 import { MemoryRetention } from './memory-retention.js';
 import { MemoryStatistics } from './memory-statistics.js';
 import type { MemoryState } from './memory-state.js';
@@ -48,6 +49,7 @@ export function memoryRepositories(state: () => MemoryState, onAnnounce: () => v
     legacy,
     retention,
     statistics: new MemoryStatistics(state),
+    reconcile: new MemoryReconcile(state),
   };
 }
 

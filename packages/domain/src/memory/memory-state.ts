@@ -1,6 +1,8 @@
 import type { LogEntry } from '../events/step-event.js';
 import type { FileRecord, StoredStep } from '../files/file-record.js';
 import type { CandidateMode, MigrationProgress } from '../ports/legacy-migration-store.js';
+import type { ReconcileState } from '../ports/rollup-reconcile-store.js';
+import { emptyCursor } from '../reconcile/reconcile-cursor.js';
 
 /** Everything the in-memory store holds; cloned to give transactions rollback. */
 export interface MemoryState {
@@ -12,6 +14,8 @@ export interface MemoryState {
   nextLogId: number;
   /** Saved backfill progress, per candidate mode. */
   progress: Map<CandidateMode, MigrationProgress>;
+  /** The rollup reconciler's cursor and lease. */
+  reconcile: ReconcileState;
 }
 
 export const emptyMemoryState = (): MemoryState => ({
@@ -21,6 +25,7 @@ export const emptyMemoryState = (): MemoryState => ({
   nextFileId: 1,
   nextLogId: 1,
   progress: new Map(),
+  reconcile: { cursor: emptyCursor(), revision: 0, leaseOwner: null, leaseExpiresAt: null },
 });
 
 export function cloneState(state: MemoryState): MemoryState {

@@ -2,6 +2,7 @@ import type { FileRepository } from './file-repository.js';
 import type { LegacyMigrationStore } from './legacy-migration-store.js';
 import type { LogRepository } from './log-repository.js';
 import type { LogRetentionStore } from './log-retention-store.js';
+import type { RollupReconcileStore } from './rollup-reconcile-store.js';
 import type { StepRepository } from './step-repository.js';
 import type { StepStatistics } from './step-statistics.js';
 import type { WorkQueue } from './work-queue.js';
@@ -15,6 +16,7 @@ export interface Repositories {
   legacy: LegacyMigrationStore;
   retention: LogRetentionStore;
   statistics: StepStatistics;
+  reconcile: RollupReconcileStore;
 }
 
 export interface UnitOfWork {

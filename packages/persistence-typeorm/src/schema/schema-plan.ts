@@ -80,6 +80,14 @@ export const FILES_TABLE: PlannedTable = {
   ],
   indexes: [
     { name: 'ix_files_status_id', columns: ['processing_status', 'id'], unique: false, origin: 'steptrail' },
+    // The reconciler's look for duplicate marks another program flipped: a few point ranges, whatever the counts
+    // (docs/architecture.md#foreign-writes).
+    {
+      name: 'ix_files_duplicate_status',
+      columns: ['is_duplicate', 'processing_status'],
+      unique: false,
+      origin: 'steptrail',
+    },
     // SQLAlchemy's name for DocuElevate's `filehash = Column(String, index=True)`.
     { name: 'ix_files_filehash', columns: ['filehash'], unique: false, origin: 'docuelevate' },
     // The file search's orders and filters (docs/architecture.md#file-search).
@@ -179,7 +187,27 @@ export const LOGS_TABLE: PlannedTable = {
   ],
 };
 
-export const SCHEMA_PLAN: readonly PlannedTable[] = [FILES_TABLE, STEPS_TABLE, LOGS_TABLE];
+/**
+ * The rollup reconciler's one row: its lease and its cursor over the ids of the three tables above
+ * (docs/architecture.md#foreign-writes). steptrail's own table, created whole.
+ */
+export const RECONCILER_TABLE: PlannedTable = {
+  name: 'steptrail_reconciler',
+  columns: [
+    own('id', 'id', false),
+    own('revision', 'bigint', false, '0'),
+    own('lease_owner', 'varchar', true),
+    own('lease_expires_at', 'timestamp', true),
+    own('log_mark', 'bigint', false, '0'),
+    own('step_mark', 'bigint', false, '0'),
+    own('file_mark', 'bigint', false, '0'),
+    own('open_rows', 'text', true),
+    own('updated_at', 'timestamp', true),
+  ],
+  indexes: [],
+};
+
+export const SCHEMA_PLAN: readonly PlannedTable[] = [FILES_TABLE, STEPS_TABLE, LOGS_TABLE, RECONCILER_TABLE];
 
 /**
  * DocuElevate's `files` columns that are NOT NULL without a server default (its models fill them in Python), with

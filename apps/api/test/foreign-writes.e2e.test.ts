@@ -6,6 +6,7 @@ import {
   DEFAULT_WORKFLOW,
   OVERALL_STATUSES,
   computeOverallStatus,
+  fileWorkflow,
   type OverallStatusResult,
 } from '@steptrail/domain';
 import { migrateToLatest, parseDatabaseUrl } from '@steptrail/runtime';
@@ -124,12 +125,16 @@ describe.each(backends)('foreign writes on $name', (backend) => {
 
     /** The domain's computation over the stored rows: what every view must show for the file. */
     async function expected(fileId: number): Promise<OverallStatusResult | null> {
-      const [file] = await writer.connection.rows('SELECT is_duplicate FROM files WHERE id = ?', [fileId]);
+      const [file] = await writer.connection.rows(
+        'SELECT is_duplicate, workflow, workflow_plan FROM files WHERE id = ?',
+        [fileId],
+      );
       if (file === undefined) return null;
       const isDuplicate = file.is_duplicate === true || Number(file.is_duplicate) === 1;
+      const text = (value: unknown) => (typeof value === 'string' ? value : null);
       return computeOverallStatus({
         isDuplicate,
-        workflow: DEFAULT_WORKFLOW,
+        workflow: fileWorkflow(text(file.workflow), text(file.workflow_plan)).workflow,
         steps: await writer.stepRows(fileId),
       });
     }
@@ -201,6 +206,32 @@ describe.each(backends)('foreign writes on $name', (backend) => {
       await writer.deleteFile(fileId);
       await agreesWithin(fileId);
       await agreesWithin(original);
+    });
+
+    test("a file's DocuElevate workflow plan decides its status; a malformed one falls back with a history note", async () => {
+      const plan = JSON.stringify({
+        version: 1,
+        steps: [{ step_type: 'ocr', stages: ['check_text', 'extract_text'] }],
+      });
+      const planned = await writer.newFile('planned', {
+        workflowPlan: plan,
+        steps: ['create_file_record', 'check_text', 'extract_text'],
+      });
+      for (const step of ['create_file_record', 'check_text', 'extract_text'])
+        await writer.progress(planned, step, 'success');
+      await agreesWithin(planned);
+      // The plan's last stage is its terminal step: done, where the default workflow would still wait.
+      expect(await (await fetch(`${api.url}/api/files/${planned}/status`)).json()).toMatchObject({
+        status: 'completed',
+      });
+      const broken = await writer.newFile('broken-plan', { workflowPlan: '{"version": 1, "steps": "ocr"}' });
+      await agreesWithin(broken);
+      const history = (await (await fetch(`${api.url}/api/files/${broken}/logs`)).json()) as {
+        items: Array<{ message: string | null }>;
+      };
+      expect(history.items.map((item) => item.message)).toContain(
+        'files.workflow_plan cannot be read ("steps" is not a list); the default workflow applies.',
+      );
     });
 
     test('a reconciler killed mid-way (kill -9) loses nothing: the next process brings every file up to date', async () => {

@@ -62,7 +62,10 @@ describe('the command line', () => {
 
   it.each([
     [[], 'No command given; expected one of schema, logs-to-steps, verify, reconcile, prune, help.'],
-    [['migrate'], 'Unknown command "migrate"; expected one of schema, logs-to-steps, verify, reconcile, prune, help.'],
+    [
+      ['migrate'],
+      'Unknown command "migrate"; expected one of schema, logs-to-steps, verify, reconcile, prune, help.',
+    ],
     [['verfy'], 'Unknown command "verfy" (did you mean verify?)'],
     [
       ['verify', '--bogus'],

@@ -94,14 +94,15 @@ for (const { kind, label, naiveTimestamps } of VARIANTS)
         expect(after.schema.indexes).toEqual(expect.arrayContaining(before.schema.indexes));
         expect(after.schema.constraints).toEqual(expect.arrayContaining(before.schema.constraints));
         await plannedSchemaIsPresent(url);
-        // The tables were DocuElevate's: steptrail created none of them, so none is recorded as its own.
+        // DocuElevate's tables are not recorded as steptrail's own; only the reconciler's table, which it created.
         expect(
           await withClient(
             url,
             async (client) =>
-              (await client.query<Record<string, unknown>>('SELECT * FROM steptrail_schema_meta')).rows,
+              (await client.query<{ table_name: string }>('SELECT table_name FROM steptrail_schema_meta'))
+                .rows,
           ),
-        ).toEqual([]);
+        ).toEqual([{ table_name: 'steptrail_reconciler' }]);
       });
 
       it('schema down removes exactly what steptrail added and keeps DocuElevate tables, indexes and rows', async () => {

@@ -47,3 +47,4 @@ export * from './use-cases/operations-insights.js';
 export * from './reconcile/reconcile-cursor.js';
 export * from './use-cases/rollup-reconciler.js';
 export type * from './ports/rollup-reconcile-store.js';
+export * from './workflow/workflow-plan.js';

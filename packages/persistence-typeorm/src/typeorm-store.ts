@@ -21,6 +21,7 @@ import { TypeormStepRepository } from './repositories/typeorm-step-repository.js
 import { TypeormStepStatistics } from './repositories/typeorm-step-statistics.js';
 import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
 import { FILES_INSERT_DEFAULTS } from './schema/schema-plan.js';
+import { WORKFLOW_PLAN_COLUMN } from './mappers/row-mappers.js';
 import { SqlExecutor } from './sql-executor.js';
 import { Transactions } from './transactions.js';
 
@@ -57,6 +58,8 @@ export class TypeormStore implements Store {
     private readonly options: TypeormStoreOptions,
     /** The FILES_INSERT_DEFAULTS whose columns this database's `files` table has. */
     private readonly insertDefaults: Readonly<Record<string, unknown>>,
+    /** Whether `files` has DocuElevate's `workflow_plan` column (docs/architecture.md#workflow-plans). */
+    private readonly hasPlan: boolean,
   ) {
     this.capabilities = storeCapabilities(options.dialect);
     this.transactions = new Transactions(options.dataSource, options.dialect);
@@ -65,7 +68,12 @@ export class TypeormStore implements Store {
   }
 
   static async open(options: TypeormStoreOptions): Promise<TypeormStore> {
-    const store = new TypeormStore(options, await presentInsertDefaults(TypeormStore.readExecutor(options)));
+    const reads = TypeormStore.readExecutor(options);
+    const store = new TypeormStore(
+      options,
+      await presentInsertDefaults(reads),
+      await hasColumn(reads, 'files', WORKFLOW_PLAN_COLUMN),
+    );
     if (options.subscribeToWakeups !== undefined) {
       store.unsubscribe = await options.subscribeToWakeups(() => store.workSignal.wake());
     }
@@ -116,14 +124,14 @@ export class TypeormStore implements Store {
     const steps = new TypeormStepRepository(sql, now);
     const logs = new TypeormLogRepository(sql);
     return {
-      files: new TypeormFileRepository(sql, now, this.insertDefaults),
+      files: new TypeormFileRepository(sql, now, this.insertDefaults, this.hasPlan),
       steps,
       logs,
-      queue: new TypeormWorkQueue(sql, onAnnounce),
+      queue: new TypeormWorkQueue(sql, onAnnounce, this.hasPlan),
       legacy: new TypeormLegacyStore(sql, { steps, logs }, this.options.setBasedRebuild ?? true, now),
       retention: new TypeormLogRetention(sql),
       statistics: new TypeormStepStatistics(sql),
-      reconcile: new TypeormReconcile(sql, now),
+      reconcile: new TypeormReconcile(sql, now, this.hasPlan),
     };
   }
 }
@@ -135,11 +143,15 @@ export class TypeormStore implements Store {
 async function presentInsertDefaults(sql: SqlExecutor): Promise<Record<string, unknown>> {
   const present: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(FILES_INSERT_DEFAULTS)) {
-    const found = await sql.rows(`SELECT ${column} FROM files WHERE 1 = 0`).then(
-      () => true,
-      () => false,
-    );
-    if (found) present[column] = value;
+    if (await hasColumn(sql, 'files', column)) present[column] = value;
   }
   return present;
+}
+
+/** Whether `table` has `column`: a SELECT of a missing column fails on every database (outside any transaction). */
+function hasColumn(sql: SqlExecutor, table: string, column: string): Promise<boolean> {
+  return sql.rows(`SELECT ${column} FROM ${table} WHERE 1 = 0`).then(
+    () => true,
+    () => false,
+  );
 }

@@ -111,20 +111,33 @@ export class DocuElevateWriter {
   constructor(readonly connection: RawConnection) {}
 
   /** An upload: the file row (commit), then `initialize_file_steps`' pending rows (a second commit). */
-  async newFile(hash: string, name = `${hash}.pdf`): Promise<number> {
+  async newFile(
+    hash: string,
+    options: { workflowPlan?: string; steps?: readonly string[] } = {},
+  ): Promise<number> {
     const now = naiveUtc();
     await this.connection.commit([
       [
         `INSERT INTO files (filehash, original_filename, local_filename, file_size, mime_type, is_duplicate,
-           legal_hold, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [hash, name, `/workdir/tmp/${hash}.pdf`, 1234, 'application/pdf', false, false, now],
+           legal_hold, workflow_plan, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          hash,
+          `${hash}.pdf`,
+          `/workdir/tmp/${hash}.pdf`,
+          1234,
+          'application/pdf',
+          false,
+          false,
+          options.workflowPlan ?? null,
+          now,
+        ],
       ],
     ]);
     const [row] = await this.connection.rows('SELECT id FROM files WHERE filehash = ? ORDER BY id DESC', [
       hash,
     ]);
     const fileId = Number(row?.id);
-    await this.insertPending(fileId, DOCUELEVATE_MAIN_STEPS);
+    await this.insertPending(fileId, options.steps ?? DOCUELEVATE_MAIN_STEPS);
     return fileId;
   }
 

@@ -12,6 +12,8 @@ export interface FeedRow {
   table: FeedTable;
   id: number;
   fileId: number | null;
+  /** A `files` row whose DocuElevate plan cannot be read: why (docs/architecture.md#workflow-plans). */
+  workflowProblem?: string | null;
 }
 
 export interface OpenId {

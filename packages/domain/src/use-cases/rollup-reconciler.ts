@@ -8,6 +8,8 @@ import {
   sameCursor,
   DEFAULT_CURSOR_RULES,
   type CursorRules,
+  type FeedRow,
+  type ReconcileCursor,
 } from '../reconcile/reconcile-cursor.js';
 
 export interface RollupReconcilerDeps {
@@ -88,6 +90,7 @@ export class RollupReconciler {
       const expiresAt = new Date(now.getTime() + this.leaseMs);
       if (!(await repos.reconcile.claim(owner, state.revision, now, expiresAt))) return null;
       const count = await this.bringUpToDate(repos, stale, now);
+      await this.notePlanProblems(repos, rows, state.cursor, now);
       await repos.reconcile.save(cursor, state.revision);
       return count;
     });
@@ -135,6 +138,38 @@ export class RollupReconciler {
     return files
       .filter((file) => !sameRollup(nextRollup(file, stepsByFile.get(file.id) ?? [], null, now), file.rollup))
       .map((file) => file.id);
+  }
+
+  /**
+   * A history note for each new file whose DocuElevate plan cannot be read, written once: with the cursor that moves
+   * past its row (docs/architecture.md#workflow-plans). Only for files that still exist (locked, so none goes away).
+   */
+  private async notePlanProblems(
+    repos: Repositories,
+    rows: readonly FeedRow[],
+    cursor: ReconcileCursor,
+    now: Date,
+  ): Promise<void> {
+    const problems = new Map<number, string>();
+    for (const row of rows) {
+      const isNew =
+        row.id > cursor.marks.files || cursor.open.some((id) => id.table === 'files' && id.id === row.id);
+      if (row.table === 'files' && isNew && row.fileId !== null && row.workflowProblem != null)
+        problems.set(row.fileId, row.workflowProblem);
+    }
+    if (problems.size === 0) return;
+    const existing = await repos.files.lockMany([...problems.keys()]);
+    await repos.logs.appendMany(
+      existing.map((file) => ({
+        fileId: file.id,
+        stepName: null,
+        status: null,
+        message: problems.get(file.id) ?? '',
+        detail: null,
+        taskId: null,
+        occurredAt: now,
+      })),
+    );
   }
 
   /** Locks the files, recomputes their rollups and saves the changed ones with a note each; returns how many. */

@@ -1,11 +1,12 @@
 import {
-  decodeWorkflow,
+  fileWorkflow,
   parseOverallStatus,
   type FileRecord,
   type FileRollup,
   type FileRollupSource,
   type LogEntry,
   type StoredStep,
+  type Workflow,
 } from '@steptrail/domain';
 import {
   RowParseError,
@@ -62,12 +63,30 @@ export function toFileRecord(row: Row): FileRecord {
     mimeType: parseText('files.mime_type', row.mime_type),
     isDuplicate: parseBoolean('files.is_duplicate', row.is_duplicate),
     duplicateOfId: parseInteger('files.duplicate_of_id', row.duplicate_of_id),
-    workflow: decodeWorkflow(parseText('files.workflow', row.workflow)),
+    workflow: workflowOf(row),
     managed: parseBoolean('files.managed', row.managed),
     rollup: toFileRollup(row),
     createdAt,
     updatedAt: parseTimestamp('files.updated_at', row.updated_at) ?? createdAt,
   };
+}
+
+/**
+ * DocuElevate's per-file plan, read where the table has it: the store adds it to the columns it selects (see
+ * fileColumns); a row without it is a file without a plan (docs/architecture.md#workflow-plans).
+ */
+export const WORKFLOW_PLAN_COLUMN = 'workflow_plan';
+
+/** The columns of a file read, with DocuElevate's plan where `files` has one. */
+export const fileColumns = (columns: string, hasPlan: boolean): string =>
+  hasPlan ? `${columns}, ${WORKFLOW_PLAN_COLUMN}` : columns;
+
+/** The file's workflow: its own snapshot, else its DocuElevate plan, else the default (the domain decides). */
+export function workflowOf(row: Row): Workflow {
+  return fileWorkflow(
+    parseText('files.workflow', row.workflow),
+    parseText('files.workflow_plan', row.workflow_plan),
+  ).workflow;
 }
 
 /** The columns toRollupSource reads. */
@@ -84,7 +103,7 @@ export function toRollupSource(row: Row): FileRollupSource {
     id: requireInteger('files.id', row.id),
     isDuplicate: parseBoolean('files.is_duplicate', row.is_duplicate),
     managed: parseBoolean('files.managed', row.managed),
-    workflow: decodeWorkflow(parseText('files.workflow', row.workflow)),
+    workflow: workflowOf(row),
     rollup: toFileRollup(row),
   };
 }

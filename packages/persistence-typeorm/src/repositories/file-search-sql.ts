@@ -134,7 +134,12 @@ function sections(sort: FileSort, sql: SqlExecutor): Section[] {
 }
 
 /** One page of the file search: the sections from the cursor's on, until the page is full. */
-export async function searchFilesSql(sql: SqlExecutor, query: FileListQuery): Promise<FilePage> {
+/** `columns`: the file columns to read (FILE_COLUMNS, with DocuElevate's plan where `files` has it). */
+export async function searchFilesSql(
+  sql: SqlExecutor,
+  query: FileListQuery,
+  columns: string = FILE_COLUMNS,
+): Promise<FilePage> {
   const sort = query.sort ?? DEFAULT_FILE_SORT;
   const base: SqlParams = {};
   const filter = fileFilterSql(sql, query, base);
@@ -159,7 +164,7 @@ export async function searchFilesSql(sql: SqlExecutor, query: FileListQuery): Pr
     if (cursor !== undefined && index === start) where.push(section.after(cursor, params));
     rows.push(
       ...(await sql.rows(
-        `SELECT ${FILE_COLUMNS} FROM files WHERE ${where.join(' AND ')} ORDER BY ${section.order} LIMIT :limit`,
+        `SELECT ${columns} FROM files WHERE ${where.join(' AND ')} ORDER BY ${section.order} LIMIT :limit`,
         params,
       )),
     );

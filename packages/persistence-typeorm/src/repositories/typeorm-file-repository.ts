@@ -15,6 +15,7 @@ import {
   FILE_COLUMNS,
   ROLLUP_COLUMNS,
   ROLLUP_SOURCE_COLUMNS,
+  fileColumns,
   toFileRecord,
   toRollupSource,
 } from '../mappers/row-mappers.js';
@@ -36,7 +37,15 @@ export class TypeormFileRepository implements FileRepository {
     private readonly now: () => Date,
     /** Columns a new file row must name beyond steptrail's, with their values (see FILES_INSERT_DEFAULTS). */
     private readonly insertDefaults: Readonly<Record<string, unknown>> = {},
-  ) {}
+    /** Whether `files` has DocuElevate's `workflow_plan` (read with every file then). */
+    hasPlan = false,
+  ) {
+    this.columns = fileColumns(FILE_COLUMNS, hasPlan);
+    this.sourceColumns = fileColumns(ROLLUP_SOURCE_COLUMNS, hasPlan);
+  }
+
+  private readonly columns: string;
+  private readonly sourceColumns: string;
 
   async create(file: NewFile): Promise<FileRecord> {
     const d = this.sql.dialect;
@@ -64,13 +73,13 @@ export class TypeormFileRepository implements FileRepository {
   }
 
   async get(id: number): Promise<FileRecord | null> {
-    const row = await this.sql.one(`SELECT ${FILE_COLUMNS} FROM files WHERE id = :id`, { id });
+    const row = await this.sql.one(`SELECT ${this.columns} FROM files WHERE id = :id`, { id });
     return row === null ? null : toFileRecord(row);
   }
 
   async getMany(ids: readonly number[]): Promise<FileRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.sql.rows(`SELECT ${FILE_COLUMNS} FROM files WHERE id IN (:...ids) ORDER BY id`, {
+    const rows = await this.sql.rows(`SELECT ${this.columns} FROM files WHERE id IN (:...ids) ORDER BY id`, {
       ids: [...new Set(ids)],
     });
     return rows.map(toFileRecord);
@@ -85,21 +94,18 @@ export class TypeormFileRepository implements FileRepository {
     const rows =
       high - low + 1 === wanted.size
         ? await this.sql.rows(
-            `SELECT ${ROLLUP_SOURCE_COLUMNS} FROM files WHERE id BETWEEN :low AND :high ORDER BY id`,
+            `SELECT ${this.sourceColumns} FROM files WHERE id BETWEEN :low AND :high ORDER BY id`,
             { low, high },
           )
-        : await this.sql.rows(
-            `SELECT ${ROLLUP_SOURCE_COLUMNS} FROM files WHERE id IN (:...ids) ORDER BY id`,
-            {
-              ids: [...wanted],
-            },
-          );
+        : await this.sql.rows(`SELECT ${this.sourceColumns} FROM files WHERE id IN (:...ids) ORDER BY id`, {
+            ids: [...wanted],
+          });
     return rows.map(toRollupSource);
   }
 
   async lock(id: number): Promise<FileRecord | null> {
     const row = await this.sql.one(
-      `SELECT ${FILE_COLUMNS} FROM files WHERE id = :id${rowLock(this.sql.dialect, 'fileRow')}`,
+      `SELECT ${this.columns} FROM files WHERE id = :id${rowLock(this.sql.dialect, 'fileRow')}`,
       {
         id,
       },
@@ -111,7 +117,7 @@ export class TypeormFileRepository implements FileRepository {
     if (ids.length === 0) return [];
     // In id order, so two transactions locking overlapping sets of files cannot deadlock.
     const rows = await this.sql.rows(
-      `SELECT ${FILE_COLUMNS} FROM files WHERE id IN (:...ids) ORDER BY id${rowLock(this.sql.dialect, 'fileRow')}`,
+      `SELECT ${this.columns} FROM files WHERE id IN (:...ids) ORDER BY id${rowLock(this.sql.dialect, 'fileRow')}`,
       { ids: [...new Set(ids)] },
     );
     return rows.map(toFileRecord);
@@ -160,7 +166,7 @@ export class TypeormFileRepository implements FileRepository {
 
   async findOriginal(filehash: string, exceptId: number): Promise<FileRecord | null> {
     const row = await this.sql.one(
-      `SELECT ${FILE_COLUMNS} FROM files WHERE filehash = :filehash AND id <> :exceptId AND is_duplicate = :no
+      `SELECT ${this.columns} FROM files WHERE filehash = :filehash AND id <> :exceptId AND is_duplicate = :no
        ORDER BY id LIMIT 1`,
       { filehash, exceptId, no: false },
     );
@@ -174,7 +180,7 @@ export class TypeormFileRepository implements FileRepository {
   }
 
   async list(query: FileListQuery): Promise<FilePage> {
-    return searchFilesSql(this.sql, query);
+    return searchFilesSql(this.sql, query, this.columns);
   }
 
   async countByStatus(): Promise<StatusCounts> {
@@ -191,7 +197,7 @@ export class TypeormFileRepository implements FileRepository {
 
   async listAfter(afterId: number, limit: number): Promise<FileRecord[]> {
     const rows = await this.sql.rows(
-      `SELECT ${FILE_COLUMNS} FROM files WHERE id > :afterId ORDER BY id LIMIT :limit`,
+      `SELECT ${this.columns} FROM files WHERE id > :afterId ORDER BY id LIMIT :limit`,
       {
         afterId,
         limit,

@@ -2,6 +2,7 @@ import {
   FEED_TABLES,
   OVERALL_STATUSES,
   emptyCursor,
+  fileWorkflow,
   type FeedRow,
   type FeedTable,
   type OpenId,
@@ -36,6 +37,8 @@ export class TypeormReconcile implements RollupReconcileStore {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly now: () => Date,
+    /** Whether `files` has DocuElevate's `workflow_plan`: new file rows then say whether theirs can be read. */
+    private readonly hasPlan = false,
   ) {}
 
   async load(): Promise<ReconcileState> {
@@ -65,22 +68,31 @@ export class TypeormReconcile implements RollupReconcileStore {
     const found: FeedRow[] = [];
     for (const table of FEED_TABLES) {
       const { table: name, fileId } = FEED[table];
+      const withPlan = table === 'files' && this.hasPlan;
       const toRow = (row: Record<string, unknown>): FeedRow => ({
         table,
         id: requireInteger(`${name}.id`, row.id),
         fileId: parseInteger(`${name}.${fileId}`, row.file_id),
+        ...(withPlan
+          ? {
+              workflowProblem: fileWorkflow(
+                parseText('files.workflow', row.workflow),
+                parseText('files.workflow_plan', row.workflow_plan),
+              ).problem,
+            }
+          : {}),
       });
+      const columns = `id, ${fileId} AS file_id${withPlan ? ', workflow, workflow_plan' : ''}`;
       const after = await this.sql.rows(
-        `SELECT id, ${fileId} AS file_id FROM ${name} WHERE id > :mark ORDER BY id LIMIT :limit`,
+        `SELECT ${columns} FROM ${name} WHERE id > :mark ORDER BY id LIMIT :limit`,
         { mark: cursor.marks[table], limit },
       );
       found.push(...after.map(toRow));
       const open = cursor.open.filter((id) => id.table === table).map((id) => id.id);
       if (open.length > 0) {
-        const reopened = await this.sql.rows(
-          `SELECT id, ${fileId} AS file_id FROM ${name} WHERE id IN (:...open)`,
-          { open },
-        );
+        const reopened = await this.sql.rows(`SELECT ${columns} FROM ${name} WHERE id IN (:...open)`, {
+          open,
+        });
         found.push(...reopened.map(toRow));
       }
     }

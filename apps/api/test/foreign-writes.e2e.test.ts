@@ -126,7 +126,7 @@ describe.each(backends)('foreign writes on $name', (backend) => {
     /** The domain's computation over the stored rows: what every view must show for the file. */
     async function expected(fileId: number): Promise<OverallStatusResult | null> {
       const [file] = await writer.connection.rows(
-        'SELECT is_duplicate, workflow, workflow_plan FROM files WHERE id = ?',
+        'SELECT is_duplicate, managed, workflow, workflow_plan FROM files WHERE id = ?',
         [fileId],
       );
       if (file === undefined) return null;
@@ -134,6 +134,7 @@ describe.each(backends)('foreign writes on $name', (backend) => {
       const text = (value: unknown) => (typeof value === 'string' ? value : null);
       return computeOverallStatus({
         isDuplicate,
+        managed: file.managed === true || Number(file.managed) === 1,
         workflow: fileWorkflow(text(file.workflow), text(file.workflow_plan)).workflow,
         steps: await writer.stepRows(fileId),
       });
@@ -193,7 +194,12 @@ describe.each(backends)('foreign writes on $name', (backend) => {
       expect(await (await fetch(`${api.url}/api/files/${fileId}/status`)).json()).toMatchObject(
         countsOf(
           (await expected(fileId)) ??
-            computeOverallStatus({ isDuplicate: false, workflow: DEFAULT_WORKFLOW, steps: [] }),
+            computeOverallStatus({
+              isDuplicate: false,
+              managed: false,
+              workflow: DEFAULT_WORKFLOW,
+              steps: [],
+            }),
         ),
       );
       await writer.progress(fileId, 'check_text', 'failure', 'OCR engine unavailable');
@@ -256,7 +262,13 @@ describe.each(backends)('foreign writes on $name', (backend) => {
         const want = await expected(fileId);
         expect(await (await fetch(`${api.url}/api/files/${fileId}/status`)).json()).toMatchObject(
           countsOf(
-            want ?? computeOverallStatus({ isDuplicate: false, workflow: DEFAULT_WORKFLOW, steps: [] }),
+            want ??
+              computeOverallStatus({
+                isDuplicate: false,
+                managed: false,
+                workflow: DEFAULT_WORKFLOW,
+                steps: [],
+              }),
           ),
         );
       });

@@ -67,25 +67,34 @@ function Throughput({ withTimings }: { withTimings: boolean }) {
     <section class="panel panel-wide" aria-labelledby="throughput-heading">
       <div class="panel-head">
         <h2 id="throughput-heading">Throughput</h2>
-        <span class="muted">live from this page: last {Math.round(windowMs / 60_000) || '<1'} min</span>
+        <span class="muted">live figures count from when this page opened</span>
       </div>
       <div class="throughput-layout">
         <div class="throughput">
+          {timings !== null ? (
+            <div>
+              <strong class="big-number">{timings.total.throughputPerMinute.toFixed(1)}</strong>{' '}
+              <span>steps finished / min, last 15 min</span>
+              <p class="muted">
+                {timings.total.succeeded} succeeded, {timings.total.failed} failed; a run took{' '}
+                {ms(timings.total.duration.p50Ms)} (p50), {ms(timings.total.duration.p95Ms)} (p95)
+              </p>
+            </div>
+          ) : null}
           <div>
-            <strong class="big-number">{perMinute(data.steps)}</strong> <span>steps finished / min</span>
-            <Sparkline values={data.steps} label="Steps finished per 10 seconds, last 5 minutes" />
+            <strong class="big-number">{perMinute(data.steps)}</strong>{' '}
+            <span>steps finished / min, live</span>
+            <Sparkline values={data.steps} label="Steps finished per 10 seconds since this page opened" />
           </div>
           <div>
-            <strong class="big-number">{perMinute(data.files)}</strong> <span>files completed / min</span>
-            <Sparkline values={data.files} label="Files completed per 10 seconds, last 5 minutes" />
+            <strong class="big-number">{perMinute(data.files)}</strong>{' '}
+            <span>files completed / min, live</span>
+            <Sparkline values={data.files} label="Files completed per 10 seconds since this page opened" />
           </div>
         </div>
         {timings !== null ? (
           <div>
-            <h3 class="timings-heading">
-              Last 15 minutes: {timings.total.finished} attempts,{' '}
-              {timings.total.throughputPerMinute.toFixed(1)} / min, {timings.total.failed} failed
-            </h3>
+            <h3 class="timings-heading">Slowest steps, last 15 min</h3>
             {slowest.length === 0 ? (
               <p class="muted">No step finished in the last 15 minutes.</p>
             ) : (
@@ -96,7 +105,7 @@ function Throughput({ withTimings }: { withTimings: boolean }) {
                       <th>Step</th>
                       <th>Ran p50 / p95</th>
                       <th>Waited p50 / p95</th>
-                      <th>Done</th>
+                      <th>OK</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -111,7 +120,7 @@ function Throughput({ withTimings }: { withTimings: boolean }) {
                         </td>
                         <td>
                           {step.succeeded}
-                          {step.failed > 0 ? <span class="fail-count"> · {step.failed} failed</span> : null}
+                          {step.failed > 0 ? <span class="fail-count"> +{step.failed} failed</span> : null}
                         </td>
                       </tr>
                     ))}

@@ -47,7 +47,14 @@ function StepRow({ step, timeline }: { step: StepTimeline; timeline: Timeline })
         ))}
       </div>
       <div class="step-facts">
-        {facts.length === 0 ? <span class="muted">not started</span> : facts.join(' · ')}
+        {facts.length > 0 ? facts.join(' · ') : null}
+        {state.stoppedBy !== null ? (
+          <span class="stopped">
+            {facts.length > 0 ? ' · ' : ''}stopped until {stepLabel(state.stoppedBy)} is retried
+          </span>
+        ) : facts.length === 0 ? (
+          <span class="muted">not started</span>
+        ) : null}
       </div>
       {state.errorMessage !== null ? <p class="step-error">{state.errorMessage}</p> : null}
     </li>

@@ -91,6 +91,7 @@ export async function buildApiContainer(
       config,
       store: c.resolve(TOKENS.Store),
       tracker: c.resolve(TOKENS.StepTracker),
+      ingestion: c.resolve(TOKENS.EventIngestion),
       queries: c.resolve(TOKENS.StatusQueries),
       insights: new OperationsInsights(c.resolve(TOKENS.Store).reads),
       clock: c.resolve(TOKENS.Clock),

@@ -50,6 +50,11 @@ export interface RawAccess {
   stepRows(fileId: number): Promise<RawRow[]>;
   /** Rows of processing_logs for a file, ordered by id. */
   logRows(fileId: number): Promise<RawRow[]>;
+  /**
+   * Rows of steptrail_event_receipts for a file, ordered by event id: `file_id, event_id, fingerprint, log_id,
+   * outcome` (the stored JSON text), `created_at`.
+   */
+  receiptRows(fileId: number): Promise<RawRow[]>;
   /** Number of processing_logs rows with a null file_id. */
   countTaskLevelLogs(): Promise<number>;
   /** Inserts a legacy file row the way DocuElevate does (no steptrail rollup written) and returns its id. */

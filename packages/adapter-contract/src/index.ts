@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type { ContractBackend, ContractHarness } from './harness.js';
 import { batchEquivalenceTopic } from './suite/batch-equivalence.contract.js';
 import { concurrencyTopic } from './suite/concurrency.contract.js';
+import { eventReceiptsTopic } from './suite/event-receipts.contract.js';
 import type { ContractContext, ContractTopic } from './suite/context.js';
 import { fileSearchTopic } from './suite/file-search.contract.js';
 import { filesTopic } from './suite/files.contract.js';
@@ -39,6 +40,7 @@ const TOPICS: readonly ContractTopic[] = [
   managedStatusTopic,
   logRetentionTopic,
   batchEquivalenceTopic,
+  eventReceiptsTopic,
   legacyMigrationTopic,
   legacyPropertyTopic,
   legacyConcurrencyTopic,

@@ -1,5 +1,6 @@
 import {
   DEFAULT_WORKFLOW,
+  encodeRecordedEvent,
   encodeWorkflow,
   stepKey,
   type FileRecord,
@@ -45,6 +46,20 @@ export function memoryRawAccess(store: MemoryStore): RawAccess {
       ),
     logRows: (fileId) =>
       read(store, (state) => state.logs.filter((log) => log.fileId === fileId).map(logRow)),
+    receiptRows: (fileId) =>
+      read(store, (state) =>
+        [...state.receipts.values()]
+          .filter((receipt) => receipt.fileId === fileId)
+          .sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0))
+          .map((receipt) => ({
+            file_id: receipt.fileId,
+            event_id: receipt.eventId,
+            fingerprint: receipt.fingerprint,
+            log_id: receipt.outcome.logId,
+            outcome: encodeRecordedEvent(receipt.outcome),
+            created_at: receipt.createdAt,
+          })),
+      ),
     countTaskLevelLogs: () =>
       store.inspect((state) => state.logs.filter((log) => log.fileId === null).length),
     insertLegacyFile: (row) =>

@@ -2,6 +2,7 @@ import { InitialSchema1764300000000 } from './1764300000000-initial-schema.js';
 import { WidenLegacyColumns1764300000001 } from './1764300000001-widen-legacy-columns.js';
 import { OperationsSearchIndexes1764300001300 } from './1764300001300-operations-search-indexes.js';
 import { RollupReconciler1764300001400 } from './1764300001400-rollup-reconciler.js';
+import { EventReceipts1764300001500 } from './1764300001500-event-receipts.js';
 
 /** Every MySQL/MariaDB migration, oldest first. */
 export const mysqlMigrations = [
@@ -9,4 +10,5 @@ export const mysqlMigrations = [
   WidenLegacyColumns1764300000001,
   OperationsSearchIndexes1764300001300,
   RollupReconciler1764300001400,
+  EventReceipts1764300001500,
 ];

@@ -40,6 +40,7 @@ const STEPTRAIL_TABLES = [
   'file_processing_steps',
   'files',
   'processing_logs',
+  'steptrail_event_receipts',
   'steptrail_migrations',
   'steptrail_reconciler',
   'steptrail_schema_meta',
@@ -267,7 +268,9 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
             extra: original?.extra,
           });
         }
-        // RollupReconciler and OperationsSearchIndexes first, then the widening.
+        // The newer migrations first (event receipts, RollupReconciler, OperationsSearchIndexes), then the widening.
+        await undo(dataSource);
+        expect(await tableNames(dataSource)).not.toContain('steptrail_event_receipts');
         await undo(dataSource);
         await undo(dataSource);
         await undo(dataSource);
@@ -448,11 +451,10 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         'WidenLegacyColumns1764300000001',
         'OperationsSearchIndexes1764300001300',
         'RollupReconciler1764300001400',
+        'EventReceipts1764300001500',
       ]);
       await dataSource.undoLastMigration({ transaction: 'all' });
-      await dataSource.undoLastMigration({ transaction: 'each' });
-      await dataSource.undoLastMigration({ transaction: 'each' });
-      await dataSource.undoLastMigration({ transaction: 'each' });
+      for (let undo = 0; undo < 4; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
 
       expect(await tableNames(dataSource)).toEqual(['steptrail_migrations']);
     });

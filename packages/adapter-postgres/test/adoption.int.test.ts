@@ -31,6 +31,7 @@ const ALL_MIGRATIONS = [
   'PartialWorkerIndexes1764300000002',
   'OperationsSearchIndexes1764300001300',
   'RollupReconciler1764300001400',
+  'EventReceipts1764300001500',
 ];
 
 /** Reverts the newest `count` migrations (all of them by default). */
@@ -94,15 +95,18 @@ for (const { kind, label, naiveTimestamps } of VARIANTS)
         expect(after.schema.indexes).toEqual(expect.arrayContaining(before.schema.indexes));
         expect(after.schema.constraints).toEqual(expect.arrayContaining(before.schema.constraints));
         await plannedSchemaIsPresent(url);
-        // DocuElevate's tables are not recorded as steptrail's own; only the reconciler's table, which it created.
+        // DocuElevate's tables are not recorded as steptrail's own; only the tables steptrail created itself.
         expect(
           await withClient(
             url,
             async (client) =>
-              (await client.query<{ table_name: string }>('SELECT table_name FROM steptrail_schema_meta'))
-                .rows,
+              (
+                await client.query<{ table_name: string }>(
+                  'SELECT table_name FROM steptrail_schema_meta ORDER BY table_name',
+                )
+              ).rows,
           ),
-        ).toEqual([{ table_name: 'steptrail_reconciler' }]);
+        ).toEqual([{ table_name: 'steptrail_event_receipts' }, { table_name: 'steptrail_reconciler' }]);
       });
 
       it('schema down removes exactly what steptrail added and keeps DocuElevate tables, indexes and rows', async () => {
@@ -232,18 +236,21 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       "ix_steps_lease: (status, lease_expires_at) WHERE ((status)::text = 'in_progress'::text)",
       "ix_steps_runnable: (status, run_after) WHERE ((status)::text = 'pending'::text)",
     ]);
-    // The newer migrations first (RollupReconciler, OperationsSearchIndexes), then PartialWorkerIndexes.
-    await undoMigrations(url, 3);
+    // The newer migrations first (EventReceipts, RollupReconciler, OperationsSearchIndexes), then PartialWorkerIndexes.
+    await undoMigrations(url, 4);
     expect(await definitions()).toEqual([
       'ix_steps_lease: (status, lease_expires_at)',
       'ix_steps_runnable: (status, run_after)',
     ]);
-    // A database migrated before the indexes were partial gets them from the newer migration alone.
+    expect(await withClient(url, tableNames)).not.toContain('steptrail_event_receipts');
+    // A database migrated before the indexes were partial (and before receipts) gets them from the newer migrations.
     expect(await migrate(url)).toEqual([
       'PartialWorkerIndexes1764300000002',
       'OperationsSearchIndexes1764300001300',
       'RollupReconciler1764300001400',
+      'EventReceipts1764300001500',
     ]);
+    expect(await withClient(url, tableNames)).toContain('steptrail_event_receipts');
     expect(await definitions()).toHaveLength(2);
     expect((await definitions()).every((definition) => definition.includes(' WHERE '))).toBe(true);
   });

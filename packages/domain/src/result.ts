@@ -14,7 +14,9 @@ export type DomainErrorCode =
   | 'STEP_NOT_FOUND'
   | 'NOT_RETRYABLE'
   | 'LEASE_LOST'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  | 'EVENT_ID_CONFLICT'
+  | 'STEP_NOT_IN_WORKFLOW';
 
 export interface DomainError {
   code: DomainErrorCode;

@@ -17,6 +17,7 @@ import { TypeormLegacyStore } from './repositories/typeorm-legacy-store.js';
 import { TypeormLogRepository } from './repositories/typeorm-log-repository.js';
 import { TypeormLogRetention } from './repositories/typeorm-log-retention.js';
 import { TypeormReconcile } from './repositories/typeorm-reconcile.js';
+import { TypeormReceiptStore } from './repositories/typeorm-receipt-store.js';
 import { TypeormStepRepository } from './repositories/typeorm-step-repository.js';
 import { TypeormStepStatistics } from './repositories/typeorm-step-statistics.js';
 import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
@@ -132,6 +133,7 @@ export class TypeormStore implements Store {
       retention: new TypeormLogRetention(sql),
       statistics: new TypeormStepStatistics(sql),
       reconcile: new TypeormReconcile(sql, now, this.hasPlan),
+      receipts: new TypeormReceiptStore(sql),
     };
   }
 }

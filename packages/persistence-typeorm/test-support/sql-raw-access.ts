@@ -4,7 +4,13 @@ import { returningId } from '../src/define-dialect.js';
 import type { Dialect } from '../src/dialect.js';
 import { SqlExecutor } from '../src/sql-executor.js';
 import { parseBoolean, parseInteger, parseTimestamp } from '../src/mappers/column-parsers.js';
-import { FILES_TABLE, LOGS_TABLE, STEPS_TABLE, type PlannedTable } from '../src/schema/schema-plan.js';
+import {
+  FILES_TABLE,
+  LOGS_TABLE,
+  RECEIPTS_TABLE,
+  STEPS_TABLE,
+  type PlannedTable,
+} from '../src/schema/schema-plan.js';
 
 /** Column kinds by table, so raw values normalise the same way on every database. */
 function kinds(table: PlannedTable): Map<string, string> {
@@ -13,6 +19,7 @@ function kinds(table: PlannedTable): Map<string, string> {
 const FILE_KINDS = kinds(FILES_TABLE);
 const STEP_KINDS = kinds(STEPS_TABLE);
 const LOG_KINDS = kinds(LOGS_TABLE);
+const RECEIPT_KINDS = kinds(RECEIPTS_TABLE);
 
 function normalize(row: Record<string, unknown>, columnKinds: Map<string, string>): RawRow {
   const result: RawRow = {};
@@ -63,6 +70,14 @@ export function sqlRawAccess(dataSource: DataSource, dialect: Dialect): RawAcces
         fileId,
       });
       return rows.map((row) => normalize(row, LOG_KINDS));
+    },
+    async receiptRows(fileId) {
+      const rows = await sql.rows(
+        `SELECT file_id, event_id, fingerprint, log_id, outcome, created_at FROM ${RECEIPTS_TABLE.name}
+         WHERE file_id = :fileId ORDER BY event_id`,
+        { fileId },
+      );
+      return rows.map((row) => normalize(row, RECEIPT_KINDS));
     },
     async countTaskLevelLogs() {
       const row = await sql.one('SELECT COUNT(*) AS n FROM processing_logs WHERE file_id IS NULL');

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { WorkflowCatalog } from '@steptrail/domain';
 import {
+  EventIngestion,
   LegacyMigration,
   PipelineSteps,
   StatusQueries,
@@ -26,6 +27,7 @@ export const TOKENS = {
   LegacyMigration: Symbol('LegacyMigration') as InjectionToken<LegacyMigration>,
   WorkClaims: Symbol('WorkClaims') as InjectionToken<WorkClaims>,
   PipelineSteps: Symbol('PipelineSteps') as InjectionToken<PipelineSteps>,
+  EventIngestion: Symbol('EventIngestion') as InjectionToken<EventIngestion>,
 } as const;
 
 export interface CoreParts {
@@ -74,6 +76,11 @@ export function createCoreContainer(parts: CoreParts): DependencyContainer {
   container.register(TOKENS.PipelineSteps, {
     useFactory: instanceCachingFactory(
       (c) => new PipelineSteps({ unitOfWork: store(c).unitOfWork, clock: clock(c) }),
+    ),
+  });
+  container.register(TOKENS.EventIngestion, {
+    useFactory: instanceCachingFactory(
+      (c) => new EventIngestion({ unitOfWork: store(c).unitOfWork, clock: clock(c) }),
     ),
   });
   return container;

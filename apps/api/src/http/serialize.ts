@@ -1,12 +1,12 @@
 import {
   overallStatusOf,
-  type AppliedEvent,
   type EventPosition,
   type FileCursor,
   type FileRecord,
   type FileSort,
   type LogEntry,
   type OverallStatusResult,
+  type RecordedEvent,
   type StepSummary,
   type StepView,
 } from '@steptrail/domain';
@@ -73,13 +73,11 @@ export const stepToJson = (step: StepView): z.input<typeof stepStateJson> => ({
   stoppedBy: step.stoppedBy,
 });
 
-export const appliedToJson = (
-  stepName: string,
-  applied: AppliedEvent,
-): z.input<typeof eventRecordedJson> => ({
-  step: { name: stepName, ...stepFieldsToJson(applied.step) },
-  status: overallToJson(applied.rollup),
-  logId: applied.log.id,
+export const recordedToJson = (event: RecordedEvent): z.input<typeof eventRecordedJson> => ({
+  step: { name: event.stepName, ...stepFieldsToJson(event.step) },
+  status: overallToJson(event.status),
+  logId: event.logId,
+  counting: { counts: event.counting.counts, reason: event.counting.reason },
 });
 
 export const logToJson = (log: LogEntry): z.input<typeof logEntryJson> => ({

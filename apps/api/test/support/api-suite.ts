@@ -6,6 +6,7 @@ import { errorTests } from './suite/errors.suite.js';
 import { fileTests } from './suite/files.suite.js';
 import { hostileInputTests } from './suite/hostile-input.suite.js';
 import { insightTests } from './suite/insights.suite.js';
+import { ingestTests } from './suite/ingest.suite.js';
 import { liveEventTests } from './suite/live-events.suite.js';
 import { operationsTests } from './suite/operations.suite.js';
 import { searchTests } from './suite/search.suite.js';
@@ -41,6 +42,7 @@ export function describeApiSuite(backend: Backend, skipReason: string | null = n
       };
       fileTests(ctx);
       stepTests(ctx);
+      ingestTests(ctx);
       errorTests(ctx);
       hostileInputTests(ctx);
       uploadFaultTests(ctx);

@@ -1,6 +1,7 @@
 import {
   DEFAULT_WORKFLOW,
   defineWorkflow,
+  EventIngestion,
   LegacyMigration,
   PipelineSteps,
   StatusQueries,
@@ -108,6 +109,7 @@ export function useCases(store: Store, clock: Clock) {
       concurrentWriters: store.capabilities.concurrentWriters,
     }),
     queries: new StatusQueries(store.reads),
+    ingestion: new EventIngestion(deps),
   };
 }
 

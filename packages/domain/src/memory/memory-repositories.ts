@@ -20,6 +20,7 @@ import { OVERALL_STATUSES } from '../status/step-status.js';
 import { rebuildStepsByFold } from '../use-cases/rebuild-by-fold.js';
 import { searchFiles } from './memory-file-search.js';
 import { MemoryReconcile } from './memory-reconcile.js';
+import { MemoryReceipts } from './memory-receipts.js';
 import { MemoryRetention } from './memory-retention.js';
 import { MemoryStatistics } from './memory-statistics.js';
 import type { MemoryState } from './memory-state.js';
@@ -50,6 +51,7 @@ export function memoryRepositories(state: () => MemoryState, onAnnounce: () => v
     retention,
     statistics: new MemoryStatistics(state),
     reconcile: new MemoryReconcile(state),
+    receipts: new MemoryReceipts(state),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { LogEntry } from '../events/step-event.js';
 import type { FileRecord, StoredStep } from '../files/file-record.js';
+import type { EventReceipt } from '../ports/event-receipt-store.js';
 import type { CandidateMode, MigrationProgress } from '../ports/legacy-migration-store.js';
 import type { ReconcileState } from '../ports/rollup-reconcile-store.js';
 import { emptyCursor } from '../reconcile/reconcile-cursor.js';
@@ -16,6 +17,8 @@ export interface MemoryState {
   progress: Map<CandidateMode, MigrationProgress>;
   /** The rollup reconciler's cursor and lease. */
   reconcile: ReconcileState;
+  /** Event receipts keyed by file id and event id. */
+  receipts: Map<string, EventReceipt>;
 }
 
 export const emptyMemoryState = (): MemoryState => ({
@@ -26,6 +29,7 @@ export const emptyMemoryState = (): MemoryState => ({
   nextLogId: 1,
   progress: new Map(),
   reconcile: { cursor: emptyCursor(), revision: 0, leaseOwner: null, leaseExpiresAt: null },
+  receipts: new Map(),
 });
 
 export function cloneState(state: MemoryState): MemoryState {

@@ -1,3 +1,4 @@
+import type { EventReceiptStore } from './event-receipt-store.js';
 import type { FileRepository } from './file-repository.js';
 import type { LegacyMigrationStore } from './legacy-migration-store.js';
 import type { LogRepository } from './log-repository.js';
@@ -17,6 +18,7 @@ export interface Repositories {
   retention: LogRetentionStore;
   statistics: StepStatistics;
   reconcile: RollupReconcileStore;
+  receipts: EventReceiptStore;
 }
 
 export interface UnitOfWork {

@@ -2,13 +2,13 @@ import type { FileRecord, NewFile } from '../files/file-record.js';
 import type { Clock } from '../ports/clock.js';
 import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
 import { domainError, err, ok, type Result } from '../result.js';
-import { parseStepStatus, type StepStatus } from '../status/step-status.js';
+import { parseStepStatus } from '../status/step-status.js';
 import { parseDestination, parseStepName, uploadStepNames } from '../workflow/step-names.js';
 import { applyEvent, refreshRollup, type AppliedEvent } from './apply-event.js';
 import { withLockedFile } from './locked-file.js';
 import { requeue } from './requeue.js';
 import { StepBatch } from './step-batch.js';
-import { resolveOccurredAt, type StepUpdateOptions } from './step-update-options.js';
+import { prepareChange, type StepUpdateOptions } from './step-update-options.js';
 
 export interface StepTrackerDeps {
   unitOfWork: UnitOfWork;
@@ -101,29 +101,10 @@ export class StepTracker {
     status: string,
     options: StepUpdateOptions = {},
   ): Promise<Result<AppliedEvent>> {
-    const name = parseStepName(stepName);
-    if (!name.ok) return name;
-    const parsedStatus = parseStepStatus(status);
-    if (!parsedStatus.ok) return parsedStatus;
-    const occurredAt = resolveOccurredAt(parsedStatus.value, options, this.deps.clock);
-    if (!occurredAt.ok) return occurredAt;
-    const message = eventMessage(parsedStatus.value, options);
-    if (!message.ok) return message;
+    const change = prepareChange(fileId, stepName, status, options, this.deps.clock);
+    if (!change.ok) return change;
     return this.withFile(fileId, (repos, file) =>
-      applyEvent(
-        repos,
-        file,
-        {
-          fileId,
-          stepName: name.value,
-          status: parsedStatus.value,
-          occurredAt: occurredAt.value,
-          message: message.value,
-          detail: options.detail ?? null,
-          taskId: options.taskId ?? null,
-        },
-        this.deps.clock.now(),
-      ),
+      applyEvent(repos, file, change.value, this.deps.clock.now()),
     );
   }
 
@@ -214,6 +195,8 @@ export class StepTracker {
     return this.withFile(fileId, async (repos) => {
       // The note goes first and in the same transaction: if the delete is refused, neither is stored.
       await this.appendNote(repos, fileId, note);
+      // A later file may get this id again (SQLite reuses the highest): it must not inherit these answers.
+      await repos.receipts.deleteForFile(fileId);
       await repos.files.delete(fileId);
       return true as const;
     });
@@ -246,21 +229,4 @@ export class StepTracker {
   ): Promise<Result<T>> {
     return withLockedFile(this.deps.unitOfWork, fileId, work);
   }
-}
-
-/** The log message: a failure's errorMessage is its message, so the fold gives back the same error. */
-function eventMessage(status: StepStatus, options: StepUpdateOptions): Result<string | null> {
-  const { message, errorMessage } = options;
-  if (errorMessage == null) return ok(message ?? null);
-  if (status !== 'failure') {
-    return err(
-      domainError('INVALID_EVENT', `errorMessage is accepted with status failure only, not ${status}.`),
-    );
-  }
-  if (message != null && message !== errorMessage) {
-    return err(
-      domainError('INVALID_EVENT', 'A failure takes errorMessage or message, not two different texts.'),
-    );
-  }
-  return ok(errorMessage);
 }

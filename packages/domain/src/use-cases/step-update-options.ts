@@ -1,6 +1,8 @@
 import type { Clock } from '../ports/clock.js';
 import { domainError, err, ok, type DomainError, type Result } from '../result.js';
-import type { StepStatus } from '../status/step-status.js';
+import { parseStepStatus, type StepStatus } from '../status/step-status.js';
+import { parseStepName } from '../workflow/step-names.js';
+import type { StepChange } from './step-batch.js';
 
 /** How far ahead of this server's clock an event time may lie. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -68,6 +70,7 @@ export function resolveOccurredAt(
       domainError(
         'INVALID_EVENT',
         `The event time ${first.toISOString()} lies more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes in the future.`,
+        { rule: 'event-order' },
       ),
     );
   }
@@ -80,4 +83,48 @@ export function resolveOccurredAt(
     );
   }
   return ok(first);
+}
+
+/** An event as the caller gave it, checked and resolved into the change a step batch applies. */
+export function prepareChange(
+  fileId: number,
+  stepName: string,
+  status: string,
+  options: StepUpdateOptions,
+  clock: Clock,
+): Result<StepChange, DomainError> {
+  const name = parseStepName(stepName);
+  if (!name.ok) return name;
+  const parsedStatus = parseStepStatus(status);
+  if (!parsedStatus.ok) return parsedStatus;
+  const occurredAt = resolveOccurredAt(parsedStatus.value, options, clock);
+  if (!occurredAt.ok) return occurredAt;
+  const message = eventMessage(parsedStatus.value, options);
+  if (!message.ok) return message;
+  return ok({
+    fileId,
+    stepName: name.value,
+    status: parsedStatus.value,
+    occurredAt: occurredAt.value,
+    message: message.value,
+    detail: options.detail ?? null,
+    taskId: options.taskId ?? null,
+  });
+}
+
+/** The log message: a failure's errorMessage is its message, so the fold gives back the same error. */
+function eventMessage(status: StepStatus, options: StepUpdateOptions): Result<string | null> {
+  const { message, errorMessage } = options;
+  if (errorMessage == null) return ok(message ?? null);
+  if (status !== 'failure') {
+    return err(
+      domainError('INVALID_EVENT', `errorMessage is accepted with status failure only, not ${status}.`),
+    );
+  }
+  if (message != null && message !== errorMessage) {
+    return err(
+      domainError('INVALID_EVENT', 'A failure takes errorMessage or message, not two different texts.'),
+    );
+  }
+  return ok(errorMessage);
 }

@@ -23,18 +23,27 @@ export interface SchemaDialect {
 /** Names the tables `applySchemaPlan` created (and so `revertSchemaPlan` drops), never a DocuElevate table. */
 export const SCHEMA_META_TABLE = 'steptrail_schema_meta';
 
-/** Creates missing tables, then adds missing columns and indexes; never rewrites existing rows. */
-export async function applySchemaPlan(runner: QueryRunner, dialect: SchemaDialect): Promise<void> {
+/**
+ * Creates missing tables, then adds missing columns and indexes; never rewrites existing rows. `tables` is the whole
+ * plan, or the tables a later migration adds: running it again does nothing.
+ */
+export async function applySchemaPlan(
+  runner: QueryRunner,
+  dialect: SchemaDialect,
+  tables: readonly PlannedTable[] = SCHEMA_PLAN,
+): Promise<void> {
   await runner.query(
     `CREATE TABLE IF NOT EXISTS ${SCHEMA_META_TABLE} (table_name VARCHAR(64) PRIMARY KEY, created_at VARCHAR(32))${dialect.tableOptions}`,
   );
-  for (const table of SCHEMA_PLAN) {
+  for (const table of tables) {
     if (await dialect.tableExists(runner, table.name)) {
       const existing = await dialect.columnNames(runner, table.name);
       for (const column of table.columns) {
         if (!existing.has(column.name)) await runner.query(dialect.addColumn(table.name, column));
       }
     } else {
+      // A table a later migration dropped (its `down`) and created again is remembered once.
+      await runner.query(`DELETE FROM ${SCHEMA_META_TABLE} WHERE table_name = '${table.name}'`);
       const definitions = [
         ...table.columns.map((column) => dialect.columnDefinition(column)),
         ...dialect.tableConstraints(table),
@@ -54,19 +63,28 @@ export async function applySchemaPlan(runner: QueryRunner, dialect: SchemaDialec
   }
 }
 
-/** Removes what steptrail added: its indexes and columns, and the tables it created itself. */
-export async function revertSchemaPlan(runner: QueryRunner, dialect: SchemaDialect): Promise<void> {
+/**
+ * Removes what steptrail added: its indexes and columns, and the tables it created itself. With `tables` (a later
+ * migration's), only those, and the record of what was created stays for the earlier migrations' revert.
+ */
+export async function revertSchemaPlan(
+  runner: QueryRunner,
+  dialect: SchemaDialect,
+  tables?: readonly PlannedTable[],
+): Promise<void> {
   const created = new Set<string>(
     (
       (await runner.query(`SELECT table_name FROM ${SCHEMA_META_TABLE}`)) as Array<{ table_name: string }>
     ).map((row) => row.table_name),
   );
-  for (const table of [...SCHEMA_PLAN].reverse()) {
+  for (const table of [...(tables ?? SCHEMA_PLAN)].reverse()) {
+    const exists = await dialect.tableExists(runner, table.name);
     if (created.has(table.name)) {
-      await runner.query(`DROP TABLE ${dialect.quote(table.name)}`);
+      if (exists) await runner.query(`DROP TABLE ${dialect.quote(table.name)}`);
+      await runner.query(`DELETE FROM ${SCHEMA_META_TABLE} WHERE table_name = '${table.name}'`);
       continue;
     }
-    if (!(await dialect.tableExists(runner, table.name))) continue;
+    if (!exists) continue;
     const indexes = await dialect.indexNames(runner, table.name);
     for (const index of table.indexes) {
       if (index.origin === 'steptrail' && indexes.has(index.name)) {
@@ -80,7 +98,7 @@ export async function revertSchemaPlan(runner: QueryRunner, dialect: SchemaDiale
       }
     }
   }
-  await runner.query(`DROP TABLE ${SCHEMA_META_TABLE}`);
+  if (tables === undefined) await runner.query(`DROP TABLE ${SCHEMA_META_TABLE}`);
 }
 
 /**

@@ -207,7 +207,40 @@ export const RECONCILER_TABLE: PlannedTable = {
   indexes: [],
 };
 
-export const SCHEMA_PLAN: readonly PlannedTable[] = [FILES_TABLE, STEPS_TABLE, LOGS_TABLE, RECONCILER_TABLE];
+/**
+ * The answers to events that carried a client-chosen id (docs/architecture.md#idempotent-events). steptrail's own
+ * table, also on an adopted DocuElevate database, so `schema down` drops it whole; like the history it has no
+ * foreign key to `files` (deleting a file deletes its receipts in the same transaction).
+ */
+export const RECEIPTS_TABLE: PlannedTable = {
+  name: 'steptrail_event_receipts',
+  columns: [
+    own('id', 'id', false),
+    own('file_id', 'integer', false),
+    own('event_id', 'varchar', false),
+    own('fingerprint', 'varchar', false),
+    own('log_id', 'bigint', false),
+    own('outcome', 'text', false),
+    own('created_at', 'timestamp', false),
+  ],
+  indexes: [
+    // The key that makes a repeated event a duplicate, across processes and restarts.
+    {
+      name: 'ux_event_receipts_file_event',
+      columns: ['file_id', 'event_id'],
+      unique: true,
+      origin: 'steptrail',
+    },
+  ],
+};
+
+export const SCHEMA_PLAN: readonly PlannedTable[] = [
+  FILES_TABLE,
+  STEPS_TABLE,
+  LOGS_TABLE,
+  RECONCILER_TABLE,
+  RECEIPTS_TABLE,
+];
 
 /**
  * DocuElevate's `files` columns that are NOT NULL without a server default (its models fill them in Python), with

@@ -15,6 +15,8 @@ export const DOMAIN_ERROR_STATUS = {
   NOT_RETRYABLE: 409,
   LEASE_LOST: 409,
   CONFLICT: 409,
+  EVENT_ID_CONFLICT: 409,
+  STEP_NOT_IN_WORKFLOW: 400,
 } as const satisfies Record<DomainErrorCode, number>;
 
 export const HTTP_ERROR_STATUS = {

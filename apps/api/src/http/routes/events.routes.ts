@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { MAX_EVENTS_PER_BATCH } from '@steptrail/domain';
 import { MAX_ID } from '../schemas/common.schemas.js';
+import { batchAnswerJson, batchBodyDocumented } from '../schemas/event-batch.schemas.js';
 import { defineRoute, type Route } from '../routing/route.js';
+import { recordBatch } from './event-batch.js';
 import type { RouteDeps } from './route-deps.js';
 
 const lastEventIdHeaders = z.looseObject({
@@ -22,9 +25,40 @@ const STREAM_DESCRIPTION = [
   'comment lines are heartbeats. Reconnect with Last-Event-ID to continue where the stream stopped.',
 ].join(' ');
 
-/** GET /api/events: Server-Sent Events over the log table, resumable by log id. */
-export function eventRoutes({ live }: RouteDeps): Route[] {
+const BATCH_DESCRIPTION = [
+  `Up to ${MAX_EVENTS_PER_BATCH} events for any files, each naming its fileId.`,
+  "Each file's events are applied in request order in one transaction; every event gets a result, in request",
+  'order: applied, duplicate (its eventId was recorded before: the first answer, nothing written) or refused with a',
+  'reason (validation, ordering, unknown_file, conflict, not_in_workflow) and the error a single event would get.',
+  'A refused event writes nothing and keeps no other event from applying.',
+].join(' ');
+
+/**
+ * GET /api/events: Server-Sent Events over the log table, resumable by log id. POST /api/events: batched
+ * ingestion.
+ */
+export function eventRoutes(deps: RouteDeps): Route[] {
+  const { live } = deps;
   return [
+    defineRoute(
+      {
+        method: 'post',
+        path: '/api/events',
+        operationId: 'recordEvents',
+        summary: 'Record a batch of step status changes for many files, with a result per event',
+        description: BATCH_DESCRIPTION,
+        tag: 'events',
+        scope: 'write',
+        schemas: {},
+        accepts: ['json'],
+        documentedBodies: { 'application/json': batchBodyDocumented },
+        responses: {
+          200: { description: 'One result per event, in request order', schema: batchAnswerJson },
+        },
+        errors: [413, 415],
+      },
+      async (_input, req) => ({ status: 200, body: await recordBatch(deps, req.body) }),
+    ),
     defineRoute(
       {
         method: 'get',

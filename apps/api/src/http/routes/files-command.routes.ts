@@ -5,20 +5,21 @@ import {
   createdStepsJson,
   eventBody,
   eventRecordedJson,
+  idempotencyHeaders,
   initStepsBody,
   retriedJson,
   retryBody,
 } from '../schemas/step.schemas.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import { validationError } from '../routing/validation.js';
-import { appliedToJson, fileToJson, overallToJson } from '../serialize.js';
+import { fileToJson, overallToJson, recordedToJson } from '../serialize.js';
 import { changeNote, writeNote } from './history-notes.js';
 import { unwrap, type RouteDeps } from './route-deps.js';
 
 const notFound = { description: 'No file with this id', schema: errorResponse };
 
 /** The write side: every change goes through the domain's StepTracker. */
-export function fileCommandRoutes({ tracker, queries, live, metrics }: RouteDeps): Route[] {
+export function fileCommandRoutes({ tracker, ingestion, queries, live, metrics }: RouteDeps): Route[] {
   return [
     defineRoute(
       {
@@ -72,21 +73,58 @@ export function fileCommandRoutes({ tracker, queries, live, metrics }: RouteDeps
         operationId: 'recordEvent',
         summary:
           'Record a step status change: its history row, step row and the file rollup change atomically',
+        description:
+          'With an event id (eventId or Idempotency-Key) a repetition answers exactly as the first time (with ' +
+          'Idempotent-Replayed: true) and writes nothing. Every answer says whether the step counts toward the ' +
+          "file's status (counting); a strict workflow refuses steps outside it (STEP_NOT_IN_WORKFLOW).",
         tag: 'steps',
         scope: 'write',
-        schemas: { params: fileIdParams, body: eventBody },
+        schemas: { params: fileIdParams, headers: idempotencyHeaders, body: eventBody },
         responses: {
-          201: { description: 'The step after the event, and the file status', schema: eventRecordedJson },
+          201: {
+            description: 'The step after the event, the file status, and whether the step counts',
+            schema: eventRecordedJson,
+          },
           404: notFound,
+          409: {
+            description: 'The event id was used for a different event (EVENT_ID_CONFLICT)',
+            schema: errorResponse,
+          },
         },
-        errors: [404, 413, 415],
+        errors: [404, 409, 413, 415],
       },
-      async ({ params, body }) => {
-        const { stepName, status, ...options } = body;
-        const applied = unwrap(await tracker.updateStepStatus(params.id, stepName, status, options));
+      async ({ params, headers, body }) => {
+        const { stepName, status, eventId, ...options } = body;
+        const headerId = headers['idempotency-key'];
+        if (headerId !== undefined && eventId != null && headerId !== eventId) {
+          throw validationError([
+            {
+              path: 'headers.idempotency-key',
+              code: 'invalid_value',
+              message:
+                'Idempotency-Key and body.eventId name different events; send one of them, or the same id.',
+            },
+          ]);
+        }
+        const recorded = unwrap(
+          await ingestion.record({
+            fileId: params.id,
+            eventId: eventId ?? headerId,
+            stepName,
+            status,
+            ...options,
+          }),
+        );
+        if (recorded.duplicate) {
+          return {
+            status: 201,
+            body: recordedToJson(recorded.event),
+            headers: { 'Idempotent-Replayed': 'true' },
+          };
+        }
         metrics.recordTransition(stepName, status);
         live.changed();
-        return { status: 201, body: appliedToJson(stepName, applied) };
+        return { status: 201, body: recordedToJson(recorded.event) };
       },
     ),
     defineRoute(

@@ -1,6 +1,7 @@
 import type {
   Clock,
   OperationsInsights,
+  EventIngestion,
   Result,
   StatusQueries,
   StepTracker,
@@ -18,6 +19,7 @@ export interface RouteDeps {
   config: ApiConfig;
   store: Store;
   tracker: StepTracker;
+  ingestion: EventIngestion;
   queries: StatusQueries;
   insights: OperationsInsights;
   clock: Clock;

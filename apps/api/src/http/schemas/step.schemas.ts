@@ -1,4 +1,10 @@
-import { STEP_STATUSES, parseDestination, parseStepName, parseStepStatus } from '@steptrail/domain';
+import {
+  STEP_STATUSES,
+  parseDestination,
+  parseEventId,
+  parseStepName,
+  parseStepStatus,
+} from '@steptrail/domain';
 import { z } from 'zod';
 import { domainValue, eventTime, isoDateTime, LONG_TEXT, queryInt, SHORT_TEXT } from './common.schemas.js';
 import { overallStatusJson } from './file.schemas.js';
@@ -52,7 +58,15 @@ export const retryBody = z.strictObject({
 
 const optionalText = (max: number) => z.string().max(max).nullable().optional();
 
-export const eventBody = z.strictObject({
+/** A client-chosen event id (docs/architecture.md#idempotent-events). */
+export const eventId = domainValue(parseEventId).meta({
+  description:
+    'Your id for this event, unique per file (1-128 visible ASCII characters, e.g. a UUID). Sending it again ' +
+    'returns the first answer and writes nothing; the same id with a different event is a 409.',
+});
+
+export const eventFields = {
+  eventId: eventId.nullable().optional(),
   stepName,
   status: domainValue(parseStepStatus, STEP_STATUSES),
   message: optionalText(LONG_TEXT),
@@ -64,6 +78,14 @@ export const eventBody = z.strictObject({
     description: 'When it happened (ISO 8601 with offset, 1970 to 9999); now when absent',
   }),
   taskId: optionalText(SHORT_TEXT),
+};
+
+export const eventBody = z.strictObject(eventFields);
+
+export const idempotencyHeaders = z.looseObject({
+  'idempotency-key': eventId.optional().meta({
+    description: 'The event id, as a header; when the body names eventId too, both must be equal',
+  }),
 });
 
 export const createdStepsJson = z.strictObject({
@@ -71,11 +93,23 @@ export const createdStepsJson = z.strictObject({
 });
 export const retriedJson = z.strictObject({ retried: z.array(z.string()) });
 
-export const eventRecordedJson = z.strictObject({
-  step: stepFieldsJson.extend({ name: z.string() }),
-  status: overallStatusJson,
-  logId: z.number().int().meta({ description: 'The history row; also the id of its Server-Sent Event' }),
-});
+export const countingJson = z
+  .strictObject({
+    counts: z.boolean().meta({ description: "Whether the step decides the file's overall status" }),
+    reason: z.string().nullable().meta({
+      description: 'Why it does not (a step outside the workflow, a duplicate file); null when it does',
+    }),
+  })
+  .meta({ id: 'StepCounting' });
+
+export const eventRecordedJson = z
+  .strictObject({
+    step: stepFieldsJson.extend({ name: z.string() }),
+    status: overallStatusJson,
+    logId: z.number().int().meta({ description: 'The history row; also the id of its Server-Sent Event' }),
+    counting: countingJson,
+  })
+  .meta({ id: 'EventRecorded' });
 
 export const logEntryJson = z
   .strictObject({

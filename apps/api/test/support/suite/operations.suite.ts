@@ -25,6 +25,7 @@ const EXPECTED_OPERATIONS = [
   'get /api/events',
   'get /api/failures',
   'get /api/timings',
+  'post /api/events',
   'get /api/openapi.json',
   'get /metrics',
   'get /healthz',

@@ -8,6 +8,7 @@ import { freePort } from '@steptrail/test-servers';
 import { backendUrls } from '@steptrail/test-servers/backend-urls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, tail, type CommandOutcome, type ReadySign } from './support/command-runner.js';
+import { LIVE_API_VARIABLE, needsLiveApi, startLiveApi, type LiveApi } from './support/live-api.js';
 import { notRunReason } from './support/not-run.js';
 import { readmeBlocks, type ReadmeBlock, type ReadmeCommand } from './support/readme-blocks.js';
 import { blockDatabases, rewrite, serverUrlsIn, type BlockDatabases } from './support/scratch-databases.js';
@@ -15,7 +16,8 @@ import { blockDatabases, rewrite, serverUrlsIn, type BlockDatabases } from './su
 // Every command of every README's sh/bash/console blocks runs here as written, from the repository root, against
 // a scratch database: DATABASE_URL names a SQLite file of the block's own, and a postgres:// or mysql:// URL in
 // a command (an example server such as db:5432) is replaced by a fresh database on this run's throwaway server of
-// that kind (the root README says so too). Services (the API, a worker) are checked once ready, then stopped.
+// that kind (the root README says so too). Services (the API, a worker) are checked once ready, then stopped. A
+// block that calls the API through $STEPTRAIL_URL gets one running on its own database for its commands.
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** `npx -y pnpm@… build` on a cold cache, or `install`, can take minutes on a busy 2-core machine. */
@@ -42,6 +44,8 @@ for (const [index, block] of blocks.entries()) {
     const scratchDir = join(scratchRoot, `block-${index}`);
     let databases: BlockDatabases | null = null;
     let port = 0;
+    let liveApi: LiveApi | null = null;
+    afterAll(async () => liveApi?.stop());
     beforeAll(async () => {
       mkdirSync(join(scratchDir, 'storage'), { recursive: true });
       port = await freePort();
@@ -52,6 +56,9 @@ for (const [index, block] of blocks.entries()) {
         commands: block.commands.map(({ command }) => command),
         name: `readme_${index}_${Date.now().toString(36)}`,
       });
+      if (needsLiveApi(block.commands.map(({ command }) => command))) {
+        liveApi = await startLiveApi(ROOT, environment(scratchDir, databases.sqliteUrl, port));
+      }
     }, 300_000);
 
     for (const entry of block.commands) {
@@ -73,7 +80,10 @@ for (const [index, block] of blocks.entries()) {
           );
           const outcome = await runCommand(script.join('\n'), {
             cwd: ROOT,
-            env: environment(scratchDir, databases.sqliteUrl, port),
+            env: {
+              ...environment(scratchDir, databases.sqliteUrl, port),
+              ...(liveApi === null ? {} : { [LIVE_API_VARIABLE]: liveApi.url }),
+            },
             timeoutMs: COMMAND_TIMEOUT_MS,
             signs: readySigns(port),
           });

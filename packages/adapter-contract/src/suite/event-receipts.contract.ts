@@ -231,11 +231,11 @@ export const eventReceiptsTopic: ContractTopic = (context) => {
       expect(custom?.result === 'applied' && custom.event.counting.reason).toMatch(
         /not in workflow "default" \(hash_file, .*send_to_all_destinations\).*does not count/,
       );
-      expect((await context.raw().logRows(file.id)).map((row) => `${row.step_name}:${row.status}`)).toEqual([
-        'hash_file:in_progress',
-        'hash_file:success',
-        'my_custom_step:failure',
-      ]);
+      expect(
+        (await context.raw().logRows(file.id)).map(
+          (row) => `${textOf(row, 'step_name')}:${textOf(row, 'status')}`,
+        ),
+      ).toEqual(['hash_file:in_progress', 'hash_file:success', 'my_custom_step:failure']);
       expect((await context.raw().logRows(other.id)).map((row) => row.status)).toEqual([
         'in_progress',
         'success',

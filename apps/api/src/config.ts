@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { WorkflowCatalog } from '@steptrail/domain';
+import { WorkflowCatalog, type WorkflowDefinition } from '@steptrail/domain';
 import {
   ConfigError,
   databaseEnv,
@@ -41,10 +41,19 @@ export interface ApiConfig {
 
 const text = z.string().trim();
 
-const workflowShape = z.record(z.string(), z.array(z.string()), {
-  error:
-    'must be a JSON object mapping profile names to arrays of step names, like {"profile":["step_a","step_b"]}',
-});
+// A profile is its steps, or {steps, strict} for one that refuses events outside it (docs/architecture.md#strict-workflows).
+const workflowShape = z.record(
+  z.string(),
+  z.union([
+    z.array(z.string()),
+    z.strictObject({ steps: z.array(z.string()), strict: z.boolean().optional() }),
+  ]),
+  {
+    error:
+      'must be a JSON object mapping profile names to arrays of step names, like {"profile":["step_a","step_b"]}, ' +
+      'or to {"steps": [...], "strict": true}',
+  },
+);
 const workflowDefinitions = envJson(workflowShape)
   .optional()
   .transform((value) => value ?? {});
@@ -97,7 +106,7 @@ const schema = (cwd: string) =>
       { when: () => true },
     );
 
-const buildCatalog = (definitions: Record<string, string[]>, defaultName: string | undefined) =>
+const buildCatalog = (definitions: Record<string, WorkflowDefinition>, defaultName: string | undefined) =>
   defaultName === undefined
     ? WorkflowCatalog.create(definitions)
     : WorkflowCatalog.create(definitions, defaultName);

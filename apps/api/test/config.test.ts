@@ -76,6 +76,21 @@ describe('API configuration', () => {
     ]);
   });
 
+  test('a workflow profile may be declared strict', () => {
+    const config = parseApiConfig(
+      { WORKFLOWS: '{"short":["hash_file"],"tight":{"steps":["hash_file","extract_text"],"strict":true}}' },
+      '/srv/steptrail',
+    );
+    const tight = config.workflows.resolve('tight');
+    expect(tight.ok && tight.value).toEqual({
+      name: 'tight',
+      steps: ['hash_file', 'extract_text'],
+      strict: true,
+    });
+    const short = config.workflows.resolve('short');
+    expect(short.ok && short.value).toEqual({ name: 'short', steps: ['hash_file'] });
+  });
+
   test('a workflow the domain refuses is a configuration problem, reported with the others', () => {
     const problems = problemsOf({ WORKFLOWS: '{"bad":["upload_to_s3"]}', PORT: '-1' });
     expect(problems).toEqual([

@@ -5,8 +5,13 @@ import {
   encodeRecordedEvent,
   type RecordedEvent,
 } from '../src/events/recorded-event.js';
-import { stepCounting } from '../src/status/step-counting.js';
-import { DEFAULT_WORKFLOW } from '../src/workflow/workflow.js';
+import { stepCounting, strictRefusal } from '../src/status/step-counting.js';
+import {
+  decodeWorkflow,
+  DEFAULT_WORKFLOW,
+  defineWorkflow,
+  encodeWorkflow,
+} from '../src/workflow/workflow.js';
 
 describe('event ids', () => {
   test.each([
@@ -125,5 +130,28 @@ describe('whether a step counts', () => {
       counts: false,
       reason: 'File 3 is marked as a duplicate: its status is duplicate whatever its steps do.',
     });
+  });
+});
+
+describe('strict workflows', () => {
+  const defined = defineWorkflow('tight', ['hash_file', 'extract_text'], { strict: true });
+  if (!defined.ok) throw new Error(defined.error.message);
+  const tight = defined.value;
+
+  test('strictness is stored with the snapshot, and a lenient snapshot is stored as before', () => {
+    expect(decodeWorkflow(encodeWorkflow(tight))).toEqual(tight);
+    expect(encodeWorkflow(DEFAULT_WORKFLOW)).not.toContain('strict');
+  });
+
+  test('a step that counts is accepted; any other is refused with the steps it accepts', () => {
+    const file = { id: 5, workflow: tight };
+    expect(strictRefusal(file, 'extract_text')).toBeNull();
+    expect(strictRefusal(file, 'upload_to_s3')).toBeNull();
+    expect(strictRefusal(file, 'process_with_ocr')).toBeNull();
+    expect(strictRefusal(file, 'my_custom_step')).toMatchObject({
+      code: 'STEP_NOT_IN_WORKFLOW',
+      details: { workflow: 'tight', steps: ['hash_file', 'extract_text'] },
+    });
+    expect(strictRefusal({ id: 5, workflow: DEFAULT_WORKFLOW }, 'my_custom_step')).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import type { FileRecord } from '../files/file-record.js';
+import { domainError, type DomainError } from '../result.js';
 import { OPTIONAL_MAIN_STEPS } from '../workflow/step-names.js';
 import { classifierFor } from '../workflow/workflow.js';
 
@@ -34,4 +35,28 @@ export function stepCounting(
     };
   }
   return { counts: true, reason: null };
+}
+
+/**
+ * A strict workflow refuses events for steps that would not count (docs/architecture.md#strict-workflows): the
+ * refusal lists what it accepts. Null when the event may be applied.
+ */
+export function strictRefusal(
+  file: Pick<FileRecord, 'id' | 'workflow'>,
+  stepName: string,
+): DomainError | null {
+  const { workflow } = file;
+  if (workflow.strict !== true || classifierFor(workflow).isReal(stepName)) return null;
+  return domainError(
+    'STEP_NOT_IN_WORKFLOW',
+    `File ${file.id} follows strict workflow "${workflow.name}", whose steps are ${workflow.steps.join(', ')} ` +
+      `(also accepted: ${OPTIONAL_MAIN_STEPS.join(', ')}, queue_*, upload_to_*); step "${stepName}" is none of ` +
+      `them, so nothing was written.`,
+    {
+      workflow: workflow.name,
+      steps: [...workflow.steps],
+      optionalSteps: [...OPTIONAL_MAIN_STEPS],
+      uploadSteps: ['queue_*', 'upload_to_*'],
+    },
+  );
 }

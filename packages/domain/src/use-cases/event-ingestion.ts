@@ -7,7 +7,7 @@ import { isStoreError } from '../ports/store-error.js';
 import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
 import { domainError, err, ok, type DomainError, type Result } from '../result.js';
 import { overallStatusOf } from '../status/overall-status.js';
-import { stepCounting, type StepCounting } from '../status/step-counting.js';
+import { stepCounting, strictRefusal, type StepCounting } from '../status/step-counting.js';
 import { withLockedFile } from './locked-file.js';
 import { StepBatch, type AppliedEvent, type StepChange } from './step-batch.js';
 import { prepareChange, type StepUpdateOptions } from './step-update-options.js';
@@ -142,9 +142,12 @@ export class EventIngestion {
     const firstHere = new Map<string, { item: Prepared; position: number }>();
     const slots = items.map((item, position): Slot => {
       const { eventId, fingerprint } = item;
+      const receipt = eventId === null ? undefined : stored.get(eventId);
+      // A recorded event keeps its first answer; anything new meets the workflow's strictness first.
+      const strict = receipt === undefined ? strictRefusal(file, item.change.stepName) : null;
+      if (strict !== null) return { kind: 'done', result: refusal(strict) };
       if (eventId === null)
         return { kind: 'apply', item, counting: stepCounting(file, item.change.stepName) };
-      const receipt = stored.get(eventId);
       const earlier = firstHere.get(eventId);
       const first =
         receipt !== undefined

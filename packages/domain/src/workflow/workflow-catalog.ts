@@ -1,6 +1,13 @@
 import { domainError, err, ok, type DomainError, type Result } from '../result.js';
 import { DEFAULT_WORKFLOW, DEFAULT_WORKFLOW_NAME, defineWorkflow, type Workflow } from './workflow.js';
 
+/** A profile: its steps, or its steps and whether it is strict (docs/architecture.md#strict-workflows). */
+export type WorkflowDefinition =
+  readonly string[] | { steps: readonly string[]; strict?: boolean | undefined };
+
+const isStepList = (definition: WorkflowDefinition): definition is readonly string[] =>
+  Array.isArray(definition);
+
 /** Named workflow profiles; a file snapshots the profile it was created with. */
 export class WorkflowCatalog {
   private readonly profiles: ReadonlyMap<string, Workflow>;
@@ -11,14 +18,19 @@ export class WorkflowCatalog {
     this.defaultName = defaultName;
   }
 
-  /** Builds a catalog from `{name: steps}`; the built-in default is present unless overridden. */
+  /**
+   * Builds a catalog from `{name: steps}` or `{name: {steps, strict}}`; the built-in default is present unless
+   * overridden.
+   */
   static create(
-    definitions: Readonly<Record<string, readonly string[]>> = {},
+    definitions: Readonly<Record<string, WorkflowDefinition>> = {},
     defaultName: string = DEFAULT_WORKFLOW_NAME,
   ): Result<WorkflowCatalog, DomainError> {
     const profiles = new Map<string, Workflow>([[DEFAULT_WORKFLOW_NAME, DEFAULT_WORKFLOW]]);
-    for (const [name, steps] of Object.entries(definitions)) {
-      const workflow = defineWorkflow(name, steps);
+    for (const [name, definition] of Object.entries(definitions)) {
+      const workflow = isStepList(definition)
+        ? defineWorkflow(name, definition)
+        : defineWorkflow(name, definition.steps, { strict: definition.strict === true });
       if (!workflow.ok) return workflow;
       profiles.set(name, workflow.value);
     }

@@ -12,6 +12,8 @@ import {
 export interface Workflow {
   name: string;
   steps: readonly string[];
+  /** Events for steps that do not count toward the status are refused (docs/architecture.md#strict-workflows). */
+  strict?: boolean;
 }
 
 export const DEFAULT_WORKFLOW_NAME = 'default';
@@ -21,7 +23,11 @@ export const DEFAULT_WORKFLOW: Workflow = Object.freeze({
 });
 
 /** Validates a workflow definition: a name and at least one distinct, valid, non-upload step. */
-export function defineWorkflow(name: string, steps: readonly string[]): Result<Workflow, DomainError> {
+export function defineWorkflow(
+  name: string,
+  steps: readonly string[],
+  options: { strict?: boolean } = {},
+): Result<Workflow, DomainError> {
   if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name)) {
     return err(
       domainError(
@@ -51,7 +57,10 @@ export function defineWorkflow(name: string, steps: readonly string[]): Result<W
     }
     seen.add(normalizeStepName(step));
   }
-  return ok(Object.freeze({ name, steps: Object.freeze([...steps]) }));
+  const frozen = Object.freeze([...steps]);
+  return ok(
+    Object.freeze(options.strict === true ? { name, steps: frozen, strict: true } : { name, steps: frozen }),
+  );
 }
 
 /** `send_to_all_destinations` when the workflow has it, otherwise its last step (normalised). */
@@ -91,7 +100,9 @@ export function nextWorkflowStep(workflow: Workflow, stepName: string): string |
 
 /** Serialised form stored on the file row; `null` (legacy DocuElevate rows) reads as the default workflow. */
 export function encodeWorkflow(workflow: Workflow): string {
-  return JSON.stringify({ name: workflow.name, steps: workflow.steps });
+  const { name, steps } = workflow;
+  // Only a strict workflow says so: every other stored snapshot stays exactly as before.
+  return JSON.stringify(workflow.strict === true ? { name, steps, strict: true } : { name, steps });
 }
 
 export function decodeWorkflow(stored: string | null): Workflow {
@@ -111,7 +122,10 @@ export function decodeWorkflow(stored: string | null): Workflow {
     Array.isArray(parsed.steps) &&
     parsed.steps.every((step): step is string => typeof step === 'string')
   ) {
-    return { name: parsed.name, steps: parsed.steps };
+    const strict = 'strict' in parsed && parsed.strict === true;
+    return strict
+      ? { name: parsed.name, steps: parsed.steps, strict }
+      : { name: parsed.name, steps: parsed.steps };
   }
   throw new Error(`Stored workflow is not a {name, steps} object: ${stored.slice(0, 200)}`);
 }

@@ -200,6 +200,42 @@ export function ingestTests(ctx: SuiteContext): void {
       expect(await historyOf(other.id)).toEqual(['check_text:in_progress']);
     });
 
+    test('a strict workflow refuses a step outside it with a 400 that lists its steps, alone and in a batch', async () => {
+      const api = ctx.api();
+      const { file } = await registerExternal(api, { workflow: 'strict' });
+      const refused = await expectError(
+        await api.fetch(
+          `/api/files/${file.id}/events`,
+          post({ stepName: 'my_custom_step', status: 'failure' }),
+        ),
+        400,
+        'STEP_NOT_IN_WORKFLOW',
+      );
+      expect(refused.error.message).toMatch(
+        /strict workflow "strict", whose steps are hash_file, extract_text/,
+      );
+      expect(refused.error.details).toMatchObject({
+        workflow: 'strict',
+        steps: ['hash_file', 'extract_text'],
+      });
+      const batch = await expectJson<BatchJson>(
+        await api.fetch(
+          '/api/events',
+          post({
+            events: [
+              { fileId: file.id, stepName: 'my_custom_step', status: 'success' },
+              { fileId: file.id, stepName: 'hash_file', status: 'success' },
+            ],
+          }),
+        ),
+        200,
+      );
+      expect(
+        batch.results.map((r) => (r.result === 'refused' ? `${r.reason} ${r.error.code}` : r.result)),
+      ).toEqual(['not_in_workflow STEP_NOT_IN_WORKFLOW', 'applied']);
+      expect(await historyOf(file.id)).toEqual(['hash_file:success']);
+    });
+
     test('a malformed event in a batch is refused alone, with the problems a single event would get', async () => {
       const api = ctx.api();
       const { file } = await registerExternal(api);

@@ -11,6 +11,9 @@ export interface SuiteContext {
 export const SUITE_ENV: Record<string, string> = {
   MAX_UPLOAD_BYTES: '4096',
   MAX_JSON_BYTES: '4096',
-  WORKFLOWS: JSON.stringify({ short: ['hash_file', 'extract_text'] }),
+  WORKFLOWS: JSON.stringify({
+    short: ['hash_file', 'extract_text'],
+    strict: { steps: ['hash_file', 'extract_text'], strict: true },
+  }),
   EVENTS_HEARTBEAT_MS: '200',
 };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { eventBody } from '../src/http/schemas/step.schemas.js';
+import { eventBody } from '@steptrail/api-schema/step.schemas.js';
 import { parseParts, validationError } from '../src/http/routing/validation.js';
 import { decodeLogCursor, encodeLogCursor } from '../src/http/serialize.js';
 

@@ -11,9 +11,14 @@ import {
   type StepView,
 } from '@steptrail/domain';
 import type { z } from 'zod';
-import { MAX_ID, withinEventTimes } from './schemas/common.schemas.js';
-import type { fileJson, fileListJson, overallStatusJson, stepSummaryJson } from './schemas/file.schemas.js';
-import type { eventRecordedJson, logEntryJson, stepStateJson } from './schemas/step.schemas.js';
+import { MAX_ID, withinEventTimes } from '@steptrail/api-schema/common.schemas.js';
+import type {
+  fileJson,
+  fileListJson,
+  overallStatusJson,
+  stepSummaryJson,
+} from '@steptrail/api-schema/file.schemas.js';
+import type { eventRecordedJson, logEntryJson, stepStateJson } from '@steptrail/api-schema/step.schemas.js';
 
 // Domain values to the JSON the schemas describe: dates become ISO strings, nothing else changes shape.
 

@@ -2,22 +2,18 @@
 // zod or the domain reaches the bundle (docs/architecture.md#dashboard).
 import type { z } from 'zod';
 import type { OverallStatus, StepStatus } from '@steptrail/domain';
-import type { errorResponse } from '../../../src/http/schemas/common.schemas.js';
-import type { fileChangeJson, readyMessageJson } from '../../../src/http/schemas/event.schemas.js';
-import type { listFilesQuery } from '../../../src/http/schemas/file-filter.schemas.js';
-import type { failureTriageJson, stepTimingsJson } from '../../../src/http/schemas/insights.schemas.js';
-import type {
-  fileDetailJson,
-  fileListJson,
-  fileWithStatusJson,
-} from '../../../src/http/schemas/file.schemas.js';
+import type { errorResponse } from '@steptrail/api-schema/common.schemas.js';
+import type { fileChangeJson, readyMessageJson } from '@steptrail/api-schema/event.schemas.js';
+import type { listFilesQuery } from '@steptrail/api-schema/file-filter.schemas.js';
+import type { failureTriageJson, stepTimingsJson } from '@steptrail/api-schema/insights.schemas.js';
+import type { fileDetailJson, fileListJson, fileWithStatusJson } from '@steptrail/api-schema/file.schemas.js';
 import type {
   logEntryJson,
   logPageJson,
   retriedJson,
   stepsJson,
   stepStateJson,
-} from '../../../src/http/schemas/step.schemas.js';
+} from '@steptrail/api-schema/step.schemas.js';
 
 export type { OverallStatus, StepStatus };
 export type FileList = z.input<typeof fileListJson>;

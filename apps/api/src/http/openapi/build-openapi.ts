@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorResponse } from '../schemas/common.schemas.js';
+import { errorResponse } from '@steptrail/api-schema/common.schemas.js';
 import type { Route } from '../routing/route.js';
 
 type Json = Record<string, unknown>;

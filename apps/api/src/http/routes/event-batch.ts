@@ -9,7 +9,7 @@ import {
   batchEventJson,
   eventIdentity,
   type batchAnswerJson,
-} from '../schemas/event-batch.schemas.js';
+} from '@steptrail/api-schema/event-batch.schemas.js';
 import { recordedToJson } from '../serialize.js';
 import type { RouteDeps } from './route-deps.js';
 

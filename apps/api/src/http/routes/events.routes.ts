@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_EVENTS_PER_BATCH } from '@steptrail/domain';
-import { MAX_ID } from '../schemas/common.schemas.js';
-import { batchAnswerJson, batchBodyDocumented } from '../schemas/event-batch.schemas.js';
+import { MAX_ID } from '@steptrail/api-schema/common.schemas.js';
+import { batchAnswerJson, batchBodyDocumented } from '@steptrail/api-schema/event-batch.schemas.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import { recordBatch } from './event-batch.js';
 import type { RouteDeps } from './route-deps.js';

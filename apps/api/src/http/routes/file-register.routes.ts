@@ -1,8 +1,8 @@
 import type { NewFile } from '@steptrail/domain';
 import type { Request } from 'express';
 import { ApiError } from '../errors/api-error.js';
-import { errorResponse, SHORT_TEXT } from '../schemas/common.schemas.js';
-import { createdFileJson, registerFileBody, uploadForm } from '../schemas/file.schemas.js';
+import { errorResponse, SHORT_TEXT } from '@steptrail/api-schema/common.schemas.js';
+import { createdFileJson, registerFileBody, uploadForm } from '@steptrail/api-schema/file.schemas.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import { nulProblem, nulProblems } from '../routing/unstorable-text.js';
 import { parseParts, problemsOf, validationError } from '../routing/validation.js';

@@ -1,5 +1,5 @@
-import { errorResponse, fileIdParams } from '../schemas/common.schemas.js';
-import { fileWithStatusJson, patchFileBody } from '../schemas/file.schemas.js';
+import { errorResponse, fileIdParams } from '@steptrail/api-schema/common.schemas.js';
+import { fileWithStatusJson, patchFileBody } from '@steptrail/api-schema/file.schemas.js';
 import {
   addUploadsBody,
   createdStepsJson,
@@ -9,7 +9,7 @@ import {
   initStepsBody,
   retriedJson,
   retryBody,
-} from '../schemas/step.schemas.js';
+} from '@steptrail/api-schema/step.schemas.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import { validationError } from '../routing/validation.js';
 import { fileToJson, overallToJson, recordedToJson } from '../serialize.js';

@@ -1,7 +1,12 @@
-import { errorResponse, fileIdParams } from '../schemas/common.schemas.js';
-import { fileDetailJson, fileListJson, overallStatusJson, stepSummaryJson } from '../schemas/file.schemas.js';
-import { listFilesQuery, toFileFilter } from '../schemas/file-filter.schemas.js';
-import { logPageJson, logsQuery, stepsJson } from '../schemas/step.schemas.js';
+import { errorResponse, fileIdParams } from '@steptrail/api-schema/common.schemas.js';
+import {
+  fileDetailJson,
+  fileListJson,
+  overallStatusJson,
+  stepSummaryJson,
+} from '@steptrail/api-schema/file.schemas.js';
+import { listFilesQuery, toFileFilter } from '@steptrail/api-schema/file-filter.schemas.js';
+import { logPageJson, logsQuery, stepsJson } from '@steptrail/api-schema/step.schemas.js';
 import { validationError } from '../routing/validation.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import {

@@ -7,7 +7,7 @@ import {
   failuresQuery,
   stepTimingsJson,
   timingsQuery,
-} from '../schemas/insights.schemas.js';
+} from '@steptrail/api-schema/insights.schemas.js';
 import type { RouteDeps } from './route-deps.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorResponse } from '../schemas/common.schemas.js';
+import { errorResponse } from '@steptrail/api-schema/common.schemas.js';
 import { ApiError } from '../errors/api-error.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import type { RouteDeps } from './route-deps.js';

@@ -1,6 +1,6 @@
 import { rollupStatus, type FileRecord, type LogEntry } from '@steptrail/domain';
 import type { z } from 'zod';
-import type { fileChangeJson } from '../schemas/event.schemas.js';
+import type { fileChangeJson } from '@steptrail/api-schema/event.schemas.js';
 import { logToJson } from '../serialize.js';
 
 export interface SseMessage {

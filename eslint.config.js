@@ -109,6 +109,26 @@ export default tseslint.config(
     },
   },
 
+  // The client runs in browsers too: its sources import no node: module (docs/architecture.md#the-client).
+  {
+    files: ['packages/client/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...appImports(null),
+          patterns: [
+            ...appImports(null).patterns,
+            {
+              regex: '^node:',
+              message: '@steptrail/client runs in browsers: use web APIs (fetch, streams, crypto).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+
   // Apps import no app; only the all-in-one app composes the API and the worker.
   ...APPS.map((app) => ({
     files: [`apps/${app}/**/*.ts`],

@@ -4,7 +4,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const APPS = ['api', 'worker', 'migrator', 'standalone'];
+const APPS = ['api', 'worker', 'migrator', 'standalone', 'cli'];
 
 /** Forbids importing every app but `allowed` (by package name or by a relative path into apps/<name>/). */
 const appImports = (self, allowed = []) => {

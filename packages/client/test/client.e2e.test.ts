@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SteptrailApiError, SteptrailClient, type LiveEvent } from '../src/index.js';
-import { startLiveApi, type LiveApi } from './support/live-api.js';
+import { startStandaloneApi, type StandaloneApi } from '@steptrail/test-servers/standalone-api';
 import { TcpProxy } from './support/tcp-proxy.js';
 
 // The client against `pnpm start` as a process on SQLite, reached directly or through a proxy that drops
 // connections (docs/architecture.md#the-client).
 
-let api: LiveApi;
+let api: StandaloneApi;
 let direct: SteptrailClient;
 let counter = 0;
 
 beforeAll(async () => {
-  api = await startLiveApi();
+  api = await startStandaloneApi();
   direct = new SteptrailClient({ url: api.url, token: api.token });
 });
 afterAll(async () => {

@@ -2,25 +2,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppProcess } from '@steptrail/test-servers/app-process';
+import { AppProcess } from './app-process.js';
 
-const STANDALONE = fileURLToPath(new URL('../../../../apps/standalone/src/main.ts', import.meta.url));
+const STANDALONE = fileURLToPath(new URL('../../../apps/standalone/src/main.ts', import.meta.url));
 const RUNNING = /steptrail is running \(API only\)\. Dashboard: (http:\/\/127\.0\.0\.1:\d+)\//;
 
 /** A token with both scopes, as a pipeline would have. */
 export const TOKEN = 'pipeline-secret-0123456789';
 
-export interface LiveApi {
+export interface StandaloneApi {
   url: string;
   token: string;
   stop(): Promise<void>;
 }
 
 /**
- * `pnpm start` as a process (API only, SQLite under a scratch ./data, started from its sources), with one
+ * `pnpm start` as a process, for tests of the API's callers (the client, the CLI, the guide's examples) (API only, SQLite under a scratch ./data, started from its sources), with one
  * read/write token and a short heartbeat; `extraEnv` adds to that.
  */
-export async function startLiveApi(extraEnv: Record<string, string> = {}): Promise<LiveApi> {
+export async function startStandaloneApi(extraEnv: Record<string, string> = {}): Promise<StandaloneApi> {
   const dir = mkdtempSync(join(tmpdir(), 'steptrail-client-'));
   const app = new AppProcess(
     STANDALONE,

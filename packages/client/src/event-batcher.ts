@@ -34,6 +34,7 @@ export class EventBatcher {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private sending: Promise<BatchSummary> = Promise.resolve(emptySummary());
   private closed = false;
+  private readonly totals: BatchSummary = emptySummary();
 
   constructor(private readonly options: BatcherOptions) {}
 
@@ -63,9 +64,11 @@ export class EventBatcher {
     return this.sending;
   }
 
+  /** Sends what is left; resolves with the outcomes of every event queued since the batcher was made. */
   async close(): Promise<BatchSummary> {
     this.closed = true;
-    return this.flush();
+    await this.flush();
+    return { ...this.totals };
   }
 
   private async sendAll(items: Queued[]): Promise<BatchSummary> {
@@ -93,6 +96,8 @@ export class EventBatcher {
         }
       }
     }
+    for (const key of ['applied', 'duplicates', 'refused', 'failed'] as const)
+      this.totals[key] += summary[key];
     return summary;
   }
 }

@@ -151,7 +151,10 @@ export class SteptrailClient {
     return subscription;
   }
 
-  /** Sends what is queued and stops every subscription; call it before the process exits. */
+  /**
+   * Sends what is queued and stops every subscription; call it before the process exits. Resolves with the
+   * outcomes of every event queued over the client's life.
+   */
   async close(): Promise<BatchSummary> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     return this.batcher.close();

@@ -123,6 +123,8 @@ describe('@steptrail/client against a live API', () => {
         client.queueEvent(fileId, { stepName: 'hash_file', status: 'success' }),
       ]);
       expect(outcomes.map((outcome) => outcome.result)).toEqual(['applied', 'applied']);
+      // close() counts every event of the client's life, those sent by earlier batches too.
+      expect(await client.close()).toEqual({ applied: 2, duplicates: 0, refused: 0, failed: 0 });
     } finally {
       await client.close();
     }

@@ -126,7 +126,7 @@ describe.each(backends)('foreign writes on $name', (backend) => {
     /** The domain's computation over the stored rows: what every view must show for the file. */
     async function expected(fileId: number): Promise<OverallStatusResult | null> {
       const [file] = await writer.connection.rows(
-        'SELECT is_duplicate, managed, workflow, workflow_plan FROM files WHERE id = ?',
+        'SELECT is_duplicate, managed, workflow, workflow_plan FROM files WHERE id = ? AND deleted_at IS NULL',
         [fileId],
       );
       if (file === undefined) return null;
@@ -144,7 +144,7 @@ describe.each(backends)('foreign writes on $name', (backend) => {
       const counts: Record<string, number> = Object.fromEntries(
         OVERALL_STATUSES.map((status) => [status, 0]),
       );
-      for (const row of await writer.connection.rows('SELECT id FROM files')) {
+      for (const row of await writer.connection.rows('SELECT id FROM files WHERE deleted_at IS NULL')) {
         const result = await expected(Number(row.id));
         if (result !== null) counts[result.status] = (counts[result.status] ?? 0) + 1;
       }
@@ -238,6 +238,32 @@ describe.each(backends)('foreign writes on $name', (backend) => {
       expect(history.items.map((item) => item.message)).toContain(
         'files.workflow_plan cannot be read ("steps" is not a list); the default workflow applies.',
       );
+    });
+
+    test('DELETE /api/files/:id on the adopted database hides the file from status, lists and counts, and keeps its history readable', async () => {
+      const fileId = await writer.newFile('deleted-by-steptrail');
+      await writer.progress(fileId, 'hash_file', 'success', 'Hash computed');
+      await agreesWithin(fileId);
+      const original = await writer.newFile('kept-original');
+      await writer.markDuplicate(fileId, original);
+      await agreesWithin(fileId);
+
+      // processing_logs.file_id references files(id) here, and the duplicate names its original: nothing blocks it.
+      expect((await fetch(`${api.url}/api/files/${original}`, { method: 'DELETE' })).status).toBe(204);
+
+      expect((await fetch(`${api.url}/api/files/${original}/status`)).status).toBe(404);
+      await agreesWithin(fileId);
+      const everything = (await (await fetch(`${api.url}/api/files?limit=200`)).json()) as {
+        items: Array<{ id: number }>;
+      };
+      expect(everything.items.map((item) => Number(item.id))).not.toContain(original);
+      const history = (await (await fetch(`${api.url}/api/files/${original}/logs`)).json()) as {
+        items: Array<{ message: string | null }>;
+      };
+      expect(history.items.map((item) => item.message)).toContain(
+        'File deleted: its step rows are removed, this history stays',
+      );
+      expect((await fetch(`${api.url}/api/files/${original}`, { method: 'DELETE' })).status).toBe(404);
     });
 
     test('a reconciler killed mid-way (kill -9) loses nothing: the next process brings every file up to date', async () => {

@@ -35,7 +35,9 @@ export function memoryRawAccess(store: MemoryStore): RawAccess {
     fileRow: (fileId) =>
       read(store, (state) => {
         const file = state.files.get(fileId);
-        return file === undefined ? null : fileRow(file);
+        if (file !== undefined) return fileRow(file);
+        const deleted = state.deletedFiles.get(fileId);
+        return deleted === undefined ? null : { ...fileRow(deleted.file), deleted_at: deleted.deletedAt };
       }),
     stepRows: (fileId) =>
       read(store, (state) =>
@@ -148,6 +150,7 @@ function fileRow(file: FileRecord): RawRow {
     last_step: rollup.lastStep,
     status_changed_at: rollup.statusChangedAt,
     updated_at: file.updatedAt,
+    deleted_at: null,
   };
 }
 

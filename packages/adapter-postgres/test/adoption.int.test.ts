@@ -32,6 +32,7 @@ const ALL_MIGRATIONS = [
   'OperationsSearchIndexes1764300001300',
   'RollupReconciler1764300001400',
   'EventReceipts1764300001500',
+  'FileTombstones1764300001600',
 ];
 
 /** Reverts the newest `count` migrations (all of them by default). */
@@ -236,8 +237,9 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       "ix_steps_lease: (status, lease_expires_at) WHERE ((status)::text = 'in_progress'::text)",
       "ix_steps_runnable: (status, run_after) WHERE ((status)::text = 'pending'::text)",
     ]);
-    // The newer migrations first (EventReceipts, RollupReconciler, OperationsSearchIndexes), then PartialWorkerIndexes.
-    await undoMigrations(url, 4);
+    // The newer migrations first (FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
+    // PartialWorkerIndexes.
+    await undoMigrations(url, 5);
     expect(await definitions()).toEqual([
       'ix_steps_lease: (status, lease_expires_at)',
       'ix_steps_runnable: (status, run_after)',
@@ -249,6 +251,7 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       'OperationsSearchIndexes1764300001300',
       'RollupReconciler1764300001400',
       'EventReceipts1764300001500',
+      'FileTombstones1764300001600',
     ]);
     expect(await withClient(url, tableNames)).toContain('steptrail_event_receipts');
     expect(await definitions()).toHaveLength(2);

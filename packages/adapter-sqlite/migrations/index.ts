@@ -3,6 +3,7 @@ import { PartialWorkerIndexes1764300000002 } from './1764300000002-partial-worke
 import { OperationsSearchIndexes1764300001300 } from './1764300001300-operations-search-indexes.js';
 import { RollupReconciler1764300001400 } from './1764300001400-rollup-reconciler.js';
 import { EventReceipts1764300001500 } from './1764300001500-event-receipts.js';
+import { FileTombstones1764300001600 } from './1764300001600-file-tombstones.js';
 
 /** Every SQLite migration, oldest first. */
 export const sqliteMigrations = [
@@ -11,4 +12,5 @@ export const sqliteMigrations = [
   OperationsSearchIndexes1764300001300,
   RollupReconciler1764300001400,
   EventReceipts1764300001500,
+  FileTombstones1764300001600,
 ];

@@ -180,7 +180,7 @@ export const filesTopic: ContractTopic = (context) => {
       });
     });
 
-    it('delete removes the file and its step rows but keeps its logs; a second delete answers false', async () => {
+    it('delete hides the file from every read and leaves its row as a tombstone, removes its step rows and keeps its logs; a second delete answers false', async () => {
       const clock = new ManualClock();
       const { tracker } = useCases(context.store(), clock);
       const file = await tracker.registerFile(newFile(uniqueTag()));
@@ -188,7 +188,9 @@ export const filesTopic: ContractTopic = (context) => {
       const logsBefore = await context.raw().logRows(file.id);
 
       expect(await context.store().reads.files.delete(file.id)).toBe(true);
-      expect(await context.raw().fileRow(file.id)).toBeNull();
+      expect(await context.store().reads.files.get(file.id)).toBeNull();
+      expect(await context.store().reads.files.getMany([file.id])).toEqual([]);
+      expect((await context.raw().fileRow(file.id))?.deleted_at).toBeInstanceOf(Date);
       expect(await context.raw().stepRows(file.id)).toEqual([]);
       expect(await context.raw().logRows(file.id)).toEqual(logsBefore);
       expect(logsBefore).toHaveLength(1);

@@ -196,14 +196,18 @@ export const stepTrackerTopic: ContractTopic = (context) => {
       });
     });
 
-    it('deleteFile removes the file and its steps and keeps its history', async () => {
+    it('deleteFile leaves a tombstone, removes its steps and keeps its history', async () => {
       const { tracker } = setup();
       const file = await tracker.registerFile(newFile(uniqueTag()));
       unwrap(await tracker.updateStepStatus(file.id, 'hash_file', 'success'));
       const logs = await context.raw().logRows(file.id);
 
       unwrap(await tracker.deleteFile(file.id));
-      expect(await rawSnapshot(context.raw(), file.id)).toEqual({ file: null, steps: [], logs });
+      expect(await rawSnapshot(context.raw(), file.id)).toEqual({
+        file: expect.objectContaining({ deleted_at: expect.any(Date) }),
+        steps: [],
+        logs,
+      });
       expect(errorCode(await tracker.deleteFile(file.id))).toBe('FILE_NOT_FOUND');
     });
 

@@ -133,7 +133,9 @@ class MemoryFiles implements FileRepository {
 
   async delete(id: number): Promise<boolean> {
     const state = this.state();
-    if (!state.files.delete(id)) return false;
+    const file = state.files.get(id);
+    if (file === undefined || !state.files.delete(id)) return false;
+    state.deletedFiles.set(id, { file, deletedAt: new Date() });
     for (const [key, step] of state.steps) if (step.fileId === id) state.steps.delete(key);
     return true;
   }

@@ -15,6 +15,8 @@ export interface MemoryState {
   nextLogId: number;
   /** Saved backfill progress, per candidate mode. */
   progress: Map<CandidateMode, MigrationProgress>;
+  /** Deleted files, kept as tombstones with the time of their deletion (docs/architecture.md#deleting-files). */
+  deletedFiles: Map<number, { file: FileRecord; deletedAt: Date }>;
   /** The rollup reconciler's cursor and lease. */
   reconcile: ReconcileState;
   /** Event receipts keyed by file id and event id. */
@@ -28,6 +30,7 @@ export const emptyMemoryState = (): MemoryState => ({
   nextFileId: 1,
   nextLogId: 1,
   progress: new Map(),
+  deletedFiles: new Map(),
   reconcile: { cursor: emptyCursor(), revision: 0, leaseOwner: null, leaseExpiresAt: null },
   receipts: new Map(),
 });

@@ -113,9 +113,11 @@ export class StatusQueries {
     limit: number,
     after: EventPosition | null = null,
   ): Promise<Result<LogPage>> {
-    const file = await this.reads.files.get(fileId);
-    if (file === null) return notFound(fileId);
-    return ok(await this.reads.logs.page(fileId, clampLimit(limit), after));
+    const page = await this.reads.logs.page(fileId, clampLimit(limit), after);
+    // A deleted file's history stays readable by its id (docs/architecture.md#deleting-files).
+    if (page.items.length === 0 && after === null && (await this.reads.files.get(fileId)) === null)
+      return notFound(fileId);
+    return ok(page);
   }
 
   /** Newest first; the status filter reads the rollup, so it matches the badges exactly. */

@@ -35,6 +35,9 @@ export const ROLLUP_COLUMNS: ReadonlyArray<readonly [string, keyof FileRollup, V
 ];
 const ROLLUP_COLUMN_NAMES = ROLLUP_COLUMNS.map(([column]) => column);
 
+/** Files that were not deleted: a deleted file's row stays as a tombstone (docs/architecture.md#deleting-files). */
+export const LIVE = 'deleted_at IS NULL';
+
 /** Columns read for a file; keep in step with toFileRecord. */
 export const FILE_COLUMNS = [
   'id',

@@ -8,7 +8,7 @@ import {
   type FileSort,
 } from '@steptrail/domain';
 import { parseTimestamp } from '../mappers/column-parsers.js';
-import { FILE_COLUMNS, toFileRecord } from '../mappers/row-mappers.js';
+import { FILE_COLUMNS, LIVE, toFileRecord } from '../mappers/row-mappers.js';
 import type { SqlExecutor, SqlParams } from '../sql-executor.js';
 
 /** A LIKE pattern matching `text` anywhere, with `!` escaping the wildcards in it. */
@@ -142,7 +142,7 @@ export async function searchFilesSql(
 ): Promise<FilePage> {
   const sort = query.sort ?? DEFAULT_FILE_SORT;
   const base: SqlParams = {};
-  const filter = fileFilterSql(sql, query, base);
+  const filter = [LIVE, ...fileFilterSql(sql, query, base)];
   if (query.beforeId !== undefined) {
     filter.push('id < :beforeId');
     base.beforeId = query.beforeId;

@@ -15,6 +15,7 @@ import {
   FILE_COLUMNS,
   ROLLUP_COLUMNS,
   ROLLUP_SOURCE_COLUMNS,
+  LIVE,
   fileColumns,
   toFileRecord,
   toRollupSource,
@@ -73,15 +74,18 @@ export class TypeormFileRepository implements FileRepository {
   }
 
   async get(id: number): Promise<FileRecord | null> {
-    const row = await this.sql.one(`SELECT ${this.columns} FROM files WHERE id = :id`, { id });
+    const row = await this.sql.one(`SELECT ${this.columns} FROM files WHERE id = :id AND ${LIVE}`, { id });
     return row === null ? null : toFileRecord(row);
   }
 
   async getMany(ids: readonly number[]): Promise<FileRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.sql.rows(`SELECT ${this.columns} FROM files WHERE id IN (:...ids) ORDER BY id`, {
-      ids: [...new Set(ids)],
-    });
+    const rows = await this.sql.rows(
+      `SELECT ${this.columns} FROM files WHERE id IN (:...ids) AND ${LIVE} ORDER BY id`,
+      {
+        ids: [...new Set(ids)],
+      },
+    );
     return rows.map(toFileRecord);
   }
 
@@ -94,18 +98,21 @@ export class TypeormFileRepository implements FileRepository {
     const rows =
       high - low + 1 === wanted.size
         ? await this.sql.rows(
-            `SELECT ${this.sourceColumns} FROM files WHERE id BETWEEN :low AND :high ORDER BY id`,
+            `SELECT ${this.sourceColumns} FROM files WHERE id BETWEEN :low AND :high AND ${LIVE} ORDER BY id`,
             { low, high },
           )
-        : await this.sql.rows(`SELECT ${this.sourceColumns} FROM files WHERE id IN (:...ids) ORDER BY id`, {
-            ids: [...wanted],
-          });
+        : await this.sql.rows(
+            `SELECT ${this.sourceColumns} FROM files WHERE id IN (:...ids) AND ${LIVE} ORDER BY id`,
+            {
+              ids: [...wanted],
+            },
+          );
     return rows.map(toRollupSource);
   }
 
   async lock(id: number): Promise<FileRecord | null> {
     const row = await this.sql.one(
-      `SELECT ${this.columns} FROM files WHERE id = :id${rowLock(this.sql.dialect, 'fileRow')}`,
+      `SELECT ${this.columns} FROM files WHERE id = :id AND ${LIVE}${rowLock(this.sql.dialect, 'fileRow')}`,
       {
         id,
       },
@@ -117,7 +124,7 @@ export class TypeormFileRepository implements FileRepository {
     if (ids.length === 0) return [];
     // In id order, so two transactions locking overlapping sets of files cannot deadlock.
     const rows = await this.sql.rows(
-      `SELECT ${this.columns} FROM files WHERE id IN (:...ids) ORDER BY id${rowLock(this.sql.dialect, 'fileRow')}`,
+      `SELECT ${this.columns} FROM files WHERE id IN (:...ids) AND ${LIVE} ORDER BY id${rowLock(this.sql.dialect, 'fileRow')}`,
       { ids: [...new Set(ids)] },
     );
     return rows.map(toFileRecord);
@@ -166,7 +173,7 @@ export class TypeormFileRepository implements FileRepository {
 
   async findOriginal(filehash: string, exceptId: number): Promise<FileRecord | null> {
     const row = await this.sql.one(
-      `SELECT ${this.columns} FROM files WHERE filehash = :filehash AND id <> :exceptId AND is_duplicate = :no
+      `SELECT ${this.columns} FROM files WHERE filehash = :filehash AND id <> :exceptId AND is_duplicate = :no AND ${LIVE}
        ORDER BY id LIMIT 1`,
       { filehash, exceptId, no: false },
     );
@@ -174,9 +181,15 @@ export class TypeormFileRepository implements FileRepository {
   }
 
   async delete(id: number): Promise<boolean> {
+    // A tombstone, not a DELETE: rows that reference the file (its history, a duplicate's duplicate_of_id) keep it,
+    // whatever foreign keys the database declares (docs/architecture.md#deleting-files).
+    const result = await this.sql.write(
+      `UPDATE files SET deleted_at = :now, updated_at = :now WHERE id = :id AND ${LIVE}`,
+      { id, now: this.sql.dialect.driver.time(this.now()) },
+    );
+    if (result.affected === 0) return false;
     await this.sql.write('DELETE FROM file_processing_steps WHERE file_id = :id', { id });
-    const result = await this.sql.write('DELETE FROM files WHERE id = :id', { id });
-    return result.affected > 0;
+    return true;
   }
 
   async list(query: FileListQuery): Promise<FilePage> {
@@ -186,7 +199,7 @@ export class TypeormFileRepository implements FileRepository {
   async countByStatus(): Promise<StatusCounts> {
     const counts = Object.fromEntries(OVERALL_STATUSES.map((status) => [status, 0])) as StatusCounts;
     const rows = await this.sql.rows(
-      'SELECT processing_status AS status, COUNT(*) AS n FROM files GROUP BY processing_status',
+      `SELECT processing_status AS status, COUNT(*) AS n FROM files WHERE ${LIVE} GROUP BY processing_status`,
     );
     for (const row of rows) {
       const status = OVERALL_STATUSES.find((known) => known === row.status);
@@ -197,7 +210,7 @@ export class TypeormFileRepository implements FileRepository {
 
   async listAfter(afterId: number, limit: number): Promise<FileRecord[]> {
     const rows = await this.sql.rows(
-      `SELECT ${this.columns} FROM files WHERE id > :afterId ORDER BY id LIMIT :limit`,
+      `SELECT ${this.columns} FROM files WHERE id > :afterId AND ${LIVE} ORDER BY id LIMIT :limit`,
       {
         afterId,
         limit,

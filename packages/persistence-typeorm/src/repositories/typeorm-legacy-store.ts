@@ -8,6 +8,7 @@ import {
   type StepRepository,
 } from '@steptrail/domain';
 import { requireInteger } from '../mappers/column-parsers.js';
+import { LIVE } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { rebuildStepsSetBased } from './set-based-rebuild.js';
 import { TypeormBackfillProgress } from './typeorm-backfill-progress.js';
@@ -34,7 +35,7 @@ export class TypeormLegacyStore implements LegacyMigrationStore {
             AND (SELECT s.id FROM file_processing_steps s WHERE s.file_id = f.id LIMIT 1) IS NULL`
         : '';
     const rows = await this.sql.rows(
-      `SELECT f.id FROM files f WHERE f.id > :afterId${filter} ORDER BY f.id LIMIT :limit`,
+      `SELECT f.id FROM files f WHERE f.id > :afterId AND f.${LIVE}${filter} ORDER BY f.id LIMIT :limit`,
       { afterId, limit },
     );
     return rows.map((row) => requireInteger('files.id', row.id));

@@ -80,7 +80,7 @@ export class TypeormLogRetention implements LogRetentionStore {
   async countOfDeletedFiles(cutoff: Date): Promise<number> {
     return this.count(
       `processing_logs l WHERE l.file_id IS NOT NULL AND l.timestamp < :cutoff
-         AND NOT EXISTS (SELECT 1 FROM files f WHERE f.id = l.file_id)`,
+         AND NOT EXISTS (SELECT 1 FROM files f WHERE f.id = l.file_id AND f.deleted_at IS NULL)`,
       cutoff,
     );
   }
@@ -89,10 +89,10 @@ export class TypeormLogRetention implements LogRetentionStore {
     return this.deleteListed(
       `SELECT l.id FROM processing_logs l
        WHERE l.id > :afterLogId AND l.file_id IS NOT NULL AND l.timestamp < :cutoff
-         AND NOT EXISTS (SELECT 1 FROM files f WHERE f.id = l.file_id)
+         AND NOT EXISTS (SELECT 1 FROM files f WHERE f.id = l.file_id AND f.deleted_at IS NULL)
        ORDER BY l.id LIMIT :limit`,
       `DELETE FROM processing_logs WHERE id IN (:...ids) AND timestamp < :cutoff
-         AND NOT EXISTS (SELECT 1 FROM files f WHERE f.id = processing_logs.file_id)`,
+         AND NOT EXISTS (SELECT 1 FROM files f WHERE f.id = processing_logs.file_id AND f.deleted_at IS NULL)`,
       { ...this.at(cutoff), afterLogId, limit },
     );
   }

@@ -18,6 +18,7 @@ import {
   parseTimestamp,
   requireInteger,
 } from '../mappers/column-parsers.js';
+import { LIVE } from '../mappers/row-mappers.js';
 import { RECONCILER_TABLE } from '../schema/schema-plan.js';
 import type { SqlExecutor } from '../sql-executor.js';
 
@@ -103,9 +104,9 @@ export class TypeormReconcile implements RollupReconcileStore {
     // Point ranges of ix_files_duplicate_status: marked files whose rollup is not `duplicate`, and the other way.
     const notDuplicate = OVERALL_STATUSES.filter((status) => status !== 'duplicate');
     const rows = await this.sql.rows(
-      `SELECT id FROM files WHERE is_duplicate = :yes AND processing_status IN (:...notDuplicate)
+      `SELECT id FROM files WHERE is_duplicate = :yes AND processing_status IN (:...notDuplicate) AND ${LIVE}
        UNION ALL
-       SELECT id FROM files WHERE is_duplicate = :no AND processing_status = 'duplicate'`,
+       SELECT id FROM files WHERE is_duplicate = :no AND processing_status = 'duplicate' AND ${LIVE}`,
       { yes: true, no: false, notDuplicate },
     );
     return rows.slice(0, limit).map((row) => requireInteger('files.id', row.id));

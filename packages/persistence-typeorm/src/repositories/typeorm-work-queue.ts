@@ -1,6 +1,6 @@
 import type { ExpiredLease, FileRecord, LockedStep, StepRef, WorkQueue } from '@steptrail/domain';
 import { parseText, requireInteger, requireText } from '../mappers/column-parsers.js';
-import { FILE_COLUMNS, fileColumns, toFileRecord } from '../mappers/row-mappers.js';
+import { FILE_COLUMNS, LIVE, fileColumns, toFileRecord } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { announceStatements, rowLock } from '../define-dialect.js';
 
@@ -80,7 +80,7 @@ export class TypeormWorkQueue implements WorkQueue {
   private async withLockedFiles<T extends StepRef>(refs: T[]): Promise<Array<T & { file: FileRecord }>> {
     if (refs.length === 0) return [];
     const rows = await this.sql.rows(
-      `SELECT ${fileColumns(FILE_COLUMNS, this.hasPlan)} FROM files WHERE id IN (:...ids)${rowLock(this.sql.dialect, 'fileRowSkipLocked')}`,
+      `SELECT ${fileColumns(FILE_COLUMNS, this.hasPlan)} FROM files WHERE id IN (:...ids) AND ${LIVE}${rowLock(this.sql.dialect, 'fileRowSkipLocked')}`,
       { ids: [...new Set(refs.map((ref) => ref.fileId))] },
     );
     const files = new Map(rows.map(toFileRecord).map((file) => [file.id, file]));

@@ -77,6 +77,9 @@ export const FILES_TABLE: PlannedTable = {
     own('last_step', 'varchar', true),
     own('status_changed_at', 'timestamp', true),
     own('updated_at', 'timestamp', true),
+    // A deleted file's tombstone: the row stays, hidden from every read, so history that references it (DocuElevate's
+    // processing_logs.file_id is a foreign key) keeps its file (docs/architecture.md#deleting-files).
+    own('deleted_at', 'timestamp', true),
   ],
   indexes: [
     { name: 'ix_files_status_id', columns: ['processing_status', 'id'], unique: false, origin: 'steptrail' },

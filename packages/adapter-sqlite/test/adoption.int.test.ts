@@ -143,15 +143,19 @@ describe.skipIf(missing !== null)(
         const failed = await store.reads.steps.get(2, 'hash_file');
         expect(failed?.errorMessage).toBe('Traceback: disk full');
         const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });
-        const deleted = await tracker.deleteFile(1).catch((error: unknown) => error);
-        // DocuElevate declares processing_logs.file_id → files.id: history pins the file, and nothing is lost.
-        expect(deleted).toMatchObject({ kind: 'foreign_key_violation' });
-        expect(await store.reads.files.get(1)).not.toBeNull();
+        const history = await store.reads.logs.listForFiles([1]);
+        // DocuElevate declares processing_logs.file_id → files.id: delete leaves the row as a tombstone, so the
+        // history keeps its file and nothing is lost (docs/architecture.md#deleting-files).
+        expect((await tracker.deleteFile(1)).ok).toBe(true);
+        expect(await store.reads.files.get(1)).toBeNull();
+        expect(await store.reads.logs.listForFiles([1])).toEqual(history);
         // DocuElevate's files.legal_hold is NOT NULL without a default: a file steptrail registers must name it.
         const registered = await tracker.registerFile(newFile('adopted', { managed: true }));
         const db = new Database(path, { readonly: true });
+        const tombstone = db.prepare('SELECT deleted_at FROM files WHERE id = 1').get();
         const row = db.prepare('SELECT legal_hold, tenant_id FROM files WHERE id = ?').get(registered.id);
         db.close();
+        expect(tombstone).toEqual({ deleted_at: expect.any(String) });
         expect(row).toEqual({ legal_hold: 0, tenant_id: 'default' });
       } finally {
         await store.close();

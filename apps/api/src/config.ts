@@ -10,7 +10,10 @@ import {
   envPath,
   envPort,
   processEnv,
+  stallEnv,
+  stallSettingsOf,
   type DatabaseTarget,
+  type StallSettings,
   type LogLevel,
 } from '@steptrail/runtime';
 import { z } from 'zod';
@@ -37,6 +40,8 @@ export interface ApiConfig {
   reconcileIntervalMs: number;
   /** Connections per process for PostgreSQL and MySQL. */
   poolSize: number | undefined;
+  /** Stall windows, the unclaimed threshold, and how often this process sweeps (docs/architecture.md#stalls). */
+  stall: StallSettings;
 }
 
 const text = z.string().trim();
@@ -83,6 +88,7 @@ const schema = (cwd: string) =>
       COUNTS_MAX_AGE_MS: envMilliseconds(0, 3_600_000).default(2_000),
       RECONCILE_INTERVAL_MS: envMilliseconds(0, 60_000).default(250),
       DB_POOL_SIZE: envInteger(1, 200),
+      ...stallEnv,
     })
     .superRefine(
       (env, ctx) => {
@@ -150,6 +156,7 @@ export function parseApiConfig(env: Readonly<Record<string, string | undefined>>
     countsMaxAgeMs: values.COUNTS_MAX_AGE_MS,
     reconcileIntervalMs: values.RECONCILE_INTERVAL_MS,
     poolSize: values.DB_POOL_SIZE,
+    stall: stallSettingsOf(values),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   createLogger,
   openStore,
   ReconcileLoop,
+  StallSweeper,
   type DestinationStream,
   type Logger,
 } from '@steptrail/runtime';
@@ -57,11 +58,18 @@ export async function buildApiContainer(
     }).catch((error: unknown) => {
       throw cannotOpenDatabase(config.database, error);
     }));
+  // Built before the use-cases: its step metrics observe every change they commit (docs/architecture.md#metrics).
+  const metrics = new ApiMetrics(
+    () => store.reads.files.countByStatus(),
+    () => store.reads.stalls.countActive(clock.now()),
+  );
   const container = createCoreContainer({
     store,
     clock,
+    observer: metrics.steps,
     workflows: config.workflows,
     countsMaxAgeMs: config.countsMaxAgeMs,
+    stallPolicy: config.stall.policy,
   });
   const logger =
     options.logger ??
@@ -72,11 +80,7 @@ export async function buildApiContainer(
     });
   container.register(API.Config, { useValue: config });
   container.register(API.Logger, { useValue: logger });
-  container.register(API.Metrics, {
-    useFactory: instanceCachingFactory(
-      (c) => new ApiMetrics(() => c.resolve(TOKENS.Store).reads.files.countByStatus()),
-    ),
-  });
+  container.register(API.Metrics, { useValue: metrics });
   container.register(API.LiveEvents, {
     useFactory: instanceCachingFactory(
       (c) =>
@@ -99,6 +103,7 @@ export async function buildApiContainer(
       live: c.resolve(API.LiveEvents),
       metrics: c.resolve(API.Metrics),
       content: c.resolve(API.ContentStore),
+      stalls: c.resolve(TOKENS.StallWatch),
     })),
   });
   container.register(API.Reconciler, {
@@ -122,6 +127,11 @@ export async function buildApiContainer(
           host: config.host,
           port: config.port,
           shutdownTimeoutMs: config.shutdownTimeoutMs,
+          sweeper: new StallSweeper(
+            c.resolve(TOKENS.StallWatch),
+            config.stall.sweepIntervalMs,
+            logger.child({ component: 'stall-sweep' }),
+          ),
         }),
     ),
   });

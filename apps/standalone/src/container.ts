@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { buildApiContainer } from '@steptrail/api';
+import { API, buildApiContainer } from '@steptrail/api';
 import { TOKENS, createLogger, type DestinationStream, type Logger } from '@steptrail/runtime';
 import type { RunningWorker } from '@steptrail/worker';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
@@ -52,6 +52,8 @@ export async function buildStandaloneContainer(
           logger: logger.child({ app: 'worker' }),
           // The API part runs the rollup reconciler of this process.
           reconcile: false,
+          // The API's /metrics serves the worker's step metrics too (docs/architecture.md#metrics).
+          observer: container.resolve(API.Metrics).steps,
         });
       },
     },

@@ -11,6 +11,7 @@ import {
   envMilliseconds,
   envOptionalText,
   envPath,
+  envPort,
   envUrl,
   parseEnv,
   processEnv,
@@ -62,6 +63,9 @@ const schema = (cwd: string) =>
       .regex(/^[a-z_]+(\+[a-z_]+)*$/, 'Tesseract languages such as eng or eng+deu')
       .default('eng'),
     LOG_LEVEL: envLogLevel(),
+    /** The worker's own /metrics, /healthz and /readyz when it runs alone; 0 picks a free port (logged). */
+    WORKER_METRICS_PORT: envPort().default(0),
+    WORKER_METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   });
 
 export interface OpenAiConfig {
@@ -100,6 +104,8 @@ export interface WorkerConfig {
   openai: OpenAiConfig | null;
   ocr: { enabled: boolean; languages: string };
   logLevel: LogLevel;
+  /** Where the worker serves /metrics, /healthz and /readyz when it runs alone (docs/architecture.md#metrics). */
+  observability: { host: string; port: number };
 }
 
 /** Parses a worker environment; throws ConfigError listing every problem at once. */
@@ -146,6 +152,7 @@ export function parseWorkerConfig(
           },
     ocr: { enabled: raw.OCR_ENABLED, languages: raw.OCR_LANGUAGES },
     logLevel: raw.LOG_LEVEL,
+    observability: { host: raw.WORKER_METRICS_HOST, port: raw.WORKER_METRICS_PORT },
   };
 }
 

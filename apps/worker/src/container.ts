@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { WorkflowCatalog, systemClock, type Clock, type Store } from '@steptrail/domain';
+import { WorkflowCatalog, systemClock, type Clock, type StepObserver, type Store } from '@steptrail/domain';
 import {
   ConfigError,
   TOKENS,
@@ -7,10 +7,13 @@ import {
   createCoreContainer,
   createLogger,
   openStore,
+  StepMetrics,
   type Logger,
 } from '@steptrail/runtime';
 import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import type { WorkerConfig } from './config.js';
+import { ObservabilityServer } from './observability/observability-server.js';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { TesseractOcr } from './documents/ocr.js';
 import { OpenAiExtractor } from './documents/openai-extractor.js';
 import { createDestination } from './destinations/create-destination.js';
@@ -33,6 +36,8 @@ export const WORKER_TOKENS = {
   Outcomes: Symbol('OutcomeRecorder') as InjectionToken<OutcomeRecorder>,
   StepRunner: Symbol('StepRunner') as InjectionToken<StepRunner>,
   Engine: Symbol('WorkerEngine') as InjectionToken<WorkerEngine>,
+  /** Its own metrics port; null when the process's observer came from outside (the all-in-one app). */
+  Observability: Symbol('ObservabilityServer') as InjectionToken<ObservabilityServer | null>,
 } as const;
 
 /** What a caller (the API's in-process worker, tests, the benchmark) may supply instead of the defaults. */
@@ -50,6 +55,11 @@ export interface WorkerOverrides {
   builtInHandlers?: boolean;
   /** False runs no rollup reconciler here (the all-in-one app's API part runs it). */
   reconcile?: boolean;
+  /**
+   * The step metrics of the process the worker runs in (the all-in-one app's API serves them); without it the
+   * worker keeps its own and serves them on its own port (docs/architecture.md#metrics).
+   */
+  observer?: StepObserver;
 }
 
 export interface BuiltWorker {
@@ -77,7 +87,23 @@ export async function buildWorkerContainer(
     (await openStore(config.database, { clock, poolSize: config.concurrency + 4 }).catch((error: unknown) => {
       throw cannotOpenDatabase(config.database, error);
     }));
-  const container = createCoreContainer({ store, clock, workflows: WorkflowCatalog.defaults() });
+  const own = overrides.observer === undefined ? new Registry() : null;
+  if (own !== null) collectDefaultMetrics({ register: own, prefix: 'steptrail_worker_' });
+  const observer =
+    overrides.observer ??
+    new StepMetrics(own ?? new Registry(), () => store.reads.stalls.countActive(clock.now()));
+  const container = createCoreContainer({ store, clock, workflows: WorkflowCatalog.defaults(), observer });
+  container.register(WORKER_TOKENS.Observability, {
+    useValue:
+      own === null
+        ? null
+        : new ObservabilityServer({
+            registry: own,
+            store,
+            log: logger.child({ component: 'observability' }),
+            ...config.observability,
+          }),
+  });
   container.register(WORKER_TOKENS.Config, { useValue: config });
   container.register(WORKER_TOKENS.Logger, { useValue: logger });
   container.register(WORKER_TOKENS.Destinations, { useValue: destinations });

@@ -40,6 +40,13 @@ export async function startWorker(
       owner: `worker-${config.workerId}`,
     },
   );
+  const observability = built.container.resolve(WORKER_TOKENS.Observability);
+  try {
+    await observability?.listen();
+  } catch (error) {
+    await built.dispose();
+    throw error;
+  }
   engine.start();
   reconciler.start();
   log.info(
@@ -58,6 +65,7 @@ export async function startWorker(
     stop: () =>
       (stopping ??= (async () => {
         const [report] = await Promise.all([engine.stop(), reconciler.stop()]);
+        await observability?.close();
         await built.dispose();
         return report;
       })()),

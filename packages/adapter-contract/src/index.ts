@@ -15,6 +15,7 @@ import { logsTopic } from './suite/logs.contract.js';
 import { managedStatusTopic } from './suite/managed-status.contract.js';
 import { pipelineStepsTopic } from './suite/pipeline-steps.contract.js';
 import { statisticsTopic } from './suite/statistics.contract.js';
+import { stallsTopic } from './suite/stalls.contract.js';
 import { stepTrackerTopic } from './suite/step-tracker.contract.js';
 import { stepsTopic } from './suite/steps.contract.js';
 import { unitOfWorkTopic } from './suite/unit-of-work.contract.js';
@@ -45,6 +46,7 @@ const TOPICS: readonly ContractTopic[] = [
   legacyPropertyTopic,
   legacyConcurrencyTopic,
   concurrencyTopic,
+  stallsTopic,
 ];
 
 const OPEN_TIMEOUT_MS = 120_000;

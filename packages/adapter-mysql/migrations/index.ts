@@ -4,6 +4,7 @@ import { OperationsSearchIndexes1764300001300 } from './1764300001300-operations
 import { RollupReconciler1764300001400 } from './1764300001400-rollup-reconciler.js';
 import { EventReceipts1764300001500 } from './1764300001500-event-receipts.js';
 import { FileTombstones1764300001600 } from './1764300001600-file-tombstones.js';
+import { StepHeartbeats1764300001700 } from './1764300001700-step-heartbeats.js';
 
 /** Every MySQL/MariaDB migration, oldest first. */
 export const mysqlMigrations = [
@@ -13,4 +14,5 @@ export const mysqlMigrations = [
   RollupReconciler1764300001400,
   EventReceipts1764300001500,
   FileTombstones1764300001600,
+  StepHeartbeats1764300001700,
 ];

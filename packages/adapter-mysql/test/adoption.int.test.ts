@@ -268,8 +268,9 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
             extra: original?.extra,
           });
         }
-        // The newer migrations first (FileTombstones, event receipts, RollupReconciler, OperationsSearchIndexes), then
+        // The newer migrations first (StepHeartbeats, FileTombstones, event receipts, RollupReconciler, OperationsSearchIndexes), then
         // the widening.
+        await undo(dataSource);
         await undo(dataSource);
         await undo(dataSource);
         expect(await tableNames(dataSource)).not.toContain('steptrail_event_receipts');
@@ -455,9 +456,10 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         'RollupReconciler1764300001400',
         'EventReceipts1764300001500',
         'FileTombstones1764300001600',
+        'StepHeartbeats1764300001700',
       ]);
       await dataSource.undoLastMigration({ transaction: 'all' });
-      for (let undo = 0; undo < 5; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
+      for (let undo = 0; undo < 6; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
 
       expect(await tableNames(dataSource)).toEqual(['steptrail_migrations']);
     });

@@ -33,6 +33,7 @@ const ALL_MIGRATIONS = [
   'RollupReconciler1764300001400',
   'EventReceipts1764300001500',
   'FileTombstones1764300001600',
+  'StepHeartbeats1764300001700',
 ];
 
 /** Reverts the newest `count` migrations (all of them by default). */
@@ -237,9 +238,9 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       "ix_steps_lease: (status, lease_expires_at) WHERE ((status)::text = 'in_progress'::text)",
       "ix_steps_runnable: (status, run_after) WHERE ((status)::text = 'pending'::text)",
     ]);
-    // The newer migrations first (FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
+    // The newer migrations first (StepHeartbeats, FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
     // PartialWorkerIndexes.
-    await undoMigrations(url, 5);
+    await undoMigrations(url, 6);
     expect(await definitions()).toEqual([
       'ix_steps_lease: (status, lease_expires_at)',
       'ix_steps_runnable: (status, run_after)',
@@ -252,6 +253,7 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       'RollupReconciler1764300001400',
       'EventReceipts1764300001500',
       'FileTombstones1764300001600',
+      'StepHeartbeats1764300001700',
     ]);
     expect(await withClient(url, tableNames)).toContain('steptrail_event_receipts');
     expect(await definitions()).toHaveLength(2);

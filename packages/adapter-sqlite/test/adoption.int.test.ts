@@ -110,9 +110,9 @@ describe.skipIf(missing !== null)(
         `("status", "run_after") WHERE status = 'pending'`,
       ]);
       const dataSource = await createSqliteDataSource({ path }).initialize();
-      // The newer migrations first (FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
+      // The newer migrations first (StepHeartbeats, FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
       // PartialWorkerIndexes.
-      for (let undo = 0; undo < 5; undo += 1) await dataSource.undoLastMigration();
+      for (let undo = 0; undo < 6; undo += 1) await dataSource.undoLastMigration();
       await dataSource.destroy();
       expect(definitions()).toEqual(['("status", "lease_expires_at")', '("status", "run_after")']);
       await migrate();

@@ -15,6 +15,7 @@ import type { Dialect } from './dialect.js';
 import { TypeormFileRepository } from './repositories/typeorm-file-repository.js';
 import { TypeormLegacyStore } from './repositories/typeorm-legacy-store.js';
 import { TypeormLogRepository } from './repositories/typeorm-log-repository.js';
+import { TypeormStallStore } from './repositories/typeorm-stall-store.js';
 import { TypeormLogRetention } from './repositories/typeorm-log-retention.js';
 import { TypeormReconcile } from './repositories/typeorm-reconcile.js';
 import { TypeormReceiptStore } from './repositories/typeorm-receipt-store.js';
@@ -134,6 +135,7 @@ export class TypeormStore implements Store {
       statistics: new TypeormStepStatistics(sql),
       reconcile: new TypeormReconcile(sql, now, this.hasPlan),
       receipts: new TypeormReceiptStore(sql),
+      stalls: new TypeormStallStore(sql, this.hasPlan),
     };
   }
 }

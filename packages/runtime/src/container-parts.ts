@@ -2,13 +2,19 @@ import 'reflect-metadata';
 import type { WorkflowCatalog } from '@steptrail/domain';
 import {
   EventIngestion,
+  DEFAULT_STALL_POLICY,
   LegacyMigration,
+  StallWatch,
+  type StallPolicy,
   PipelineSteps,
   StatusQueries,
   StepTracker,
   WorkClaims,
+  observedUnitOfWork,
   type Clock,
+  type StepObserver,
   type Store,
+  type UnitOfWork,
 } from '@steptrail/domain';
 import {
   container as rootContainer,
@@ -28,6 +34,7 @@ export const TOKENS = {
   WorkClaims: Symbol('WorkClaims') as InjectionToken<WorkClaims>,
   PipelineSteps: Symbol('PipelineSteps') as InjectionToken<PipelineSteps>,
   EventIngestion: Symbol('EventIngestion') as InjectionToken<EventIngestion>,
+  StallWatch: Symbol('StallWatch') as InjectionToken<StallWatch>,
 } as const;
 
 export interface CoreParts {
@@ -36,6 +43,10 @@ export interface CoreParts {
   workflows: WorkflowCatalog;
   /** How old the per-status counts of list pages may be (0: counted on every request). */
   countsMaxAgeMs?: number;
+  /** Stall windows and the unclaimed threshold (docs/architecture.md#stalls); the defaults when absent. */
+  stallPolicy?: StallPolicy;
+  /** Told about every step change the use-cases commit (metrics); none when absent. */
+  observer?: StepObserver;
 }
 
 /** A fresh container (one per app start, one per test) with the store and the domain use-cases registered. */
@@ -46,9 +57,16 @@ export function createCoreContainer(parts: CoreParts): DependencyContainer {
   container.register(TOKENS.Workflows, { useValue: parts.workflows });
   const store = (c: DependencyContainer) => c.resolve(TOKENS.Store);
   const clock = (c: DependencyContainer) => c.resolve(TOKENS.Clock);
+  // Every use-case writes through one observed unit of work, so metrics see each committed change once.
+  let observed: UnitOfWork | null = null;
+  const unitOfWork = (c: DependencyContainer): UnitOfWork => {
+    const inner = store(c).unitOfWork;
+    if (parts.observer === undefined) return inner;
+    return (observed ??= observedUnitOfWork(inner, parts.observer));
+  };
   container.register(TOKENS.StepTracker, {
     useFactory: instanceCachingFactory(
-      (c) => new StepTracker({ unitOfWork: store(c).unitOfWork, clock: clock(c) }),
+      (c) => new StepTracker({ unitOfWork: unitOfWork(c), clock: clock(c) }),
     ),
   });
   container.register(TOKENS.StatusQueries, {
@@ -61,7 +79,7 @@ export function createCoreContainer(parts: CoreParts): DependencyContainer {
     useFactory: instanceCachingFactory(
       (c) =>
         new LegacyMigration({
-          unitOfWork: store(c).unitOfWork,
+          unitOfWork: unitOfWork(c),
           reads: store(c).reads,
           clock: clock(c),
           concurrentWriters: store(c).capabilities.concurrentWriters,
@@ -69,18 +87,27 @@ export function createCoreContainer(parts: CoreParts): DependencyContainer {
     ),
   });
   container.register(TOKENS.WorkClaims, {
-    useFactory: instanceCachingFactory(
-      (c) => new WorkClaims({ unitOfWork: store(c).unitOfWork, clock: clock(c) }),
-    ),
+    useFactory: instanceCachingFactory((c) => new WorkClaims({ unitOfWork: unitOfWork(c), clock: clock(c) })),
   });
   container.register(TOKENS.PipelineSteps, {
     useFactory: instanceCachingFactory(
-      (c) => new PipelineSteps({ unitOfWork: store(c).unitOfWork, clock: clock(c) }),
+      (c) => new PipelineSteps({ unitOfWork: unitOfWork(c), clock: clock(c) }),
     ),
   });
   container.register(TOKENS.EventIngestion, {
     useFactory: instanceCachingFactory(
-      (c) => new EventIngestion({ unitOfWork: store(c).unitOfWork, clock: clock(c) }),
+      (c) => new EventIngestion({ unitOfWork: unitOfWork(c), clock: clock(c) }),
+    ),
+  });
+  container.register(TOKENS.StallWatch, {
+    useFactory: instanceCachingFactory(
+      (c) =>
+        new StallWatch({
+          unitOfWork: unitOfWork(c),
+          reads: store(c).reads,
+          clock: clock(c),
+          policy: parts.stallPolicy ?? DEFAULT_STALL_POLICY,
+        }),
     ),
   });
   return container;

@@ -6,5 +6,8 @@ export * from './logger.js';
 export * from './startup.js';
 export * from './open-store.js';
 export * from './container-parts.js';
+export * from './stall-config.js';
+export * from './stall-sweeper.js';
+export * from './metrics/step-metrics.js';
 export { BACKFILL_PROGRESS_TABLE, SCHEMA_META_TABLE, utcText } from '@steptrail/persistence-typeorm';
 export * from './reconcile-loop.js';

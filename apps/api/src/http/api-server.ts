@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '@steptrail/domain';
 import type { Express } from 'express';
-import type { Logger, ReconcileLoop } from '@steptrail/runtime';
+import type { Logger, ReconcileLoop, StallSweeper } from '@steptrail/runtime';
 import type { LiveEvents } from './sse/live-events.js';
 
 export interface ApiServerDeps {
@@ -15,6 +15,8 @@ export interface ApiServerDeps {
   host: string;
   port: number;
   shutdownTimeoutMs: number;
+  /** Sweeps for stalled steps while the API listens (docs/architecture.md#stalls); off when its interval is 0. */
+  sweeper?: StallSweeper;
 }
 
 /** The listening HTTP server and its graceful shutdown. */
@@ -48,6 +50,7 @@ export class ApiServer {
     });
     this.server = server;
     this.deps.reconciler.start();
+    this.deps.sweeper?.start();
     this.deps.log.info({ url: this.url, database: this.deps.store.capabilities.dialect }, 'API listening');
     return this.url;
   }
@@ -85,6 +88,7 @@ export class ApiServer {
     const server = this.server;
     const { log } = this.deps;
     await this.deps.reconciler.stop();
+    await this.deps.sweeper?.stop();
     if (server !== null) {
       log.info({ inFlight: this.inFlight }, 'API shutting down: no new connections, draining requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -13,6 +13,7 @@ import { fileQueryRoutes } from './routes/files-query.routes.js';
 import { fileRegisterRoutes } from './routes/file-register.routes.js';
 import { insightRoutes } from './routes/insights.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
+import { stallRoutes } from './routes/stall.routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
 
 export const API_VERSION = '0.1.0';
@@ -26,6 +27,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
     ...fileCommandRoutes(deps),
     ...eventRoutes(deps),
     ...insightRoutes(deps),
+    ...stallRoutes(deps),
     ...opsRoutes(deps),
     ...documentRoutes(() => (document ??= buildOpenApi(routes, OPENAPI_INFO))),
   ];

@@ -10,6 +10,7 @@ import { ingestTests } from './suite/ingest.suite.js';
 import { liveEventTests } from './suite/live-events.suite.js';
 import { operationsTests } from './suite/operations.suite.js';
 import { searchTests } from './suite/search.suite.js';
+import { stallTests } from './suite/stalls.suite.js';
 import { stepTests } from './suite/steps.suite.js';
 import { uploadFaultTests } from './suite/upload-faults.suite.js';
 import { SUITE_ENV, type SuiteContext } from './suite/suite-context.js';
@@ -51,6 +52,7 @@ export function describeApiSuite(backend: Backend, skipReason: string | null = n
       operationsTests(ctx);
       searchTests(ctx);
       insightTests(ctx);
+      stallTests(ctx);
     },
   );
 }

@@ -26,6 +26,8 @@ export const EPOCH = {
   batches: Date.UTC(2001, 5, 1, 12, 0, 0),
   // Before every other epoch too: retention deletes what is older than a cutoff here, and only this test's rows are.
   retention: Date.UTC(1990, 5, 1, 12, 0, 0),
+  // Before every other epoch: the stall sweep fails silent steps older than a window here, and only this test's are.
+  stalls: Date.UTC(1980, 5, 1, 12, 0, 0),
 } as const;
 
 /** The instant `seconds` after `epoch` (the main epoch by default). */

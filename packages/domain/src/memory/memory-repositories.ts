@@ -23,6 +23,7 @@ import { MemoryReconcile } from './memory-reconcile.js';
 import { MemoryReceipts } from './memory-receipts.js';
 import { MemoryRetention } from './memory-retention.js';
 import { MemoryStatistics } from './memory-statistics.js';
+import { MemoryStalls } from './memory-stalls.js';
 import type { MemoryState } from './memory-state.js';
 
 /** Repositories over a MemoryState; `state()` is read on every call so a transaction can swap it. */
@@ -52,6 +53,7 @@ export function memoryRepositories(state: () => MemoryState, onAnnounce: () => v
     statistics: new MemoryStatistics(state),
     reconcile: new MemoryReconcile(state),
     receipts: new MemoryReceipts(state),
+    stalls: new MemoryStalls(state),
   };
 }
 

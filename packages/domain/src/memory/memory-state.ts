@@ -21,6 +21,8 @@ export interface MemoryState {
   reconcile: ReconcileState;
   /** Event receipts keyed by file id and event id. */
   receipts: Map<string, EventReceipt>;
+  /** The last heartbeat of a step, keyed by stepKey (docs/architecture.md#stalls). */
+  heartbeats: Map<string, { at: Date; by: string | null }>;
 }
 
 export const emptyMemoryState = (): MemoryState => ({
@@ -33,6 +35,7 @@ export const emptyMemoryState = (): MemoryState => ({
   deletedFiles: new Map(),
   reconcile: { cursor: emptyCursor(), revision: 0, leaseOwner: null, leaseExpiresAt: null },
   receipts: new Map(),
+  heartbeats: new Map(),
 });
 
 export function cloneState(state: MemoryState): MemoryState {

@@ -1,4 +1,6 @@
 import type { EventReceiptStore } from './event-receipt-store.js';
+import type { ChangeSink } from './step-observer.js';
+import type { StallStore } from './stall-store.js';
 import type { FileRepository } from './file-repository.js';
 import type { LegacyMigrationStore } from './legacy-migration-store.js';
 import type { LogRepository } from './log-repository.js';
@@ -19,6 +21,9 @@ export interface Repositories {
   statistics: StepStatistics;
   reconcile: RollupReconcileStore;
   receipts: EventReceiptStore;
+  stalls: StallStore;
+  /** Where a transaction's step changes go for metrics, when its unit of work is observed (observedUnitOfWork). */
+  changes?: ChangeSink;
 }
 
 export interface UnitOfWork {

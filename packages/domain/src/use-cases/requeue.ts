@@ -1,3 +1,4 @@
+import type { ChangeCause } from '../ports/step-observer.js';
 import type { StepRef } from '../ports/work-queue.js';
 import type { AppliedEvent, StepBatch } from './step-batch.js';
 
@@ -7,6 +8,7 @@ export async function requeue(
   ref: StepRef,
   message: string,
   runAfter: Date,
+  cause?: ChangeCause,
 ): Promise<AppliedEvent> {
   const applied = await batch.apply({
     fileId: ref.fileId,
@@ -17,6 +19,7 @@ export async function requeue(
     detail: null,
     taskId: null,
     afterLastEvent: true,
+    ...(cause === undefined ? {} : { cause }),
   });
   const file = batch.file(ref.fileId);
   if (file.managed) batch.schedule(ref, runAfter, true);

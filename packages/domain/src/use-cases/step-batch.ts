@@ -10,6 +10,7 @@ import {
 } from '../files/file-record.js';
 import { stepKey } from '../files/step-key.js';
 import type { StepWrite } from '../ports/step-repository.js';
+import type { ChangeCause } from '../ports/step-observer.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import type { StepRef } from '../ports/work-queue.js';
 import { isStepStatus, type StepStatus } from '../status/step-status.js';
@@ -28,6 +29,8 @@ export interface StepChange {
   message: string | null;
   detail: string | null;
   taskId: string | null;
+  /** Why an internal event was written, for metrics (docs/architecture.md#metrics). */
+  cause?: ChangeCause;
 }
 
 export interface AppliedEvent {
@@ -150,7 +153,7 @@ export class StepBatch {
     const file = this.file(change.fileId);
     const stored = this.step(change);
     const previous = foldedFrom(stored);
-    const { afterLastEvent, ...entry } = change;
+    const { afterLastEvent, cause, ...entry } = change;
     const last = stored?.lastEvent?.occurredAt;
     if (afterLastEvent === true && last !== undefined && last > entry.occurredAt) entry.occurredAt = last;
     const log: LogEntry = { ...entry, id: UNSAVED_ID + this.unsaved.length };
@@ -161,6 +164,16 @@ export class StepBatch {
     const inOrder = previous !== null && appliesInOrder(previous, event);
     const step = inOrder ? evolve(previous, event) : reconstructStep(await this.logsOf(change));
     this.store(change, step);
+    this.repos.changes?.record({
+      stepName: change.stepName,
+      from: stored?.status ?? null,
+      to: step.status,
+      runMs:
+        previous?.status === 'in_progress' && previous.lastEvent !== null
+          ? Math.max(0, entry.occurredAt.getTime() - previous.lastEvent.occurredAt.getTime())
+          : null,
+      cause: cause ?? null,
+    });
     // The rollup counts the rows as this change leaves them, the next step's schedule included: a managed file
     // between two steps is processing (docs/architecture.md#overall-status).
     const scheduled = this.scheduleNext(file, change.stepName, previous?.status ?? null, step.status);

@@ -167,7 +167,7 @@ export class StepTracker {
       }
       const batch = await StepBatch.load(repos, [file], now);
       for (const stepName of wanted) {
-        await requeue(batch, { fileId, stepName }, 'Re-queued for retry by request', now);
+        await requeue(batch, { fileId, stepName }, 'Re-queued for retry by request', now, 'retry');
       }
       await batch.flush();
       return ok([...wanted]);

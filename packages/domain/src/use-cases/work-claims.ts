@@ -96,7 +96,7 @@ export class WorkClaims {
         const applied = await batch.apply(event);
         if (outcome.status !== 'failure' || outcome.retryAt === null) return applied;
         const retry = retryScheduledMessage(applied.step.attempts + 1, outcome.retryAt);
-        return requeue(batch, ref, retry, outcome.retryAt);
+        return requeue(batch, ref, retry, outcome.retryAt, 'retry');
       },
     );
   }
@@ -121,9 +121,12 @@ export class WorkClaims {
         const owner = lease.leaseOwner ?? 'unknown';
         if (lease.attempts >= maxAttempts(lease.stepName)) {
           const message = `Lease of worker ${owner} expired after attempt ${lease.attempts}; no attempts left`;
-          await batch.apply(recordEvent(lease, 'failure', message, null, now, null));
+          await batch.apply({
+            ...recordEvent(lease, 'failure', message, null, now, null),
+            cause: 'lease_expired',
+          });
         } else {
-          await requeue(batch, lease, `Lease of worker ${owner} expired; re-queued`, now);
+          await requeue(batch, lease, `Lease of worker ${owner} expired; re-queued`, now, 'lease_expired');
         }
       }
       await batch.flush();

@@ -33,7 +33,7 @@ export class TypeormWorkQueue implements WorkQueue {
       fileId: requireInteger('file_processing_steps.file_id', row.file_id),
       stepName: requireText('file_processing_steps.step_name', row.step_name),
     }));
-    return this.withLockedFiles(refs);
+    return withLockedFiles(this.sql, refs, this.hasPlan);
   }
 
   async renewLeases(owner: string, steps: readonly StepRef[], expiresAt: Date): Promise<StepRef[]> {
@@ -68,25 +68,29 @@ export class TypeormWorkQueue implements WorkQueue {
       leaseOwner: parseText('file_processing_steps.lease_owner', row.lease_owner),
       attempts: requireInteger('file_processing_steps.attempts', row.attempts),
     }));
-    return this.withLockedFiles(expired);
+    return withLockedFiles(this.sql, expired, this.hasPlan);
   }
 
   async announce(): Promise<void> {
     for (const statement of announceStatements(this.sql.dialect)) await this.sql.write(statement);
     this.onAnnounce();
   }
+}
 
-  /** Keeps the steps whose file row this transaction could lock without waiting, each with its file. */
-  private async withLockedFiles<T extends StepRef>(refs: T[]): Promise<Array<T & { file: FileRecord }>> {
-    if (refs.length === 0) return [];
-    const rows = await this.sql.rows(
-      `SELECT ${fileColumns(FILE_COLUMNS, this.hasPlan)} FROM files WHERE id IN (:...ids) AND ${LIVE}${rowLock(this.sql.dialect, 'fileRowSkipLocked')}`,
-      { ids: [...new Set(refs.map((ref) => ref.fileId))] },
-    );
-    const files = new Map(rows.map(toFileRecord).map((file) => [file.id, file]));
-    return refs.flatMap((ref) => {
-      const file = files.get(ref.fileId);
-      return file === undefined ? [] : [{ ...ref, file }];
-    });
-  }
+/** Keeps the steps whose file row this transaction could lock without waiting, each with its file. */
+export async function withLockedFiles<T extends StepRef>(
+  sql: SqlExecutor,
+  refs: T[],
+  hasPlan: boolean,
+): Promise<Array<T & { file: FileRecord }>> {
+  if (refs.length === 0) return [];
+  const rows = await sql.rows(
+    `SELECT ${fileColumns(FILE_COLUMNS, hasPlan)} FROM files WHERE id IN (:...ids) AND ${LIVE}${rowLock(sql.dialect, 'fileRowSkipLocked')}`,
+    { ids: [...new Set(refs.map((ref) => ref.fileId))] },
+  );
+  const files = new Map(rows.map(toFileRecord).map((file) => [file.id, file]));
+  return refs.flatMap((ref) => {
+    const file = files.get(ref.fileId);
+    return file === undefined ? [] : [{ ...ref, file }];
+  });
 }

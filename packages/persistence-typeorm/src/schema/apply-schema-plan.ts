@@ -127,6 +127,7 @@ export async function rebuildPartialIndexes(
 /** What a later migration added to the plan, for its `down`: indexes of existing tables and whole tables. */
 export interface PlanAdditions {
   indexes?: ReadonlyArray<readonly [table: string, index: string]>;
+  columns?: ReadonlyArray<readonly [table: string, column: string]>;
   tables?: readonly string[];
 }
 
@@ -144,6 +145,11 @@ export async function revertPlanAdditions(
     if (!(await dialect.tableExists(runner, table))) continue;
     if ((await dialect.indexNames(runner, table)).has(index))
       await runner.query(dialect.dropIndex(table, index));
+  }
+  for (const [table, column] of additions.columns ?? []) {
+    if (!(await dialect.tableExists(runner, table))) continue;
+    if ((await dialect.columnNames(runner, table)).has(column))
+      await runner.query(dialect.dropColumn(table, column));
   }
   for (const table of [...(additions.tables ?? [])].reverse()) {
     if (await dialect.tableExists(runner, table)) await runner.query(`DROP TABLE ${dialect.quote(table)}`);

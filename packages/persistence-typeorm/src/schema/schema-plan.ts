@@ -118,6 +118,9 @@ export const STEPS_TABLE: PlannedTable = {
     own('run_after', 'timestamp', true),
     own('lease_owner', 'varchar', true),
     own('lease_expires_at', 'timestamp', true),
+    // The last heartbeat of an in-progress step and its reporter (docs/architecture.md#stalls).
+    own('heartbeat_at', 'timestamp', true),
+    own('heartbeat_by', 'varchar', true),
   ],
   indexes: [
     { name: 'unique_file_step', columns: ['file_id', 'step_name'], unique: true, origin: 'docuelevate' },
@@ -261,5 +264,13 @@ export const SEARCH_INDEX_ADDITIONS = {
     ['file_processing_steps', 'ix_steps_failed_step'],
     ['file_processing_steps', 'ix_steps_failed_time'],
     ['processing_logs', 'ix_processing_logs_status_time'],
+  ],
+} as const;
+
+/** What the migration `StepHeartbeats` adds to databases migrated before it (docs/architecture.md#stalls). */
+export const HEARTBEAT_ADDITIONS = {
+  columns: [
+    ['file_processing_steps', 'heartbeat_at'],
+    ['file_processing_steps', 'heartbeat_by'],
   ],
 } as const;

@@ -1,14 +1,16 @@
-import { OVERALL_STATUSES, type StatusCounts } from '@steptrail/domain';
+import { OVERALL_STATUSES, type ActiveSteps, type StatusCounts } from '@steptrail/domain';
+import { StepMetrics } from '@steptrail/runtime';
 import type { NextFunction, Request, Response } from 'express';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The API's Prometheus metrics, in a registry of its own (one per container, so tests never share counters). */
 export class ApiMetrics {
   readonly registry = new Registry();
   private readonly requestSeconds: Histogram<'method' | 'route' | 'status'>;
-  private readonly transitions: Counter<'step' | 'status'>;
+  /** Step transitions and the rest of the shared step metrics; the container makes it the use-cases' observer. */
+  readonly steps: StepMetrics;
 
-  constructor(countFiles: () => Promise<StatusCounts>) {
+  constructor(countFiles: () => Promise<StatusCounts>, countActive: () => Promise<readonly ActiveSteps[]>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'steptrail_api_' });
     this.requestSeconds = new Histogram({
       name: 'steptrail_http_request_duration_seconds',
@@ -17,12 +19,7 @@ export class ApiMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [this.registry],
     });
-    this.transitions = new Counter({
-      name: 'steptrail_step_transitions_total',
-      help: 'Step status changes recorded by this process, by step name and new status.',
-      labelNames: ['step', 'status'],
-      registers: [this.registry],
-    });
+    this.steps = new StepMetrics(this.registry, countActive);
     new Gauge({
       name: 'steptrail_files',
       help: 'Files by overall status, read from the status rollup at scrape time.',
@@ -33,11 +30,6 @@ export class ApiMetrics {
         for (const status of OVERALL_STATUSES) this.set({ status }, counts[status]);
       },
     });
-  }
-
-  /** Counts one recorded step change. */
-  recordTransition(step: string, status: string): void {
-    this.transitions.inc({ step, status });
   }
 
   /** Middleware timing every request under its route pattern (never the raw URL, which would carry ids). */

@@ -20,7 +20,7 @@ type ResultJson = Answer['results'][number];
  * POST /api/events: validates each event on its own (a malformed one is refused alone, with its problems), hands
  * the valid ones to the domain in request order, and answers one result per event (docs/architecture.md#batched-events).
  */
-export async function recordBatch({ ingestion, metrics, live }: RouteDeps, body: unknown): Promise<Answer> {
+export async function recordBatch({ ingestion, live }: RouteDeps, body: unknown): Promise<Answer> {
   const envelope = batchEnvelope.safeParse(body);
   if (!envelope.success) throw validationError(problemsOf('body', envelope.error));
   const results: ResultJson[] = [];
@@ -48,10 +48,7 @@ export async function recordBatch({ ingestion, metrics, live }: RouteDeps, body:
     const item = valid[position];
     if (item === undefined) throw new Error('A result has no event.');
     results[item.index] = resultJson(item.index, item.event, result);
-    if (result.result === 'applied') {
-      metrics.recordTransition(item.event.stepName, item.event.status);
-      changed = true;
-    }
+    if (result.result === 'applied') changed = true;
   }
   if (changed) live.changed();
   const count = (kind: ResultJson['result']) => results.filter((result) => result.result === kind).length;

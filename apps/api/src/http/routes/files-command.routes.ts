@@ -19,7 +19,7 @@ import { unwrap, type RouteDeps } from './route-deps.js';
 const notFound = { description: 'No file with this id', schema: errorResponse };
 
 /** The write side: every change goes through the domain's StepTracker. */
-export function fileCommandRoutes({ tracker, ingestion, queries, live, metrics }: RouteDeps): Route[] {
+export function fileCommandRoutes({ tracker, ingestion, queries, live }: RouteDeps): Route[] {
   return [
     defineRoute(
       {
@@ -122,7 +122,6 @@ export function fileCommandRoutes({ tracker, ingestion, queries, live, metrics }
             headers: { 'Idempotent-Replayed': 'true' },
           };
         }
-        metrics.recordTransition(stepName, status);
         live.changed();
         return { status: 201, body: recordedToJson(recorded.event) };
       },
@@ -146,7 +145,6 @@ export function fileCommandRoutes({ tracker, ingestion, queries, live, metrics }
       },
       async ({ params, body }) => {
         const retried = unwrap(await tracker.retryFailedSteps(params.id, body.steps));
-        for (const step of retried) metrics.recordTransition(step, 'pending');
         live.changed();
         return { status: 200, body: { retried } };
       },

@@ -3,6 +3,7 @@ import type {
   OperationsInsights,
   EventIngestion,
   Result,
+  StallWatch,
   StatusQueries,
   StepTracker,
   Store,
@@ -27,6 +28,7 @@ export interface RouteDeps {
   live: LiveEvents;
   metrics: ApiMetrics;
   content: ContentStore;
+  stalls: StallWatch;
 }
 
 /** The value of a domain Result, or the matching API error thrown. */

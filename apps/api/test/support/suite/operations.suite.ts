@@ -26,6 +26,8 @@ const EXPECTED_OPERATIONS = [
   'get /api/failures',
   'get /api/timings',
   'post /api/events',
+  'post /api/files/{id}/steps/{step}/heartbeat',
+  'get /api/stuck',
   'get /api/openapi.json',
   'get /metrics',
   'get /healthz',

@@ -198,7 +198,7 @@ export function fileCommandRoutes({ tracker, ingestion, queries, live }: RouteDe
           204: { description: 'Deleted', schema: null },
           404: notFound,
           409: {
-            description: 'Another file is marked as a duplicate of this one (CONFLICT)',
+            description: 'The database refused the change (CONFLICT); the file is unchanged',
             schema: errorResponse,
           },
         },

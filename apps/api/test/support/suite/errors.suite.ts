@@ -138,7 +138,7 @@ export function errorTests(ctx: SuiteContext): void {
       : 'the in-memory store declares no foreign keys (files.duplicate_of_id)';
     test.skipIf(noForeignKeys !== null)(
       titleWithSkipReason(
-        'references the database refuses are 409 CONFLICT, and a refused deletion changes nothing',
+        'a dangling duplicate reference is 409 CONFLICT; deleting an original that a duplicate references leaves a tombstone',
         noForeignKeys,
       ),
       async () => {
@@ -159,17 +159,21 @@ export function errorTests(ctx: SuiteContext): void {
           }),
           200,
         );
-        await expectError(
-          await api.fetch(`/api/files/${original.file.id}`, { method: 'DELETE' }),
-          409,
-          'CONFLICT',
-        );
-        await expectJson(await api.fetch(`/api/files/${original.file.id}`), 200);
+        // docs/architecture.md#deleting-files: the row stays as a tombstone, so the reference never dangles.
+        expect((await api.fetch(`/api/files/${original.file.id}`, { method: 'DELETE' })).status).toBe(204);
+        await expectError(await api.fetch(`/api/files/${original.file.id}`), 404, 'FILE_NOT_FOUND');
         const history = await expectJson<{ items: Array<{ message: string | null }> }>(
           await api.fetch(`/api/files/${original.file.id}/logs`),
           200,
         );
-        expect(history.items.at(-1)?.message).toBe('Deletion refused; the file is unchanged');
+        expect(history.items.at(-1)?.message).toBe(
+          'File deleted: its step rows are removed, this history stays',
+        );
+        const duplicate = await expectJson<{ file: { isDuplicate: boolean; duplicateOfId: number | null } }>(
+          await api.fetch(`/api/files/${file.id}`),
+          200,
+        );
+        expect(duplicate.file).toMatchObject({ isDuplicate: true, duplicateOfId: original.file.id });
       },
     );
 

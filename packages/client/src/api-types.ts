@@ -9,6 +9,7 @@ import type {
   batchResultJson,
 } from '@steptrail/api-schema/event-batch.schemas.js';
 import type { listFilesQuery } from '@steptrail/api-schema/file-filter.schemas.js';
+import type { heartbeatJson, stuckPageJson, stuckQuery } from '@steptrail/api-schema/stall.schemas.js';
 import type {
   createdFileJson,
   fileDetailJson,
@@ -45,3 +46,6 @@ export type RetryBody = z.input<typeof retryBody>;
 export type Retried = z.input<typeof retriedJson>;
 export type FileChange = z.input<typeof fileChangeJson>;
 export type ReadyMessage = z.input<typeof readyMessageJson>;
+export type Heartbeat = z.input<typeof heartbeatJson>;
+export type StuckQuery = Partial<z.input<typeof stuckQuery>>;
+export type StuckPage = z.input<typeof stuckPageJson>;

@@ -1,6 +1,7 @@
-import type { EventInput, EventRecorded } from './api-types.js';
+import type { EventInput, EventRecorded, Heartbeat } from './api-types.js';
 
 type Send = (event: EventInput) => Promise<EventRecorded>;
+type Beat = (taskId: string | undefined) => Promise<Heartbeat>;
 
 /** Extra fields of one report: a detail text, the task that did the work, when it happened. */
 export interface ReportExtras {
@@ -18,6 +19,7 @@ export class StepReporter {
     readonly fileId: number,
     readonly stepName: string,
     private readonly send: Send,
+    private readonly beat: Beat,
     private readonly defaults: ReportExtras = {},
   ) {}
 
@@ -42,6 +44,14 @@ export class StepReporter {
 
   skip(message?: string, extras?: ReportExtras): Promise<EventRecorded> {
     return this.report('skipped', { message }, extras);
+  }
+
+  /**
+   * Tells steptrail the step, started earlier, is still running, so it does not fail it as stalled
+   * (docs/architecture.md#stalls). Writes no history row and counts no attempt; 409 when the step is not in progress.
+   */
+  heartbeat(taskId?: string): Promise<Heartbeat> {
+    return this.beat(taskId ?? this.defaults.taskId);
   }
 
   private report(

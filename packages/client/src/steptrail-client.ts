@@ -6,6 +6,7 @@ import type {
   EventRecorded,
   FileDetail,
   FileList,
+  Heartbeat,
   ListFilesQuery,
   LogPage,
   LogsQuery,
@@ -13,6 +14,8 @@ import type {
   Retried,
   RetryBody,
   Steps,
+  StuckPage,
+  StuckQuery,
 } from './api-types.js';
 import { EventBatcher, type BatchOutcome, type BatchSummary } from './event-batcher.js';
 import { subscribe, type LiveEvent, type SubscribeOptions, type Subscription } from './live-subscription.js';
@@ -85,6 +88,21 @@ export class SteptrailClient {
     return this.transport.request({ method: 'POST', path: '/api/files', body: file, idempotent: false });
   }
 
+  /** Keeps an in-progress step from stalling (no history row, no attempt); safe to repeat, so retried. */
+  heartbeat(fileId: number, stepName: string, taskId?: string): Promise<Heartbeat> {
+    return this.transport.request({
+      method: 'POST',
+      path: `/api/files/${fileId}/steps/${encodeURIComponent(stepName)}/heartbeat`,
+      body: taskId === undefined ? {} : { taskId },
+      idempotent: true,
+    });
+  }
+
+  /** Steps stalled in progress or runnable and unclaimed, with reason and age (GET /api/stuck). */
+  listStuck(query: StuckQuery = {}): Promise<StuckPage> {
+    return this.get('/api/stuck', query);
+  }
+
   /** Re-queues a file's failed steps (all when `steps` is absent). Not retried. */
   retryFile(fileId: number, body: RetryBody = {}): Promise<Retried> {
     return this.transport.request({
@@ -140,7 +158,13 @@ export class SteptrailClient {
 
   /** One step of one file: `await step.start()`, then `step.succeed(message)` or `step.fail(error)`. */
   step(fileId: number, stepName: string, defaults?: ReportExtras): StepReporter {
-    return new StepReporter(fileId, stepName, (event) => this.recordEvent(fileId, event), defaults);
+    return new StepReporter(
+      fileId,
+      stepName,
+      (event) => this.recordEvent(fileId, event),
+      (taskId) => this.heartbeat(fileId, stepName, taskId),
+      defaults,
+    );
   }
 
   /** Follows GET /api/events; reconnects after a disconnect and resumes with Last-Event-ID. */

@@ -48,6 +48,19 @@ async function until<T>(
 }
 
 describe('@steptrail/client against a live API', () => {
+  test('a heartbeat keeps a started step alive without a history row; one for a step not running is 409', async () => {
+    const fileId = await newFile();
+    const step = direct.step(fileId, 'hash_file', { taskId: 'task-7' });
+    await expect(step.heartbeat()).rejects.toMatchObject({ status: 409, code: 'CONFLICT' });
+    await step.start('hashing');
+    const beat = await step.heartbeat();
+    expect(beat).toMatchObject({ fileId, stepName: 'hash_file' });
+    expect(Number.isNaN(Date.parse(beat.heartbeatAt))).toBe(false);
+    expect((await stepRows(fileId, 'hash_file')).map((row) => row.status)).toEqual(['in_progress']);
+    const stuck = await direct.listStuck({ limit: '500' });
+    expect(stuck.items.filter((item) => item.fileId === fileId && item.reason === 'stalled')).toEqual([]);
+  });
+
   test('a step reported through a connection dropped after the request is retried and written once', async () => {
     const fileId = await newFile();
     const proxy = new TcpProxy(new URL(api.url), { dropFirstAnswer: true });

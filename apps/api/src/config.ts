@@ -42,6 +42,8 @@ export interface ApiConfig {
   poolSize: number | undefined;
   /** Stall windows, the unclaimed threshold, and how often this process sweeps (docs/architecture.md#stalls). */
   stall: StallSettings;
+  /** Bulk operations: files per chunk (one transaction), the pause after a chunk, how often to look for work. */
+  bulk: { chunkSize: number; pauseMs: number; pollMs: number };
 }
 
 const text = z.string().trim();
@@ -89,6 +91,9 @@ const schema = (cwd: string) =>
       RECONCILE_INTERVAL_MS: envMilliseconds(0, 60_000).default(250),
       DB_POOL_SIZE: envInteger(1, 200),
       ...stallEnv,
+      BULK_CHUNK_SIZE: envInteger(1, 1000).default(100),
+      BULK_PAUSE_MS: envMilliseconds(0, 60_000).default(0),
+      BULK_POLL_MS: envMilliseconds(10, 60_000).default(1000),
     })
     .superRefine(
       (env, ctx) => {
@@ -157,6 +162,7 @@ export function parseApiConfig(env: Readonly<Record<string, string | undefined>>
     reconcileIntervalMs: values.RECONCILE_INTERVAL_MS,
     poolSize: values.DB_POOL_SIZE,
     stall: stallSettingsOf(values),
+    bulk: { chunkSize: values.BULK_CHUNK_SIZE, pauseMs: values.BULK_PAUSE_MS, pollMs: values.BULK_POLL_MS },
   };
 }
 

@@ -1,4 +1,4 @@
-import { OperationsInsights, systemClock, type Clock, type Store } from '@steptrail/domain';
+import { BulkOperations, OperationsInsights, systemClock, type Clock, type Store } from '@steptrail/domain';
 import {
   TOKENS,
   cannotOpenDatabase,
@@ -11,6 +11,7 @@ import {
   type Logger,
 } from '@steptrail/runtime';
 import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import { BulkRunner } from './bulk/bulk-runner.js';
 import type { ApiConfig } from './config.js';
 import { ApiServer } from './http/api-server.js';
 import { createApp } from './http/create-app.js';
@@ -26,6 +27,8 @@ export const API = {
   Metrics: Symbol('ApiMetrics') as InjectionToken<ApiMetrics>,
   LiveEvents: Symbol('LiveEvents') as InjectionToken<LiveEvents>,
   ContentStore: Symbol('ContentStore') as InjectionToken<ContentStore>,
+  BulkOperations: Symbol('BulkOperations') as InjectionToken<BulkOperations>,
+  BulkRunner: Symbol('BulkRunner') as InjectionToken<BulkRunner>,
   RouteDeps: Symbol('RouteDeps') as InjectionToken<RouteDeps>,
   Server: Symbol('ApiServer') as InjectionToken<ApiServer>,
   Reconciler: Symbol('ReconcileLoop') as InjectionToken<ReconcileLoop>,
@@ -90,6 +93,27 @@ export async function buildApiContainer(
   container.register(API.ContentStore, {
     useFactory: instanceCachingFactory(() => new ContentStore(config.storageDir)),
   });
+  container.register(API.BulkOperations, {
+    useFactory: instanceCachingFactory((c) => {
+      const store = c.resolve(TOKENS.Store);
+      return new BulkOperations({
+        unitOfWork: store.unitOfWork,
+        reads: store.reads,
+        clock: c.resolve(TOKENS.Clock),
+      });
+    }),
+  });
+  container.register(API.BulkRunner, {
+    useFactory: instanceCachingFactory((c) => {
+      const live = c.resolve(API.LiveEvents);
+      return new BulkRunner(
+        c.resolve(API.BulkOperations),
+        config.bulk,
+        logger.child({ component: 'bulk' }),
+        () => live.changed(),
+      );
+    }),
+  });
   container.register(API.RouteDeps, {
     useFactory: instanceCachingFactory((c): RouteDeps => ({
       config,
@@ -99,6 +123,8 @@ export async function buildApiContainer(
       queries: c.resolve(TOKENS.StatusQueries),
       insights: new OperationsInsights(c.resolve(TOKENS.Store).reads),
       clock: c.resolve(TOKENS.Clock),
+      bulk: c.resolve(API.BulkOperations),
+      bulkRunner: c.resolve(API.BulkRunner),
       workflows: c.resolve(TOKENS.Workflows),
       live: c.resolve(API.LiveEvents),
       metrics: c.resolve(API.Metrics),
@@ -123,6 +149,7 @@ export async function buildApiContainer(
           store: c.resolve(TOKENS.Store),
           live: c.resolve(API.LiveEvents),
           reconciler: c.resolve(API.Reconciler),
+          bulk: c.resolve(API.BulkRunner),
           log: logger,
           host: config.host,
           port: config.port,

@@ -2,6 +2,7 @@ import type { Store } from '@steptrail/domain';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { ContractBackend, ContractHarness } from './harness.js';
 import { batchEquivalenceTopic } from './suite/batch-equivalence.contract.js';
+import { bulkOperationsTopic } from './suite/bulk-operations.contract.js';
 import { concurrencyTopic } from './suite/concurrency.contract.js';
 import { eventReceiptsTopic } from './suite/event-receipts.contract.js';
 import type { ContractContext, ContractTopic } from './suite/context.js';
@@ -31,6 +32,7 @@ const TOPICS: readonly ContractTopic[] = [
   filesTopic,
   fileSearchTopic,
   statisticsTopic,
+  bulkOperationsTopic,
   stepsTopic,
   logsTopic,
   unitOfWorkTopic,

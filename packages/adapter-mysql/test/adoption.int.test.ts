@@ -37,6 +37,8 @@ import {
 const missingSchema = docuElevateSchemaMissing();
 
 const STEPTRAIL_TABLES = [
+  'steptrail_bulk_operation_files',
+  'steptrail_bulk_operations',
   'file_processing_steps',
   'files',
   'processing_logs',
@@ -270,6 +272,7 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         }
         // The newer migrations first (StepHeartbeats, FileTombstones, event receipts, RollupReconciler, OperationsSearchIndexes), then
         // the widening.
+        await undo(dataSource); // BulkOperationTables
         await undo(dataSource);
         await undo(dataSource);
         await undo(dataSource);
@@ -457,9 +460,10 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         'EventReceipts1764300001500',
         'FileTombstones1764300001600',
         'StepHeartbeats1764300001700',
+        'BulkOperationTables1764300001800',
       ]);
       await dataSource.undoLastMigration({ transaction: 'all' });
-      for (let undo = 0; undo < 6; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
+      for (let undo = 0; undo < 7; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
 
       expect(await tableNames(dataSource)).toEqual(['steptrail_migrations']);
     });

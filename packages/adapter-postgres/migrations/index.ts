@@ -5,6 +5,7 @@ import { RollupReconciler1764300001400 } from './1764300001400-rollup-reconciler
 import { EventReceipts1764300001500 } from './1764300001500-event-receipts.js';
 import { FileTombstones1764300001600 } from './1764300001600-file-tombstones.js';
 import { StepHeartbeats1764300001700 } from './1764300001700-step-heartbeats.js';
+import { BulkOperationTables1764300001800 } from './1764300001800-bulk-operation-tables.js';
 
 /** Every PostgreSQL migration, oldest first. */
 export const postgresMigrations = [
@@ -15,4 +16,5 @@ export const postgresMigrations = [
   EventReceipts1764300001500,
   FileTombstones1764300001600,
   StepHeartbeats1764300001700,
+  BulkOperationTables1764300001800,
 ];

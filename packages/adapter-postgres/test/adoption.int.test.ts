@@ -34,6 +34,7 @@ const ALL_MIGRATIONS = [
   'EventReceipts1764300001500',
   'FileTombstones1764300001600',
   'StepHeartbeats1764300001700',
+  'BulkOperationTables1764300001800',
 ];
 
 /** Reverts the newest `count` migrations (all of them by default). */
@@ -108,7 +109,12 @@ for (const { kind, label, naiveTimestamps } of VARIANTS)
                 )
               ).rows,
           ),
-        ).toEqual([{ table_name: 'steptrail_event_receipts' }, { table_name: 'steptrail_reconciler' }]);
+        ).toEqual([
+          { table_name: 'steptrail_bulk_operation_files' },
+          { table_name: 'steptrail_bulk_operations' },
+          { table_name: 'steptrail_event_receipts' },
+          { table_name: 'steptrail_reconciler' },
+        ]);
       });
 
       it('schema down removes exactly what steptrail added and keeps DocuElevate tables, indexes and rows', async () => {
@@ -240,7 +246,8 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
     ]);
     // The newer migrations first (StepHeartbeats, FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
     // PartialWorkerIndexes.
-    await undoMigrations(url, 6);
+    // BulkOperationTables too.
+    await undoMigrations(url, 7);
     expect(await definitions()).toEqual([
       'ix_steps_lease: (status, lease_expires_at)',
       'ix_steps_runnable: (status, run_after)',
@@ -254,6 +261,7 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       'EventReceipts1764300001500',
       'FileTombstones1764300001600',
       'StepHeartbeats1764300001700',
+      'BulkOperationTables1764300001800',
     ]);
     expect(await withClient(url, tableNames)).toContain('steptrail_event_receipts');
     expect(await definitions()).toHaveLength(2);

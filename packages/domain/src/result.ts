@@ -16,7 +16,9 @@ export type DomainErrorCode =
   | 'LEASE_LOST'
   | 'CONFLICT'
   | 'EVENT_ID_CONFLICT'
-  | 'STEP_NOT_IN_WORKFLOW';
+  | 'STEP_NOT_IN_WORKFLOW'
+  | 'BULK_OPERATION_NOT_FOUND'
+  | 'TOO_MANY_FILES';
 
 export interface DomainError {
   code: DomainErrorCode;

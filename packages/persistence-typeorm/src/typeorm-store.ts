@@ -12,6 +12,7 @@ import {
 import type { DataSource, QueryRunner } from 'typeorm';
 import { storeCapabilities } from './define-dialect.js';
 import type { Dialect } from './dialect.js';
+import { TypeormBulkOperations } from './repositories/typeorm-bulk-operations.js';
 import { TypeormFileRepository } from './repositories/typeorm-file-repository.js';
 import { TypeormLegacyStore } from './repositories/typeorm-legacy-store.js';
 import { TypeormLogRepository } from './repositories/typeorm-log-repository.js';
@@ -136,6 +137,7 @@ export class TypeormStore implements Store {
       reconcile: new TypeormReconcile(sql, now, this.hasPlan),
       receipts: new TypeormReceiptStore(sql),
       stalls: new TypeormStallStore(sql, this.hasPlan),
+      bulk: new TypeormBulkOperations(sql),
     };
   }
 }

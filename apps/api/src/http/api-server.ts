@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Store } from '@steptrail/domain';
 import type { Express } from 'express';
 import type { Logger, ReconcileLoop, StallSweeper } from '@steptrail/runtime';
+import type { Logger, ReconcileLoop } from '@steptrail/runtime';
+import type { BulkRunner } from '../bulk/bulk-runner.js';
 import type { LiveEvents } from './sse/live-events.js';
 
 export interface ApiServerDeps {
@@ -11,6 +13,8 @@ export interface ApiServerDeps {
   live: LiveEvents;
   /** Keeps rollups up to date with writes of other programs while the server listens. */
   reconciler: ReconcileLoop;
+  /** Works through bulk operations while the server runs. */
+  bulk: BulkRunner;
   log: Logger;
   host: string;
   port: number;
@@ -52,6 +56,7 @@ export class ApiServer {
     this.deps.reconciler.start();
     this.deps.sweeper?.start();
     this.deps.log.info({ url: this.url, database: this.deps.store.capabilities.dialect }, 'API listening');
+    this.deps.bulk.start();
     return this.url;
   }
 
@@ -100,6 +105,8 @@ export class ApiServer {
     } else {
       await this.deps.live.close();
     }
+    // A chunk is one transaction: stopping waits for the running one, and the rest goes on after a restart.
+    await this.deps.bulk.stop();
     try {
       await this.deps.store.close();
     } catch (error) {

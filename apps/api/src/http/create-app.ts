@@ -7,6 +7,7 @@ import { buildOpenApi } from './openapi/build-openapi.js';
 import { requestContext } from './request-context.js';
 import { mountRoutes } from './routing/mount-routes.js';
 import type { Route } from './routing/route.js';
+import { bulkRoutes } from './routes/bulk.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { fileCommandRoutes } from './routes/files-command.routes.js';
 import { fileQueryRoutes } from './routes/files-query.routes.js';
@@ -28,6 +29,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
     ...eventRoutes(deps),
     ...insightRoutes(deps),
     ...stallRoutes(deps),
+    ...bulkRoutes(deps),
     ...opsRoutes(deps),
     ...documentRoutes(() => (document ??= buildOpenApi(routes, OPENAPI_INFO))),
   ];

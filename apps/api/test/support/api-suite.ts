@@ -2,6 +2,7 @@ import { titleWithSkipReason } from '@steptrail/test-servers/backend-urls';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { removeScratchDirs, startApi, type Backend, type RunningApi } from './api-harness.js';
 import { authTests } from './suite/auth.suite.js';
+import { bulkTests } from './suite/bulk.suite.js';
 import { errorTests } from './suite/errors.suite.js';
 import { fileTests } from './suite/files.suite.js';
 import { hostileInputTests } from './suite/hostile-input.suite.js';
@@ -53,6 +54,7 @@ export function describeApiSuite(backend: Backend, skipReason: string | null = n
       searchTests(ctx);
       insightTests(ctx);
       stallTests(ctx);
+      bulkTests(ctx);
     },
   );
 }

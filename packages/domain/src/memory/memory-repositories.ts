@@ -21,6 +21,7 @@ import { rebuildStepsByFold } from '../use-cases/rebuild-by-fold.js';
 import { searchFiles } from './memory-file-search.js';
 import { MemoryReconcile } from './memory-reconcile.js';
 import { MemoryReceipts } from './memory-receipts.js';
+import { MemoryBulkOperations } from './memory-bulk.js';
 import { MemoryRetention } from './memory-retention.js';
 import { MemoryStatistics } from './memory-statistics.js';
 import { MemoryStalls } from './memory-stalls.js';
@@ -54,6 +55,7 @@ export function memoryRepositories(state: () => MemoryState, onAnnounce: () => v
     reconcile: new MemoryReconcile(state),
     receipts: new MemoryReceipts(state),
     stalls: new MemoryStalls(state),
+    bulk: new MemoryBulkOperations(state),
   };
 }
 

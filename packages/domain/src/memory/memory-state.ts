@@ -1,6 +1,7 @@
 import type { LogEntry } from '../events/step-event.js';
 import type { FileRecord, StoredStep } from '../files/file-record.js';
 import type { EventReceipt } from '../ports/event-receipt-store.js';
+import type { BulkFileResult, BulkOperation } from '../bulk/bulk-operation.js';
 import type { CandidateMode, MigrationProgress } from '../ports/legacy-migration-store.js';
 import type { ReconcileState } from '../ports/rollup-reconcile-store.js';
 import { emptyCursor } from '../reconcile/reconcile-cursor.js';
@@ -23,6 +24,10 @@ export interface MemoryState {
   receipts: Map<string, EventReceipt>;
   /** The last heartbeat of a step, keyed by stepKey (docs/architecture.md#stalls). */
   heartbeats: Map<string, { at: Date; by: string | null }>;
+  bulkOperations: Map<number, BulkOperation>;
+  /** Per operation, its files' results by file id. */
+  bulkResults: Map<number, Map<number, BulkFileResult>>;
+  nextBulkId: number;
 }
 
 export const emptyMemoryState = (): MemoryState => ({
@@ -36,6 +41,9 @@ export const emptyMemoryState = (): MemoryState => ({
   reconcile: { cursor: emptyCursor(), revision: 0, leaseOwner: null, leaseExpiresAt: null },
   receipts: new Map(),
   heartbeats: new Map(),
+  bulkOperations: new Map(),
+  bulkResults: new Map(),
+  nextBulkId: 1,
 });
 
 export function cloneState(state: MemoryState): MemoryState {

@@ -1,6 +1,7 @@
 import type { EventReceiptStore } from './event-receipt-store.js';
 import type { ChangeSink } from './step-observer.js';
 import type { StallStore } from './stall-store.js';
+import type { BulkOperationStore } from './bulk-operation-store.js';
 import type { FileRepository } from './file-repository.js';
 import type { LegacyMigrationStore } from './legacy-migration-store.js';
 import type { LogRepository } from './log-repository.js';
@@ -24,6 +25,7 @@ export interface Repositories {
   stalls: StallStore;
   /** Where a transaction's step changes go for metrics, when its unit of work is observed (observedUnitOfWork). */
   changes?: ChangeSink;
+  bulk: BulkOperationStore;
 }
 
 export interface UnitOfWork {

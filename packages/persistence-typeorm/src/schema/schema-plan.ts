@@ -240,12 +240,71 @@ export const RECEIPTS_TABLE: PlannedTable = {
   ],
 };
 
+/** Bulk retries and deletes (docs/architecture.md#bulk-operations): one row per operation, with its counts. */
+export const BULK_OPERATIONS_TABLE: PlannedTable = {
+  name: 'steptrail_bulk_operations',
+  columns: [
+    own('id', 'id', false),
+    own('kind', 'short', false),
+    own('state', 'short', false),
+    own('file_filter', 'text', false),
+    own('created_by', 'varchar', true),
+    own('total', 'integer', false, '0'),
+    own('done', 'integer', false, '0'),
+    own('skipped', 'integer', false, '0'),
+    own('created_at', 'timestamp', false),
+    own('updated_at', 'timestamp', false),
+    own('finished_at', 'timestamp', true),
+  ],
+  indexes: [
+    {
+      name: 'ix_steptrail_bulk_operations_state',
+      columns: ['state', 'id'],
+      unique: false,
+      origin: 'steptrail',
+    },
+  ],
+};
+
+/**
+ * The files of a bulk operation and each one's result. No foreign key to `files`: the result of a deleted file
+ * stays, like its history.
+ */
+export const BULK_FILES_TABLE: PlannedTable = {
+  name: 'steptrail_bulk_operation_files',
+  columns: [
+    own('id', 'id', false),
+    own('operation_id', 'integer', false),
+    own('file_id', 'integer', false),
+    own('outcome', 'short', false, "'pending'"),
+    own('detail', 'text', true),
+    own('processed_at', 'timestamp', true),
+  ],
+  indexes: [
+    {
+      name: 'ux_steptrail_bulk_files_operation_file',
+      columns: ['operation_id', 'file_id'],
+      unique: true,
+      origin: 'steptrail',
+    },
+    // A chunk claims the lowest pending files of its operation.
+    {
+      name: 'ix_steptrail_bulk_files_pending',
+      columns: ['operation_id', 'outcome', 'file_id'],
+      unique: false,
+      origin: 'steptrail',
+    },
+  ],
+};
+
 export const SCHEMA_PLAN: readonly PlannedTable[] = [
   FILES_TABLE,
   STEPS_TABLE,
   LOGS_TABLE,
   RECONCILER_TABLE,
   RECEIPTS_TABLE,
+  BULK_OPERATIONS_TABLE,
+  BULK_FILES_TABLE,
 ];
 
 /**
@@ -273,4 +332,7 @@ export const HEARTBEAT_ADDITIONS = {
     ['file_processing_steps', 'heartbeat_at'],
     ['file_processing_steps', 'heartbeat_by'],
   ],
+/** What the migration `BulkOperationTables` adds (docs/architecture.md#bulk-operations). */
+export const BULK_TABLE_ADDITIONS = {
+  tables: ['steptrail_bulk_operations', 'steptrail_bulk_operation_files'],
 } as const;

@@ -17,6 +17,8 @@ export const DOMAIN_ERROR_STATUS = {
   CONFLICT: 409,
   EVENT_ID_CONFLICT: 409,
   STEP_NOT_IN_WORKFLOW: 400,
+  BULK_OPERATION_NOT_FOUND: 404,
+  TOO_MANY_FILES: 422,
 } as const satisfies Record<DomainErrorCode, number>;
 
 export const HTTP_ERROR_STATUS = {

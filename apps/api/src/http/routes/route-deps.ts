@@ -1,4 +1,5 @@
 import type {
+  BulkOperations,
   Clock,
   OperationsInsights,
   EventIngestion,
@@ -9,6 +10,7 @@ import type {
   Store,
   WorkflowCatalog,
 } from '@steptrail/domain';
+import type { BulkRunner } from '../../bulk/bulk-runner.js';
 import type { ApiConfig } from '../../config.js';
 import { fromDomainError } from '../errors/error-table.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
@@ -24,6 +26,8 @@ export interface RouteDeps {
   queries: StatusQueries;
   insights: OperationsInsights;
   clock: Clock;
+  bulk: BulkOperations;
+  bulkRunner: BulkRunner;
   workflows: WorkflowCatalog;
   live: LiveEvents;
   metrics: ApiMetrics;

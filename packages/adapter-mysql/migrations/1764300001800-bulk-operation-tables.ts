@@ -1,0 +1,16 @@
+import { applySchemaPlan, revertPlanAdditions, BULK_TABLE_ADDITIONS } from '@steptrail/persistence-typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { mysqlSchemaDialect } from './mysql-schema-dialect.js';
+
+/** The tables of bulk retries and deletes (docs/architecture.md#bulk-operations), for databases migrated before. */
+export class BulkOperationTables1764300001800 implements MigrationInterface {
+  name = 'BulkOperationTables1764300001800';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await applySchemaPlan(runner, mysqlSchemaDialect);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await revertPlanAdditions(runner, mysqlSchemaDialect, BULK_TABLE_ADDITIONS);
+  }
+}

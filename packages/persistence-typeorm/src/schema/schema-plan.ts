@@ -332,6 +332,8 @@ export const HEARTBEAT_ADDITIONS = {
     ['file_processing_steps', 'heartbeat_at'],
     ['file_processing_steps', 'heartbeat_by'],
   ],
+} as const;
+
 /** What the migration `BulkOperationTables` adds (docs/architecture.md#bulk-operations). */
 export const BULK_TABLE_ADDITIONS = {
   tables: ['steptrail_bulk_operations', 'steptrail_bulk_operation_files'],

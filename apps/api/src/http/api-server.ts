@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { Store } from '@steptrail/domain';
 import type { Express } from 'express';
 import type { Logger, ReconcileLoop, StallSweeper } from '@steptrail/runtime';
-import type { Logger, ReconcileLoop } from '@steptrail/runtime';
 import type { BulkRunner } from '../bulk/bulk-runner.js';
 import type { LiveEvents } from './sse/live-events.js';
 

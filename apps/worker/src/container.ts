@@ -93,17 +93,17 @@ export async function buildWorkerContainer(
     overrides.observer ??
     new StepMetrics(own ?? new Registry(), () => store.reads.stalls.countActive(clock.now()));
   const container = createCoreContainer({ store, clock, workflows: WorkflowCatalog.defaults(), observer });
-  container.register(WORKER_TOKENS.Observability, {
-    useValue:
-      own === null
-        ? null
-        : new ObservabilityServer({
-            registry: own,
-            store,
-            log: logger.child({ component: 'observability' }),
-            ...config.observability,
-          }),
-  });
+  const observability =
+    own === null
+      ? null
+      : new ObservabilityServer({
+          registry: own,
+          store,
+          log: logger.child({ component: 'observability' }),
+          ...config.observability,
+        });
+  // A factory, not useValue: tsyringe takes a null useValue for a class to construct and throws.
+  container.register(WORKER_TOKENS.Observability, { useFactory: () => observability });
   container.register(WORKER_TOKENS.Config, { useValue: config });
   container.register(WORKER_TOKENS.Logger, { useValue: logger });
   container.register(WORKER_TOKENS.Destinations, { useValue: destinations });

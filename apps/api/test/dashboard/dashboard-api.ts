@@ -86,6 +86,15 @@ export class DashboardApi {
     await this.run(id, STEPS.slice(STEPS.indexOf(FAILING)));
   }
 
+  /** The messages of a file's history notes (rows that changed no step), oldest first. */
+  async notes(id: number): Promise<string[]> {
+    const page = await this.call<{ items: Array<{ stepName: string | null; message: string | null }> }>(
+      'GET',
+      `/api/files/${id}/logs?limit=500`,
+    );
+    return page.items.filter((row) => row.stepName === null).map((row) => row.message ?? '');
+  }
+
   async status(id: number): Promise<string> {
     return (await this.call<{ status: { status: string } }>('GET', `/api/files/${id}`)).status.status;
   }

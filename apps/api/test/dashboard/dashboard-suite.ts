@@ -152,9 +152,15 @@ export function dashboardSuite(backend: DashboardBackend): void {
         for (const id of ids) await page.locator(`tr[data-file-id="${id}"] input[type=checkbox]`).check();
         await page.getByText('2 selected').waitFor();
         await page.getByRole('button', { name: 'Retry failed steps' }).click();
-        await page.getByText('Retried 2 files').waitFor();
+        await page.getByText(/Retried 2 files \(operation #\d+\)/).waitFor();
         await expect.poll(async () => (await rowIds(page)).filter((id) => ids.includes(id))).toEqual([]);
-        for (const id of ids) expect(await api.status(id)).toBe('processing');
+        for (const id of ids) {
+          expect(await api.status(id)).toBe('processing');
+          // One durable bulk operation did it, not one request per file (docs/architecture.md#bulk-operations).
+          expect(
+            (await api.notes(id)).filter((note) => note.startsWith('Bulk retry operation ')),
+          ).toHaveLength(1);
+        }
         await page.close();
       });
 

@@ -1,4 +1,5 @@
 import { ApiError, api, describeError } from '../api/client.js';
+import { runBulk, type BulkKind } from '../api/bulk.js';
 import type { Retried } from '../api/types.js';
 
 // The actions on one or many files, with one summary of what happened to show the operator.
@@ -52,4 +53,25 @@ export async function deleteFiles(ids: number[]): Promise<BulkResult> {
   const parts = [`Deleted ${done} file${done === 1 ? '' : 's'}`];
   if (errors.length > 0) parts.push(`${errors.length} failed: ${errors[0]}`);
   return { done, failed: errors.length, message: parts.join('; ') };
+}
+
+/**
+ * Retry or delete the selected files as one durable bulk operation: the server records each file's outcome and a
+ * history note naming the operation, and finishes it even if this page closes.
+ */
+export async function bulkAction(kind: BulkKind, ids: number[]): Promise<BulkResult> {
+  try {
+    const operation = await runBulk(kind, { ids });
+    const verb = kind === 'retry' ? 'Retried' : 'Deleted';
+    const parts = [
+      `${verb} ${operation.done} file${operation.done === 1 ? '' : 's'} (operation #${operation.id})`,
+    ];
+    if (operation.skipped > 0) {
+      const why = kind === 'retry' ? 'no failed step, or gone meanwhile' : 'gone meanwhile';
+      parts.push(`${operation.skipped} skipped (${why})`);
+    }
+    return { done: operation.done, failed: 0, message: parts.join('; ') };
+  } catch (error) {
+    return { done: 0, failed: ids.length, message: `Bulk ${kind} failed: ${describeError(error)}` };
+  }
 }

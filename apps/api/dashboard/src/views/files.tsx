@@ -8,7 +8,7 @@ import { ago, fullTime, stepLabel } from '../format.js';
 import { useCoalesced, useFocusHeading, useLiveEvents, useTick } from '../hooks.js';
 import { href, navigate } from '../router.js';
 import { toast } from '../toasts.js';
-import { retryFiles, deleteFiles } from './file-actions.js';
+import { bulkAction } from './file-actions.js';
 
 // The file list: status chips, search, the API's extra filters, keyset pages; every bit of it in the URL. Live
 // changes patch rows in place (scroll position and selection stay), then the page is re-read so it matches the
@@ -296,7 +296,7 @@ export function FilesView({
     setBusy(true);
     const ids = [...selected];
     try {
-      const result = action === 'retry' ? await retryFiles(ids) : await deleteFiles(ids);
+      const result = await bulkAction(action, ids);
       toast(result.message, result.failed > 0 ? 'bad' : 'good');
       if (action === 'delete' || result.failed === 0) setSelected(new Set());
     } finally {

@@ -1,7 +1,7 @@
 // `pnpm bench` (after `turbo run build`): runs every benchmark of the project, one after the other, each as a
 // child process, against shared throwaway PostgreSQL and MariaDB servers (or the ones BENCH_POSTGRES_URL /
 // BENCH_MYSQL_URL name), then prints a summary. Benchmarks measure and report; nothing here asserts a target.
-//   node bench/run.mjs [--only api|migrator|worker[,...]] [--scale small|full] [--databases sqlite,postgres,mariadb]
+//   node bench/run.mjs [--only api|ingest|migrator|worker[,...]] [--scale small|full] [--databases sqlite,postgres,mariadb]
 // See bench/README.md for what each benchmark measures and how to read the output.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const reportsDir = join(root, 'bench', 'reports');
-const NAMES = ['api', 'migrator', 'worker'];
+const NAMES = ['api', 'ingest', 'migrator', 'worker'];
 const DATABASES = ['sqlite', 'postgres', 'mariadb'];
 const LABEL = { sqlite: 'SQLite', postgres: 'PostgreSQL', mariadb: 'MariaDB' };
 const backend = (database) => (database === 'mariadb' ? 'mysql' : database);
@@ -29,6 +29,15 @@ const BENCHMARKS = [
     what: 'GET /api/files/:id/status and the failed-files page at 10k-1M files, vs rebuilding from logs',
     entries: ['bench/api/main.mjs'],
     // Every requested database: it prints the runner's reason (BENCH_*_SKIP) for one without a server.
+    command: (entry, { scale, requested }) => [
+      process.execPath,
+      [entry, '--scale', scale, '--databases', requested.join(',')],
+    ],
+  },
+  {
+    name: 'ingest',
+    what: 'step events per second: in-process, HTTP one per request (1/4/16 writers), HTTP batches of 100 and 1,000',
+    entries: ['bench/ingest/main.mjs'],
     command: (entry, { scale, requested }) => [
       process.execPath,
       [entry, '--scale', scale, '--databases', requested.join(',')],
@@ -80,7 +89,7 @@ function readOptions() {
     },
   });
   const usage =
-    'usage: node bench/run.mjs [--only api|migrator|worker] [--scale small|full] [--databases sqlite,postgres,mariadb]';
+    'usage: node bench/run.mjs [--only api|ingest|migrator|worker] [--scale small|full] [--databases sqlite,postgres,mariadb]';
   if (values.help) {
     console.log(usage);
     process.exit(0);

@@ -23,10 +23,11 @@ function freePort() {
 }
 
 /**
- * Starts the API on `databaseUrl` (already migrated) and resolves once /readyz answers 200.
+ * Starts the API on `databaseUrl` (already migrated) and resolves once /readyz answers 200. `scopes` are the bench
+ * token's (read for the status benchmark, read,write for ingestion).
  * LOG_LEVEL=warn: request logging is a constant cost per request and would only blur the scale comparison.
  */
-export async function startApi(databaseUrl, storageDir) {
+export async function startApi(databaseUrl, storageDir, { scopes = 'read', connections = 1 } = {}) {
   if (!existsSync(apiMain))
     throw new Error(`${apiMain} does not exist: build the API first (npx -y pnpm@10.34.8 build)`);
   const port = await freePort();
@@ -40,7 +41,7 @@ export async function startApi(databaseUrl, storageDir) {
       HOST: '127.0.0.1',
       PORT: String(port),
       STORAGE_DIR: storageDir,
-      API_TOKENS: `bench:read:${secret}`,
+      API_TOKENS: `bench:${scopes}:${secret}`,
       LOG_LEVEL: 'warn',
     },
   });
@@ -54,6 +55,8 @@ export async function startApi(databaseUrl, storageDir) {
     child.once('exit', (code, signal) => resolve((exitCode = code ?? signal))),
   );
   const client = new KeepAliveClient({ host: '127.0.0.1', port, token: secret });
+  /** More keep-alive connections to the same API, one per concurrent writer. */
+  const connect = () => new KeepAliveClient({ host: '127.0.0.1', port, token: secret });
   /** SIGTERM (graceful shutdown), SIGKILL after 15 s. */
   const stop = async () => {
     client.close();
@@ -72,6 +75,7 @@ export async function startApi(databaseUrl, storageDir) {
   }
   return {
     client,
+    connect,
     stop: async () => {
       forget();
       await stop();

@@ -11,10 +11,23 @@ export class KeepAliveClient {
 
   /** GET `path`; resolves with the status, the body text and the milliseconds until the last byte arrived. */
   get(path) {
+    return this.send('GET', path, null);
+  }
+
+  /** POST a JSON body; resolves like get(). */
+  post(path, body) {
+    return this.send('POST', path, JSON.stringify(body));
+  }
+
+  send(method, path, text) {
+    const headers =
+      text === null
+        ? this.headers
+        : { ...this.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
     return new Promise((resolve, reject) => {
       const started = performance.now();
       const req = request(
-        { agent: this.agent, host: this.host, port: this.port, path, method: 'GET', headers: this.headers },
+        { agent: this.agent, host: this.host, port: this.port, path, method, headers },
         (res) => {
           const chunks = [];
           res.on('data', (chunk) => chunks.push(chunk));
@@ -29,7 +42,7 @@ export class KeepAliveClient {
         },
       );
       req.on('error', reject);
-      req.end();
+      req.end(text ?? undefined);
     });
   }
 

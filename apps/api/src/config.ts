@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { WorkflowCatalog, type WorkflowDefinition } from '@steptrail/domain';
+import { WEBHOOK_RETRY, WorkflowCatalog, type WorkflowDefinition } from '@steptrail/domain';
 import {
   ConfigError,
   databaseEnv,
@@ -38,6 +38,8 @@ export interface ApiConfig {
   countsMaxAgeMs: number;
   /** Pause between passes of the rollup reconciler (docs/architecture.md#foreign-writes); 0 runs none here. */
   reconcileIntervalMs: number;
+  /** The webhook dispatcher (docs/architecture.md#webhooks): poll pause, send timeout, attempts and backoff. */
+  webhooks: { pollMs: number; timeoutMs: number; maxAttempts: number; baseMs: number; maxMs: number };
   /** Connections per process for PostgreSQL and MySQL. */
   poolSize: number | undefined;
   /** Stall windows, the unclaimed threshold, and how often this process sweeps (docs/architecture.md#stalls). */
@@ -94,6 +96,11 @@ const schema = (cwd: string) =>
       BULK_CHUNK_SIZE: envInteger(1, 1000).default(100),
       BULK_PAUSE_MS: envMilliseconds(0, 60_000).default(0),
       BULK_POLL_MS: envMilliseconds(10, 60_000).default(1000),
+      WEBHOOK_POLL_MS: envMilliseconds(10, 60_000).default(500),
+      WEBHOOK_TIMEOUT_MS: envMilliseconds(100, 120_000).default(10_000),
+      WEBHOOK_MAX_ATTEMPTS: envInteger(1, 100).default(WEBHOOK_RETRY.maxAttempts),
+      WEBHOOK_RETRY_BASE_MS: envMilliseconds(10, 3_600_000).default(WEBHOOK_RETRY.baseMs),
+      WEBHOOK_RETRY_MAX_MS: envMilliseconds(10, 86_400_000).default(WEBHOOK_RETRY.maxMs),
     })
     .superRefine(
       (env, ctx) => {
@@ -160,6 +167,13 @@ export function parseApiConfig(env: Readonly<Record<string, string | undefined>>
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     countsMaxAgeMs: values.COUNTS_MAX_AGE_MS,
     reconcileIntervalMs: values.RECONCILE_INTERVAL_MS,
+    webhooks: {
+      pollMs: values.WEBHOOK_POLL_MS,
+      timeoutMs: values.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
+      baseMs: values.WEBHOOK_RETRY_BASE_MS,
+      maxMs: values.WEBHOOK_RETRY_MAX_MS,
+    },
     poolSize: values.DB_POOL_SIZE,
     stall: stallSettingsOf(values),
     bulk: { chunkSize: values.BULK_CHUNK_SIZE, pauseMs: values.BULK_PAUSE_MS, pollMs: values.BULK_POLL_MS },

@@ -19,6 +19,7 @@ import { ApiMetrics } from './http/metrics/api-metrics.js';
 import type { RouteDeps } from './http/routes/route-deps.js';
 import { LiveEvents } from './http/sse/live-events.js';
 import { ContentStore } from './http/uploads/content-store.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
 /** The API's own tokens, next to the runtime's TOKENS. */
 export const API = {
@@ -32,6 +33,7 @@ export const API = {
   RouteDeps: Symbol('RouteDeps') as InjectionToken<RouteDeps>,
   Server: Symbol('ApiServer') as InjectionToken<ApiServer>,
   Reconciler: Symbol('ReconcileLoop') as InjectionToken<ReconcileLoop>,
+  Webhooks: Symbol('WebhookDispatcher') as InjectionToken<WebhookDispatcher>,
 } as const;
 
 export interface ApiContainerOptions {
@@ -141,6 +143,17 @@ export async function buildApiContainer(
         }),
     ),
   });
+  container.register(API.Webhooks, {
+    useFactory: instanceCachingFactory(
+      (c) =>
+        new WebhookDispatcher(
+          c.resolve(TOKENS.Store),
+          clock,
+          logger.child({ component: 'webhooks' }),
+          config.webhooks,
+        ),
+    ),
+  });
   container.register(API.Server, {
     useFactory: instanceCachingFactory(
       (c) =>
@@ -150,6 +163,7 @@ export async function buildApiContainer(
           live: c.resolve(API.LiveEvents),
           reconciler: c.resolve(API.Reconciler),
           bulk: c.resolve(API.BulkRunner),
+          webhooks: c.resolve(API.Webhooks),
           log: logger,
           host: config.host,
           port: config.port,

@@ -46,6 +46,8 @@ const STEPTRAIL_TABLES = [
   'steptrail_migrations',
   'steptrail_reconciler',
   'steptrail_schema_meta',
+  'steptrail_webhook_deliveries',
+  'steptrail_webhooks',
 ].sort();
 
 describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), () => {
@@ -272,6 +274,7 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         }
         // The newer migrations first (StepHeartbeats, FileTombstones, event receipts, RollupReconciler, OperationsSearchIndexes), then
         // the widening.
+        await undo(dataSource); // WebhookTables
         await undo(dataSource); // BulkOperationTables
         await undo(dataSource);
         await undo(dataSource);
@@ -461,9 +464,10 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         'FileTombstones1764300001600',
         'StepHeartbeats1764300001700',
         'BulkOperationTables1764300001800',
+        'WebhookTables1764300001900',
       ]);
       await dataSource.undoLastMigration({ transaction: 'all' });
-      for (let undo = 0; undo < 7; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
+      for (let undo = 0; undo < 8; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
 
       expect(await tableNames(dataSource)).toEqual(['steptrail_migrations']);
     });

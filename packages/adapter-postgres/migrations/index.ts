@@ -6,6 +6,7 @@ import { EventReceipts1764300001500 } from './1764300001500-event-receipts.js';
 import { FileTombstones1764300001600 } from './1764300001600-file-tombstones.js';
 import { StepHeartbeats1764300001700 } from './1764300001700-step-heartbeats.js';
 import { BulkOperationTables1764300001800 } from './1764300001800-bulk-operation-tables.js';
+import { WebhookTables1764300001900 } from './1764300001900-webhook-tables.js';
 
 /** Every PostgreSQL migration, oldest first. */
 export const postgresMigrations = [
@@ -17,4 +18,5 @@ export const postgresMigrations = [
   FileTombstones1764300001600,
   StepHeartbeats1764300001700,
   BulkOperationTables1764300001800,
+  WebhookTables1764300001900,
 ];

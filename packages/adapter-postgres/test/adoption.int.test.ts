@@ -35,6 +35,7 @@ const ALL_MIGRATIONS = [
   'FileTombstones1764300001600',
   'StepHeartbeats1764300001700',
   'BulkOperationTables1764300001800',
+  'WebhookTables1764300001900',
 ];
 
 /** Reverts the newest `count` migrations (all of them by default). */
@@ -114,6 +115,8 @@ for (const { kind, label, naiveTimestamps } of VARIANTS)
           { table_name: 'steptrail_bulk_operations' },
           { table_name: 'steptrail_event_receipts' },
           { table_name: 'steptrail_reconciler' },
+          { table_name: 'steptrail_webhook_deliveries' },
+          { table_name: 'steptrail_webhooks' },
         ]);
       });
 
@@ -246,8 +249,8 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
     ]);
     // The newer migrations first (StepHeartbeats, FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
     // PartialWorkerIndexes.
-    // BulkOperationTables too.
-    await undoMigrations(url, 7);
+    // BulkOperationTables and WebhookTables too.
+    await undoMigrations(url, 8);
     expect(await definitions()).toEqual([
       'ix_steps_lease: (status, lease_expires_at)',
       'ix_steps_runnable: (status, run_after)',
@@ -262,6 +265,7 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       'FileTombstones1764300001600',
       'StepHeartbeats1764300001700',
       'BulkOperationTables1764300001800',
+      'WebhookTables1764300001900',
     ]);
     expect(await withClient(url, tableNames)).toContain('steptrail_event_receipts');
     expect(await definitions()).toHaveLength(2);

@@ -22,6 +22,7 @@ import { TypeormReconcile } from './repositories/typeorm-reconcile.js';
 import { TypeormReceiptStore } from './repositories/typeorm-receipt-store.js';
 import { TypeormStepRepository } from './repositories/typeorm-step-repository.js';
 import { TypeormStepStatistics } from './repositories/typeorm-step-statistics.js';
+import { TypeormWebhookStore } from './repositories/typeorm-webhook-store.js';
 import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
 import { FILES_INSERT_DEFAULTS } from './schema/schema-plan.js';
 import { WORKFLOW_PLAN_COLUMN } from './mappers/row-mappers.js';
@@ -138,6 +139,7 @@ export class TypeormStore implements Store {
       receipts: new TypeormReceiptStore(sql),
       stalls: new TypeormStallStore(sql, this.hasPlan),
       bulk: new TypeormBulkOperations(sql),
+      webhooks: new TypeormWebhookStore(sql),
     };
   }
 }

@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import type { Logger, ReconcileLoop, StallSweeper } from '@steptrail/runtime';
 import type { BulkRunner } from '../bulk/bulk-runner.js';
 import type { LiveEvents } from './sse/live-events.js';
+import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 
 export interface ApiServerDeps {
   app: Express;
@@ -14,6 +15,8 @@ export interface ApiServerDeps {
   reconciler: ReconcileLoop;
   /** Works through bulk operations while the server runs. */
   bulk: BulkRunner;
+  /** Sends the webhooks' outbox while the server listens (docs/architecture.md#webhooks). */
+  webhooks: WebhookDispatcher;
   log: Logger;
   host: string;
   port: number;
@@ -54,6 +57,7 @@ export class ApiServer {
     this.server = server;
     this.deps.reconciler.start();
     this.deps.sweeper?.start();
+    this.deps.webhooks.start();
     this.deps.log.info({ url: this.url, database: this.deps.store.capabilities.dialect }, 'API listening');
     this.deps.bulk.start();
     return this.url;
@@ -93,6 +97,7 @@ export class ApiServer {
     const { log } = this.deps;
     await this.deps.reconciler.stop();
     await this.deps.sweeper?.stop();
+    await this.deps.webhooks.stop();
     if (server !== null) {
       log.info({ inFlight: this.inFlight }, 'API shutting down: no new connections, draining requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

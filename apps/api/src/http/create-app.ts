@@ -13,6 +13,7 @@ import { fileCommandRoutes } from './routes/files-command.routes.js';
 import { fileQueryRoutes } from './routes/files-query.routes.js';
 import { fileRegisterRoutes } from './routes/file-register.routes.js';
 import { insightRoutes } from './routes/insights.routes.js';
+import { webhookRoutes } from './routes/webhooks.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { stallRoutes } from './routes/stall.routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
@@ -30,6 +31,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
     ...insightRoutes(deps),
     ...stallRoutes(deps),
     ...bulkRoutes(deps),
+    ...webhookRoutes(deps),
     ...opsRoutes(deps),
     ...documentRoutes(() => (document ??= buildOpenApi(routes, OPENAPI_INFO))),
   ];

@@ -25,6 +25,7 @@ import { MemoryBulkOperations } from './memory-bulk.js';
 import { MemoryRetention } from './memory-retention.js';
 import { MemoryStatistics } from './memory-statistics.js';
 import { MemoryStalls } from './memory-stalls.js';
+import { MemoryWebhooks } from './memory-webhooks.js';
 import type { MemoryState } from './memory-state.js';
 
 /** Repositories over a MemoryState; `state()` is read on every call so a transaction can swap it. */
@@ -56,6 +57,7 @@ export function memoryRepositories(state: () => MemoryState, onAnnounce: () => v
     receipts: new MemoryReceipts(state),
     stalls: new MemoryStalls(state),
     bulk: new MemoryBulkOperations(state),
+    webhooks: new MemoryWebhooks(state),
   };
 }
 

@@ -2,6 +2,7 @@ import type { LogEntry } from '../events/step-event.js';
 import type { FileRecord, StoredStep } from '../files/file-record.js';
 import type { EventReceipt } from '../ports/event-receipt-store.js';
 import type { BulkFileResult, BulkOperation } from '../bulk/bulk-operation.js';
+import type { WebhookDelivery, WebhookSubscription } from '../ports/webhook-store.js';
 import type { CandidateMode, MigrationProgress } from '../ports/legacy-migration-store.js';
 import type { ReconcileState } from '../ports/rollup-reconcile-store.js';
 import { emptyCursor } from '../reconcile/reconcile-cursor.js';
@@ -28,6 +29,12 @@ export interface MemoryState {
   /** Per operation, its files' results by file id. */
   bulkResults: Map<number, Map<number, BulkFileResult>>;
   nextBulkId: number;
+  /** Webhook subscriptions and their outbox; one id sequence for both. */
+  webhooks: {
+    nextId: number;
+    subscriptions: Map<number, WebhookSubscription>;
+    deliveries: Map<number, WebhookDelivery>;
+  };
 }
 
 export const emptyMemoryState = (): MemoryState => ({
@@ -44,6 +51,7 @@ export const emptyMemoryState = (): MemoryState => ({
   bulkOperations: new Map(),
   bulkResults: new Map(),
   nextBulkId: 1,
+  webhooks: { nextId: 1, subscriptions: new Map(), deliveries: new Map() },
 });
 
 export function cloneState(state: MemoryState): MemoryState {

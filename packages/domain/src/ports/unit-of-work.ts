@@ -9,6 +9,7 @@ import type { LogRetentionStore } from './log-retention-store.js';
 import type { RollupReconcileStore } from './rollup-reconcile-store.js';
 import type { StepRepository } from './step-repository.js';
 import type { StepStatistics } from './step-statistics.js';
+import type { WebhookStore } from './webhook-store.js';
 import type { WorkQueue } from './work-queue.js';
 
 /** The repositories bound to one transaction (or to autocommit reads outside one). */
@@ -26,6 +27,7 @@ export interface Repositories {
   /** Where a transaction's step changes go for metrics, when its unit of work is observed (observedUnitOfWork). */
   changes?: ChangeSink;
   bulk: BulkOperationStore;
+  webhooks: WebhookStore;
 }
 
 export interface UnitOfWork {

@@ -1,3 +1,5 @@
+import { enqueueWebhooks } from '../webhooks/webhook-outbox.js';
+import { fileStatusEvent } from '../webhooks/webhook-events.js';
 import { nextRollup, type FileRecord, type FileRollup } from '../files/file-record.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import { StepBatch, type AppliedEvent, type StepChange } from './step-batch.js';
@@ -29,6 +31,9 @@ export async function refreshRollup(
 ): Promise<FileRollup> {
   const rollup = nextRollup(file, await repos.steps.listForFile(file.id), lastStep, now);
   await repos.files.saveRollup(file.id, rollup);
+  // A duplicate mark is a status change too: its webhook is written here, in the same transaction (#webhooks).
+  const emitted = fileStatusEvent(file.id, file.rollup.status, rollup.status, now);
+  if (emitted !== null) await enqueueWebhooks(repos, [emitted], now);
   file.rollup = rollup;
   return rollup;
 }

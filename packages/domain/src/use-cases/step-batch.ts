@@ -14,7 +14,10 @@ import type { ChangeCause } from '../ports/step-observer.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import type { StepRef } from '../ports/work-queue.js';
 import { isStepStatus, type StepStatus } from '../status/step-status.js';
+import type { OverallStatus } from '../status/step-status.js';
 import { nextWorkflowStep } from '../workflow/workflow.js';
+import { enqueueWebhooks } from '../webhooks/webhook-outbox.js';
+import { fileStatusEvent, stepChangeEvents, type WebhookEvent } from '../webhooks/webhook-events.js';
 
 export interface StepChange {
   /**
@@ -70,12 +73,17 @@ export class StepBatch {
   private readonly storedLogs = new Map<string, LogEntry[]>();
   private applied: AppliedEvent[] = [];
   private announce = false;
+  /** Each file's status as last written, and the step events since: the webhooks' outbox (#webhooks). */
+  private readonly writtenStatus = new Map<number, OverallStatus>();
+  private stepEvents: WebhookEvent[] = [];
 
   private constructor(
     private readonly repos: Repositories,
     private readonly files: ReadonlyMap<number, FileRecord>,
     readonly now: Date,
-  ) {}
+  ) {
+    for (const file of files.values()) this.writtenStatus.set(file.id, file.rollup.status);
+  }
 
   /** Reads the step rows of `files` (locked by the caller; their rollups are updated in place). */
   static async load(repos: Repositories, files: readonly FileRecord[], now: Date): Promise<StepBatch> {
@@ -143,6 +151,7 @@ export class StepBatch {
       await this.repos.files.saveRollups(rollups);
     }
     if (this.announce) await this.repos.queue.announce();
+    await this.enqueueWebhooks();
     this.dirty.clear();
     this.dirtyFiles.clear();
     this.announce = false;
@@ -178,9 +187,38 @@ export class StepBatch {
     // between two steps is processing (docs/architecture.md#overall-status).
     const scheduled = this.scheduleNext(file, change.stepName, previous?.status ?? null, step.status);
     const rollup = this.refreshRollup(file, change.stepName);
+    this.stepEvents.push(
+      ...stepChangeEvents(
+        {
+          fileId: file.id,
+          stepName: change.stepName,
+          errorMessage: step.errorMessage,
+          occurredAt: log.occurredAt,
+        },
+        previous?.status ?? null,
+        step.status,
+        cause ?? null,
+      ),
+    );
     const applied = { log, step, refolded: !inOrder, rollup, scheduled };
     this.applied.push(applied);
     return applied;
+  }
+
+  /**
+   * Writes the deliveries of what this flush changed, in its transaction (docs/architecture.md#webhooks): a file
+   * status compared with the one last written, so a failure re-queued within the transaction emits no file event.
+   */
+  private async enqueueWebhooks(): Promise<void> {
+    const events = this.stepEvents;
+    this.stepEvents = [];
+    for (const id of this.dirtyFiles) {
+      const status = this.file(id).rollup.status;
+      const emitted = fileStatusEvent(id, this.writtenStatus.get(id) ?? status, status, this.now);
+      if (emitted !== null) events.push(emitted);
+      this.writtenStatus.set(id, status);
+    }
+    await enqueueWebhooks(this.repos, events, this.now);
   }
 
   /** Makes the workflow step after a step that just finished runnable, unless it was scheduled already. */

@@ -297,6 +297,54 @@ export const BULK_FILES_TABLE: PlannedTable = {
   ],
 };
 
+/** Webhook subscriptions (docs/architecture.md#webhooks): steptrail's own table, created whole. */
+export const WEBHOOKS_TABLE: PlannedTable = {
+  name: 'steptrail_webhooks',
+  columns: [
+    own('id', 'id', false),
+    own('url', 'text', false),
+    own('events', 'text', false),
+    own('secret', 'varchar', false),
+    own('created_at', 'timestamp', false),
+  ],
+  indexes: [],
+};
+
+/**
+ * The webhooks' outbox: one row per event and subscription, written in the transaction of the change, claimed by
+ * dispatchers with SKIP LOCKED (docs/architecture.md#webhooks). No foreign key: deleting a subscription deletes its
+ * rows in the same transaction.
+ */
+export const WEBHOOK_DELIVERIES_TABLE: PlannedTable = {
+  name: 'steptrail_webhook_deliveries',
+  columns: [
+    own('id', 'id', false),
+    own('webhook_id', 'integer', false),
+    own('event_type', 'short', false),
+    own('payload', 'text', false),
+    own('state', 'short', false, "'pending'"),
+    own('attempts', 'integer', false, '0'),
+    own('next_attempt_at', 'timestamp', true),
+    own('last_status_code', 'integer', true),
+    own('last_latency_ms', 'integer', true),
+    own('last_error', 'text', true),
+    own('created_at', 'timestamp', false),
+    own('updated_at', 'timestamp', false),
+  ],
+  indexes: [
+    {
+      name: 'ix_webhook_deliveries_due',
+      columns: ['state', 'next_attempt_at'],
+      unique: false,
+      origin: 'steptrail',
+    },
+    { name: 'ix_webhook_deliveries_hook', columns: ['webhook_id', 'id'], unique: false, origin: 'steptrail' },
+  ],
+};
+
+/** The tables the migration `WebhookTables` adds (docs/architecture.md#webhooks). */
+export const WEBHOOK_TABLES: readonly PlannedTable[] = [WEBHOOKS_TABLE, WEBHOOK_DELIVERIES_TABLE];
+
 export const SCHEMA_PLAN: readonly PlannedTable[] = [
   FILES_TABLE,
   STEPS_TABLE,
@@ -305,6 +353,7 @@ export const SCHEMA_PLAN: readonly PlannedTable[] = [
   RECEIPTS_TABLE,
   BULK_OPERATIONS_TABLE,
   BULK_FILES_TABLE,
+  ...WEBHOOK_TABLES,
 ];
 
 /**

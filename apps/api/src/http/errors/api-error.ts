@@ -12,6 +12,7 @@ export type HttpErrorCode =
   | 'STORE_BUSY'
   | 'STORE_UNAVAILABLE'
   | 'NOT_READY'
+  | 'WEBHOOK_NOT_FOUND'
   | 'INTERNAL';
 
 export type ApiErrorCode = DomainErrorCode | HttpErrorCode;

@@ -33,6 +33,7 @@ export const HTTP_ERROR_STATUS = {
   STORE_BUSY: 503,
   STORE_UNAVAILABLE: 503,
   NOT_READY: 503,
+  WEBHOOK_NOT_FOUND: 404,
 } as const satisfies Record<HttpErrorCode, number>;
 
 const STATUS: Readonly<Record<ApiErrorCode, number>> = { ...DOMAIN_ERROR_STATUS, ...HTTP_ERROR_STATUS };

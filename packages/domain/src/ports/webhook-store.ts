@@ -1,0 +1,70 @@
+import type { DeliveryType, WebhookEventType } from '../webhooks/webhook-events.js';
+
+/** A receiver of webhooks (docs/architecture.md#webhooks). The secret is stored to sign with; shown once. */
+export interface WebhookSubscription {
+  id: number;
+  url: string;
+  events: WebhookEventType[];
+  /** `whsec_` + base64 of the signing key. */
+  secret: string;
+  createdAt: Date;
+}
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+/** One event for one subscription: an outbox row, written in the transaction of the change that caused it. */
+export interface WebhookDelivery {
+  id: number;
+  webhookId: number;
+  eventType: DeliveryType;
+  /** The JSON body sent, byte for byte on every attempt. */
+  payload: string;
+  state: DeliveryState;
+  attempts: number;
+  /** When a pending delivery is due (again); a claim pushes it past the send, as its lease. */
+  nextAttemptAt: Date | null;
+  lastStatusCode: number | null;
+  lastLatencyMs: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewDelivery = Pick<WebhookDelivery, 'webhookId' | 'eventType' | 'payload'>;
+
+/** A claimed delivery with what sending it needs. */
+export interface ClaimedDelivery extends WebhookDelivery {
+  url: string;
+  secret: string;
+}
+
+export interface AttemptRecord {
+  state: DeliveryState;
+  nextAttemptAt: Date | null;
+  statusCode: number | null;
+  latencyMs: number | null;
+  error: string | null;
+}
+
+/** Webhook subscriptions and their outbox of deliveries. */
+export interface WebhookStore {
+  /** Stores a subscription and answers it with its id. */
+  createSubscription(input: Omit<WebhookSubscription, 'id'>): Promise<WebhookSubscription>;
+  /** Every subscription, oldest first. */
+  listSubscriptions(): Promise<WebhookSubscription[]>;
+  /** One subscription, or null. */
+  findSubscription(id: number): Promise<WebhookSubscription | null>;
+  /** Deletes a subscription with its deliveries; false when there was none. */
+  deleteSubscription(id: number): Promise<boolean>;
+  /** Writes pending deliveries due at `now`, in the caller's transaction; answers their ids, in order. */
+  enqueue(deliveries: readonly NewDelivery[], now: Date): Promise<number[]>;
+  /** A subscription's deliveries, newest first, at most `limit`. */
+  listDeliveries(webhookId: number, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Locks up to `limit` pending deliveries due at `now`, skipping rows another transaction holds, counts an attempt
+   * on each and moves it to `leaseUntil`, so no other process claims it while this one sends.
+   */
+  claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ClaimedDelivery[]>;
+  /** Stores the outcome of an attempt. */
+  recordAttempt(id: number, attempt: AttemptRecord, now: Date): Promise<void>;
+}

@@ -1,0 +1,34 @@
+import type { AttemptRecord } from '../ports/webhook-store.js';
+import { retryDelayMs, type BackoffPolicy } from '../retry/backoff.js';
+
+export interface WebhookRetryPolicy extends BackoffPolicy {
+  /** Attempts in all; after the last failed one the delivery is `failed`. */
+  maxAttempts: number;
+}
+
+/** What one send gave: the receiver's status code (null when none came back), the time taken, the error. */
+export interface SendResult {
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+}
+
+/**
+ * The outcome of the `attempts`-th attempt (docs/architecture.md#webhooks): a 2xx delivers; anything else is retried
+ * after the backoff every steptrail retry uses, until the attempts are used up.
+ */
+export function deliveryAttempt(
+  attempts: number,
+  sent: SendResult,
+  now: Date,
+  policy: WebhookRetryPolicy,
+  random: () => number = Math.random,
+): AttemptRecord {
+  const ok = sent.statusCode !== null && sent.statusCode >= 200 && sent.statusCode < 300;
+  const error = ok ? null : (sent.error ?? `HTTP ${sent.statusCode ?? 'no answer'}`);
+  const base = { statusCode: sent.statusCode, latencyMs: sent.latencyMs, error };
+  if (ok) return { ...base, state: 'delivered', nextAttemptAt: null };
+  if (attempts >= policy.maxAttempts) return { ...base, state: 'failed', nextAttemptAt: null };
+  const delay = retryDelayMs(attempts, policy, random);
+  return { ...base, state: 'pending', nextAttemptAt: new Date(now.getTime() + delay) };
+}

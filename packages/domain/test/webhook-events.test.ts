@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { deliveryAttempt, fileStatusEvent, stepChangeEvents, webhookPayload } from '../src/index.js';
+
+const at = new Date('2026-01-01T00:00:00.000Z');
+const change = { fileId: 7, stepName: 'hash_file', errorMessage: 'boom', occurredAt: at };
+
+describe('which change emits which webhook event', () => {
+  it.each([
+    [null, 'failure', 'step.failed'],
+    ['in_progress', 'failure', 'step.failed'],
+    ['failure', 'failure', null],
+    ['in_progress', 'success', null],
+    ['failure', 'pending', null],
+  ] as const)('a step going %s → %s emits %s', (before, after, type) => {
+    expect(stepChangeEvents(change, before, after)[0]?.type ?? null).toBe(type);
+  });
+
+  it.each([
+    ['processing', 'completed', 'file.completed'],
+    ['processing', 'failed', 'file.failed'],
+    ['pending', 'duplicate', 'file.duplicate'],
+    ['completed', 'completed', null],
+    ['failed', 'processing', null],
+  ] as const)('a file going %s → %s emits %s', (before, after, type) => {
+    expect(fileStatusEvent(7, before, after, at)?.type ?? null).toBe(type);
+  });
+
+  it('a step the stall sweep failed emits step.failed and step.stalled', () => {
+    expect(stepChangeEvents(change, 'in_progress', 'failure', 'stalled').map((event) => event.type)).toEqual([
+      'step.failed',
+      'step.stalled',
+    ]);
+  });
+
+  it('the payload is { type, timestamp, data }', () => {
+    const [event] = stepChangeEvents(change, 'in_progress', 'failure');
+    expect(JSON.parse(webhookPayload(event!))).toEqual({
+      type: 'step.failed',
+      timestamp: at.toISOString(),
+      data: { fileId: 7, stepName: 'hash_file', status: 'failure', errorMessage: 'boom' },
+    });
+  });
+});
+
+describe('deliveryAttempt', () => {
+  const policy = { maxAttempts: 3, baseMs: 1000, maxMs: 10_000 };
+  const half = () => 0.5;
+
+  it('a 2xx answer delivers', () => {
+    expect(deliveryAttempt(1, { statusCode: 204, latencyMs: 5, error: null }, at, policy)).toEqual({
+      state: 'delivered',
+      nextAttemptAt: null,
+      statusCode: 204,
+      latencyMs: 5,
+      error: null,
+    });
+  });
+
+  it('a 500 is retried after the doubling backoff, from the upper half of the ceiling', () => {
+    const second = deliveryAttempt(2, { statusCode: 500, latencyMs: 5, error: null }, at, policy, half);
+    expect(second).toMatchObject({ state: 'pending', error: 'HTTP 500' });
+    expect(second.nextAttemptAt?.getTime()).toBe(at.getTime() + 1500);
+  });
+
+  it('a timeout is retried; the last failed attempt fails the delivery', () => {
+    const timeout = { statusCode: null, latencyMs: 10_000, error: 'timed out after 10000 ms' };
+    expect(deliveryAttempt(1, timeout, at, policy, half)).toMatchObject({ state: 'pending' });
+    expect(deliveryAttempt(3, timeout, at, policy, half)).toEqual({
+      state: 'failed',
+      nextAttemptAt: null,
+      statusCode: null,
+      latencyMs: 10_000,
+      error: 'timed out after 10000 ms',
+    });
+  });
+});

@@ -1,0 +1,199 @@
+import {
+  isDeliveryType,
+  isWebhookEventType,
+  type AttemptRecord,
+  type ClaimedDelivery,
+  type DeliveryState,
+  type NewDelivery,
+  type WebhookDelivery,
+  type WebhookEventType,
+  type WebhookStore,
+  type WebhookSubscription,
+} from '@steptrail/domain';
+import { returningId, returningIds, rowLock } from '../define-dialect.js';
+import {
+  RowParseError,
+  parseInteger,
+  parseText,
+  parseTimestamp,
+  requireInteger,
+  requireText,
+  requireTimestamp,
+} from '../mappers/column-parsers.js';
+import { WEBHOOK_DELIVERIES_TABLE, WEBHOOKS_TABLE } from '../schema/schema-plan.js';
+import type { WriteResult } from '../dialect.js';
+import type { SqlExecutor } from '../sql-executor.js';
+
+const HOOKS = WEBHOOKS_TABLE.name;
+const DELIVERIES = WEBHOOK_DELIVERIES_TABLE.name;
+const DELIVERY_COLUMNS = `id, webhook_id, event_type, payload, state, attempts, next_attempt_at, last_status_code,
+  last_latency_ms, last_error, created_at, updated_at`;
+const ROWS_PER_INSERT = 200;
+
+/** WebhookStore over steptrail_webhooks and its outbox (docs/architecture.md#webhooks). */
+export class TypeormWebhookStore implements WebhookStore {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  private time(date: Date): unknown {
+    return this.sql.dialect.driver.time(date);
+  }
+
+  async createSubscription(input: Omit<WebhookSubscription, 'id'>): Promise<WebhookSubscription> {
+    const result = await this.sql.write(
+      `INSERT INTO ${HOOKS} (url, events, secret, created_at)
+       VALUES (:url, :events, :secret, :createdAt)${returningId(this.sql.dialect)}`,
+      {
+        url: input.url,
+        events: input.events.join(','),
+        secret: input.secret,
+        createdAt: this.time(input.createdAt),
+      },
+    );
+    if (result.insertId === null) throw new Error('The database did not report the id of the new webhook.');
+    return { ...input, id: result.insertId };
+  }
+
+  async listSubscriptions(): Promise<WebhookSubscription[]> {
+    const rows = await this.sql.rows(`SELECT id, url, events, secret, created_at FROM ${HOOKS} ORDER BY id`);
+    return rows.map(toSubscription);
+  }
+
+  async findSubscription(id: number): Promise<WebhookSubscription | null> {
+    const row = await this.sql.one(
+      `SELECT id, url, events, secret, created_at FROM ${HOOKS} WHERE id = :id`,
+      {
+        id,
+      },
+    );
+    return row === null ? null : toSubscription(row);
+  }
+
+  async deleteSubscription(id: number): Promise<boolean> {
+    await this.sql.write(`DELETE FROM ${DELIVERIES} WHERE webhook_id = :id`, { id });
+    return (await this.sql.write(`DELETE FROM ${HOOKS} WHERE id = :id`, { id })).affected > 0;
+  }
+
+  async enqueue(deliveries: readonly NewDelivery[], now: Date): Promise<number[]> {
+    const ids: number[] = [];
+    for (let start = 0; start < deliveries.length; start += ROWS_PER_INSERT) {
+      const params: Record<string, unknown> = { now: this.time(now), pending: 'pending', zero: 0 };
+      const values = deliveries.slice(start, start + ROWS_PER_INSERT).map((delivery, row) => {
+        Object.assign(params, {
+          [`w${row}`]: delivery.webhookId,
+          [`e${row}`]: delivery.eventType,
+          [`p${row}`]: delivery.payload,
+        });
+        return `(:w${row}, :e${row}, :p${row}, :pending, :zero, :now, :now, :now)`;
+      });
+      const result = await this.sql.write(
+        `INSERT INTO ${DELIVERIES} (webhook_id, event_type, payload, state, attempts, next_attempt_at, created_at,
+           updated_at) VALUES ${values.join(', ')}${returningIds(this.sql.dialect)}`,
+        params,
+      );
+      ids.push(...insertedIds(this.sql.dialect, result, values.length));
+    }
+    return ids;
+  }
+
+  async listDeliveries(webhookId: number, limit: number): Promise<WebhookDelivery[]> {
+    const rows = await this.sql.rows(
+      `SELECT ${DELIVERY_COLUMNS} FROM ${DELIVERIES} WHERE webhook_id = :webhookId ORDER BY id DESC LIMIT :limit`,
+      { webhookId, limit },
+    );
+    return rows.map(toDelivery);
+  }
+
+  async claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ClaimedDelivery[]> {
+    const rows = await this.sql.rows(
+      `SELECT id FROM ${DELIVERIES} WHERE state = :pending AND next_attempt_at <= :now
+       ORDER BY next_attempt_at, id LIMIT :limit${rowLock(this.sql.dialect, 'stepRowSkipLocked')}`,
+      { pending: 'pending', now: this.time(now), limit },
+    );
+    const ids = rows.map((row) => requireInteger(`${DELIVERIES}.id`, row.id));
+    if (ids.length === 0) return [];
+    await this.sql.write(
+      `UPDATE ${DELIVERIES} SET attempts = attempts + 1, next_attempt_at = :leaseUntil, updated_at = :now
+       WHERE id IN (:...ids)`,
+      { ids, leaseUntil: this.time(leaseUntil), now: this.time(now) },
+    );
+    const claimed = await this.sql.rows(
+      `SELECT d.id, d.webhook_id, d.event_type, d.payload, d.state, d.attempts, d.next_attempt_at,
+         d.last_status_code, d.last_latency_ms, d.last_error, d.created_at, d.updated_at, h.url, h.secret
+       FROM ${DELIVERIES} d JOIN ${HOOKS} h ON h.id = d.webhook_id WHERE d.id IN (:...ids) ORDER BY d.id`,
+      { ids },
+    );
+    return claimed.map((row) => ({
+      ...toDelivery(row),
+      url: requireText(`${HOOKS}.url`, row.url),
+      secret: requireText(`${HOOKS}.secret`, row.secret),
+    }));
+  }
+
+  async recordAttempt(id: number, attempt: AttemptRecord, now: Date): Promise<void> {
+    await this.sql.write(
+      `UPDATE ${DELIVERIES} SET state = :state, next_attempt_at = :next, last_status_code = :code,
+         last_latency_ms = :latency, last_error = :error, updated_at = :now WHERE id = :id`,
+      {
+        id,
+        state: attempt.state,
+        next: attempt.nextAttemptAt === null ? null : this.time(attempt.nextAttemptAt),
+        code: attempt.statusCode,
+        latency: attempt.latencyMs,
+        error: attempt.error,
+        now: this.time(now),
+      },
+    );
+  }
+}
+
+function eventTypes(column: string, text: string): WebhookEventType[] {
+  const types = text.split(',').filter((part) => part !== '');
+  return types.map((type) => {
+    if (!isWebhookEventType(type)) throw new RowParseError(column, text, 'webhook event types');
+    return type;
+  });
+}
+
+function toSubscription(row: Record<string, unknown>): WebhookSubscription {
+  return {
+    id: requireInteger(`${HOOKS}.id`, row.id),
+    url: requireText(`${HOOKS}.url`, row.url),
+    events: eventTypes(`${HOOKS}.events`, requireText(`${HOOKS}.events`, row.events)),
+    secret: requireText(`${HOOKS}.secret`, row.secret),
+    createdAt: requireTimestamp(`${HOOKS}.created_at`, row.created_at),
+  };
+}
+
+const STATES: readonly string[] = ['pending', 'delivered', 'failed'];
+
+function toDelivery(row: Record<string, unknown>): WebhookDelivery {
+  const eventType = requireText(`${DELIVERIES}.event_type`, row.event_type);
+  const state = requireText(`${DELIVERIES}.state`, row.state);
+  if (!isDeliveryType(eventType))
+    throw new RowParseError(`${DELIVERIES}.event_type`, eventType, 'an event type');
+  if (!STATES.includes(state)) throw new RowParseError(`${DELIVERIES}.state`, state, 'a delivery state');
+  return {
+    id: requireInteger(`${DELIVERIES}.id`, row.id),
+    webhookId: requireInteger(`${DELIVERIES}.webhook_id`, row.webhook_id),
+    eventType,
+    payload: requireText(`${DELIVERIES}.payload`, row.payload),
+    state: state as DeliveryState,
+    attempts: requireInteger(`${DELIVERIES}.attempts`, row.attempts),
+    nextAttemptAt: parseTimestamp(`${DELIVERIES}.next_attempt_at`, row.next_attempt_at),
+    lastStatusCode: parseInteger(`${DELIVERIES}.last_status_code`, row.last_status_code),
+    lastLatencyMs: parseInteger(`${DELIVERIES}.last_latency_ms`, row.last_latency_ms),
+    lastError: parseText(`${DELIVERIES}.last_error`, row.last_error),
+    createdAt: requireTimestamp(`${DELIVERIES}.created_at`, row.created_at),
+    updatedAt: requireTimestamp(`${DELIVERIES}.updated_at`, row.updated_at),
+  };
+}
+
+/** The ids of a multi-row insert, as the log repository reads them (consecutive ids where none come back). */
+function insertedIds(dialect: SqlExecutor['dialect'], result: WriteResult, count: number): number[] {
+  const ids = !dialect.capabilities.returningIds
+    ? Array.from({ length: count }, (_, index) => (result.insertId ?? Number.NaN) + index)
+    : result.rows.map((row) => requireInteger(`${DELIVERIES}.id`, row.id)).sort((a, b) => a - b);
+  if (ids.length !== count || ids.some((id) => !Number.isSafeInteger(id)))
+    throw new Error('The database did not report the ids of the new deliveries.');
+  return ids;
+}

@@ -191,6 +191,17 @@ function describeWebhooks(backend: Backend, skipReason: string | null = null): v
       );
     });
 
+    it('subscribing and testing need write, unsubscribing admin, reading read', async () => {
+      const document = await expectJson<{
+        paths: Record<string, Record<string, { security: unknown }>>;
+      }>(await running().fetch('/api/openapi.json'), 200);
+      const scope = (path: string, method: string) => document.paths[path]?.[method]?.security;
+      expect(scope('/api/webhooks', 'post')).toEqual([{ bearerAuth: ['write'] }]);
+      expect(scope('/api/webhooks', 'get')).toEqual([{ bearerAuth: ['read'] }]);
+      expect(scope('/api/webhooks/{id}', 'delete')).toEqual([{ bearerAuth: ['admin'] }]);
+      expect(scope('/api/webhooks/{id}/test', 'post')).toEqual([{ bearerAuth: ['write'] }]);
+    });
+
     it('file.completed, step.failed and file.failed reach the receiver signed, and the log says delivered', async () => {
       const api = running();
       const hook = await subscribe(api, receiver.url('ok'), ['file.completed', 'file.failed', 'step.failed']);

@@ -89,7 +89,7 @@ export function webhookRoutes({ store, clock }: RouteDeps): Route[] {
         path: '/api/webhooks/:id',
         operationId: 'deleteWebhook',
         summary: 'Delete a subscription and its deliveries',
-        scope: 'write',
+        scope: 'admin',
         schemas: { params: webhookIdParams },
         responses: { 204: { description: 'Deleted', schema: null }, 404: notFound },
         errors: [404],

@@ -151,6 +151,7 @@ export async function buildApiContainer(
           clock,
           logger.child({ component: 'webhooks' }),
           config.webhooks,
+          c.resolve(API.Metrics).webhooks,
         ),
     ),
   });

@@ -265,8 +265,18 @@ function describeWebhooks(backend: Backend, skipReason: string | null = null): v
         expect(await signatureIsValid(flaky.secret, request)).toBe(true);
     });
 
-    it('a delivery the receiver refuses every time is failed after the last attempt', async () => {
+    it('a delivery the receiver refuses every time is failed after the last attempt, and the metrics count each attempt', async () => {
       const api = running();
+      const attempts = async (outcome: string): Promise<number> => {
+        const text = await (await api.fetch('/metrics')).text();
+        const line = text
+          .split('\n')
+          .find((candidate) =>
+            candidate.startsWith(`steptrail_webhook_attempts_total{outcome="${outcome}"}`),
+          );
+        return line === undefined ? 0 : Number(line.split(' ').at(-1));
+      };
+      const before = { pending: await attempts('pending'), failed: await attempts('failed') };
       const down = await subscribe(api, receiver.url('down'), ['file.completed']);
       await completeFile(api);
       const [row] = await until(
@@ -275,6 +285,10 @@ function describeWebhooks(backend: Backend, skipReason: string | null = null): v
       );
       expect(row).toMatchObject({ state: 'failed', attempts: 4, lastStatusCode: 500, lastError: 'HTTP 500' });
       expect(receiver.of('down')).toHaveLength(4);
+      // Three attempts to be retried and the last one given up; other tests' deliveries may add to both.
+      expect((await attempts('pending')) - before.pending).toBeGreaterThanOrEqual(3);
+      expect((await attempts('failed')) - before.failed).toBeGreaterThanOrEqual(1);
+      expect(await (await api.fetch('/metrics')).text()).toContain('steptrail_webhook_latency_seconds_count');
     });
 
     it('a test delivery is sent signed as webhook.test', async () => {

@@ -9,6 +9,11 @@ import {
 import type { Logger } from '@steptrail/runtime';
 import { webhookHeaders } from './webhook-signature.js';
 
+/** What the dispatcher reports after each attempt: its outcome and how long the receiver took (metrics). */
+export interface WebhookObserver {
+  attempted(outcome: 'delivered' | 'pending' | 'failed', latencyMs: number): void;
+}
+
 export interface WebhookDispatcherOptions extends WebhookRetryPolicy {
   pollMs: number;
   timeoutMs: number;
@@ -31,6 +36,7 @@ export class WebhookDispatcher {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly options: WebhookDispatcherOptions,
+    private readonly observer: WebhookObserver | null = null,
   ) {}
 
   start(): void {
@@ -80,6 +86,7 @@ export class WebhookDispatcher {
     await this.store.unitOfWork.transaction((repos) =>
       repos.webhooks.recordAttempt(delivery.id, record, now),
     );
+    this.observer?.attempted(record.state, sent.latencyMs);
     const fields = { deliveryId: delivery.id, webhookId: delivery.webhookId, attempts: delivery.attempts };
     if (record.state === 'delivered')
       this.log.debug({ ...fields, latencyMs: sent.latencyMs }, 'webhook delivered');

@@ -1,7 +1,8 @@
 import { OVERALL_STATUSES, type ActiveSteps, type StatusCounts } from '@steptrail/domain';
 import { StepMetrics } from '@steptrail/runtime';
 import type { NextFunction, Request, Response } from 'express';
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WebhookObserver } from '../../webhooks/webhook-dispatcher.js';
 
 /** The API's Prometheus metrics, in a registry of its own (one per container, so tests never share counters). */
 export class ApiMetrics {
@@ -9,6 +10,8 @@ export class ApiMetrics {
   private readonly requestSeconds: Histogram<'method' | 'route' | 'status'>;
   /** Step transitions and the rest of the shared step metrics; the container makes it the use-cases' observer. */
   readonly steps: StepMetrics;
+  /** Webhook attempts by outcome and receiver latency (docs/architecture.md#webhooks); the dispatcher reports. */
+  readonly webhooks: WebhookObserver;
 
   constructor(countFiles: () => Promise<StatusCounts>, countActive: () => Promise<readonly ActiveSteps[]>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'steptrail_api_' });
@@ -20,6 +23,24 @@ export class ApiMetrics {
       registers: [this.registry],
     });
     this.steps = new StepMetrics(this.registry, countActive);
+    const attempts = new Counter({
+      name: 'steptrail_webhook_attempts_total',
+      help: 'Webhook delivery attempts by outcome: delivered, pending (will be retried) or failed (gave up).',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    const latency = new Histogram({
+      name: 'steptrail_webhook_latency_seconds',
+      help: 'Time from sending a webhook to its answer (or timeout), every attempt.',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.webhooks = {
+      attempted(outcome, latencyMs) {
+        attempts.inc({ outcome });
+        latency.observe(latencyMs / 1000);
+      },
+    };
     new Gauge({
       name: 'steptrail_files',
       help: 'Files by overall status, read from the status rollup at scrape time.',

@@ -10,8 +10,8 @@ import { Toasts } from './toasts.js';
 import { FilePage } from './views/file-page.js';
 import { FilesView } from './views/files.js';
 import { OverviewView } from './views/overview.js';
-import { ExtraView, EXTRA_VIEWS } from './views/extra.js';
 import { FailuresView } from './views/failures.js';
+import { StuckView } from './views/stuck.js';
 import { UploadView } from './views/upload.js';
 
 // The shell: navigation, the live-connection indicator, the token prompt, and the view the URL names
@@ -46,14 +46,14 @@ export function App() {
   }, []);
 
   const [section = '', id] = route.parts;
-  const extras = EXTRA_VIEWS.filter((view) => capabilities?.paths.has(view.endpoint));
+  const hasStuck = capabilities?.paths.has('/api/stuck') === true;
   const nav = [
     { key: '', label: 'Overview', target: href('') },
     { key: 'files', label: 'Files', target: href('files') },
     ...(capabilities?.paths.has('/api/failures')
       ? [{ key: 'failures', label: 'Failures', target: href('failures') }]
       : []),
-    ...extras.map((view) => ({ key: view.key, label: view.label, target: href(view.key) })),
+    ...(hasStuck ? [{ key: 'stuck', label: 'Stuck', target: href('stuck') }] : []),
     { key: 'upload', label: 'Upload', target: href('upload') },
   ];
 
@@ -63,8 +63,7 @@ export function App() {
   else if (section === 'upload') view = <UploadView />;
   else if (section === 'failures' && capabilities?.paths.has('/api/failures'))
     view = <FailuresView query={route.query} />;
-  else if (extras.some((extra) => extra.key === section))
-    view = <ExtraView view={extras.find((extra) => extra.key === section)!} />;
+  else if (section === 'stuck' && hasStuck) view = <StuckView />;
   else view = <OverviewView capabilities={capabilities} />;
 
   return (

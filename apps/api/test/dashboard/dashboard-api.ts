@@ -75,6 +75,15 @@ export class DashboardApi {
     return id;
   }
 
+  /** A file whose extract_text was reported started `minutesAgo` minutes ago and never again: stalled. */
+  async stalledFile(name: string, minutesAgo: number): Promise<number> {
+    const id = await this.register(name);
+    await this.run(id, STEPS.slice(0, STEPS.indexOf(FAILING)));
+    const occurredAt = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    await this.event(id, FAILING, 'in_progress', { occurredAt, taskId: 'celery-task-42' });
+    return id;
+  }
+
   async completedFile(name: string): Promise<number> {
     const id = await this.register(name);
     await this.run(id, STEPS);

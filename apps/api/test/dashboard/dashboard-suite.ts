@@ -46,6 +46,8 @@ export function dashboardSuite(backend: DashboardBackend): void {
           {
             PORT: '0',
             LOG_LEVEL: 'warn',
+            // No stall sweep: a stalled step stays listed for the Stuck view instead of being failed mid-test.
+            STALL_SWEEP_INTERVAL_MS: '0',
             DATABASE_URL: databaseUrl ?? `sqlite:${join(scratch, 'steptrail.db')}`,
             DESTINATIONS: JSON.stringify([
               { name: 'archive', type: 'local', path: join(scratch, 'archive') },
@@ -164,6 +166,19 @@ export function dashboardSuite(backend: DashboardBackend): void {
         await page.close();
       });
 
+      test('a step silent past its stall window is listed on the Stuck view with age and who last touched it', async () => {
+        const id = await api.stalledFile('stalled-scan.pdf', 25);
+        const page = await open('#/stuck');
+        const row = page.locator(`tr[data-file-id="${id}"]`);
+        await row.waitFor();
+        expect(await row.locator('.badge').textContent()).toContain('Stalled');
+        expect(await row.textContent()).toContain('celery-task-42');
+        expect(await row.textContent()).toMatch(/2[5-9] min [\d.]+ s \/ 10 min 00\.000 s/);
+        await row.getByRole('link', { name: `#${id}` }).click();
+        await page.waitForURL(new RegExp(`#/files/${id}$`));
+        await page.close();
+      });
+
       test('the keyboard alone goes from the list to a file and back to the same list', async () => {
         const id = await api.failedFile('keyboard.pdf');
         const page = await open('#/files?status=failed');
@@ -200,6 +215,7 @@ export function dashboardSuite(backend: DashboardBackend): void {
           'file-completed': `#/files/${latest}`,
           'file-failed': `#/files/${failed}`,
           failures: '#/failures',
+          stuck: '#/stuck',
           upload: '#/upload',
         };
         for (const dark of [false, true]) {

@@ -8,7 +8,7 @@ import { ago, clockTime, formatDuration, stepLabel } from '../format.js';
 import { useCoalesced, useFocusHeading, useLiveEvents, useTick } from '../hooks.js';
 import { href } from '../router.js';
 import { BUCKET_MS, BUCKETS, throughput } from '../throughput.js';
-import { StuckList } from './extra.js';
+import { StuckList } from './stuck.js';
 import { FailureGroups, useFailures } from './failures.js';
 
 // What an operator wants at a glance: how many files are where, how fast they move, what is failing and what just

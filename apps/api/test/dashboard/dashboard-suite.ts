@@ -238,6 +238,29 @@ export function dashboardSuite(backend: DashboardBackend): void {
           }
         }
       });
+
+      test('every failed file a filter matches is retried as one operation, after a count to confirm', async () => {
+        await api.failedFile('matching-a.pdf', 'Disk quota exceeded writing /srv/scans/1.tmp');
+        await api.failedFile('matching-b.pdf', 'Disk quota exceeded writing /srv/scans/2.tmp');
+        const failed = await api.ids('failed');
+        expect(failed.length).toBeGreaterThanOrEqual(2);
+        const page = await open('#/files?status=failed');
+        for (const id of failed) await page.locator(`tr[data-file-id="${id}"]`).waitFor();
+        await page.getByRole('button', { name: 'Retry all matching…' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog
+          .getByText(`Retry ${failed.length} matching file${failed.length === 1 ? '' : 's'}?`)
+          .waitFor();
+        await dialog.getByRole('button', { name: 'Retry them' }).click();
+        await page.getByText(new RegExp(`Retried ${failed.length} files? \\(operation #\\d+\\)`)).waitFor();
+        expect(await api.ids('failed')).toEqual([]);
+        for (const id of failed) {
+          expect(
+            (await api.notes(id)).filter((note) => note.startsWith('Bulk retry operation ')),
+          ).not.toEqual([]);
+        }
+        await page.close();
+      });
     },
   );
 }

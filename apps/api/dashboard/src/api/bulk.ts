@@ -1,5 +1,10 @@
 import type { z } from 'zod';
-import type { bulkBody, bulkStartedJson, bulkStatusJson } from '@steptrail/api-schema/bulk.schemas.js';
+import type {
+  bulkBody,
+  bulkPreviewJson,
+  bulkStartedJson,
+  bulkStatusJson,
+} from '@steptrail/api-schema/bulk.schemas.js';
 import { api } from './client.js';
 
 // Bulk retry and delete through the API's durable operations (POST /api/retries, /api/deletions): one request for any
@@ -8,6 +13,7 @@ import { api } from './client.js';
 
 export type BulkFilter = z.input<typeof bulkBody>['filter'];
 export type BulkOperation = z.input<typeof bulkStartedJson>['operation'];
+export type BulkPreview = z.input<typeof bulkPreviewJson>;
 type BulkStatus = z.input<typeof bulkStatusJson>;
 export type BulkKind = BulkOperation['kind'];
 
@@ -26,4 +32,18 @@ export async function runBulk(kind: BulkKind, filter: BulkFilter): Promise<BulkO
     operation = (await api<BulkStatus>(`${PATH[kind]}/${operation.id}?limit=1`)).operation;
   }
   return operation;
+}
+
+/** What the operation would take now, changing nothing (dryRun). */
+export const previewBulk = (kind: BulkKind, filter: BulkFilter): Promise<BulkPreview> =>
+  api<BulkPreview>(PATH[kind], { method: 'POST', body: { filter, dryRun: true } });
+
+/** The list's URL filter as a bulk filter: the same field names, statuses as a list; paging and order dropped. */
+export function filterOfQuery(query: URLSearchParams): BulkFilter {
+  const filter: Record<string, unknown> = {};
+  for (const [key, value] of query.entries()) {
+    if (value === '' || ['cursor', 'limit', 'sort', 'order'].includes(key)) continue;
+    filter[key] = key === 'status' ? value.split(',').filter((status) => status !== '') : value;
+  }
+  return filter;
 }

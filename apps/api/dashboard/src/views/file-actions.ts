@@ -1,5 +1,5 @@
 import { ApiError, api, describeError } from '../api/client.js';
-import { runBulk, type BulkKind } from '../api/bulk.js';
+import { runBulk, type BulkFilter, type BulkKind } from '../api/bulk.js';
 import type { Retried } from '../api/types.js';
 
 // The actions on one or many files, with one summary of what happened to show the operator.
@@ -60,8 +60,17 @@ export async function deleteFiles(ids: number[]): Promise<BulkResult> {
  * history note naming the operation, and finishes it even if this page closes.
  */
 export async function bulkAction(kind: BulkKind, ids: number[]): Promise<BulkResult> {
+  return bulkByFilter(kind, { ids }, ids.length);
+}
+
+/** The same for every file a filter matches now (the server fixes the list when the operation starts). */
+export async function bulkByFilter(
+  kind: BulkKind,
+  filter: BulkFilter,
+  expected: number,
+): Promise<BulkResult> {
   try {
-    const operation = await runBulk(kind, { ids });
+    const operation = await runBulk(kind, filter);
     const verb = kind === 'retry' ? 'Retried' : 'Deleted';
     const parts = [
       `${verb} ${operation.done} file${operation.done === 1 ? '' : 's'} (operation #${operation.id})`,
@@ -72,6 +81,6 @@ export async function bulkAction(kind: BulkKind, ids: number[]): Promise<BulkRes
     }
     return { done: operation.done, failed: 0, message: parts.join('; ') };
   } catch (error) {
-    return { done: 0, failed: ids.length, message: `Bulk ${kind} failed: ${describeError(error)}` };
+    return { done: 0, failed: expected, message: `Bulk ${kind} failed: ${describeError(error)}` };
   }
 }

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Capabilities } from '../api/capabilities.js';
+import { filterOfQuery, previewBulk, type BulkPreview } from '../api/bulk.js';
 import { api, describeError } from '../api/client.js';
 import type { FileList, FileListItem, ListFilesQuery, OverallStatus } from '../api/types.js';
 import { Dialog } from '../components/dialog.js';
@@ -8,7 +9,7 @@ import { ago, fullTime, stepLabel } from '../format.js';
 import { useCoalesced, useFocusHeading, useLiveEvents, useTick } from '../hooks.js';
 import { href, navigate } from '../router.js';
 import { toast } from '../toasts.js';
-import { bulkAction } from './file-actions.js';
+import { bulkAction, bulkByFilter } from './file-actions.js';
 
 // The file list: status chips, search, the API's extra filters, keyset pages; every bit of it in the URL. Live
 // changes patch rows in place (scroll position and selection stay), then the page is re-read so it matches the
@@ -241,6 +242,10 @@ export function FilesView({
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** The dry run of "retry all matching", shown for confirmation. */
+  const [matching, setMatching] = useState<BulkPreview | null>(null);
+  const filter = filterOfQuery(query);
+  const filtered = Object.keys(filter).length > 0;
 
   const load = (): void => {
     api<FileList>(listPath(query))
@@ -302,6 +307,29 @@ export function FilesView({
     } finally {
       setBusy(false);
       setConfirmDelete(false);
+      reload();
+    }
+  };
+
+  const previewMatching = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      setMatching(await previewBulk('retry', filter));
+    } catch (reason) {
+      toast(`Could not count the matching files: ${describeError(reason)}`, 'bad');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const retryMatching = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      const result = await bulkByFilter('retry', filter, matching?.matched ?? 0);
+      toast(result.message, result.failed > 0 ? 'bad' : 'good');
+    } finally {
+      setBusy(false);
+      setMatching(null);
       reload();
     }
   };
@@ -372,7 +400,14 @@ export function FilesView({
             </button>
           </>
         ) : (
-          <span class="muted">Select files to retry or delete several at once.</span>
+          <>
+            <span class="muted">Select files to retry or delete several at once.</span>
+            {filtered && total > 0 ? (
+              <button type="button" class="button" disabled={busy} onClick={() => void previewMatching()}>
+                Retry all matching…
+              </button>
+            ) : null}
+          </>
         )}
       </div>
       {data !== null && items.length === 0 ? (
@@ -454,6 +489,25 @@ export function FilesView({
           </a>
         ) : null}
       </nav>
+      {matching !== null ? (
+        <Dialog
+          title={`Retry ${matching.matched} matching file${matching.matched === 1 ? '' : 's'}?`}
+          confirmLabel="Retry them"
+          busy={busy || matching.tooMany || matching.matched === 0}
+          onCancel={() => setMatching(null)}
+          onConfirm={() => void retryMatching()}
+        >
+          {matching.tooMany ? (
+            <p class="error-box">More files match than one operation takes; narrow the filter first.</p>
+          ) : (
+            <p>
+              One bulk operation re-queues the failed steps of every file this filter matches now; files
+              without a failed step are skipped. The server finishes it even if you close this page, and each
+              file's history names the operation.
+            </p>
+          )}
+        </Dialog>
+      ) : null}
       {confirmDelete ? (
         <Dialog
           title={`Delete ${selected.size} file${selected.size === 1 ? '' : 's'}?`}

@@ -9,7 +9,9 @@ import type {
   DialectName,
   RawResult,
   RowLocks,
+  WriteResult,
 } from './dialect.js';
+import { requireInteger } from './mappers/column-parsers.js';
 
 /** Each piece of CapabilitySql, required when `Needed` holds and left out otherwise. */
 type Piece<K extends keyof CapabilitySql, Needed extends boolean> = Needed extends true
@@ -61,6 +63,19 @@ export const returningId = (dialect: Dialect): string =>
 /** The suffix that makes a multi-row INSERT give back every id, where they are not derived from the first one. */
 export const returningIds = (dialect: Dialect): string =>
   dialect.capabilities.returningIds ? ' RETURNING id' : '';
+
+/**
+ * The ids of the `count` rows a multi-row INSERT ending in returningIds() added to `table`, ascending: as returned,
+ * or (a dialect without RETURNING) consecutive from the first insert id the driver reports.
+ */
+export function insertedIds(dialect: Dialect, result: WriteResult, count: number, table: string): number[] {
+  const ids = !dialect.capabilities.returningIds
+    ? Array.from({ length: count }, (_, index) => (result.insertId ?? Number.NaN) + index)
+    : result.rows.map((row) => requireInteger(`${table}.id`, row.id)).sort((a, b) => a - b);
+  if (ids.length !== count || ids.some((id) => !Number.isSafeInteger(id)))
+    throw new Error(`The database did not report the ids of the new ${table} rows.`);
+  return ids;
+}
 
 /** The event key of a dialect whose fold strategy is 'eventKey'. */
 export const eventKeyOf = (dialect: Dialect) => piece(dialect, 'eventKey', "foldStrategy 'eventKey'");

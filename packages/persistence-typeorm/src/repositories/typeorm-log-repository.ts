@@ -10,7 +10,7 @@ import {
 import { LOG_COLUMNS, toLogEntry } from '../mappers/row-mappers.js';
 import { requireInteger } from '../mappers/column-parsers.js';
 import type { SqlExecutor } from '../sql-executor.js';
-import { returningId, returningIds } from '../define-dialect.js';
+import { insertedIds, returningId, returningIds } from '../define-dialect.js';
 
 /** 7 parameters a row: far below every database's limit on bound parameters. */
 const ROWS_PER_INSERT = 200;
@@ -133,11 +133,7 @@ export class TypeormLogRepository implements LogRepository {
        VALUES ${tuples.join(', ')}${returningIds(d)}`,
       params,
     );
-    const ids = !d.capabilities.returningIds
-      ? entries.map((_, index) => (result.insertId ?? Number.NaN) + index)
-      : result.rows.map((row) => requireInteger('processing_logs.id', row.id)).sort((a, b) => a - b);
-    if (ids.length !== entries.length || ids.some((id) => !Number.isSafeInteger(id)))
-      throw new Error('The database did not report the ids of the new log rows.');
+    const ids = insertedIds(d, result, entries.length, 'processing_logs');
     return entries.map((entry, index) => ({ ...entry, id: ids[index] ?? 0 }));
   }
 

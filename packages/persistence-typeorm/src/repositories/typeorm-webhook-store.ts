@@ -10,7 +10,7 @@ import {
   type WebhookStore,
   type WebhookSubscription,
 } from '@steptrail/domain';
-import { returningId, returningIds, rowLock } from '../define-dialect.js';
+import { insertedIds, returningId, returningIds, rowLock } from '../define-dialect.js';
 import {
   RowParseError,
   parseInteger,
@@ -21,7 +21,6 @@ import {
   requireTimestamp,
 } from '../mappers/column-parsers.js';
 import { WEBHOOK_DELIVERIES_TABLE, WEBHOOKS_TABLE } from '../schema/schema-plan.js';
-import type { WriteResult } from '../dialect.js';
 import type { SqlExecutor } from '../sql-executor.js';
 
 const HOOKS = WEBHOOKS_TABLE.name;
@@ -90,7 +89,7 @@ export class TypeormWebhookStore implements WebhookStore {
            updated_at) VALUES ${values.join(', ')}${returningIds(this.sql.dialect)}`,
         params,
       );
-      ids.push(...insertedIds(this.sql.dialect, result, values.length));
+      ids.push(...insertedIds(this.sql.dialect, result, values.length, DELIVERIES));
     }
     return ids;
   }
@@ -186,14 +185,4 @@ function toDelivery(row: Record<string, unknown>): WebhookDelivery {
     createdAt: requireTimestamp(`${DELIVERIES}.created_at`, row.created_at),
     updatedAt: requireTimestamp(`${DELIVERIES}.updated_at`, row.updated_at),
   };
-}
-
-/** The ids of a multi-row insert, as the log repository reads them (consecutive ids where none come back). */
-function insertedIds(dialect: SqlExecutor['dialect'], result: WriteResult, count: number): number[] {
-  const ids = !dialect.capabilities.returningIds
-    ? Array.from({ length: count }, (_, index) => (result.insertId ?? Number.NaN) + index)
-    : result.rows.map((row) => requireInteger(`${DELIVERIES}.id`, row.id)).sort((a, b) => a - b);
-  if (ids.length !== count || ids.some((id) => !Number.isSafeInteger(id)))
-    throw new Error('The database did not report the ids of the new deliveries.');
-  return ids;
 }

@@ -27,7 +27,7 @@ export default defineConfig({
             'packages/*/src/**/*.test.ts',
             'test/**/*.test.ts',
           ],
-          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/*.rel.test.ts', '**/node_modules/**'],
         },
       },
       {
@@ -58,6 +58,21 @@ export default defineConfig({
           hookTimeout: 180_000,
           fileParallelism: false,
           sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        resolve: source,
+        ssr,
+        test: {
+          // The reliability suite (test/reliability/README.md): small in every test run, full with
+          // `pnpm test:reliability`. Its second setup prints one summary of what the suites recorded.
+          name: 'reliability',
+          include: ['test/reliability/**/*.rel.test.ts'],
+          globalSetup: [testServers, './test/reliability/support/summary-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 3 },
         },
       },
     ],

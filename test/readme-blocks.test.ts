@@ -86,14 +86,20 @@ describe('commands the doc test does not run', () => {
     'apps/api/test/a.test.ts',
     'apps/api/test/b.e2e.test.ts',
     'packages/domain/test/c.test.ts',
+    'test/reliability/d.rel.test.ts',
   ];
   it.each([
     ['npx -y pnpm@10.34.8 install && npx -y pnpm@10.34.8 test', 'the test command itself'],
-    ['npx -y pnpm@10.34.8 test apps/api   # a comment', 'runs int or e2e suites'],
-    ['npx vitest run apps/api', 'runs int or e2e suites'],
-    ['npx -y pnpm@10.34.8 exec vitest run --project int --project e2e', 'runs int or e2e suites'],
+    ['npx -y pnpm@10.34.8 test apps/api   # a comment', 'runs int, e2e or reliability suites'],
+    ['npx vitest run apps/api', 'runs int, e2e or reliability suites'],
+    [
+      'npx -y pnpm@10.34.8 exec vitest run --project int --project e2e',
+      'runs int, e2e or reliability suites',
+    ],
     ['npx -y pnpm@10.34.8 bench --scale full', 'a benchmark'],
     ['node bench/run.mjs --only api --scale small', 'a benchmark'],
+    ['npx -y pnpm@10.34.8 test:reliability', 'the full-size reliability suite'],
+    ['npx vitest run --project reliability test/reliability/d', 'runs int, e2e or reliability suites'],
   ])('%s is not run: %s', (command, reason) => {
     expect(notRunReason(command, testFiles)).toContain(reason);
   });

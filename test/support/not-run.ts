@@ -10,9 +10,15 @@ export interface NotRunRule {
 export const NOT_RUN: readonly NotRunRule[] = [
   {
     reason:
-      'runs int or e2e suites (throwaway servers, child processes) that the test run containing this file runs ' +
+      'runs int, e2e or reliability suites (throwaway servers, child processes) that the test run containing this file runs ' +
       'anyway; unscoped, it is the test command itself and would run this file (unit-only runs are run)',
     applies: (command, testFiles) => selectsSlowSuites(command, testFiles),
+  },
+  {
+    reason:
+      'the full-size reliability suite: it runs for tens of minutes, and every test run (this one too) runs ' +
+      'the same suite at small size',
+    applies: (command) => /\btest:reliability\b/.test(command.split('#')[0] ?? ''),
   },
   {
     reason:
@@ -29,7 +35,7 @@ export function notRunReason(command: string, testFiles: readonly string[]): str
 
 /**
  * Whether a test run (`vitest run …`, or the root `pnpm test …`, which builds and runs vitest with the same
- * arguments) selects any *.int.test.ts or *.e2e.test.ts file of `testFiles`.
+ * arguments) selects any *.int.test.ts, *.e2e.test.ts or *.rel.test.ts file of `testFiles`.
  */
 function selectsSlowSuites(command: string, testFiles: readonly string[]): boolean {
   const words = command.split(/\s+/);
@@ -50,7 +56,7 @@ function selectsSlowSuites(command: string, testFiles: readonly string[]): boole
   if (projects.length > 0 && projects.every((project) => project === 'unit')) return false;
   return testFiles.some(
     (file) =>
-      /\.(int|e2e)\.test\.ts$/.test(file) &&
+      /\.(int|e2e|rel)\.test\.ts$/.test(file) &&
       (filters.length === 0 || filters.some((filter) => file.includes(filter))),
   );
 }

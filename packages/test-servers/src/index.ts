@@ -14,4 +14,4 @@ export {
 } from './find-servers.js';
 export { startMariaDb, type StartMariaDbOptions } from './mariadb-server.js';
 export { startPostgres, type StartPostgresOptions } from './postgres-server.js';
-export type { RunningServer } from './running-server.js';
+export type { RestartableServer, RunningServer } from './running-server.js';

@@ -5,7 +5,14 @@ import mysql from 'mysql2/promise';
 import { runCommand, spawnServer } from './child-process.js';
 import { createDatabase } from './create-database.js';
 import { findMariaDb, type MariaDbBinaries } from './find-servers.js';
-import { startOnFreePort, stopOnExit, waitUntilReady, type RunningServer } from './running-server.js';
+import {
+  restartable,
+  startOnFreePort,
+  stopOnExit,
+  waitUntilReady,
+  type Launched,
+  type RestartableServer,
+} from './running-server.js';
 import { isRoot } from './system-user.js';
 
 export interface StartMariaDbOptions {
@@ -33,7 +40,7 @@ const sameOnEveryMachine = [
 ];
 
 /** Starts a throwaway MariaDB on a free port of 127.0.0.1, with an empty `steptrail_test` database. */
-export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<RunningServer> {
+export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<RestartableServer> {
   const lookup = findMariaDb();
   if (!lookup.available)
     throw new Error(`cannot start MariaDB: ${lookup.reason}; install with ${lookup.installHint}`);
@@ -47,7 +54,7 @@ async function startOnce(
   port: number,
   database: string,
   timeoutMs: number,
-): Promise<RunningServer> {
+): Promise<RestartableServer> {
   const root = await mkdtemp(join(tmpdir(), 'steptrail-mariadb-'));
   const dataDir = join(root, 'data');
   // A tmpdir of its own: MariaDB names internal temp tables after a counter, so two servers (or two
@@ -77,23 +84,27 @@ async function startOnce(
       ...testOnlySettings,
       ...sameOnEveryMachine,
     ];
-    const server = spawnServer(binaries.mariadbd, args, spawnOptions);
-    const forget = stopOnExit(server, 'SIGKILL', root);
+    const launch = async (): Promise<Launched> => {
+      const server = spawnServer(binaries.mariadbd, args, spawnOptions);
+      const forget = stopOnExit(server, 'SIGKILL', root);
+      try {
+        await waitUntilReady(server, () => acceptsConnections(port), 'MariaDB', timeoutMs);
+        return { server, forget };
+      } catch (error) {
+        await server.stop('SIGKILL', 10_000);
+        forget();
+        throw error;
+      }
+    };
+    const running = await launch();
     try {
-      await waitUntilReady(server, () => acceptsConnections(port), 'MariaDB', timeoutMs);
       const url = await createDatabase(`mysql://root@127.0.0.1:${port}/`, database);
-      return {
-        url,
-        stop: async () => {
-          // SIGTERM is MariaDB's normal shutdown; with flush-at-commit off it has little to write.
-          await server.stop('SIGTERM', 30_000);
-          forget();
-          await rm(root, { recursive: true, force: true });
-        },
-      };
+      // SIGTERM is MariaDB's normal shutdown: it flushes the redo log, so nothing committed is lost even with
+      // flush-at-commit off (only a crash loses the last second).
+      return restartable(url, running, launch, 'SIGTERM', root);
     } catch (error) {
-      await server.stop('SIGKILL', 10_000);
-      forget();
+      await running.server.stop('SIGKILL', 10_000);
+      running.forget();
       throw error;
     }
   } catch (error) {

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { commandSucceeds, runCommand, spawnServer, type RunAs } from './child-process.js';
 import { createDatabase } from './create-database.js';
 import { findPostgres, type PostgresBinaries } from './find-servers.js';
-import { startOnFreePort, stopOnExit, waitUntilReady, type RunningServer } from './running-server.js';
+import {
+  restartable,
+  startOnFreePort,
+  stopOnExit,
+  waitUntilReady,
+  type Launched,
+  type RestartableServer,
+} from './running-server.js';
 import { serverUser } from './system-user.js';
 
 export interface StartPostgresOptions {
@@ -27,7 +34,7 @@ const testOnlySettings = [
 ];
 
 /** Starts a throwaway PostgreSQL on a free port of 127.0.0.1, with an empty `steptrail_test` database. */
-export async function startPostgres(options: StartPostgresOptions = {}): Promise<RunningServer> {
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<RestartableServer> {
   const lookup = findPostgres();
   if (!lookup.available)
     throw new Error(`cannot start PostgreSQL: ${lookup.reason}; install with ${lookup.installHint}`);
@@ -50,7 +57,7 @@ async function startOnce(
   port: number,
   database: string,
   timeoutMs: number,
-): Promise<RunningServer> {
+): Promise<RestartableServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'steptrail-pg-'));
   try {
     if (runAs !== null) await chown(dataDir, runAs.uid, runAs.gid);
@@ -64,34 +71,38 @@ async function startOnce(
       '-c',
       setting,
     ]);
-    // The socket goes into the data directory so parallel servers never share /var/run/postgresql.
-    const server = spawnServer(
-      binaries.postgres,
-      ['-D', dataDir, '-p', String(port), '-k', dataDir, ...settings],
-      spawnOptions,
-    );
-    const forget = stopOnExit(server, 'SIGQUIT', dataDir);
     const isReady = () =>
       commandSucceeds(
         binaries.pgIsready,
         ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres'],
         spawnOptions,
       );
+    // The socket goes into the data directory so parallel servers never share /var/run/postgresql.
+    const launch = async (): Promise<Launched> => {
+      const server = spawnServer(
+        binaries.postgres,
+        ['-D', dataDir, '-p', String(port), '-k', dataDir, ...settings],
+        spawnOptions,
+      );
+      const forget = stopOnExit(server, 'SIGQUIT', dataDir);
+      try {
+        await waitUntilReady(server, isReady, 'PostgreSQL', timeoutMs);
+        return { server, forget };
+      } catch (error) {
+        await server.stop('SIGQUIT', 10_000);
+        forget();
+        throw error;
+      }
+    };
+    const running = await launch();
     try {
-      await waitUntilReady(server, isReady, 'PostgreSQL', timeoutMs);
       const url = await createDatabase(`postgres://postgres@127.0.0.1:${port}/postgres`, database);
-      return {
-        url,
-        stop: async () => {
-          // SIGINT is PostgreSQL's "fast" shutdown: it ends sessions instead of waiting for clients to leave.
-          await server.stop('SIGINT', 30_000);
-          forget();
-          await rm(dataDir, { recursive: true, force: true });
-        },
-      };
+      // SIGINT is PostgreSQL's "fast" shutdown: it ends sessions instead of waiting for clients to leave, and
+      // writes a checkpoint, so nothing committed is lost even with synchronous_commit off.
+      return restartable(url, running, launch, 'SIGINT', dataDir);
     } catch (error) {
-      await server.stop('SIGQUIT', 10_000);
-      forget();
+      await running.server.stop('SIGQUIT', 10_000);
+      running.forget();
       throw error;
     }
   } catch (error) {

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerProcess } from './child-process.js';
 import { freePort } from './free-port.js';
@@ -8,6 +9,53 @@ export interface RunningServer {
   readonly url: string;
   /** Shuts the server down and deletes its data directory. Safe to call twice. */
   readonly stop: () => Promise<void>;
+}
+
+/** A server a test may also restart, as an operator would: a clean stop, then a start on the same data and port. */
+export interface RestartableServer extends RunningServer {
+  /** Shuts the server down cleanly (nothing committed is lost) and keeps its data directory and port. */
+  readonly halt: () => Promise<void>;
+  /** Starts it again on the same data directory and port; resolves once it accepts connections. */
+  readonly resume: () => Promise<void>;
+}
+
+/** One start of a server process, and how to forget it in the exit hook once it has stopped. */
+export interface Launched {
+  readonly server: ServerProcess;
+  readonly forget: () => void;
+}
+
+/**
+ * The RunningServer of a started server that `launch` can start again: `halt` stops it with `cleanSignal`
+ * (its normal shutdown) and keeps `dataDir`; `stop` stops whatever runs and deletes `dataDir`.
+ */
+export function restartable(
+  url: string,
+  first: Launched,
+  launch: () => Promise<Launched>,
+  cleanSignal: NodeJS.Signals,
+  dataDir: string,
+): RestartableServer {
+  let current: Launched | null = first;
+  const halt = async (): Promise<void> => {
+    if (current === null) return;
+    const { server, forget } = current;
+    current = null;
+    await server.stop(cleanSignal, 30_000);
+    forget();
+  };
+  return {
+    url,
+    halt,
+    resume: async () => {
+      if (current !== null) throw new Error(`the server at ${url} is running already`);
+      current = await launch();
+    },
+    stop: async () => {
+      await halt();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

@@ -25,6 +25,17 @@ const APP_VARIABLES = [
   'START_WORKER',
 ];
 
+/**
+ * The environment of an app process started by a test: the test process's own, less the variables that configure
+ * the apps, plus `env`. Also for processes started from the built `dist/main.js`.
+ */
+export function appEnvironment(env: Record<string, string>): Record<string, string | undefined> {
+  const inherited = Object.fromEntries(
+    Object.entries(inheritedEnv()).filter(([name]) => !APP_VARIABLES.includes(name)),
+  );
+  return { ...inherited, ...env };
+}
+
 /** An app process started from its TypeScript sources (`script`, an absolute path), with its output collected. */
 export class AppProcess {
   stdout = '';
@@ -33,15 +44,12 @@ export class AppProcess {
   private readonly child: ChildProcess;
 
   constructor(script: string, env: Record<string, string>, cwd: string) {
-    const inherited = Object.fromEntries(
-      Object.entries(inheritedEnv()).filter(([name]) => !APP_VARIABLES.includes(name)),
-    );
     this.child = spawn(
       process.execPath,
       ['--conditions=@steptrail/source', '--import', TS_REGISTER, script],
       {
         cwd,
-        env: { ...inherited, ...env },
+        env: appEnvironment(env),
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -80,9 +80,9 @@ export async function waitUntilReady(
 const portTaken = /address already in use|could not create any TCP\/IP sockets|do you already have another/i;
 
 /** Starts a server on a fresh port, again with a new port when another process grabbed the first one. */
-export async function startOnFreePort(
-  start: (port: number) => Promise<RunningServer>,
-): Promise<RunningServer> {
+export async function startOnFreePort<Server extends RunningServer>(
+  start: (port: number) => Promise<Server>,
+): Promise<Server> {
   const attempts = 3;
   for (let attempt = 1; ; attempt += 1) {
     try {

@@ -48,7 +48,10 @@ const kinds: Kind[] = [
 
 describe.each(kinds)('a restartable $name server', (kind) => {
   test.skipIf(kind.skipReason !== null)(
-    titleWithSkipReason('halts, refuses connections, and resumes on the same port with its data', kind.skipReason),
+    titleWithSkipReason(
+      'halts, refuses connections, and resumes on the same port with its data',
+      kind.skipReason,
+    ),
     async () => {
       const server = await kind.start();
       try {
@@ -57,7 +60,10 @@ describe.each(kinds)('a restartable $name server', (kind) => {
         await server.halt();
         await expect(kind.rows(server.url, 'select 1')).rejects.toThrow();
         await server.resume();
-        expect(await kind.rows(server.url, 'select id from kept order by id')).toEqual([{ id: 1 }, { id: 2 }]);
+        expect(await kind.rows(server.url, 'select id from kept order by id')).toEqual([
+          { id: 1 },
+          { id: 2 },
+        ]);
       } finally {
         await server.stop();
       }

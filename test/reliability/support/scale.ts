@@ -21,3 +21,17 @@ export const scale: ReliabilityScale = readScale(process.env['STEPTRAIL_RELIABIL
 export function bySize<T>(sizes: { readonly small: T; readonly full: T }): T {
   return sizes[scale];
 }
+
+/**
+ * The seed of the suites' random choices (which process to kill, when, which files get external events):
+ * `STEPTRAIL_RELIABILITY_SEED`, else a new one per run. Suites print it, so a failing run can be replayed.
+ */
+export const seed: number = readSeed(process.env['STEPTRAIL_RELIABILITY_SEED']);
+
+function readSeed(value: string | undefined): number {
+  if (value === undefined || value === '') return Math.floor(Math.random() * 2 ** 31);
+  if (/^\d{1,10}$/.test(value) && Number(value) < 2 ** 32) return Number(value);
+  throw new Error(
+    `STEPTRAIL_RELIABILITY_SEED is ${JSON.stringify(value)}; allowed: an integer from 0 to ${2 ** 32 - 1}`,
+  );
+}

@@ -1,12 +1,14 @@
-import { ensureWritableDirectory, runMain, stopOnSignals } from '@steptrail/runtime';
+import { checkDatabaseServes, ensureWritableDirectory, runMain, stopOnSignals } from '@steptrail/runtime';
 import { loadApiConfig } from './config.js';
 import { API, buildApiContainer } from './container.js';
 
 // Starts what the container built; nothing else. The schema must be migrated already (steptrail-migrate schema up,
-// or the all-in-one app in apps/standalone).
+// or the all-in-one app in apps/standalone): start-up refuses an unmigrated or unwritable database
+// (docs/architecture.md#start-up).
 runMain('steptrail-api', async () => {
   const config = loadApiConfig();
   await ensureWritableDirectory(config.storageDir, 'STORAGE_DIR');
+  await checkDatabaseServes(config.database);
   const container = await buildApiContainer(config);
   const server = container.resolve(API.Server);
   await server.listen();

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { API } from '@steptrail/api';
-import { ensureWritableDirectory, migrateToLatest, runMain, stopOnSignals } from '@steptrail/runtime';
+import {
+  checkDatabaseServes,
+  ensureWritableDirectory,
+  migrateToLatest,
+  runMain,
+  stopOnSignals,
+} from '@steptrail/runtime';
 import { loadStandaloneConfig } from './config.js';
 import { STANDALONE, buildStandaloneContainer } from './container.js';
 
@@ -12,6 +18,7 @@ runMain('steptrail', async () => {
   if (config.worker !== null)
     await (await import('@steptrail/worker')).prepareWorkerDirectories(config.worker);
   const applied = await migrateToLatest(config.api.database);
+  await checkDatabaseServes(config.api.database);
   const container = await buildStandaloneContainer(config);
   container
     .resolve(STANDALONE.Logger)

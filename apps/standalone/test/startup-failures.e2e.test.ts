@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { migrateToLatest } from '@steptrail/runtime';
 import { AppProcess } from '@steptrail/test-servers/app-process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ENTRY, removeScratchDirs, scratchDir } from './support/standalone.js';
@@ -43,6 +44,12 @@ interface Case {
   says: RegExp;
 }
 
+const migratedSqlite = async (cwd: string): Promise<string> => {
+  const path = join(cwd, 'migrated.db');
+  await migrateToLatest({ kind: 'sqlite', path, display: `sqlite:${path}` });
+  return `sqlite:${path}`;
+};
+
 const notADirectory = (cwd: string): string => {
   const path = join(cwd, 'plain-file');
   writeFileSync(path, 'x');
@@ -59,7 +66,8 @@ const CASES: readonly Case[] = [
   {
     name: 'a port in use',
     apps: ['api', 'standalone'],
-    env: async () => ({ PORT: String(takenPort) }),
+    // On a migrated database: the API alone refuses an unmigrated one before it listens.
+    env: async (cwd) => ({ PORT: String(takenPort), DATABASE_URL: await migratedSqlite(cwd) }),
     says: /cannot start: 127\.0\.0\.1:\d+ is already in use by another process\. Stop that process, or set PORT to a free port/,
   },
   {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runMain, stopOnSignals } from '@steptrail/runtime';
+import { checkDatabaseServes, runMain, stopOnSignals } from '@steptrail/runtime';
 import { loadWorkerConfig } from './config.js';
 import { prepareWorkerDirectories, startWorker } from './start-worker.js';
 
@@ -7,6 +7,7 @@ import { prepareWorkerDirectories, startWorker } from './start-worker.js';
 runMain('steptrail-worker', async () => {
   const config = loadWorkerConfig();
   await prepareWorkerDirectories(config);
+  await checkDatabaseServes(config.database);
   const worker = await startWorker(config);
   stopOnSignals(async () => {
     await worker.stop();

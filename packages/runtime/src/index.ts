@@ -11,3 +11,4 @@ export * from './stall-sweeper.js';
 export * from './metrics/step-metrics.js';
 export { BACKFILL_PROGRESS_TABLE, SCHEMA_META_TABLE, utcText } from '@steptrail/persistence-typeorm';
 export * from './reconcile-loop.js';
+export * from './database-checks.js';

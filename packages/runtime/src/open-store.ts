@@ -1,7 +1,6 @@
 import { systemClock, type Clock, type Store } from '@steptrail/domain';
 import type { DataSource } from 'typeorm';
 import type { DatabaseTarget } from './database-url.js';
-import { cannotOpenDatabase } from './startup.js';
 
 export interface StoreOptions {
   clock?: Clock;
@@ -46,18 +45,5 @@ export async function migrationDataSource(target: DatabaseTarget): Promise<DataS
       const { createMysqlDataSource } = await import('@steptrail/adapter-mysql');
       return createMysqlDataSource({ url: target.url, poolSize: 2 });
     }
-  }
-}
-
-/** Applies every pending migration; returns the names applied. A database it cannot open is a StartupProblem. */
-export async function migrateToLatest(target: DatabaseTarget): Promise<string[]> {
-  const dataSource = await (await migrationDataSource(target)).initialize().catch((error: unknown) => {
-    throw cannotOpenDatabase(target, error);
-  });
-  try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((migration) => migration.name);
-  } finally {
-    await dataSource.destroy();
   }
 }

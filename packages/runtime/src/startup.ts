@@ -1,5 +1,6 @@
-import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DatabaseTarget } from './database-url.js';
 import { ConfigError } from './env-config.js';
 
@@ -50,15 +51,23 @@ export function cannotOpenDatabase(
   });
 }
 
-/** Creates `dir` if needed and checks that this process may write there; `variable` names where it came from. */
+/**
+ * Creates `dir` if needed and proves this process may write there by creating, writing and removing a probe file:
+ * permission bits say nothing for root, a read-only mount or an immutable directory, and each of those used to
+ * pass start-up and then fail every upload (docs/architecture.md#start-up). `variable` names where it came from.
+ */
 export async function ensureWritableDirectory(dir: string, variable: string): Promise<void> {
+  const probe = join(dir, `.steptrail-write-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK | constants.X_OK);
+    await writeFile(probe, 'probe', { flag: 'wx' });
+    await rm(probe, { force: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+    const who = process.getuid === undefined ? 'this user' : `this user (uid ${process.getuid()})`;
     throw new StartupProblem(
-      `${variable} ${dir} is not a writable directory (${code}). Point ${variable} at a directory this user may write, or fix its permissions.`,
+      `${variable} ${dir} is not a writable directory (${code}). Point ${variable} at a directory ${who} may ` +
+        'write, or fix its permissions (a read-only mount cannot be fixed with chmod).',
       { cause: error },
     );
   }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { RunAs } from './child-process.js';
 import { inheritedEnv } from './env.js';
 
 /**
@@ -43,7 +44,8 @@ export class AppProcess {
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
-  constructor(script: string, env: Record<string, string>, cwd: string) {
+  /** `runAs` starts it as another user (when we are root, the only way file permissions bind it). */
+  constructor(script: string, env: Record<string, string>, cwd: string, options: { runAs?: RunAs } = {}) {
     this.child = spawn(
       process.execPath,
       ['--conditions=@steptrail/source', '--import', TS_REGISTER, script],
@@ -51,6 +53,7 @@ export class AppProcess {
         cwd,
         env: appEnvironment(env),
         stdio: ['ignore', 'pipe', 'pipe'],
+        ...(options.runAs === undefined ? {} : { uid: options.runAs.uid, gid: options.runAs.gid }),
       },
     );
     this.child.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString('utf8')));
@@ -84,4 +87,12 @@ export class AppProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     await this.exited;
   }
+}
+
+/**
+ * Whom to start an app as for a test of file permissions: `nobody` when we are root (root writes through any mode
+ * bits), else undefined, ourselves. Files the app must use are then handed to it with `chown`.
+ */
+export function unprivilegedUser(): RunAs | undefined {
+  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
 }

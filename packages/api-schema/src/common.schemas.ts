@@ -1,4 +1,10 @@
-import type { DomainError, Result } from '@steptrail/domain';
+import {
+  EVENT_TIME_RANGE_TEXT,
+  MAX_ID,
+  withinEventTimes,
+  type DomainError,
+  type Result,
+} from '@steptrail/domain';
 import { z } from 'zod';
 
 /** Columns are VARCHAR(255) on every database; longer values are refused instead of truncated. */
@@ -8,21 +14,9 @@ export const LONG_TEXT = 16_383;
 
 export const isoDateTime = z.iso.datetime({ offset: true });
 
-/** Ids are 32-bit integer columns on PostgreSQL and MySQL: a larger one could never match, and fails the query. */
-export const MAX_ID = 2_147_483_647;
-
-/**
- * Event times every database stores and returns unchanged: MariaDB's DATETIME starts at year 1000 (and rewrote
- * years 0000/0001 to 2000/2001), and the Unix epoch is the earliest time a pipeline event can sensibly have.
- */
-export const EVENT_TIME_RANGE = {
-  min: new Date('1970-01-01T00:00:00.000Z'),
-  max: new Date('9999-12-31T23:59:59.999Z'),
-} as const;
-const EVENT_TIME_MESSAGE = `must be from ${EVENT_TIME_RANGE.min.toISOString()} to ${EVENT_TIME_RANGE.max.toISOString()}`;
-
-export const withinEventTimes = (date: Date): boolean =>
-  date.getTime() >= EVENT_TIME_RANGE.min.getTime() && date.getTime() <= EVENT_TIME_RANGE.max.getTime();
+/** The ranges every database stores unchanged are the domain's (docs/architecture.md#storable-values). */
+export { EVENT_TIME_RANGE, MAX_ID, withinEventTimes } from '@steptrail/domain';
+const EVENT_TIME_MESSAGE = `must be ${EVENT_TIME_RANGE_TEXT}`;
 
 /** An ISO 8601 time with offset, within EVENT_TIME_RANGE, as a Date. */
 export const eventTime = isoDateTime

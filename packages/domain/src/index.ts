@@ -11,6 +11,7 @@ export * from './events/step-state.fold.js';
 export * from './events/reconstruct.js';
 export * from './events/recorded-event.js';
 export * from './events/event-identity.js';
+export * from './events/storable-range.js';
 export * from './workflow/step-names.js';
 export * from './workflow/workflow.js';
 export * from './workflow/workflow-catalog.js';

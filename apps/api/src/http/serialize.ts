@@ -132,6 +132,7 @@ export function decodeFileCursor(text: string, sort: FileSort): FileCursor | nul
   if (value === null) return { sort, value: null, id };
   if (typeof value !== 'string') return null;
   const time = new Date(value);
-  if (Number.isNaN(time.getTime()) || time.toISOString() !== value) return null;
+  // Only times steptrail stores: a crafted year 0 or 275760 would otherwise reach the database's comparison.
+  if (!withinEventTimes(time) || time.toISOString() !== value) return null;
   return { sort, value: time, id };
 }

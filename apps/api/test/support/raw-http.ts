@@ -1,5 +1,6 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 
 export interface RawResponse {
   status: number;
@@ -95,4 +96,49 @@ export async function eventually(condition: () => boolean, timeoutMs = 10_000): 
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return true;
+}
+
+export interface HeadAnswer {
+  /** The status code of the HEAD answer, or 0 when none came. */
+  status: number;
+  /** Bytes between the HEAD answer's headers and the next answer: a HEAD answer has none. */
+  bodyBytes: number;
+  /** Whether the request sent after it on the same connection was answered: the HEAD answer had ended. */
+  ended: boolean;
+}
+
+/**
+ * A HEAD request over a bare socket, followed on the same connection by `GET /healthz`. Node's HTTP client treats
+ * any HEAD answer as ended at its headers, so only the connection shows whether the server finished its answer (the
+ * next request is answered) or kept it open as a stream (it is not).
+ */
+export function headRequest(baseUrl: string, path: string, timeoutMs = 5_000): Promise<HeadAnswer> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(url.port), url.hostname);
+    let text = '';
+    let followed = false;
+    const settle = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      const headEnd = text.indexOf('\r\n\r\n');
+      const next = text.indexOf('HTTP/1.1 ', headEnd + 4);
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0),
+        bodyBytes: headEnd === -1 ? 0 : (next === -1 ? text.length : next) - headEnd - 4,
+        ended: next !== -1 && /^HTTP\/1\.1 200/.test(text.slice(next)),
+      });
+    };
+    const timer = setTimeout(settle, timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (!followed && text.includes('\r\n\r\n')) {
+        followed = true;
+        socket.write(`GET /healthz HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
+      }
+    });
+    socket.on('end', settle);
+    socket.on('error', settle);
+    socket.write(`HEAD ${path} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+  });
 }

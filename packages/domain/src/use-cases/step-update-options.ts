@@ -1,5 +1,6 @@
 import type { Clock } from '../ports/clock.js';
 import { domainError, err, ok, type DomainError, type Result } from '../result.js';
+import { EVENT_TIME_RANGE_TEXT, withinEventTimes } from '../events/storable-range.js';
 import { parseStepStatus, type StepStatus } from '../status/step-status.js';
 import { parseStepName } from '../workflow/step-names.js';
 import type { StepChange } from './step-batch.js';
@@ -60,6 +61,15 @@ export function resolveOccurredAt(
   for (const candidate of candidates) {
     if (Number.isNaN(candidate.getTime()))
       return err(domainError('INVALID_EVENT', 'The event time is not a valid date.'));
+    // Every database must give the time back unchanged (docs/architecture.md#storable-values).
+    if (!withinEventTimes(candidate))
+      return err(
+        domainError(
+          'INVALID_EVENT',
+          `The event time ${candidate.toISOString()} is outside the times steptrail stores: ${EVENT_TIME_RANGE_TEXT}.`,
+          { rule: 'event-time-range' },
+        ),
+      );
   }
   const [first, ...others] = candidates;
   const now = clock.now();

@@ -2,7 +2,7 @@ import type { EventResult, IncomingEvent } from '@steptrail/domain';
 import type { z } from 'zod';
 import type { ApiError } from '../errors/api-error.js';
 import { fromDomainError } from '../errors/error-table.js';
-import { nulProblems } from '../routing/unstorable-text.js';
+import { unstorableTextProblems } from '../routing/unstorable-text.js';
 import { problemsOf, validationError } from '../routing/validation.js';
 import {
   batchEnvelope,
@@ -29,7 +29,7 @@ export async function recordBatch({ ingestion, live }: RouteDeps, body: unknown)
     const path = `body.events.${index}`;
     const parsed = batchEventJson.safeParse(raw);
     const problems = [
-      ...nulProblems(path, raw),
+      ...unstorableTextProblems(path, raw),
       ...(parsed.success
         ? []
         : problemsOf('body', parsed.error).map((p) => ({ ...p, path: path + p.path.slice(4) }))),

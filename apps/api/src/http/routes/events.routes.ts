@@ -13,12 +13,17 @@ const lastEventIdHeaders = z.looseObject({
     .transform(Number)
     .refine((id) => id <= MAX_ID, `must be the id of an event this stream sent (0 to ${MAX_ID})`)
     .optional()
-    .meta({ description: 'Resume after this event (browsers send it when they reconnect)' }),
+    .meta({
+      description:
+        'Resume after this event (browsers send it when they reconnect); beyond the newest event, `ready` says `reset: true`',
+    }),
 });
 
 const STREAM_DESCRIPTION = [
   'text/event-stream of every change, across processes, in log id order. Events:',
-  '`ready` {cursor} once the stream is live;',
+  '`ready` {cursor} once the stream is live; when Last-Event-ID is beyond the newest event (the database was',
+  'replaced or restored) the stream cannot resume there: it starts from now and `ready` is',
+  '{cursor, reset: true, message}, so reload the current state;',
   '`step` a step status change (a history row with step and status; id = log id);',
   '`note` a history row that changed no step (registration, duplicate mark, deletion, ...);',
   '`file` {fileId, status, hasErrors, counts, lastStep, ...} or {fileId, deleted: true} after the rows of a file;',

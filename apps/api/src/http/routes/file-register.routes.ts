@@ -4,7 +4,7 @@ import { ApiError } from '../errors/api-error.js';
 import { errorResponse, SHORT_TEXT } from '@steptrail/api-schema/common.schemas.js';
 import { createdFileJson, registerFileBody, uploadForm } from '@steptrail/api-schema/file.schemas.js';
 import { defineRoute, type Route } from '../routing/route.js';
-import { nulProblem, nulProblems } from '../routing/unstorable-text.js';
+import { unstorableTextProblem, unstorableTextProblems } from '../routing/unstorable-text.js';
 import { parseParts, problemsOf, validationError } from '../routing/validation.js';
 import { fileToJson, overallToJson } from '../serialize.js';
 import {
@@ -117,7 +117,11 @@ async function fromUpload(
         },
       );
     }
-    const problems = [...upload.problems, ...nulProblems('body', upload.fields), ...filePartProblems(file)];
+    const problems = [
+      ...upload.problems,
+      ...unstorableTextProblems('body', upload.fields),
+      ...filePartProblems(file),
+    ];
     const fields = uploadForm.omit({ file: true }).safeParse(upload.fields);
     if (!fields.success) problems.push(...problemsOf('body', fields.error));
     if (problems.length > 0 || file === null || !fields.success) throw validationError(problems);
@@ -139,7 +143,7 @@ async function fromUpload(
   }
 }
 
-/** The file part's name and media type go into VARCHAR(255) columns: longer or NUL-bearing values are refused. */
+/** The file part's name and media type go into VARCHAR(255) columns: longer or unstorable values are refused. */
 function filePartProblems(file: UploadedFile | null): Problem[] {
   if (file === null)
     return [{ path: 'body.file', code: 'invalid_type', message: 'A part named "file" is required.' }];
@@ -155,7 +159,8 @@ function filePartProblems(file: UploadedFile | null): Problem[] {
         code: 'too_big',
         message: `The ${what} is longer than ${SHORT_TEXT} characters.`,
       });
-    if (value.includes('\u0000')) problems.push(nulProblem(path));
+    const unstorable = unstorableTextProblem(path, value);
+    if (unstorable !== null) problems.push(unstorable);
   }
   return problems;
 }

@@ -1,4 +1,4 @@
-import { parseStepName, type StepRef } from '@steptrail/domain';
+import { isStorableId, parseStepName, type StepRef } from '@steptrail/domain';
 import { errorResponse } from '@steptrail/api-schema/common.schemas.js';
 import {
   heartbeatBody,
@@ -21,6 +21,7 @@ function decodeCursor(cursor: string): StepRef {
     extra === undefined &&
     stepName !== undefined &&
     /^[1-9]\d{0,9}$/.test(id ?? '') &&
+    isStorableId(fileId) &&
     parseStepName(stepName).ok
   )
     return { fileId, stepName };

@@ -2,7 +2,7 @@ import type { DomainError, Result } from '@steptrail/domain';
 import type { z } from 'zod';
 import { ApiError, type ApiErrorCode, type Problem } from '../errors/api-error.js';
 import { DOMAIN_ERROR_STATUS } from '../errors/error-table.js';
-import { nulProblems } from './unstorable-text.js';
+import { unstorableTextProblems } from './unstorable-text.js';
 
 /** How many problems an error body lists; a hostile body can have 100,000 and must not get a 12 MB answer. */
 export const MAX_LISTED_PROBLEMS = 20;
@@ -71,7 +71,7 @@ export function parseParts<T extends Partial<Record<Location, z.ZodType>>>(
   for (const location of ['params', 'headers', 'query', 'body'] as const) {
     const schema = schemas[location];
     if (schema === undefined) continue;
-    const unstorable = nulProblems(location, input[location]);
+    const unstorable = unstorableTextProblems(location, input[location]);
     const parsed = schema.safeParse(input[location]);
     problems.push(...unstorable);
     if (parsed.success) output[location] = parsed.data;

@@ -73,6 +73,11 @@ export function readMultipart(
     parser.on('file', (name, stream, info) => {
       // Busboy emits errors on the part's stream (e.g. "Unexpected end of form"); unheard, they end the process.
       stream.on('error', () => undefined);
+      // The parser still emits parts of a chunk it had read before it failed: nobody would remove their files.
+      if (finished) {
+        stream.resume();
+        return;
+      }
       if (name !== 'file') {
         problems.push({
           path: `body.${name}`,

@@ -101,6 +101,54 @@ export function hostileInputTests(ctx: SuiteContext): void {
       expect(listed.items).toEqual([]);
     });
 
+    test('a lone UTF-16 surrogate in any text field is 400 naming the field: no database stores it unchanged', async () => {
+      const api = ctx.api();
+      const { file } = await registerExternal(api);
+      const logsBefore = await expectJson<{ items: unknown[] }>(
+        await api.fetch(`/api/files/${file.id}/logs`),
+        200,
+      );
+      const event = { stepName: 'hash_file', status: 'failure' };
+      for (const [field, text] of [
+        ['message', 'a\ud800b'],
+        ['detail', 'trailing \udfff'],
+        ['errorMessage', '\udc00\ud800'],
+        ['taskId', 'task-\ud83d'],
+      ] as const) {
+        const body = await expectError(
+          await recordEvent(api, file.id, { ...event, [field]: text }),
+          400,
+          'VALIDATION_FAILED',
+        );
+        expect(problemPaths(body)).toEqual([`body.${field}`]);
+        expect(body.error.message).toContain('lone UTF-16 surrogate');
+      }
+      const batch = await expectJson<{ results: Array<{ result: string; error?: ErrorJson['error'] }> }>(
+        await api.fetch('/api/events', post({ events: [{ fileId: file.id, ...event, message: 'x\ud800' }] })),
+        200,
+      );
+      expect(batch.results[0]).toMatchObject({ result: 'refused', reason: 'validation' });
+      expect(batch.results[0]?.error?.details?.['problems']).toEqual([
+        expect.objectContaining({ path: 'body.events.0.message', code: 'invalid_character' }),
+      ]);
+      const name = uniqueName('surrogate');
+      const registration = { originalFilename: `${name}\ud800.pdf`, filehash: sha256(name), fileSize: 1 };
+      const registered = await expectError(
+        await api.fetch('/api/files', post(registration)),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expect(problemPaths(registered)).toEqual(['body.originalFilename']);
+      // A well-formed pair (an emoji) is text like any other.
+      await recordOk(api, file.id, 'hash_file', 'failure', { errorMessage: 'kaputt 😀' });
+      const logsAfter = await expectJson<{ items: Array<{ message: string | null }> }>(
+        await api.fetch(`/api/files/${file.id}/logs`),
+        200,
+      );
+      expect(logsAfter.items.length).toBe(logsBefore.items.length + 1);
+      expect(logsAfter.items.at(-1)?.message).toBe('kaputt 😀');
+    });
+
     test('ids and cursors beyond what the database holds are 400 stating the range', async () => {
       const api = ctx.api();
       const { file } = await registerExternal(api);
@@ -135,6 +183,21 @@ export function hostileInputTests(ctx: SuiteContext): void {
           'VALIDATION_FAILED',
         );
         expect(problemPaths(body)).toEqual(['query.cursor']);
+      }
+      const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const craftedPages = [
+        // GET /api/stuck continues after (file id, step name)
+        `/api/stuck?cursor=${Buffer.from('2147483648|hash_file').toString('base64url')}`,
+        `/api/stuck?cursor=${Buffer.from('9999999999|hash_file').toString('base64url')}`,
+        // GET /api/files continues after (sort value, id); the sort value is a time for created and updated
+        `/api/files?sort=created&cursor=${base64url(['created', 'desc', '0000-01-01T00:00:00.000Z', 1])}`,
+        `/api/files?sort=updated&order=asc&cursor=${base64url(['updated', 'asc', '+275760-09-13T00:00:00.000Z', 1])}`,
+        `/api/files?sort=created&cursor=${base64url(['created', 'desc', '-000001-01-01T00:00:00.000Z', 1])}`,
+        `/api/files?cursor=${base64url(['id', 'desc', null, 2 ** 31])}`,
+      ];
+      for (const path of craftedPages) {
+        const body = await expectError(await api.fetch(path), 400, 'VALIDATION_FAILED');
+        expect({ path, problems: problemPaths(body) }).toEqual({ path, problems: ['query.cursor'] });
       }
     });
 

@@ -6,9 +6,9 @@ import { titleWithSkipReason } from '@steptrail/test-servers/backend-urls';
 import { describe, expect, test } from 'vitest';
 import { API } from '../../../src/container.js';
 import { startApi } from '../api-harness.js';
-import { expectError } from '../http.js';
+import { expectError, expectJson, post } from '../http.js';
 import { recordOk, registerExternal } from '../fixtures.js';
-import { rawRequest } from '../raw-http.js';
+import { headRequest, rawRequest } from '../raw-http.js';
 import { SseClient } from '../sse-client.js';
 import type { SuiteContext } from './suite-context.js';
 
@@ -156,12 +156,32 @@ export function liveEventTests(ctx: SuiteContext): void {
       expect(body.error.details?.problems?.[0]?.path).toBe('headers.last-event-id');
     });
 
-    test('HEAD /api/events answers the stream headers and ends at once', async () => {
+    test('HEAD on every GET route answers the headers of its GET and ends, the live stream included', async () => {
       const api = ctx.api();
-      const response = await rawRequest(api.url, { method: 'HEAD', path: '/api/events' });
-      expect(response.status).toBe(200);
-      expect(response.headers['content-type']).toContain('text/event-stream');
-      expect(response.body).toBe('');
+      const { file } = await registerExternal(api);
+      const webhook = await expectJson<{ id: number }>(
+        await api.fetch('/api/webhooks', post({ url: 'http://127.0.0.1:9/hook', events: ['file.failed'] })),
+        201,
+      );
+      const document = await expectJson<{ paths: Record<string, Record<string, unknown>> }>(
+        await api.fetch('/api/openapi.json'),
+        200,
+      );
+      const getPaths = Object.entries(document.paths)
+        .filter(([, operations]) => 'get' in operations)
+        .map(([path]) =>
+          path
+            .replace('/api/webhooks/{id}', `/api/webhooks/${webhook.id}`)
+            .replace('{id}', String(file.id))
+            .replace('{step}', 'hash_file'),
+        );
+      expect(getPaths).toContain('/api/events');
+      for (const path of getPaths) {
+        // GET /api/events never ends: its status is the stream's 200.
+        const status = path === '/api/events' ? 200 : (await rawRequest(api.url, { path })).status;
+        const head = await headRequest(api.url, path);
+        expect({ path, ...head }).toEqual({ path, status, bodyBytes: 0, ended: true });
+      }
     });
 
     test('a Last-Event-ID beyond the newest event starts from now, and the ready message says so', async () => {

@@ -54,13 +54,70 @@ export function uploadFaultTests(ctx: SuiteContext): void {
       await expectJson(await upload(api, 'after the aborts', 'after.pdf'), 201);
     });
 
-    test('a UTF-8 file name is stored as sent, and a path in it never leaves the storage directory', async () => {
+    test('a malformed part before the file part is 400 and leaves no temporary file', async () => {
       const api = ctx.api();
-      const created = await expectJson<{ file: FileJson }>(
-        await upload(api, 'März', 'März Übersicht €.pdf'),
-        201,
+      // busboy fails on the first part's header but still emits the file part it had read in the same chunk.
+      const body =
+        '--B0undary\r\nContent-Disposition: form-data; name="wo\u0000rk"\r\n\r\nx\r\n' +
+        `${filePart('late.pdf', 'application/pdf', 'late content')}--B0undary--\r\n`;
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const response = await rawRequest(api.url, multipart(body));
+        expect(response.status).toBe(400);
+        expect(JSON.parse(response.body)).toMatchObject({
+          error: { details: { problems: [{ path: 'body', code: 'invalid_multipart' }] } },
+        });
+      }
+      const incoming = join(api.config.storageDir, '.incoming');
+      expect(await eventually(() => readdirSync(incoming).length === 0, 2_000)).toBe(true);
+    });
+
+    test('UTF-8 file names in any script, quoted or as RFC 5987 filename*, are stored as sent', async () => {
+      const api = ctx.api();
+      const names = [
+        'März Übersicht €.pdf',
+        '東京の請求書.pdf',
+        'Привет мир.pdf',
+        'مرحبا.pdf',
+        'नमस्ते दुनिया.pdf',
+        'emoji 😀 🇩🇪.pdf',
+      ];
+      for (const name of names) {
+        const created = await expectJson<{ file: FileJson }>(await upload(api, `body of ${name}`, name), 201);
+        expect(created.file.originalFilename).toBe(name);
+      }
+      const encoded: Array<[string, string]> = [
+        [`UTF-8''${encodeURIComponent('Ελληνικά März.pdf')}`, 'Ελληνικά März.pdf'],
+        ["ISO-8859-1''M%E4rz%20%DCbersicht.pdf", 'März Übersicht.pdf'],
+        [`utf-8'de'${encodeURIComponent('我的文件.pdf')}`, '我的文件.pdf'],
+      ];
+      for (const [parameter, expected] of encoded) {
+        const part =
+          `--B0undary\r\nContent-Disposition: form-data; name="file"; filename*=${parameter}\r\n` +
+          `Content-Type: application/pdf\r\n\r\n${parameter}\r\n--B0undary--\r\n`;
+        const response = await rawRequest(api.url, multipart(part));
+        expect({ parameter, status: response.status }).toEqual({ parameter, status: 201 });
+        const created = JSON.parse(response.body) as { file: FileJson };
+        expect(created.file.originalFilename).toBe(expected);
+        const read = await expectJson<{ file: FileJson }>(
+          await api.fetch(`/api/files/${created.file.id}`),
+          200,
+        );
+        expect(read.file.originalFilename).toBe(expected);
+      }
+      const nul = await rawRequest(
+        api.url,
+        multipart(
+          '--B0undary\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8\'\'a%00b.pdf\r\n' +
+            'Content-Type: application/pdf\r\n\r\nx\r\n--B0undary--\r\n',
+        ),
       );
-      expect(created.file.originalFilename).toBe('März Übersicht €.pdf');
+      expect(nul.status).toBe(400);
+      const refused = JSON.parse(nul.body) as ErrorJson;
+      expect(refused.error.details?.problems?.map((problem) => problem.path)).toEqual(['body.file.filename']);
+    });
+
+    test('a path in a file name never leaves the storage directory', async () => {
+      const api = ctx.api();
       for (const name of ['../../../etc/passwd', '..\\..\\evil.pdf', '/abs/path.pdf']) {
         const stored = await expectJson<{ file: FileJson }>(await upload(api, `body of ${name}`, name), 201);
         expect(stored.file.localFilename.startsWith(`${api.config.storageDir}/`)).toBe(true);

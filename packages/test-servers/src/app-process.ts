@@ -78,6 +78,12 @@ export class AppProcess {
     }
   }
 
+  /** The process id, e.g. to read its open files and memory under /proc. */
+  get pid(): number {
+    if (this.child.pid === undefined) throw new Error('the app process did not start');
+    return this.child.pid;
+  }
+
   signal(signal: NodeJS.Signals): void {
     this.child.kill(signal);
   }

@@ -1,0 +1,118 @@
+import { request } from 'node:http';
+import { backendUrls, titleWithSkipReason } from '@steptrail/test-servers/backend-urls';
+import { describe, expect, test } from 'vitest';
+import { ABORT_KINDS, abortedUpload } from './support/aborted-uploads.js';
+import { startApiProcess, type ApiProcess, type Database } from './support/api-process.js';
+import { bySize } from './support/scale.js';
+import { recordSummary } from './support/summary.js';
+
+const ABORTS = bySize({ small: 100, full: 1_000 });
+const CONCURRENCY = 10;
+const MAX_UPLOAD_BYTES = 65_536;
+/** What the process's resident memory may grow by over the whole run; an upload's buffers are a few 64 kB. */
+const MEMORY_GROWTH_BOUND_MB = 128;
+
+/** One whole upload over its own connection (nothing kept alive), resolving with the status. */
+function upload(baseUrl: string, content: string): Promise<number> {
+  const body =
+    '--b\r\nContent-Disposition: form-data; name="file"; filename="whole.pdf"\r\n' +
+    `Content-Type: application/pdf\r\n\r\n${content}\r\n--b--\r\n`;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${baseUrl}/api/files`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { connection: 'close', 'content-type': 'multipart/form-data; boundary=b' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function eventually(condition: () => boolean, timeoutMs = 20_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
+/** The fewest open descriptors seen over a quiet second: idle pool connections may come and go. */
+async function settledFds(api: ApiProcess): Promise<number> {
+  let fewest = api.openFds();
+  for (let sample = 0; sample < 10; sample += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    fewest = Math.min(fewest, api.openFds());
+  }
+  return fewest;
+}
+
+const urls = backendUrls();
+const databases: ReadonlyArray<[Database, string | null, string | null]> = [
+  ['sqlite', null, null],
+  ['postgres', urls.postgres, urls.skipReason.postgres],
+  ['mysql', urls.mysql, urls.skipReason.mysql],
+];
+
+for (const [database, serverUrl, skipReason] of databases) {
+  describe.skipIf(skipReason !== null)(titleWithSkipReason(`resources on ${database}`, skipReason), () => {
+    test(`${ABORTS} aborted uploads leave no open file, no temporary file and bounded memory`, async () => {
+      const api = await startApiProcess(database, serverUrl, `rel_resources_${Date.now().toString(36)}`, {
+        MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
+      });
+      try {
+        // Warm up at the run's concurrency, so database pools and lazy modules are open before the baseline.
+        const warmUp = await Promise.all(
+          Array.from({ length: CONCURRENCY }, (_, index) => upload(api.url, `warm-up ${index} ${database}`)),
+        );
+        expect(warmUp).toEqual(Array.from({ length: CONCURRENCY }, () => 201));
+        const fdsBefore = await settledFds(api);
+        const rssBefore = api.rssMb();
+
+        const statuses: Array<number | null> = [];
+        for (let sent = 0; sent < ABORTS; sent += CONCURRENCY) {
+          const wave = Array.from({ length: Math.min(CONCURRENCY, ABORTS - sent) }, (_, index) =>
+            abortedUpload(api.url, ABORT_KINDS[(sent + index) % ABORT_KINDS.length]!, MAX_UPLOAD_BYTES),
+          );
+          statuses.push(...(await Promise.all(wave)));
+        }
+        const status5xx = statuses.filter((status) => status !== null && status >= 500).length;
+        const answered = statuses.filter((status) => status !== null);
+
+        expect(await eventually(() => api.temporaryFiles().length === 0)).toBe(true);
+        expect(await eventually(() => api.openFds() <= fdsBefore)).toBe(true);
+        const fdsAfter = await settledFds(api);
+        const rssAfter = api.rssMb();
+        expect(status5xx).toBe(0);
+        // Whatever was answered at all is a client error: 400 (broken off, never closed) or 413 (over the limit).
+        expect(answered.every((status) => status === 400 || status === 413)).toBe(true);
+        expect(rssAfter - rssBefore).toBeLessThan(MEMORY_GROWTH_BOUND_MB);
+        // The process lives and still stores uploads.
+        expect(await upload(api.url, `after ${ABORTS} aborts on ${database}`)).toBe(201);
+        expect(api.app.stderr).not.toContain('Unhandled');
+
+        recordSummary({
+          suite: 'resources',
+          database,
+          figures: { requests: ABORTS + CONCURRENCY + 1, status5xx, exits: 0 },
+          extra: {
+            'aborted uploads': ABORTS,
+            'answered 4xx': answered.length,
+            'fds before/after': `${fdsBefore}/${fdsAfter}`,
+            'temp files left': api.temporaryFiles().length,
+            'RSS MB before/after': `${Math.round(rssBefore)}/${Math.round(rssAfter)}`,
+          },
+        });
+      } finally {
+        await api.stop();
+      }
+    });
+  });
+}

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryAttempt, fileStatusEvent, stepChangeEvents, webhookPayload } from '../src/index.js';
+import {
+  deliveryAttempt,
+  fileStatusEvent,
+  stepChangeEvents,
+  WEBHOOK_MESSAGE_MAX,
+  webhookPayload,
+} from '../src/index.js';
 
 const at = new Date('2026-01-01T00:00:00.000Z');
 const change = { fileId: 7, stepName: 'hash_file', errorMessage: 'boom', occurredAt: at };
@@ -39,6 +45,24 @@ describe('which change emits which webhook event', () => {
       timestamp: at.toISOString(),
       data: { fileId: 7, stepName: 'hash_file', status: 'failure', errorMessage: 'boom' },
     });
+  });
+
+  it('a long error message is shortened in the payload, which then fits a 65,535-byte column', () => {
+    const message = `${'\u0001'.repeat(WEBHOOK_MESSAGE_MAX - 1)}😀${'x'.repeat(14_000)}`;
+    const [event] = stepChangeEvents({ ...change, errorMessage: message }, 'in_progress', 'failure');
+    const payload = webhookPayload(event!);
+    expect(Buffer.byteLength(payload, 'utf8')).toBeLessThan(65_535);
+    const sent = (JSON.parse(payload) as { data: { errorMessage: string } }).data.errorMessage;
+    // The cut falls inside the emoji's surrogate pair, so it moves before the pair.
+    expect(sent).toBe(
+      `${'\u0001'.repeat(WEBHOOK_MESSAGE_MAX - 1)}… (${message.length - WEBHOOK_MESSAGE_MAX + 1} more characters in the file's history)`,
+    );
+  });
+
+  it('a message of exactly the limit is sent whole', () => {
+    const message = 'm'.repeat(WEBHOOK_MESSAGE_MAX);
+    const [event] = stepChangeEvents({ ...change, errorMessage: message }, 'in_progress', 'failure');
+    expect(JSON.parse(webhookPayload(event!))).toMatchObject({ data: { errorMessage: message } });
   });
 });
 

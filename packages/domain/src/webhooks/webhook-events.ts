@@ -71,10 +71,32 @@ export function fileStatusEvent(
   return { type, fileId, stepName: null, status: after, errorMessage: null, occurredAt };
 }
 
-/** The body a receiver gets, in the Standard Webhooks shape `{ type, timestamp, data }`. */
+/**
+ * The longest error message a payload carries, in UTF-16 units. A step's message may be 16,383 characters, which
+ * JSON escapes to up to six bytes each (a control character becomes `\u0001`): more than MySQL's TEXT column
+ * holds (65,535 bytes), so a delivery row could not be written and the step change that emits it would fail.
+ */
+export const WEBHOOK_MESSAGE_MAX = 2_000;
+
+/** `message` cut to WEBHOOK_MESSAGE_MAX units (never inside a surrogate pair), saying how much was left out. */
+function payloadMessage(message: string | null): string | null {
+  if (message === null || message.length <= WEBHOOK_MESSAGE_MAX) return message;
+  const high = message.charCodeAt(WEBHOOK_MESSAGE_MAX - 1);
+  const cut = high >= 0xd800 && high <= 0xdbff ? WEBHOOK_MESSAGE_MAX - 1 : WEBHOOK_MESSAGE_MAX;
+  return `${message.slice(0, cut)}… (${message.length - cut} more characters in the file's history)`;
+}
+
+/**
+ * The body a receiver gets, in the Standard Webhooks shape `{ type, timestamp, data }`; a long error message is
+ * shortened (WEBHOOK_MESSAGE_MAX), so every payload fits the outbox's column on every database.
+ */
 export function webhookPayload(event: WebhookEvent): string {
-  const { type, occurredAt, ...data } = event;
-  return JSON.stringify({ type, timestamp: occurredAt.toISOString(), data });
+  const { type, occurredAt, errorMessage, ...data } = event;
+  return JSON.stringify({
+    type,
+    timestamp: occurredAt.toISOString(),
+    data: { ...data, errorMessage: payloadMessage(errorMessage) },
+  });
 }
 
 /** How many attempts a delivery gets before it is `failed`, and the backoff between them. */

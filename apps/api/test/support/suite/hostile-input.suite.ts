@@ -230,6 +230,45 @@ export function hostileInputTests(ctx: SuiteContext): void {
       expect(times).toEqual([earliest, latest]);
     });
 
+    test('a failure message that JSON-escapes beyond a TEXT column is recorded, and its webhook payload is shortened', async () => {
+      const api = await startApi(ctx.databaseUrl(), { MAX_JSON_BYTES: String(1024 * 1024) });
+      const { file } = await registerExternal(api);
+      const webhook = await expectJson<{ id: number }>(
+        await api.fetch('/api/webhooks', post({ url: 'http://127.0.0.1:9/hook', events: ['step.failed'] })),
+        201,
+      );
+      try {
+        // 16,383 control characters: six bytes each in JSON, 98 kB, beyond MySQL's 65,535-byte TEXT.
+        const errorMessage = '\u0001'.repeat(16_383);
+        await recordOk(api, file.id, 'hash_file', 'failure', { errorMessage });
+        const batch = await expectJson<{ results: Array<{ result: string }> }>(
+          await api.fetch(
+            '/api/events',
+            post({ events: [{ fileId: file.id, stepName: 'check_text', status: 'failure', errorMessage }] }),
+          ),
+          200,
+        );
+        expect(batch.results.map((result) => result.result)).toEqual(['applied']);
+        const steps = await expectJson<{ steps: Record<string, { errorMessage: string | null }> }>(
+          await api.fetch(`/api/files/${file.id}/steps`),
+          200,
+        );
+        expect(steps.steps['hash_file']?.errorMessage).toBe(errorMessage);
+        const { deliveries } = await expectJson<{ deliveries: Array<{ payload: string }> }>(
+          await api.fetch(`/api/webhooks/${webhook.id}/deliveries`),
+          200,
+        );
+        expect(deliveries).toHaveLength(2);
+        for (const delivery of deliveries) {
+          const sent = (JSON.parse(delivery.payload) as { data: { errorMessage: string } }).data.errorMessage;
+          expect(sent).toBe(`${'\u0001'.repeat(2_000)}… (14383 more characters in the file's history)`);
+        }
+      } finally {
+        await api.fetch(`/api/webhooks/${webhook.id}`, { method: 'DELETE' });
+        await api.close();
+      }
+    });
+
     test('a body with 100,000 unknown keys gets a small error listing the first problems and the count of the rest', async () => {
       const api = await startApi(ctx.databaseUrl(), { MAX_JSON_BYTES: String(2 * 1024 * 1024) });
       try {

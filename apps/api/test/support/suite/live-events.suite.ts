@@ -182,6 +182,7 @@ export function liveEventTests(ctx: SuiteContext): void {
         const head = await headRequest(api.url, path);
         expect({ path, ...head }).toEqual({ path, status, bodyBytes: 0, ended: true });
       }
+      await api.fetch(`/api/webhooks/${webhook.id}`, { method: 'DELETE' });
     });
 
     test('a Last-Event-ID beyond the newest event starts from now, and the ready message says so', async () => {

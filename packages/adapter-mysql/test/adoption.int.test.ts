@@ -274,6 +274,7 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         }
         // The newer migrations first (StepHeartbeats, FileTombstones, event receipts, RollupReconciler, OperationsSearchIndexes), then
         // the widening.
+        await undo(dataSource); // DocumentColumns
         await undo(dataSource); // WebhookTables
         await undo(dataSource); // BulkOperationTables
         await undo(dataSource);
@@ -465,9 +466,10 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         'StepHeartbeats1764300001700',
         'BulkOperationTables1764300001800',
         'WebhookTables1764300001900',
+        'DocumentColumns1764500000000',
       ]);
       await dataSource.undoLastMigration({ transaction: 'all' });
-      for (let undo = 0; undo < 8; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
+      for (let undo = 0; undo < 9; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
 
       expect(await tableNames(dataSource)).toEqual(['steptrail_migrations']);
     });

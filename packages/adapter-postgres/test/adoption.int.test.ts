@@ -36,6 +36,7 @@ const ALL_MIGRATIONS = [
   'StepHeartbeats1764300001700',
   'BulkOperationTables1764300001800',
   'WebhookTables1764300001900',
+  'DocumentColumns1764500000000',
 ];
 
 /** Reverts the newest `count` migrations (all of them by default). */
@@ -249,8 +250,8 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
     ]);
     // The newer migrations first (StepHeartbeats, FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
     // PartialWorkerIndexes.
-    // BulkOperationTables and WebhookTables too.
-    await undoMigrations(url, 8);
+    // BulkOperationTables, WebhookTables and DocumentColumns too.
+    await undoMigrations(url, 9);
     expect(await definitions()).toEqual([
       'ix_steps_lease: (status, lease_expires_at)',
       'ix_steps_runnable: (status, run_after)',
@@ -266,6 +267,7 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       'StepHeartbeats1764300001700',
       'BulkOperationTables1764300001800',
       'WebhookTables1764300001900',
+      'DocumentColumns1764500000000',
     ]);
     expect(await withClient(url, tableNames)).toContain('steptrail_event_receipts');
     expect(await definitions()).toHaveLength(2);

@@ -269,6 +269,38 @@ export function hostileInputTests(ctx: SuiteContext): void {
       }
     });
 
+    test('an event with an id whose answer JSON-escapes beyond 64 kB is recorded and replayed exactly', async () => {
+      const api = await startApi(ctx.databaseUrl(), { MAX_JSON_BYTES: String(1024 * 1024) });
+      try {
+        const { file } = await registerExternal(api);
+        const event = { eventId: uniqueName('long'), stepName: 'hash_file', status: 'failure' };
+        // The stored answer holds the step's error: 16,383 control characters are 98 kB of JSON.
+        const errorMessage = '\u001b'.repeat(16_383);
+        const first = await recordEvent(api, file.id, { ...event, errorMessage });
+        const firstText = await first.text();
+        expect(first.status).toBe(201);
+        const again = await recordEvent(api, file.id, { ...event, errorMessage });
+        expect(again.status).toBe(201);
+        expect(again.headers.get('idempotent-replayed')).toBe('true');
+        expect(await again.text()).toBe(firstText);
+        const batch = await expectJson<{ results: Array<{ result: string }> }>(
+          await api.fetch(
+            '/api/events',
+            post({
+              events: [
+                { fileId: file.id, ...event, errorMessage },
+                { fileId: file.id, ...event, eventId: uniqueName('b'), errorMessage },
+              ],
+            }),
+          ),
+          200,
+        );
+        expect(batch.results.map((result) => result.result)).toEqual(['duplicate', 'applied']);
+      } finally {
+        await api.close();
+      }
+    });
+
     test('a body with 100,000 unknown keys gets a small error listing the first problems and the count of the rest', async () => {
       const api = await startApi(ctx.databaseUrl(), { MAX_JSON_BYTES: String(2 * 1024 * 1024) });
       try {

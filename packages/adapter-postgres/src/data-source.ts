@@ -21,6 +21,18 @@ function utcTimestampTypes(): pg.CustomTypesConfig {
   return types;
 }
 
+/**
+ * Gives every pooled connection an 'error' listener for its whole life (docs/architecture.md#connection-errors).
+ * pg-pool removes its own listener when it hands a connection out, and TypeORM adds one a few microtasks later;
+ * a server that shuts down just as a connection is made sends its termination in the same read as the handshake's
+ * end, which lands in that gap, and an 'error' event without a listener ends the process. The connection is still
+ * dropped: pg-pool discards a broken one when it comes back, and its next query fails with an error the caller
+ * handles.
+ */
+export function keepConnectionErrorsHandled(client: pg.ClientBase): void {
+  client.on('error', () => undefined);
+}
+
 /** A pg-backed data source in UTC with steptrail's migrations registered; synchronize is never on. */
 export function createPostgresDataSource(options: PostgresConnectionOptions): DataSource {
   const dataSource = new DataSource({
@@ -41,6 +53,7 @@ export function createPostgresDataSource(options: PostgresConnectionOptions): Da
       // Session time zone UTC: timestamptz text comes back as +00 and now()-style defaults mean UTC.
       options: '-c TimeZone=UTC',
       types: utcTimestampTypes(),
+      onConnect: keepConnectionErrorsHandled,
     },
   });
   return dataSource;

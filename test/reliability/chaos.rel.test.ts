@@ -40,14 +40,15 @@ function settingsFor(database: Database, server: RestartableServer | null): Chao
   return {
     database: database.name,
     server,
-    files: bySize({ small: sqlite ? 20 : 30, full: 1_000 }),
+    files: bySize({ small: sqlite ? 20 : 40, full: 1_000 }),
     workers: bySize({ small: 4, full: 4 }),
     apis: 2,
-    minChaosMs: bySize({ small: 40_000, full: 180_000 }),
+    minChaosMs: bySize({ small: 45_000, full: 180_000 }),
     // The all-in-one process takes longer to come back, and is the only one: fewer kills, or nothing runs.
-    killEveryMs: sqlite ? [4_000, 7_000] : [2_000, 4_000],
+    killEveryMs: sqlite ? [4_000, 7_000] : [1_500, 3_000],
     pauseMs: [300, 1_500],
-    databaseDownMs: 3_000,
+    // Long enough for every pool to see its connections refused, well under DATABASE_LOST_AFTER_MS.
+    databaseDownMs: 8_000,
     settleTimeoutMs: bySize({ small: 120_000, full: 600_000 }),
     seed,
     log: (line) => console.log(`[chaos ${database.name}] ${line}`),

@@ -1,8 +1,20 @@
 // One keep-alive connection, one request at a time: the latency of a request, not the throughput of many.
-import { Agent, request } from 'node:http';
+import { Agent, request, type OutgoingHttpHeaders } from 'node:http';
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+  /** Milliseconds from sending until the last byte arrived. */
+  ms: number;
+}
 
 export class KeepAliveClient {
-  constructor({ host, port, token }) {
+  private readonly host: string;
+  private readonly port: number;
+  private readonly headers: OutgoingHttpHeaders;
+  private readonly agent: Agent;
+
+  constructor({ host, port, token }: { host: string; port: number; token: string }) {
     this.host = host;
     this.port = port;
     this.headers = { accept: 'application/json', authorization: `Bearer ${token}` };
@@ -10,16 +22,16 @@ export class KeepAliveClient {
   }
 
   /** GET `path`; resolves with the status, the body text and the milliseconds until the last byte arrived. */
-  get(path) {
+  get(path: string): Promise<HttpAnswer> {
     return this.send('GET', path, null);
   }
 
   /** POST a JSON body; resolves like get(). */
-  post(path, body) {
+  post(path: string, body: unknown): Promise<HttpAnswer> {
     return this.send('POST', path, JSON.stringify(body));
   }
 
-  send(method, path, text) {
+  send(method: string, path: string, text: string | null): Promise<HttpAnswer> {
     const headers =
       text === null
         ? this.headers
@@ -29,12 +41,12 @@ export class KeepAliveClient {
       const req = request(
         { agent: this.agent, host: this.host, port: this.port, path, method, headers },
         (res) => {
-          const chunks = [];
-          res.on('data', (chunk) => chunks.push(chunk));
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('error', reject);
           res.on('end', () =>
             resolve({
-              status: res.statusCode,
+              status: res.statusCode ?? 0,
               body: Buffer.concat(chunks).toString('utf8'),
               ms: performance.now() - started,
             }),
@@ -47,15 +59,15 @@ export class KeepAliveClient {
   }
 
   /** GET that must answer 200 with JSON; returns the parsed body and the milliseconds. */
-  async getJson(path) {
+  async getJson<T = unknown>(path: string): Promise<{ json: T; ms: number }> {
     const response = await this.get(path);
     if (response.status !== 200) {
       throw new Error(`GET ${path} answered ${response.status}: ${response.body.slice(0, 300)}`);
     }
-    return { json: JSON.parse(response.body), ms: response.ms };
+    return { json: JSON.parse(response.body) as T, ms: response.ms };
   }
 
-  close() {
+  close(): void {
     this.agent.destroy();
   }
 }

@@ -1,11 +1,29 @@
 // The few SQL fragments the bulk seeding writes differently per database: a source of consecutive numbers,
 // a timestamp `ms` milliseconds after the seeding's base instant, booleans, text building, and the
-// housekeeping after a bulk load. Everything else in seed-database.mjs is plain SQL all three accept.
+// housekeeping after a bulk load. Everything else in seed-database.ts is plain SQL all three accept.
 
-const iso = (ms) => new Date(ms).toISOString();
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** How one database writes the seeding's SQL fragments. */
+export interface SeedDialect {
+  name: string;
+  /** Files per chunk; each chunk commits. */
+  chunkFiles: number;
+  /** Whether the step and log inserts of a chunk run on two connections at once. */
+  parallel: boolean;
+  numbers(from: number, to: number): { with: string; from: string };
+  time(baseMs: number, ms: string | number): string;
+  bool(expr: string): string;
+  concat(...parts: string[]): string;
+  padded(expr: string, width: number): string;
+  session: string[];
+  afterChunk: string[];
+  afterLoad(): string[];
+  sizeSql: string;
+}
 
 /** SQLite: a recursive CTE counts; timestamps are the UTC text with milliseconds the adapter writes. */
-const sqlite = {
+const sqlite: SeedDialect = {
   name: 'sqlite',
   chunkFiles: 50_000,
   parallel: false,
@@ -24,7 +42,7 @@ const sqlite = {
 };
 
 /** PostgreSQL: generate_series over bigint, so id arithmetic never overflows int4. */
-const postgres = {
+const postgres: SeedDialect = {
   name: 'postgres',
   chunkFiles: 100_000,
   parallel: true,
@@ -48,7 +66,7 @@ const postgres = {
 };
 
 /** MariaDB: the built-in SEQUENCE engine's seq_FROM_to_TO tables are the numbers table. */
-const mariadb = {
+const mariadb: SeedDialect = {
   name: 'mariadb',
   chunkFiles: 50_000,
   parallel: true,
@@ -65,17 +83,17 @@ const mariadb = {
     'SELECT SUM(data_length + index_length) AS bytes FROM information_schema.TABLES WHERE table_schema = DATABASE()',
 };
 
-const dialects = { sqlite, postgres, mysql: mariadb };
+const dialects: Record<string, SeedDialect> = { sqlite, postgres, mysql: mariadb };
 
 /** The seeding dialect of a DatabaseTarget kind (sqlite, postgres, mysql). */
-export function seedDialect(kind) {
+export function seedDialect(kind: string): SeedDialect {
   const dialect = dialects[kind];
   if (dialect === undefined) throw new Error(`no seeding dialect for ${kind}`);
   return dialect;
 }
 
 /** A SQL string literal of text the seeding itself chose (never outside input). */
-export function literal(value) {
+export function literal(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? '1' : '0';

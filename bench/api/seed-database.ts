@@ -1,16 +1,26 @@
-// Bulk seeding: the domain-written templates (seed-templates.mjs) go into four small tables, then one
+// Bulk seeding: the domain-written templates (seed-templates.ts) go into four small tables, then one
 // INSERT ... SELECT per table and chunk replicates them over a range of file ids. File n starts n*7 s after the
 // base instant; its log ids are (n-1)*LOG_SLOTS + seq + 1 and its step ids (n-1)*STEP_SLOTS + ordinal, so every
 // step row points at the exact id of its last event, as the live write path leaves it.
-import { LOG_SLOTS, TEMPLATE_PERIOD } from './seed-templates.mjs';
-import { literal } from './seed-dialects.mjs';
+import type { migrationDataSource } from '@steptrail/runtime';
+import { literal, type SeedDialect } from './seed-dialects.js';
+import { LOG_SLOTS, TEMPLATE_PERIOD, type Templates } from './seed-templates.js';
+
+type DataSource = Awaited<ReturnType<typeof migrationDataSource>>;
+type Value = string | number | boolean | null;
 
 const STEP_SLOTS = 8;
 const FILE_SPACING_MS = 7_000;
-const TEMPLATE_TABLES = ['bench_seed_map', 'bench_seed_events', 'bench_seed_steps', 'bench_seed_rollups'];
+const TEMPLATE_TABLES = [
+  'bench_seed_map',
+  'bench_seed_events',
+  'bench_seed_steps',
+  'bench_seed_rollups',
+] as const;
+type TemplateTable = (typeof TEMPLATE_TABLES)[number];
 
-function templateRows({ templates, assignment }) {
-  const values = (rows) => rows.map((row) => `(${row.map(literal).join(', ')})`).join(',\n');
+function templateRows({ templates, assignment }: Templates): Record<TemplateTable, string> {
+  const values = (rows: Value[][]) => rows.map((row) => `(${row.map(literal).join(', ')})`).join(',\n');
   return {
     bench_seed_map: values(assignment.map((template, residue) => [residue, template])),
     bench_seed_events: values(
@@ -53,7 +63,7 @@ function templateRows({ templates, assignment }) {
   };
 }
 
-const TEMPLATE_DDL = {
+const TEMPLATE_DDL: Record<TemplateTable, string> = {
   bench_seed_map: 'r INTEGER PRIMARY KEY, template INTEGER NOT NULL',
   bench_seed_events:
     'template INTEGER, seq INTEGER, step_name VARCHAR(255), status VARCHAR(16), message VARCHAR(255), offset_ms INTEGER',
@@ -67,9 +77,9 @@ const TEMPLATE_DDL = {
 };
 
 /** The three INSERT ... SELECT statements that add files from+1 ... to with their steps and logs. */
-function rangeStatements(d, baseMs, from, to) {
+function rangeStatements(d: SeedDialect, baseMs: number, from: number, to: number) {
   const { with: withNumbers, from: numbers } = d.numbers(from + 1, to);
-  const at = (offset) => d.time(baseMs, `nums.n * ${FILE_SPACING_MS} + ${offset}`);
+  const at = (offset: string | number) => d.time(baseMs, `nums.n * ${FILE_SPACING_MS} + ${offset}`);
   const join = `FROM ${numbers} JOIN bench_seed_map m ON m.r = nums.n % ${TEMPLATE_PERIOD}`;
   return {
     files: `INSERT INTO files (id, filehash, original_filename, local_filename, file_size, mime_type, is_duplicate,
@@ -97,17 +107,18 @@ function rangeStatements(d, baseMs, from, to) {
 
 /** Seeds a migrated, empty-or-partly-seeded database; `dataSource` is an initialised TypeORM data source. */
 export class BulkSeeder {
-  constructor(dataSource, dialect, templates, log) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly dialect: SeedDialect,
+    private readonly templates: Templates,
+    private readonly log: (line: string) => void,
+  ) {
     if (templates.templates.some((t) => t.steps.length > STEP_SLOTS))
       throw new Error('a template has too many steps');
-    this.dataSource = dataSource;
-    this.dialect = dialect;
-    this.templates = templates;
-    this.log = log;
   }
 
   /** Creates and fills the template tables (dropping leftovers of an interrupted run first). */
-  async prepare() {
+  async prepare(): Promise<void> {
     await this.dropTemplates();
     const rows = templateRows(this.templates);
     for (const table of TEMPLATE_TABLES) {
@@ -116,15 +127,15 @@ export class BulkSeeder {
     }
   }
 
-  async dropTemplates() {
+  async dropTemplates(): Promise<void> {
     for (const table of TEMPLATE_TABLES) await this.dataSource.query(`DROP TABLE IF EXISTS ${table}`);
   }
 
   /** Adds files from+1 ... to (with steps and logs), in chunks that each commit. */
-  async seed(from, to) {
+  async seed(from: number, to: number): Promise<number> {
     const d = this.dialect;
     const started = performance.now();
-    const runners = [this.dataSource.createQueryRunner(), this.dataSource.createQueryRunner()];
+    const runners = [this.dataSource.createQueryRunner(), this.dataSource.createQueryRunner()] as const;
     try {
       for (const runner of runners) for (const statement of d.session) await runner.query(statement);
       for (let start = from; start < to; start += d.chunkFiles) {
@@ -146,13 +157,13 @@ export class BulkSeeder {
   }
 
   /** How much the database takes on disk (tables and indexes), in bytes. */
-  async sizeBytes() {
-    const [row] = await this.dataSource.query(this.dialect.sizeSql);
+  async sizeBytes(): Promise<number> {
+    const [row] = await this.dataSource.query<{ bytes?: number | string }[]>(this.dialect.sizeSql);
     return Number(row?.bytes ?? Number.NaN);
   }
 
   /** Housekeeping a settled database would have done: statistics, sequences past the seeded ids. */
-  async settle() {
+  async settle(): Promise<number> {
     const started = performance.now();
     for (const statement of this.dialect.afterLoad()) await this.dataSource.query(statement);
     return (performance.now() - started) / 1000;

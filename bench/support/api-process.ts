@@ -2,60 +2,77 @@
 // requests go through the same authentication, validation and serialisation as in production.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KeepAliveClient } from './http-client.mjs';
-import { onInterrupt } from './interrupts.mjs';
-import { apiMain, repoRoot } from './workspace.mjs';
+import { childEnvironment } from '../config.js';
+import { KeepAliveClient } from './http-client.js';
+import { onInterrupt } from './interrupts.js';
+import { apiMain, repoRoot, requireBuilt } from './workspace.js';
 
 const keptOutputChars = 8_000;
 
-function freePort() {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
     });
   });
 }
 
+export interface RunningApi {
+  client: KeepAliveClient;
+  /** More keep-alive connections to the same API, one per concurrent writer. */
+  connect(): KeepAliveClient;
+  stop(): Promise<void>;
+}
+
+export interface StartApiOptions {
+  /** The bench token's scopes: read for the status benchmark, read,write for ingestion. */
+  scopes?: string;
+  /** Extra node flags for the API process (e.g. --cpu-prof). */
+  nodeArgs?: readonly string[];
+}
+
 /**
- * Starts the API on `databaseUrl` (already migrated) and resolves once /readyz answers 200. `scopes` are the bench
- * token's (read for the status benchmark, read,write for ingestion).
+ * Starts the API on `databaseUrl` (already migrated) and resolves once /readyz answers 200.
  * LOG_LEVEL=warn: request logging is a constant cost per request and would only blur the scale comparison.
  */
-export async function startApi(databaseUrl, storageDir, { scopes = 'read', connections = 1 } = {}) {
-  if (!existsSync(apiMain))
-    throw new Error(`${apiMain} does not exist: build the API first (npx -y pnpm@10.34.8 build)`);
+export async function startApi(
+  databaseUrl: string,
+  storageDir: string,
+  { scopes = 'read', nodeArgs = [] }: StartApiOptions = {},
+): Promise<RunningApi> {
+  requireBuilt(apiMain);
   const port = await freePort();
   const secret = randomBytes(24).toString('hex');
-  const child = spawn(process.execPath, [apiMain], {
+  const child = spawn(process.execPath, [...nodeArgs, apiMain], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
+    env: childEnvironment({
       DATABASE_URL: databaseUrl,
       HOST: '127.0.0.1',
       PORT: String(port),
       STORAGE_DIR: storageDir,
       API_TOKENS: `bench:${scopes}:${secret}`,
       LOG_LEVEL: 'warn',
-    },
+    }),
   });
   let tail = '';
   const output = () => tail;
-  const keep = (chunk) => (tail = (tail + chunk.toString('utf8')).slice(-keptOutputChars));
+  const keep = (chunk: Buffer) => (tail = (tail + chunk.toString('utf8')).slice(-keptOutputChars));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  let exitCode;
-  const exited = new Promise((resolve) =>
-    child.once('exit', (code, signal) => resolve((exitCode = code ?? signal))),
+  let exitCode: number | string | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitCode = code ?? signal ?? 'unknown';
+      resolve();
+    }),
   );
   const client = new KeepAliveClient({ host: '127.0.0.1', port, token: secret });
-  /** More keep-alive connections to the same API, one per concurrent writer. */
   const connect = () => new KeepAliveClient({ host: '127.0.0.1', port, token: secret });
   /** SIGTERM (graceful shutdown), SIGKILL after 15 s. */
   const stop = async () => {
@@ -83,7 +100,11 @@ export async function startApi(databaseUrl, storageDir, { scopes = 'read', conne
   };
 }
 
-async function waitUntilReady(client, exitCode, output) {
+async function waitUntilReady(
+  client: KeepAliveClient,
+  exitCode: () => number | string | undefined,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exitCode() !== undefined)

@@ -1,10 +1,17 @@
-// Every measurement at one database size: the API over HTTP, and the same answers in-process, read from
-// current state and rebuilt from logs. Each comparison also checks that both sides give the same answer.
-import { LogRebuilds } from './rebuild-from-logs.mjs';
-import { randomIds, timeEach, timeInterleaved } from './stats.mjs';
+// Every measurement at one database size: the API over HTTP beside a bare node:http server answering the same
+// bytes, and the same answers in-process, read from current state and rebuilt from logs. Each comparison also
+// checks that both sides give the same answer.
+import { StatusQueries, sameRollup, type OverallStatusResult, type Store } from '@steptrail/domain';
+import type { RunningApi } from '../support/api-process.js';
+import { startFloor } from '../support/http-floor.js';
+import type { Options } from './options.js';
+import { LogRebuilds } from './rebuild-from-logs.js';
+import type { Check, Figure } from '../support/report.js';
+import { randomIds, timeEach, timeInterleaved, type Summary } from '../support/stats.js';
 
 export const METRICS = {
   httpStatus: 'HTTP GET /api/files/:id/status',
+  httpFloor: 'HTTP floor: bare node:http answering the same status bytes',
   httpListFailed: 'HTTP GET /api/files?status=failed (first page)',
   statusRead: 'in-process status read (StatusQueries.getFileOverallStatus: the rollup on the file row)',
   statusRebuild: 'in-process status rebuilt from logs (files.get + logs.listForFiles + fold)',
@@ -14,31 +21,76 @@ export const METRICS = {
   failedLogs: 'in-process status=failed page folded from logs (newest first until 50)',
   countsRollup: 'in-process counts per status from the rollup (files.countByStatus)',
   countsLogs: 'in-process counts per status folded from all logs',
-};
+} as const;
+type Metric = keyof typeof METRICS;
 
 const COUNTS_FROM_LOGS_MAX_FILES = 100_000;
 
-function figure(metric, stats, extra = {}) {
+type MeasuredFigure = Omit<Figure, 'files'> & { files?: number };
+type MeasuredCheck = Omit<Check, 'files'>;
+
+interface Part {
+  figures: MeasuredFigure[];
+  checks: MeasuredCheck[];
+}
+
+interface Context {
+  store: Store;
+  api: RunningApi;
+  size: number;
+  options: Options;
+  ids: { timed: number[]; warmUp: number[]; inProcess: number[] };
+  rebuilds: LogRebuilds;
+}
+
+function figure(metric: Metric, stats: Summary, extra: { files?: number } = {}): MeasuredFigure {
   return { metric, label: METRICS[metric], ...stats, ...extra };
 }
 
-async function httpFigures({ api, size, options, ids, rebuilds }) {
-  await timeEach(300, (index) => api.client.getJson(`/api/files/${ids.warmUp[index]}/status`));
-  const status = await timeEach(ids.timed.length, (index) =>
-    api.client.getJson(`/api/files/${ids.timed[index]}/status`),
+function check(label: string, ok: boolean, detail: string): MeasuredCheck {
+  return { label, ok, detail: ok ? '' : detail };
+}
+
+interface FilePageJson {
+  items: { status: string }[];
+}
+
+async function httpFigures({ api, size, options, ids, rebuilds }: Context): Promise<Part> {
+  const statusPath = (index: number) => `/api/files/${ids.timed[index]}/status`;
+  await timeEach(300, (index) =>
+    api.client.getJson(`/api/files/${ids.warmUp[index % ids.warmUp.length]}/status`),
   );
+  // The floor answers every request with the bytes the API gave for the first timed file.
+  const sample = await api.client.get(statusPath(0));
+  const floor = await startFloor(sample.status, sample.body);
+  let status: Summary;
+  let floorStatus: Summary;
+  try {
+    await timeEach(300, () => floor.client.getJson(statusPath(0)));
+    [status, floorStatus] = await timeInterleaved(
+      ids.timed.length,
+      (index) => api.client.getJson(statusPath(index)),
+      (index) => floor.client.getJson(statusPath(index)),
+    );
+  } finally {
+    await floor.stop();
+  }
   let mismatches = 0;
   for (const id of ids.timed.slice(0, 50)) {
-    const { json } = await api.client.getJson(`/api/files/${id}/status`);
+    const { json } = await api.client.getJson<Record<string, unknown>>(`/api/files/${id}/status`);
     if (!sameStatus(json, await rebuilds.fileStatus(id))) mismatches += 1;
   }
   const path = '/api/files?status=failed';
-  const first = await api.client.getJson(path);
+  const first = await api.client.getJson<FilePageJson>(path);
   const wrongBadge = first.json.items.filter((item) => item.status !== 'failed').length;
   await timeEach(20, () => api.client.getJson(path));
   const list = await timeEach(options.listRequests, () => api.client.getJson(path));
   return {
-    figures: [figure('httpStatus', status, { files: size }), figure('httpListFailed', list, { files: size })],
+    figures: [
+      figure('httpStatus', status, { files: size }),
+      figure('httpFloor', floorStatus, { files: size }),
+      figure('httpListFailed', list, { files: size }),
+    ],
     checks: [
       check(`HTTP status equals the fold of the logs (50 files)`, mismatches === 0, `${mismatches} differ`),
       check(
@@ -50,24 +102,29 @@ async function httpFigures({ api, size, options, ids, rebuilds }) {
   };
 }
 
-async function statusFigures({ domain, store, ids, rebuilds }) {
-  const queries = new domain.StatusQueries(store.reads);
-  const read = async (id) => {
+async function statusFigures({ store, ids, rebuilds }: Context): Promise<Part> {
+  const queries = new StatusQueries(store.reads);
+  const read = async (id: number) => {
     const result = await queries.getFileOverallStatus(id);
     if (!result.ok) throw new Error(result.error.message);
     return result.value;
   };
   for (const id of ids.warmUp.slice(0, 200)) await Promise.all([read(id), rebuilds.fileStatus(id)]);
   const count = ids.inProcess.length;
-  const answers = { read: new Array(count), rebuild: new Array(count) };
+  const answers = {
+    read: new Array<OverallStatusResult>(count),
+    rebuild: new Array<OverallStatusResult>(count),
+  };
+  const idAt = (i: number) => ids.inProcess[i] ?? 1;
   const [statusRead, rebuild] = await timeInterleaved(
     count,
-    async (i) => (answers.read[i] = await read(ids.inProcess[i])),
-    async (i) => (answers.rebuild[i] = await rebuilds.fileStatus(ids.inProcess[i])),
+    async (i) => (answers.read[i] = await read(idAt(i))),
+    async (i) => (answers.rebuild[i] = await rebuilds.fileStatus(idAt(i))),
   );
-  const rebuildDiffers = answers.read.filter(
-    (value, i) => !domain.sameRollup(value, answers.rebuild[i]),
-  ).length;
+  const rebuildDiffers = answers.read.filter((value, i) => {
+    const other = answers.rebuild[i];
+    return other === undefined || !sameRollup(value, other);
+  }).length;
   return {
     figures: [figure('statusRead', statusRead), figure('statusRebuild', rebuild)],
     checks: [
@@ -80,7 +137,7 @@ async function statusFigures({ domain, store, ids, rebuilds }) {
   };
 }
 
-async function dashboardFigures({ store, size, rebuilds }) {
+async function dashboardFigures({ store, size, rebuilds }: Context): Promise<Part> {
   const { files } = store.reads;
   const pageRollup = await timeEach(200, () => files.list({ limit: 50 }));
   const pageLogs = await timeEach(200, () => rebuilds.firstPage());
@@ -102,17 +159,13 @@ async function dashboardFigures({ store, size, rebuilds }) {
     check('failed page: rollup filter and fold of logs give the same files', rollupIds === logIds, ''),
   ];
   if (size <= COUNTS_FROM_LOGS_MAX_FILES) {
-    let folded;
+    let folded: Record<string, number> = {};
     figures.push(figure('countsLogs', await timeEach(3, async () => (folded = await rebuilds.counts()))));
-    const stored = await files.countByStatus();
+    const stored: Record<string, number> = await files.countByStatus();
     const same = Object.keys(folded).every((status) => folded[status] === stored[status]);
     checks.push(check('counts: rollup and fold of all logs agree', same, JSON.stringify({ folded, stored })));
   }
   return { figures, checks };
-}
-
-function check(label, ok, detail) {
-  return { label, ok, detail: ok ? '' : detail };
 }
 
 const STATUS_FIELDS = [
@@ -123,25 +176,38 @@ const STATUS_FIELDS = [
   'failedSteps',
   'inProgressSteps',
   'skippedSteps',
-];
-const sameStatus = (json, result) => STATUS_FIELDS.every((field) => json[field] === result[field]);
+] as const;
+const sameStatus = (json: Record<string, unknown>, result: OverallStatusResult) =>
+  STATUS_FIELDS.every((field) => json[field] === result[field]);
 
 /** Measures one size; `api` is the running API on this database, `store` an in-process store on it. */
-export async function measureSize({ domain, store, api, size, options, log }) {
-  const rebuilds = new LogRebuilds(domain, store.reads);
+export async function measureSize({
+  store,
+  api,
+  size,
+  options,
+  log,
+}: {
+  store: Store;
+  api: RunningApi;
+  size: number;
+  options: Options;
+  log: (line: string) => void;
+}): Promise<{ figures: Figure[]; checks: Check[] }> {
+  const rebuilds = new LogRebuilds(store.reads);
   const timed = randomIds(size, options.statusRequests, size);
   const ids = {
     timed,
     warmUp: randomIds(size + 1, 300, size),
     inProcess: timed.slice(0, options.inProcessReads),
   };
-  const context = { domain, store, api, size, options, ids, rebuilds };
-  const parts = [];
+  const context: Context = { store, api, size, options, ids, rebuilds };
+  const parts: Part[] = [];
   for (const [what, run] of [
     ['HTTP', httpFigures],
     ['in-process status', statusFigures],
     ['in-process dashboard', dashboardFigures],
-  ]) {
+  ] as const) {
     log(`  measuring ${what} ...`);
     parts.push(await run(context));
   }

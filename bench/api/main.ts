@@ -1,39 +1,42 @@
 // API benchmark (not a test: it measures and reports, it never asserts). Per database and size: bulk-seed
-// files shaped by the domain, start the real API, and measure GET /api/files/:id/status and the failed-files
-// page over HTTP, plus the same answers in-process from current state and rebuilt from logs.
-// Run:  node bench/run.mjs --only api [--scale small|full]   (starts throwaway servers), or directly with
-//       BENCH_POSTGRES_URL / BENCH_MYSQL_URL set:  node bench/api/main.mjs --scale small --databases sqlite,postgres
+// files shaped by the domain, start the real API, and measure GET /api/files/:id/status (beside a bare node:http
+// server answering the same bytes) and the failed-files page over HTTP, plus the same answers in-process from
+// current state and rebuilt from logs.
+// Run:  npx tsx bench/run.ts --only api [--scale small|full]   (starts throwaway servers), or directly with
+//       BENCH_POSTGRES_URL / BENCH_MYSQL_URL set:  npx tsx bench/api/main.ts --scale small --databases sqlite,postgres
 import { cpus } from 'node:os';
-import { DISPLAY, prepareDatabase } from './databases.mjs';
-import { readOptions } from './options.mjs';
-import { checkLines, targetTable, writeReport } from './report.mjs';
-import { runDatabase } from './run-database.mjs';
-import { explainMisses, judgeTargets } from './targets.mjs';
-import { importWorkspace } from './workspace.mjs';
+import { DISPLAY, prepareDatabase } from '../support/databases.js';
+import { readOptions } from './options.js';
+import {
+  checkLines,
+  targetTable,
+  writeReport,
+  type Check,
+  type Figure,
+  type TargetRow,
+} from '../support/report.js';
+import { runDatabase, type Seeding } from './run-database.js';
+import { explainMisses, judgeTargets, type LoadSample } from './targets.js';
 
-const log = (line) => console.log(line);
+const log = (line: string) => console.log(line);
 
-async function main() {
+async function main(): Promise<void> {
   const options = readOptions();
-  const [domain, runtime, testServers] = await Promise.all([
-    importWorkspace('@steptrail/domain'),
-    importWorkspace('@steptrail/runtime'),
-    importWorkspace('@steptrail/test-servers'),
-  ]);
   const report = {
     benchmark: 'api',
     scale: options.scale,
-    command: `node bench/api/main.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    command: `npx tsx bench/api/main.ts ${process.argv.slice(2).join(' ')}`.trim(),
     startedAt: new Date().toISOString(),
+    finishedAt: '',
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
     sizes: options.sizes,
-    databases: [],
-    seeding: [],
-    figures: [],
-    checks: [],
-    load: [],
-    targets: [],
-    notes: [],
+    databases: [] as { database: string; status: string; reason: string | null }[],
+    seeding: [] as Seeding[],
+    figures: [] as Figure[],
+    checks: [] as Check[],
+    load: [] as LoadSample[],
+    targets: [] as TargetRow[],
+    notes: [] as string[],
   };
   log(
     `API benchmark, ${options.scale} scale: ${options.sizes.map((n) => n.toLocaleString('en')).join(', ')} files; ` +
@@ -41,7 +44,7 @@ async function main() {
   );
   for (const database of options.databases) {
     const name = DISPLAY[database];
-    const prepared = await prepareDatabase(database, options, { testServers, runtime });
+    const prepared = await prepareDatabase(database, options.servers);
     if (prepared.skip !== undefined) {
       log(`\n== ${name}: skipped (${prepared.skip})`);
       report.databases.push({ database, status: 'skipped', reason: prepared.skip });
@@ -49,7 +52,7 @@ async function main() {
     }
     log(`\n== ${name}`);
     try {
-      const result = await runDatabase({ domain, runtime, database, prepared, options, log });
+      const result = await runDatabase({ database, prepared, options, log });
       report.seeding.push(...result.seeding);
       report.figures.push(...result.figures);
       report.checks.push(...result.checks);
@@ -82,7 +85,7 @@ async function main() {
   if (report.databases.some((d) => d.status === 'failed')) process.exitCode = 1;
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exitCode = 1;
 });

@@ -2,40 +2,54 @@
 // bulk SQL, check a sample of the seeded files with the domain's verify, then start the API and measure.
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { startApi } from './api-process.mjs';
-import { measureSize } from './measure-size.mjs';
-import { checkLines, figureTable } from './report.mjs';
-import { BulkSeeder } from './seed-database.mjs';
-import { seedDialect } from './seed-dialects.mjs';
-import { buildTemplates } from './seed-templates.mjs';
-import { randomIds } from './stats.mjs';
-import { fmtFiles } from './targets.mjs';
+import { LegacyMigration, systemClock, type Store } from '@steptrail/domain';
+import { migrateToLatest, migrationDataSource, openStore } from '@steptrail/runtime';
+import { startApi } from '../support/api-process.js';
+import { parseTarget, type BenchDatabase } from '../support/databases.js';
+import { measureSize } from './measure-size.js';
+import type { Options } from './options.js';
+import { checkLines, figureTable, fmtFiles, type Check, type Figure } from '../support/report.js';
+import { BulkSeeder } from './seed-database.js';
+import { seedDialect } from './seed-dialects.js';
+import { buildTemplates } from './seed-templates.js';
+import { randomIds } from '../support/stats.js';
+import type { LoadSample } from './targets.js';
 
 const VERIFY_SAMPLE = 100;
 
-function parseTarget(runtime, url) {
-  const parsed = runtime.parseDatabaseUrl(url, process.cwd());
-  if (!parsed.ok) throw new Error(parsed.error.message);
-  return parsed.value;
+export interface Seeding {
+  database: string;
+  files: number;
+  addedFiles: number;
+  seconds: number;
+  settleSeconds: number;
+  gigabytes: number;
+}
+
+export interface DatabaseResult {
+  seeding: Seeding[];
+  figures: Figure[];
+  checks: Check[];
+  load: LoadSample[];
 }
 
 /** The domain's own verify (fold of logs == step rows, rollup == status of rows) on files drawn from (from, to]. */
-async function verifySample(domain, store, from, to) {
-  const migration = new domain.LegacyMigration({
+async function verifySample(store: Store, from: number, to: number): Promise<Check> {
+  const migration = new LegacyMigration({
     unitOfWork: store.unitOfWork,
     reads: store.reads,
-    clock: domain.systemClock,
+    clock: systemClock,
   });
   const ids = [
     from + 1,
     to,
     ...randomIds(to * 7 + 3, VERIFY_SAMPLE, to - from).map((offset) => from + offset),
   ];
-  const invalid = [];
+  const invalid: string[] = [];
   for (const id of ids) {
     const result = await migration.verifyMigration(id);
-    if (!result.ok || !result.value.valid)
-      invalid.push(result.ok ? result.value.discrepancies[0]?.message : result.error.message);
+    if (!result.ok) invalid.push(result.error.message);
+    else if (!result.value.valid) invalid.push(result.value.discrepancies[0]?.message ?? 'invalid');
   }
   return {
     files: to,
@@ -45,7 +59,12 @@ async function verifySample(domain, store, from, to) {
   };
 }
 
-async function seedUpTo(seeder, from, to, log) {
+async function seedUpTo(
+  seeder: BulkSeeder,
+  from: number,
+  to: number,
+  log: (line: string) => void,
+): Promise<Omit<Seeding, 'database'>> {
   log(`  seeding files ${(from + 1).toLocaleString('en')} to ${to.toLocaleString('en')} ...`);
   await seeder.prepare();
   const seconds = await seeder.seed(from, to);
@@ -59,13 +78,23 @@ async function seedUpTo(seeder, from, to, log) {
   return { files: to, addedFiles: to - from, seconds, settleSeconds, gigabytes };
 }
 
-export async function runDatabase({ domain, runtime, database, prepared, options, log }) {
-  const target = parseTarget(runtime, prepared.url);
-  const applied = await runtime.migrateToLatest(target);
+export async function runDatabase({
+  database,
+  prepared,
+  options,
+  log,
+}: {
+  database: BenchDatabase;
+  prepared: { url: string; scratch: string };
+  options: Options;
+  log: (line: string) => void;
+}): Promise<DatabaseResult> {
+  const target = parseTarget(prepared.url);
+  const applied = await migrateToLatest(target);
   log(`  schema: ${applied.join(', ')}`);
-  const seedingSource = await (await runtime.migrationDataSource(target)).initialize();
-  const seeder = new BulkSeeder(seedingSource, seedDialect(target.kind), await buildTemplates(domain), log);
-  const result = { seeding: [], figures: [], checks: [], load: [] };
+  const seedingSource = await (await migrationDataSource(target)).initialize();
+  const seeder = new BulkSeeder(seedingSource, seedDialect(target.kind), await buildTemplates(), log);
+  const result: DatabaseResult = { seeding: [], figures: [], checks: [], load: [] };
   let seeded = 0;
   try {
     for (const size of options.sizes) {
@@ -73,13 +102,19 @@ export async function runDatabase({ domain, runtime, database, prepared, options
       const from = seeded;
       seeded = size;
       const api = await startApi(prepared.url, join(prepared.scratch, 'storage'));
-      const store = await runtime.openStore(target, { poolSize: 4 });
+      const store = await openStore(target, { poolSize: 4 });
       try {
-        const verified = await verifySample(domain, store, from, size);
-        const loadBefore = loadavg()[0];
-        const measured = await measureSize({ domain, store, api, size, options, log });
+        const verified = await verifySample(store, from, size);
+        const loadBefore = loadavg()[0] ?? 0;
+        const measured = await measureSize({ store, api, size, options, log });
         // Other processes on the machine move p95/p99 more than anything measured here; say how busy it was.
-        const load = { database, files: size, before: loadBefore, after: loadavg()[0], cpus: cpus().length };
+        const load: LoadSample = {
+          database,
+          files: size,
+          before: loadBefore,
+          after: loadavg()[0] ?? 0,
+          cpus: cpus().length,
+        };
         result.load.push(load);
         const figures = measured.figures.map((f) => ({ database, ...f }));
         const checks = [verified, ...measured.checks].map((c) => ({ database, ...c }));

@@ -1,0 +1,81 @@
+// The SQL steptrail really sends: while a capture is open, every statement the three drivers (pg, mysql2,
+// better-sqlite3) receive in this process is recorded with its text. The ingestion benchmark captures one
+// in-process event per database and prints it, and checks that its raw driver loop sends the same statements.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+let recording: string[] | null = null;
+let installed = false;
+
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/** Wraps `name` on the prototype that defines it (walking up from `proto`), recording the SQL text argument. */
+function wrap(proto: object, name: string, sqlOf: (first: unknown) => string | null): void {
+  let owner: object | null = proto;
+  while (owner !== null && !Object.prototype.hasOwnProperty.call(owner, name))
+    owner = Object.getPrototypeOf(owner) as object | null;
+  if (owner === null) throw new Error(`no ${name} to wrap`);
+  const original = (owner as Record<string, Method>)[name];
+  if (original === undefined) throw new Error(`no ${name} to wrap`);
+  (owner as Record<string, Method>)[name] = function (this: unknown, ...args: unknown[]) {
+    const sql = sqlOf(args[0]);
+    if (recording !== null && sql !== null) recording.push(sql);
+    return original.apply(this, args);
+  };
+}
+
+function wrapStatement(proto: object, name: string): void {
+  const original = (proto as Record<string, Method>)[name];
+  if (original === undefined) throw new Error(`no ${name} to wrap`);
+  (proto as Record<string, Method>)[name] = function (this: unknown, ...args: unknown[]) {
+    if (recording !== null) recording.push((this as { source: string }).source);
+    return original.apply(this, args);
+  };
+}
+
+const textOf = (first: unknown): string | null =>
+  typeof first === 'string'
+    ? first
+    : typeof first === 'object' && first !== null && typeof (first as { text?: unknown }).text === 'string'
+      ? (first as { text: string }).text
+      : typeof first === 'object' && first !== null && typeof (first as { sql?: unknown }).sql === 'string'
+        ? (first as { sql: string }).sql
+        : null;
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  const pg = require('pg') as { Client: { prototype: object } };
+  wrap(pg.Client.prototype, 'query', textOf);
+  const mysql = require('mysql2') as { Connection: { prototype: object } };
+  wrap(mysql.Connection.prototype, 'query', textOf);
+  wrap(mysql.Connection.prototype, 'execute', textOf);
+  // better-sqlite3 prepares a statement once and runs it many times: record each run, by the statement's source.
+  const Sqlite = require('better-sqlite3') as new (path: string) => {
+    prepare(sql: string): object;
+    exec(sql: string): unknown;
+    close(): void;
+  };
+  const scratch = new Sqlite(':memory:');
+  const statement = Object.getPrototypeOf(scratch.prepare('SELECT 1')) as object;
+  scratch.close();
+  for (const method of ['run', 'get', 'all', 'iterate']) wrapStatement(statement, method);
+  wrap(Object.getPrototypeOf(scratch) as object, 'exec', textOf);
+}
+
+/** Runs `work` and returns the SQL texts every driver received meanwhile, in order. */
+export async function captureSql(work: () => Promise<unknown>): Promise<string[]> {
+  install();
+  const statements: string[] = [];
+  recording = statements;
+  try {
+    await work();
+  } finally {
+    recording = null;
+  }
+  return statements;
+}
+
+/** The statement's shape: whitespace collapsed, so texts compare across formatting. */
+export const normalizeSql = (sql: string): string => sql.replace(/\s+/g, ' ').trim();

@@ -97,7 +97,7 @@ describe('commands the doc test does not run', () => {
       'runs int, e2e or reliability suites',
     ],
     ['npx -y pnpm@10.34.8 bench --scale full', 'a benchmark'],
-    ['node bench/run.mjs --only api --scale small', 'a benchmark'],
+    ['npx tsx bench/run.ts --only api --scale small', 'a benchmark'],
     ['npx -y pnpm@10.34.8 test:reliability', 'the full-size reliability suite'],
     ['npx vitest run --project reliability test/reliability/d', 'runs int, e2e or reliability suites'],
   ])('%s is not run: %s', (command, reason) => {

@@ -57,7 +57,7 @@ interface FilePageJson {
 
 async function httpFigures({ api, size, options, ids, rebuilds }: Context): Promise<Part> {
   const statusPath = (index: number) => `/api/files/${ids.timed[index]}/status`;
-  await timeEach(300, (index) =>
+  await timeEach(options.warmUp, (index) =>
     api.client.getJson(`/api/files/${ids.warmUp[index % ids.warmUp.length]}/status`),
   );
   // The floor answers every request with the bytes the API gave for the first timed file.
@@ -66,7 +66,7 @@ async function httpFigures({ api, size, options, ids, rebuilds }: Context): Prom
   let status: Summary;
   let floorStatus: Summary;
   try {
-    await timeEach(300, () => floor.client.getJson(statusPath(0)));
+    await timeEach(options.warmUp, () => floor.client.getJson(statusPath(0)));
     [status, floorStatus] = await timeInterleaved(
       ids.timed.length,
       (index) => api.client.getJson(statusPath(index)),
@@ -83,7 +83,7 @@ async function httpFigures({ api, size, options, ids, rebuilds }: Context): Prom
   const path = '/api/files?status=failed';
   const first = await api.client.getJson<FilePageJson>(path);
   const wrongBadge = first.json.items.filter((item) => item.status !== 'failed').length;
-  await timeEach(20, () => api.client.getJson(path));
+  await timeEach(Math.min(20, options.warmUp), () => api.client.getJson(path));
   const list = await timeEach(options.listRequests, () => api.client.getJson(path));
   return {
     figures: [
@@ -102,14 +102,15 @@ async function httpFigures({ api, size, options, ids, rebuilds }: Context): Prom
   };
 }
 
-async function statusFigures({ store, ids, rebuilds }: Context): Promise<Part> {
+async function statusFigures({ store, ids, rebuilds, options }: Context): Promise<Part> {
   const queries = new StatusQueries(store.reads);
   const read = async (id: number) => {
     const result = await queries.getFileOverallStatus(id);
     if (!result.ok) throw new Error(result.error.message);
     return result.value;
   };
-  for (const id of ids.warmUp.slice(0, 200)) await Promise.all([read(id), rebuilds.fileStatus(id)]);
+  for (const id of ids.warmUp.slice(0, Math.min(200, options.warmUp)))
+    await Promise.all([read(id), rebuilds.fileStatus(id)]);
   const count = ids.inProcess.length;
   const answers = {
     read: new Array<OverallStatusResult>(count),
@@ -137,13 +138,14 @@ async function statusFigures({ store, ids, rebuilds }: Context): Promise<Part> {
   };
 }
 
-async function dashboardFigures({ store, size, rebuilds }: Context): Promise<Part> {
+async function dashboardFigures({ store, size, rebuilds, options }: Context): Promise<Part> {
   const { files } = store.reads;
-  const pageRollup = await timeEach(200, () => files.list({ limit: 50 }));
-  const pageLogs = await timeEach(200, () => rebuilds.firstPage());
-  const failedRollup = await timeEach(100, () => files.list({ status: 'failed', limit: 50 }));
-  const failedLogs = await timeEach(30, () => rebuilds.firstFailedPage());
-  const countsRollup = await timeEach(30, () => files.countByStatus());
+  const runs = options.dashboardRuns;
+  const pageRollup = await timeEach(runs, () => files.list({ limit: 50 }));
+  const pageLogs = await timeEach(runs, () => rebuilds.firstPage());
+  const failedRollup = await timeEach(Math.ceil(runs / 2), () => files.list({ status: 'failed', limit: 50 }));
+  const failedLogs = await timeEach(Math.ceil((runs * 3) / 20), () => rebuilds.firstFailedPage());
+  const countsRollup = await timeEach(Math.ceil((runs * 3) / 20), () => files.countByStatus());
   const rollupIds = (await files.list({ status: 'failed', limit: 50 })).items
     .map((file) => file.id)
     .join(',');
@@ -198,7 +200,7 @@ export async function measureSize({
   const timed = randomIds(size, options.statusRequests, size);
   const ids = {
     timed,
-    warmUp: randomIds(size + 1, 300, size),
+    warmUp: randomIds(size + 1, Math.max(1, options.warmUp), size),
     inProcess: timed.slice(0, options.inProcessReads),
   };
   const context: Context = { store, api, size, options, ids, rebuilds };

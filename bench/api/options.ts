@@ -10,17 +10,37 @@ interface Scale {
   statusRequests: number;
   inProcessReads: number;
   listRequests: number;
+  /** Warm-up requests before each timed series. */
+  warmUp: number;
+  /** How often each in-process dashboard query is timed (the fold-of-logs ones a fifth as often). */
+  dashboardRuns: number;
 }
 
 const SCALES: Record<string, Scale> = {
   // What CI runs so the harness cannot rot: every measurement once, on tiny data; its figures mean nothing.
-  smoke: { sizes: [500, 1_000], statusRequests: 100, inProcessReads: 50, listRequests: 20 },
-  small: { sizes: [10_000, 100_000], statusRequests: 2_000, inProcessReads: 1_000, listRequests: 200 },
+  smoke: {
+    sizes: [1_000],
+    statusRequests: 100,
+    inProcessReads: 50,
+    listRequests: 20,
+    warmUp: 30,
+    dashboardRuns: 10,
+  },
+  small: {
+    sizes: [10_000, 100_000],
+    statusRequests: 2_000,
+    inProcessReads: 1_000,
+    listRequests: 200,
+    warmUp: 300,
+    dashboardRuns: 200,
+  },
   full: {
     sizes: [10_000, 100_000, 1_000_000],
     statusRequests: 5_000,
     inProcessReads: 2_000,
     listRequests: 300,
+    warmUp: 300,
+    dashboardRuns: 200,
   },
 };
 
@@ -31,6 +51,8 @@ export interface Options {
   statusRequests: number;
   inProcessReads: number;
   listRequests: number;
+  warmUp: number;
+  dashboardRuns: number;
   reportFile: string;
   servers: Servers;
 }
@@ -91,6 +113,8 @@ export function readOptions(
     statusRequests: requests ?? scale.statusRequests,
     inProcessReads: requests ?? scale.inProcessReads,
     listRequests: requests === null ? scale.listRequests : Math.max(20, Math.round(requests / 10)),
+    warmUp: scale.warmUp,
+    dashboardRuns: scale.dashboardRuns,
     reportFile:
       values.report ?? env.reportFile ?? join(repoRoot, 'bench', 'reports', `api-${values.scale}.json`),
     servers: { postgres: env.postgres, mariadb: env.mariadb },

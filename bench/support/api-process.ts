@@ -34,6 +34,8 @@ export interface StartApiOptions {
   scopes?: string;
   /** Extra node flags for the API process (e.g. --cpu-prof). */
   nodeArgs?: readonly string[];
+  /** Extra environment for the API process. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface StartApiOptions {
 export async function startApi(
   databaseUrl: string,
   storageDir: string,
-  { scopes = 'read', nodeArgs = [] }: StartApiOptions = {},
+  { scopes = 'read', nodeArgs = [], env = {} }: StartApiOptions = {},
 ): Promise<RunningApi> {
   requireBuilt(apiMain);
   const port = await freePort();
@@ -58,6 +60,7 @@ export async function startApi(
       STORAGE_DIR: storageDir,
       API_TOKENS: `bench:${scopes}:${secret}`,
       LOG_LEVEL: 'warn',
+      ...env,
     }),
   });
   let tail = '';

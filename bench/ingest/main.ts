@@ -10,6 +10,8 @@
 // line shows the bare node:http floor for the same request too.
 // Run:  npx tsx bench/run.ts --only ingest [--scale smoke|small|full]   (starts throwaway servers), or directly
 //       with BENCH_POSTGRES_URL / BENCH_MYSQL_URL set:  npx tsx bench/ingest/main.ts --scale small --databases sqlite
+//       [--cpu-prof DIR: a CPU profile of each API process; `node --cpu-prof --import tsx bench/ingest/main.ts …`
+//       profiles the in-process and raw lines]
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +51,8 @@ interface Options {
   databases: BenchDatabase[];
   servers: Servers;
   reportFile: string;
+  /** A folder for a CPU profile of each API process (node --cpu-prof). */
+  cpuProf: string | undefined;
 }
 
 function readOptions(): Options {
@@ -58,6 +62,7 @@ function readOptions(): Options {
       scale: { type: 'string', default: environment.scale ?? 'small' },
       databases: { type: 'string', default: DATABASES.join(',') },
       report: { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const events = SCALES[values.scale];
@@ -71,6 +76,7 @@ function readOptions(): Options {
     events,
     databases: databases.filter(isBenchDatabase),
     servers: { postgres: environment.postgres, mariadb: environment.mariadb },
+    cpuProf: values['cpu-prof'],
     reportFile:
       values.report ??
       environment.reportFile ??
@@ -180,6 +186,7 @@ async function measureDatabase(
   await migrateToLatest(target);
   const api: RunningApi = await startApi(prepared.url, join(prepared.scratch, 'storage'), {
     scopes: 'read,write',
+    nodeArgs: options.cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`],
   });
   const store: Store = await openStore(target, { poolSize: 20 });
   const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });

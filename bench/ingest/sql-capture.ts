@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 let recording: string[] | null = null;
-let installed = false;
+/** The wrapped methods and their originals, put back when a capture ends (the wrappers cost time per statement). */
+const restores: (() => void)[] = [];
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -18,7 +19,9 @@ function wrap(proto: object, name: string, sqlOf: (first: unknown) => string | n
   if (owner === null) throw new Error(`no ${name} to wrap`);
   const original = (owner as Record<string, Method>)[name];
   if (original === undefined) throw new Error(`no ${name} to wrap`);
-  (owner as Record<string, Method>)[name] = function (this: unknown, ...args: unknown[]) {
+  const target = owner as Record<string, Method>;
+  restores.push(() => (target[name] = original));
+  target[name] = function (this: unknown, ...args: unknown[]) {
     const sql = sqlOf(args[0]);
     if (recording !== null && sql !== null) recording.push(sql);
     return original.apply(this, args);
@@ -28,7 +31,9 @@ function wrap(proto: object, name: string, sqlOf: (first: unknown) => string | n
 function wrapStatement(proto: object, name: string): void {
   const original = (proto as Record<string, Method>)[name];
   if (original === undefined) throw new Error(`no ${name} to wrap`);
-  (proto as Record<string, Method>)[name] = function (this: unknown, ...args: unknown[]) {
+  const target = proto as Record<string, Method>;
+  restores.push(() => (target[name] = original));
+  target[name] = function (this: unknown, ...args: unknown[]) {
     if (recording !== null) recording.push((this as { source: string }).source);
     return original.apply(this, args);
   };
@@ -44,8 +49,6 @@ const textOf = (first: unknown): string | null =>
         : null;
 
 function install(): void {
-  if (installed) return;
-  installed = true;
   const pg = require('pg') as { Client: { prototype: object } };
   wrap(pg.Client.prototype, 'query', textOf);
   const mysql = require('mysql2') as { Connection: { prototype: object } };
@@ -73,6 +76,7 @@ export async function captureSql(work: () => Promise<unknown>): Promise<string[]
     await work();
   } finally {
     recording = null;
+    for (const restore of restores.splice(0)) restore();
   }
   return statements;
 }

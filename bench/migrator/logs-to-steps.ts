@@ -2,7 +2,7 @@
 // DocuElevate databases, per database, timed as a user sees it: the whole CLI process, start to exit. Run from the
 // repository root after a build:
 //   npx tsx bench/migrator/logs-to-steps.ts [--sizes 280000,1000000,10000000] [--backends sqlite,postgres,mysql]
-//     [--batch-size N (default: the CLI's)] [--postgres URL] [--mysql URL] [--keep]
+//     [--batch-size N (default: the CLI's)] [--postgres URL] [--mysql URL] [--keep] [--cpu-prof DIR]
 // Without --postgres/--mysql (or TEST_POSTGRES_URL/TEST_MYSQL_URL) it starts throwaway servers from
 // @steptrail/test-servers (fsync off); a started MariaDB gets a 1 GiB buffer pool for the run.
 import { spawn } from 'node:child_process';
@@ -52,13 +52,13 @@ interface CliRun {
 }
 
 /** Runs the CLI; resolves with its exit code, stdout, wall time and the peak RSS its preload reported. */
-function runCli(cliArgs: string[], databaseUrl: string): Promise<CliRun> {
+function runCli(cliArgs: string[], databaseUrl: string, nodeArgs: readonly string[] = []): Promise<CliRun> {
   requireBuilt(migratorMain);
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(
       process.execPath,
-      ['--require', join(here, 'report-peak-rss.cjs'), migratorMain, ...cliArgs],
+      [...nodeArgs, '--require', join(here, 'report-peak-rss.cjs'), migratorMain, ...cliArgs],
       { env: childEnvironment({ DATABASE_URL: databaseUrl }), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -152,7 +152,7 @@ async function measure(
   kind: Kind,
   logs: number,
   urls: Partial<Record<Kind, string>>,
-  options: { batchSize: string | undefined; keep: boolean },
+  options: { batchSize: string | undefined; keep: boolean; cpuProf: string | undefined },
 ): Promise<BackfillRow> {
   const files = Math.ceil(logs / LOGS_PER_FILE);
   const database = await freshDatabase(kind, urls, `bench_logs_${kind}_${logs}`);
@@ -171,7 +171,8 @@ async function measure(
     if (up.code !== 0) throw new Error(`schema up failed: ${up.stderr}`);
     const schemaSeconds = (Date.now() - started) / 1000;
     const batch = options.batchSize === undefined ? [] : ['--batch-size', options.batchSize];
-    const run = await runCli(['logs-to-steps', '--json', ...batch], database.url);
+    const profile = options.cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`];
+    const run = await runCli(['logs-to-steps', '--json', ...batch], database.url, profile);
     if (run.code !== 0) throw new Error(`logs-to-steps exited ${run.code}: ${run.stderr.slice(-2000)}`);
     const result = JSON.parse(run.stdout) as { totalFiles: number };
     if (result.totalFiles !== files)
@@ -237,6 +238,8 @@ export interface BackfillOptions {
   postgres?: string | undefined;
   mysql?: string | undefined;
   keep?: boolean;
+  /** A folder for a CPU profile of each logs-to-steps run (node --cpu-prof). */
+  cpuProf?: string | undefined;
 }
 
 /** Every size on every database; progress on stderr, the table on stdout. */
@@ -257,6 +260,7 @@ export async function runBackfills(options: BackfillOptions): Promise<BackfillRo
         const row = await measure(kind, logs, urls, {
           batchSize: options.batchSize,
           keep: options.keep ?? false,
+          cpuProf: options.cpuProf,
         });
         console.error(
           `[bench]   ${Math.round(row.logsPerSecond).toLocaleString('en-US')} logs/s, peak RSS ${row.peakRssMb?.toFixed(0) ?? '?'} MB`,
@@ -285,6 +289,7 @@ async function main(): Promise<void> {
       postgres: { type: 'string' },
       mysql: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
     },
   });
   const kinds = values.backends.split(',').map((kind) => kind.trim());
@@ -297,6 +302,7 @@ async function main(): Promise<void> {
     postgres: values.postgres,
     mysql: values.mysql,
     keep: values.keep,
+    cpuProf: values['cpu-prof'],
   });
 }
 

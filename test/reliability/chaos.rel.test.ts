@@ -105,6 +105,7 @@ describe.each(databases)('$title', (database) => {
           completed: verdict.completed,
           failed: verdict.failed,
           'log rows': verdict.logRows,
+          'database-lost exits': result.databaseLostExits.length,
           'lost upload answers': result.lostAnswers,
           '5xx seen': result.serverErrors,
           'settle after last kill s': Math.round(result.settleMs / 100) / 10,

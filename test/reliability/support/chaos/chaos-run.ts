@@ -42,6 +42,8 @@ export interface ChaosResult {
   readonly restarts: number;
   readonly databaseRestarts: number;
   readonly unexpectedExits: readonly ExitRecord[];
+  /** Documented exits for a database unreachable past DATABASE_LOST_AFTER_MS: allowed, restarted, counted. */
+  readonly databaseLostExits: readonly ExitRecord[];
   /** Exits on the final SIGTERM that were not 0. */
   readonly badStops: readonly ExitRecord[];
   readonly settleMs: number;
@@ -222,9 +224,14 @@ export async function runChaos(settings: ChaosSettings): Promise<ChaosResult> {
       uploaded: uploader.ids.size,
       kills: chaos.kills,
       // Every kill and every unexpected exit is followed by a start; the database restart counts too.
-      restarts: chaos.kills + records.unexpectedExits().length + chaos.databaseRestarts,
+      restarts:
+        chaos.kills +
+        records.unexpectedExits().length +
+        records.databaseLostExits().length +
+        chaos.databaseRestarts,
       databaseRestarts: chaos.databaseRestarts,
       unexpectedExits: records.unexpectedExits(),
+      databaseLostExits: records.databaseLostExits(),
       badStops,
       settleMs: settledAt === null ? -1 : Math.max(0, settledAt - lastKillAt),
       verify,

@@ -39,12 +39,18 @@ export interface ExitRecord {
   readonly generation: number;
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
-  /** killed: our SIGKILL; stopped: our SIGTERM at the end; anything else was not asked for. */
-  readonly cause: 'killed' | 'stopped' | 'unexpected';
+  /**
+   * killed: our SIGKILL; stopped: our SIGTERM at the end; database-lost: the documented exit of a process whose
+   * database stayed unreachable past DATABASE_LOST_AFTER_MS (code 3, saying so); anything else was not asked for.
+   */
+  readonly cause: 'killed' | 'stopped' | 'database-lost' | 'unexpected';
   readonly outputTail: string;
 }
 
 const TAIL_CHARS = 6_000;
+
+/** The exit code and message of a process that gave up on its database (docs/architecture.md#start-up). */
+const DATABASE_LOST = { code: 3, message: /DATABASE_LOST_AFTER_MS/ };
 
 /** Everything the fleet's processes reported, shared by all of them. */
 export class FleetRecords {
@@ -53,6 +59,10 @@ export class FleetRecords {
 
   unexpectedExits(): ExitRecord[] {
     return this.exits.filter((exit) => exit.cause === 'unexpected');
+  }
+
+  databaseLostExits(): ExitRecord[] {
+    return this.exits.filter((exit) => exit.cause === 'database-lost');
   }
 }
 
@@ -129,7 +139,8 @@ export class ChaosProcess {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         if (partial !== '') this.read(partial, workerId);
-        const cause = this.expecting ?? 'unexpected';
+        const databaseLost = code === DATABASE_LOST.code && DATABASE_LOST.message.test(this.tail);
+        const cause = this.expecting ?? (databaseLost ? 'database-lost' : 'unexpected');
         this.records.exits.push({
           process: this.name,
           generation,
@@ -141,8 +152,8 @@ export class ChaosProcess {
         this.child = null;
         this.up = false;
         resolve();
-        // Started again after a pause, as a supervisor would; the run still fails on this exit.
-        if (cause === 'unexpected' && !this.finished)
+        // Started again after a pause, as a supervisor would; an unexpected exit still fails the run.
+        if ((cause === 'unexpected' || cause === 'database-lost') && !this.finished)
           setTimeout(() => {
             if (!this.finished && this.child === null) this.start();
           }, 1_000);

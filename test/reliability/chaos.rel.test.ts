@@ -112,5 +112,7 @@ describe.each(databases)('$title', (database) => {
         },
       });
     },
+    // Full size: 1,000 files, three minutes of kills and up to ten minutes to settle, then 3,000 reads to judge.
+    bySize({ small: 600_000, full: 1_800_000 }),
   );
 });

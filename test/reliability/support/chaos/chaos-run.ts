@@ -208,7 +208,8 @@ export async function runChaos(settings: ChaosSettings): Promise<ChaosResult> {
       abandoned: reporter.abandoned,
       workerReports: records.workerReports,
     };
-    const verdict = await judge(pool, expected, Date.now() + 120_000);
+    // About three reads per file: allow for the full size on a busy machine.
+    const verdict = await judge(pool, expected, Date.now() + Math.max(120_000, settings.files * 600));
     if (reporter.refused.length > 0)
       verdict.other.push(...reporter.refused.map((line) => `refused: ${line}`));
     if (settledAt === null) verdict.stuck.unshift('the files did not settle before the deadline');

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { WEBHOOK_RETRY, WorkflowCatalog, type WorkflowDefinition } from '@steptrail/domain';
 import {
   ConfigError,
+  databaseLostEnv,
   databaseEnv,
   envInteger,
   envJson,
@@ -35,6 +36,8 @@ export interface ApiConfig {
   workflows: WorkflowCatalog;
   events: { pollMs: number; heartbeatMs: number; gapGraceMs: number };
   shutdownTimeoutMs: number;
+  /** How long the database may stay unreachable before the process stops (docs/architecture.md#faults); 0 never. */
+  databaseLostAfterMs: number;
   countsMaxAgeMs: number;
   /** Pause between passes of the rollup reconciler (docs/architecture.md#foreign-writes); 0 runs none here. */
   reconcileIntervalMs: number;
@@ -89,6 +92,7 @@ const schema = (cwd: string) =>
       EVENTS_HEARTBEAT_MS: envMilliseconds(100, 300_000).default(15_000),
       EVENTS_GAP_GRACE_MS: envMilliseconds(0, 60_000).default(2000),
       SHUTDOWN_TIMEOUT_MS: envMilliseconds(0, 600_000).default(10_000),
+      ...databaseLostEnv,
       COUNTS_MAX_AGE_MS: envMilliseconds(0, 3_600_000).default(2_000),
       RECONCILE_INTERVAL_MS: envMilliseconds(0, 60_000).default(250),
       DB_POOL_SIZE: envInteger(1, 200),
@@ -165,6 +169,7 @@ export function parseApiConfig(env: Readonly<Record<string, string | undefined>>
       gapGraceMs: values.EVENTS_GAP_GRACE_MS,
     },
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    databaseLostAfterMs: values.DATABASE_LOST_AFTER_MS,
     countsMaxAgeMs: values.COUNTS_MAX_AGE_MS,
     reconcileIntervalMs: values.RECONCILE_INTERVAL_MS,
     webhooks: {

@@ -1,10 +1,17 @@
-import { checkDatabaseServes, ensureWritableDirectory, runMain, stopOnSignals } from '@steptrail/runtime';
+import {
+  TOKENS,
+  checkDatabaseServes,
+  ensureWritableDirectory,
+  runMain,
+  superviseProcess,
+} from '@steptrail/runtime';
 import { loadApiConfig } from './config.js';
 import { API, buildApiContainer } from './container.js';
 
 // Starts what the container built; nothing else. The schema must be migrated already (steptrail-migrate schema up,
 // or the all-in-one app in apps/standalone): start-up refuses an unmigrated or unwritable database
-// (docs/architecture.md#start-up).
+// (docs/architecture.md#start-up). Once serving, faults are logged and only a lost database stops it
+// (docs/architecture.md#faults).
 runMain('steptrail-api', async () => {
   const config = loadApiConfig();
   await ensureWritableDirectory(config.storageDir, 'STORAGE_DIR');
@@ -12,5 +19,13 @@ runMain('steptrail-api', async () => {
   const container = await buildApiContainer(config);
   const server = container.resolve(API.Server);
   await server.listen();
-  stopOnSignals(() => server.close());
+  const store = container.resolve(TOKENS.Store);
+  superviseProcess({
+    app: 'steptrail-api',
+    log: container.resolve(API.Logger),
+    ping: () => store.ping(),
+    lostAfterMs: config.databaseLostAfterMs,
+    stop: () => server.close(),
+    stopTimeoutMs: config.shutdownTimeoutMs + 5_000,
+  });
 });

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { API } from '@steptrail/api';
 import {
+  TOKENS,
   checkDatabaseServes,
   ensureWritableDirectory,
   migrateToLatest,
   runMain,
-  stopOnSignals,
+  superviseProcess,
 } from '@steptrail/runtime';
 import { loadStandaloneConfig } from './config.js';
 import { STANDALONE, buildStandaloneContainer } from './container.js';
@@ -29,9 +30,17 @@ runMain('steptrail', async () => {
   const server = container.resolve(API.Server);
   const url = await server.listen();
   const worker = await container.resolve(STANDALONE.Worker).start();
-  stopOnSignals(async () => {
-    await worker?.stop();
-    await server.close();
+  const store = container.resolve(TOKENS.Store);
+  superviseProcess({
+    app: 'steptrail',
+    log: container.resolve(STANDALONE.Logger),
+    ping: () => store.ping(),
+    lostAfterMs: config.api.databaseLostAfterMs,
+    stop: async () => {
+      await worker?.stop();
+      await server.close();
+    },
+    stopTimeoutMs: (config.worker?.shutdownGraceMs ?? 0) + config.api.shutdownTimeoutMs + 5_000,
   });
   const parts = [`Dashboard: ${url}/`, `API: ${url}/api/files`, `OpenAPI: ${url}/api/openapi.json`];
   process.stdout.write(

@@ -2,6 +2,7 @@ import { hostname, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseStepName } from '@steptrail/domain';
 import {
+  databaseLostEnv,
   databaseEnv,
   envFlag,
   envInteger,
@@ -36,6 +37,7 @@ const schema = (cwd: string) =>
     REAPER_INTERVAL_MS: envMilliseconds(100, 3_600_000),
     POLL_INTERVAL_MS: envMilliseconds(10, 60_000).default(250),
     RECONCILE_INTERVAL_MS: envMilliseconds(0, 60_000).default(250),
+    ...databaseLostEnv,
     SHUTDOWN_GRACE_MS: envMilliseconds(0, 3_600_000).default(10_000),
     /** A handler still running after this long is abandoned and the attempt counts as a transient failure. */
     STEP_TIMEOUT_MS: envMilliseconds(1_000, 86_400_000).default(3_600_000),
@@ -88,6 +90,8 @@ export interface WorkerConfig {
   /** Pause between passes of the rollup reconciler (docs/architecture.md#foreign-writes); 0 runs none here. */
   reconcileIntervalMs: number;
   shutdownGraceMs: number;
+  /** How long the database may stay unreachable before the process stops (docs/architecture.md#faults); 0 never. */
+  databaseLostAfterMs: number;
   stepTimeoutMs: number;
   maxAttempts: number;
   maxAttemptsByStep: Readonly<Record<string, number>>;
@@ -127,6 +131,7 @@ export function parseWorkerConfig(
     pollIntervalMs: raw.POLL_INTERVAL_MS,
     reconcileIntervalMs: raw.RECONCILE_INTERVAL_MS,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    databaseLostAfterMs: raw.DATABASE_LOST_AFTER_MS,
     stepTimeoutMs: raw.STEP_TIMEOUT_MS,
     maxAttempts: raw.MAX_ATTEMPTS,
     maxAttemptsByStep: raw.MAX_ATTEMPTS_BY_STEP,

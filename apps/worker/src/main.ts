@@ -1,15 +1,23 @@
 #!/usr/bin/env node
-import { checkDatabaseServes, runMain, stopOnSignals } from '@steptrail/runtime';
+import { checkDatabaseServes, runMain, superviseProcess } from '@steptrail/runtime';
 import { loadWorkerConfig } from './config.js';
 import { prepareWorkerDirectories, startWorker } from './start-worker.js';
 
-// Only starts what the container builds: config from the environment, the worker, and a clean stop on signals.
+// Only starts what the container builds: config from the environment, the worker, and a clean stop on signals or
+// when its database stays lost (docs/architecture.md#faults).
 runMain('steptrail-worker', async () => {
   const config = loadWorkerConfig();
   await prepareWorkerDirectories(config);
   await checkDatabaseServes(config.database);
   const worker = await startWorker(config);
-  stopOnSignals(async () => {
-    await worker.stop();
+  superviseProcess({
+    app: 'steptrail-worker',
+    log: worker.log,
+    ping: () => worker.ping(),
+    lostAfterMs: config.databaseLostAfterMs,
+    stop: async () => {
+      await worker.stop();
+    },
+    stopTimeoutMs: config.shutdownGraceMs + 5_000,
   });
 });

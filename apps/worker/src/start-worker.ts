@@ -1,4 +1,4 @@
-import { ReconcileLoop, TOKENS, ensureWritableDirectory } from '@steptrail/runtime';
+import { ReconcileLoop, TOKENS, ensureWritableDirectory, type Logger } from '@steptrail/runtime';
 import { WORKER_TOKENS, buildWorkerContainer, type WorkerOverrides } from './container.js';
 import type { WorkerConfig } from './config.js';
 import type { StopReport } from './engine/worker-engine.js';
@@ -7,6 +7,10 @@ export interface RunningWorker {
   readonly workerId: string;
   /** The steps this worker claims. */
   readonly stepNames: readonly string[];
+  /** The worker's logger, for what runs it (the process supervision of main.ts). */
+  readonly log: Logger;
+  /** Answers when the worker's database is reachable. */
+  ping(): Promise<void>;
   /** Stops claiming, finishes or releases running steps (after the grace period), closes what it opened. */
   stop(): Promise<StopReport>;
 }
@@ -59,14 +63,18 @@ export async function startWorker(
     'worker started',
   );
   let stopping: Promise<StopReport> | null = null;
+  const store = built.container.resolve(TOKENS.Store);
   return {
     workerId: config.workerId,
     stepNames,
+    log,
+    ping: () => store.ping(),
     stop: () =>
       (stopping ??= (async () => {
         const [report] = await Promise.all([engine.stop(), reconciler.stop()]);
         await observability?.close();
         await built.dispose();
+        log.info('worker stopped');
         return report;
       })()),
   };

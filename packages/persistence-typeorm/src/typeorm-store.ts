@@ -40,6 +40,8 @@ export interface TypeormStoreOptions {
   setBasedRebuild?: boolean;
   /** Subscribes to wake-ups pushed by other processes (LISTEN/NOTIFY); returns an unsubscribe function. */
   subscribeToWakeups?: (listener: () => void) => Promise<() => Promise<void>>;
+  /** A check of the backend's own beside the ping query (SQLite: the file is still the one opened). */
+  onPing?: () => Promise<void>;
   /** Extra resources to release on close, after the data sources. */
   onClose?: () => Promise<void>;
   /** How many times a transaction that lost a race (deadlock, serialization failure, busy) is run. */
@@ -85,6 +87,7 @@ export class TypeormStore implements Store {
   }
 
   async ping(): Promise<void> {
+    await this.options.onPing?.();
     await TypeormStore.readExecutor(this.options).rows('SELECT 1 AS ok');
   }
 

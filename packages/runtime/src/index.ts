@@ -12,3 +12,4 @@ export * from './metrics/step-metrics.js';
 export { BACKFILL_PROGRESS_TABLE, SCHEMA_META_TABLE, utcText } from '@steptrail/persistence-typeorm';
 export * from './reconcile-loop.js';
 export * from './database-checks.js';
+export * from './process-supervision.js';

@@ -1,6 +1,7 @@
 // Node-side API, free of vitest's runtime: usable from scripts and benchmarks as well as from tests.
 // Tests read the URLs of the run through '@steptrail/test-servers/backend-urls'.
 export { createDatabase } from './create-database.js';
+export { createReadOnlyUser } from './read-only-user.js';
 export type { ServerKind } from './env.js';
 export { freePort } from './free-port.js';
 export {

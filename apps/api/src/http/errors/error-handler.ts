@@ -16,7 +16,10 @@ export function errorHandler() {
       return;
     }
     for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
-    res.status(status).json(apiError.toBody());
+    const body = apiError.toBody();
+    // A fault is looked up in the log by its request id: the answer carries it (docs/architecture.md#faults).
+    if (status >= 500) body.error.details = { ...body.error.details, requestId: res.locals.requestId };
+    res.status(status).json(body);
   };
 }
 

@@ -225,7 +225,10 @@ export function errorTests(ctx: SuiteContext): void {
       writeFileSync(notADirectory, 'x');
       const api = await startApi(ctx.databaseUrl(), { STORAGE_DIR: notADirectory, LOG_LEVEL: 'fatal' });
       try {
-        await expectError(await upload(api, 'content', 'a.pdf'), 500, 'INTERNAL');
+        const response = await upload(api, 'content', 'a.pdf');
+        const body = await expectError(response, 500, 'INTERNAL');
+        // The answer names the request id its log lines carry, so the fault can be found.
+        expect(body.error.details).toEqual({ requestId: response.headers.get('x-request-id') });
       } finally {
         await api.close();
       }

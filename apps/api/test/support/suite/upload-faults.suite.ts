@@ -136,6 +136,25 @@ export function uploadFaultTests(ctx: SuiteContext): void {
       await expectError(await upload(api, 'e'.repeat(limit + 1), 'over.pdf'), 413, 'PAYLOAD_TOO_LARGE');
     });
 
+    test("a part's Content-Type is stored as its lower-case type/subtype, the same on every database", async () => {
+      const api = ctx.api();
+      for (const [sent, stored] of [
+        ['Application/PDF; charset=utf-8; name="x"', 'application/pdf'],
+        ['%%%', 'text/plain'],
+        ['', 'text/plain'],
+        [`application/${'x'.repeat(243)}`, `application/${'x'.repeat(243)}`],
+      ] as const) {
+        const response = await rawRequest(
+          api.url,
+          multipart(`${filePart('typed.pdf', sent, `typed as ${sent}`)}--B0undary--\r\n`),
+        );
+        expect({ sent, status: response.status }).toEqual({ sent, status: 201 });
+        const { file } = JSON.parse(response.body) as { file: FileJson };
+        const read = await expectJson<{ file: FileJson }>(await api.fetch(`/api/files/${file.id}`), 200);
+        expect(read.file.mimeType).toBe(stored);
+      }
+    });
+
     test('a part Content-Type or file name over 255 characters is 400 naming it', async () => {
       const api = ctx.api();
       const longType = `application/${'x'.repeat(300)}`;

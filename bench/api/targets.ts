@@ -123,8 +123,8 @@ export function explainMisses(
     notes.push(
       `${database}: status p50 ${ms(small.p50)} vs ${ms(floor.p50)} from a bare node:http server answering the ` +
         `same bytes to the same client. The difference is the API's own work per request (routing, auth, ` +
-        `validation, the two reads, serialisation, logging, metrics): see "HTTP floor" in bench/README.md for ` +
-        `its CPU profile.`,
+        `validation, the database read, serialisation, logging, metrics); bench/README.md, "What limits each ` +
+        `missed target", says how to profile it.`,
     );
   }
   const list = at('httpListFailed');

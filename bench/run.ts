@@ -126,7 +126,7 @@ function readOptions(): RunOptions {
     },
   });
   const usage =
-    'usage: npx tsx bench/run.ts [--only api|ingest|migrator|worker] [--scale small|full] [--databases sqlite,postgres,mariadb]';
+    'usage: npx tsx bench/run.ts [--only api|ingest|migrator|worker] [--scale smoke|small|full] [--databases sqlite,postgres,mariadb]';
   if (values.help) {
     console.log(usage);
     process.exit(0);

@@ -21,6 +21,7 @@ import {
 } from '@steptrail/runtime';
 import { z } from 'zod';
 import { destinationListSchema, type DestinationConfig } from './destinations/destination-config.js';
+import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './documents/limits/document-limits.js';
 
 const stepName = z.string().refine((value) => parseStepName(value).ok, { message: 'not a valid step name' });
 
@@ -64,6 +65,11 @@ const schema = (cwd: string) =>
       .string()
       .regex(/^[a-z_]+(\+[a-z_]+)*$/, 'Tesseract languages such as eng or eng+deu')
       .default('eng'),
+    // The limits of every document process (docs/architecture.md#document-limits).
+    DOCUMENT_MEMORY_MB: envInteger(64, 1_048_576).default(DEFAULT_DOCUMENT_LIMITS.memoryMb),
+    DOCUMENT_TIMEOUT_MS: envMilliseconds(1_000, 86_400_000).default(DEFAULT_DOCUMENT_LIMITS.timeoutMs),
+    DOCUMENT_MAX_PAGES: envInteger(1, 1_000_000).default(DEFAULT_DOCUMENT_LIMITS.maxPages),
+    DOCUMENT_MAX_IMAGE_MEGAPIXELS: envInteger(1, 100_000).default(DEFAULT_DOCUMENT_LIMITS.maxImageMegapixels),
     LOG_LEVEL: envLogLevel(),
     /** The worker's own /metrics, /healthz and /readyz when it runs alone; 0 picks a free port (logged). */
     WORKER_METRICS_PORT: envPort().default(0),
@@ -107,6 +113,8 @@ export interface WorkerConfig {
   /** Null when no model is configured: the rules-based extractor runs. */
   openai: OpenAiConfig | null;
   ocr: { enabled: boolean; languages: string };
+  /** Memory, time, pages and pixels any document process may take (docs/architecture.md#document-limits). */
+  documents: DocumentLimits;
   logLevel: LogLevel;
   /** Where the worker serves /metrics, /healthz and /readyz when it runs alone (docs/architecture.md#metrics). */
   observability: { host: string; port: number };
@@ -156,6 +164,12 @@ export function parseWorkerConfig(
             timeoutMs: raw.OPENAI_TIMEOUT_MS,
           },
     ocr: { enabled: raw.OCR_ENABLED, languages: raw.OCR_LANGUAGES },
+    documents: {
+      memoryMb: raw.DOCUMENT_MEMORY_MB,
+      timeoutMs: raw.DOCUMENT_TIMEOUT_MS,
+      maxPages: raw.DOCUMENT_MAX_PAGES,
+      maxImageMegapixels: raw.DOCUMENT_MAX_IMAGE_MEGAPIXELS,
+    },
     logLevel: raw.LOG_LEVEL,
     observability: { host: raw.WORKER_METRICS_HOST, port: raw.WORKER_METRICS_PORT },
   };

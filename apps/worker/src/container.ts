@@ -14,6 +14,7 @@ import { instanceCachingFactory, type DependencyContainer, type InjectionToken }
 import type { WorkerConfig } from './config.js';
 import { ObservabilityServer } from './observability/observability-server.js';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { DocumentProcessor } from './documents/limits/document-processor.js';
 import { TesseractOcr } from './documents/ocr.js';
 import { OpenAiExtractor } from './documents/openai-extractor.js';
 import { createDestination } from './destinations/create-destination.js';
@@ -147,7 +148,8 @@ async function buildHandlers(
   const registry = new HandlerRegistry();
   if (overrides.builtInHandlers !== false) {
     registerDefaultHandlers(registry, {
-      ocr: new TesseractOcr(config.ocr),
+      ocr: new TesseractOcr(config.ocr, config.documents),
+      documents: new DocumentProcessor(config.documents),
       extractor: metadataExtractor(config.openai === null ? null : new OpenAiExtractor(config.openai)),
       processedDir: config.processedDir,
       destinations,

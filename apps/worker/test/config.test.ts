@@ -29,8 +29,28 @@ describe('parseWorkerConfig', () => {
       destinations: [],
       openai: null,
       ocr: { enabled: true, languages: 'eng' },
+      documents: { memoryMb: 512, timeoutMs: 120_000, maxPages: 5_000, maxImageMegapixels: 40 },
     });
     expect(config.workerId).toMatch(/:\d+:/);
+  });
+
+  test('document limits are read from their variables, and one out of range is refused naming it', () => {
+    const config = parseWorkerConfig(
+      {
+        DOCUMENT_MEMORY_MB: '256',
+        DOCUMENT_TIMEOUT_MS: '30000',
+        DOCUMENT_MAX_PAGES: '100',
+        DOCUMENT_MAX_IMAGE_MEGAPIXELS: '12',
+      },
+      '/srv',
+    );
+    expect(config.documents).toEqual({
+      memoryMb: 256,
+      timeoutMs: 30_000,
+      maxPages: 100,
+      maxImageMegapixels: 12,
+    });
+    expect(() => parseWorkerConfig({ DOCUMENT_MEMORY_MB: '10' }, '/srv')).toThrow(/DOCUMENT_MEMORY_MB/);
   });
 
   test('destinations are validated per type and local paths resolved', () => {

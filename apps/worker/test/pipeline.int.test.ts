@@ -2,6 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_WORKFLOW_STEPS, type FileRecord } from '@steptrail/domain';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { DEFAULT_DOCUMENT_LIMITS } from '../src/documents/limits/document-limits.js';
 import { TesseractOcr } from '../src/documents/ocr.js';
 import { readPdfInfo } from '../src/documents/embed-pdf-metadata.js';
 import { testBackends } from './support/backends.js';
@@ -17,7 +18,10 @@ import {
 } from './support/test-documents.js';
 import { uploadFile } from './support/uploads.js';
 
-const ocrAvailability = await new TesseractOcr({ enabled: true, languages: 'eng' }).availability();
+const ocrAvailability = await new TesseractOcr(
+  { enabled: true, languages: 'eng' },
+  DEFAULT_DOCUMENT_LIMITS,
+).availability();
 
 describe.each(testBackends())('the default pipeline on $name', (backend) => {
   let h: Harness;

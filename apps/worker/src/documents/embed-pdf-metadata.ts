@@ -1,30 +1,35 @@
-import { readFile } from 'node:fs/promises';
-import { EncryptedPDFError, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import { readFile, writeFile } from 'node:fs/promises';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { PermanentError } from '../engine/permanent-error.js';
 import type { DocumentMetadata } from './document-metadata.js';
 
-export interface EmbedOptions {
+export interface EmbedRequest {
+  metadata: DocumentMetadata;
   /** Extra Info-dictionary entries, e.g. the steptrail file id and content hash. */
   custom: Readonly<Record<string, string>>;
 }
 
 /**
- * The PDF with title, subject, keywords, author and custom Info entries set; everything else (pages, forms,
- * signatures' bytes aside) is kept. Encrypted PDFs cannot be rewritten without their password: permanent error.
+ * Writes the PDF at `path` to `outputPath` with title, subject, keywords, author and custom Info entries set;
+ * everything else (pages, forms, signatures' bytes aside) is kept. Runs inside a document process
+ * (docs/architecture.md#document-limits). An encrypted PDF is not rewritten — even one that opens without a
+ * password (only an owner password), since rewriting it would drop its protection: `encrypted`, nothing written.
  */
 export async function embedPdfMetadata(
   path: string,
-  metadata: DocumentMetadata,
-  options: EmbedOptions,
-): Promise<Uint8Array> {
+  outputPath: string,
+  request: EmbedRequest,
+): Promise<{ encrypted: boolean }> {
   let pdf: PDFDocument;
   try {
-    pdf = await PDFDocument.load(await readFile(path), { updateMetadata: false });
+    // Loaded despite encryption only to ask whether it is encrypted (pdf-lib's EncryptedPDFError is built so that
+    // instanceof cannot recognise it).
+    pdf = await PDFDocument.load(await readFile(path), { updateMetadata: false, ignoreEncryption: true });
   } catch (error) {
-    if (error instanceof EncryptedPDFError)
-      throw new PermanentError('The PDF is encrypted; its metadata cannot be rewritten.', { cause: error });
     throw new PermanentError(`pdf-lib cannot parse the PDF (${(error as Error).message}).`, { cause: error });
   }
+  if (pdf.isEncrypted) return { encrypted: true };
+  const { metadata } = request;
   pdf.setTitle(metadata.title, { showInWindowTitleBar: true });
   pdf.setSubject(
     metadata.correspondent === null
@@ -41,12 +46,13 @@ export async function embedPdfMetadata(
     DocumentType: metadata.documentType,
     Correspondent: metadata.correspondent,
     DocumentDate: metadata.documentDate,
-    ...options.custom,
+    ...request.custom,
   };
   for (const [key, value] of Object.entries(entries)) {
     if (value !== null) info.set(PDFName.of(key), PDFHexString.fromText(value));
   }
-  return pdf.save({ updateFieldAppearances: false });
+  await writeFile(outputPath, await pdf.save({ updateFieldAppearances: false }));
+  return { encrypted: false };
 }
 
 /** The Info entries of a PDF as text, for tests and diagnostics. */

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DocumentKind } from './artifacts.js';
 import { processEnv } from '@steptrail/runtime';
+import { PermanentError } from '../engine/permanent-error.js';
+import type { DocumentLimits } from './limits/document-limits.js';
+import { runLimited, type LimitedResult } from './limits/limited-process.js';
 
 const run = promisify(execFile);
 
@@ -14,11 +17,17 @@ export interface OcrResult {
   pages: number;
 }
 
-/** Tesseract for recognition, Poppler's pdftoppm to turn PDF pages into images; both from Debian packages. */
+/**
+ * Tesseract for recognition, Poppler's pdftoppm to turn PDF pages into images; both from Debian packages. Each
+ * run is a process under the document limits (docs/architecture.md#document-limits).
+ */
 export class TesseractOcr {
   private checked: Promise<OcrAvailability> | null = null;
 
-  constructor(private readonly options: { enabled: boolean; languages: string }) {}
+  constructor(
+    private readonly options: { enabled: boolean; languages: string },
+    private readonly limits: Pick<DocumentLimits, 'memoryMb' | 'timeoutMs'>,
+  ) {}
 
   get languages(): string {
     return this.options.languages;
@@ -38,10 +47,12 @@ export class TesseractOcr {
   ): Promise<OcrResult> {
     if (kind === 'image') return { text: await this.tesseract(path, signal), pages: 1 };
     // 300 dpi is what Tesseract is trained for; grey keeps the page images small.
-    await run('pdftoppm', ['-r', '300', '-gray', '-png', path, join(scratchDir, 'page')], {
+    await this.tool(
+      'OCR rasterisation (pdftoppm)',
+      'pdftoppm',
+      ['-r', '300', '-gray', '-png', path, join(scratchDir, 'page')],
       signal,
-      maxBuffer: 1024 * 1024,
-    });
+    );
     const images = (await readdir(scratchDir))
       .filter((name) => /^page-\d+\.png$/.test(name))
       .sort(byPageNumber);
@@ -51,13 +62,30 @@ export class TesseractOcr {
   }
 
   private async tesseract(image: string, signal: AbortSignal): Promise<string> {
-    const { stdout } = await run('tesseract', [image, 'stdout', '-l', this.options.languages], {
+    const { stdout } = await this.tool(
+      'OCR (tesseract)',
+      'tesseract',
+      [image, 'stdout', '-l', this.options.languages],
       signal,
-      maxBuffer: 64 * 1024 * 1024,
-      // Tesseract's own threads would fight the worker's concurrency for the cores.
-      env: { ...processEnv(), OMP_THREAD_LIMIT: '1' },
-    });
+    );
     return stdout;
+  }
+
+  /** A tool run under the limits; a tool that fails on its input fails the same way on every try: permanent. */
+  private async tool(
+    what: string,
+    command: string,
+    args: string[],
+    signal: AbortSignal,
+  ): Promise<LimitedResult> {
+    // Tesseract's own threads would fight the worker's concurrency for the cores.
+    const env = { ...processEnv(), OMP_THREAD_LIMIT: '1' };
+    const result = await runLimited({ command, args, what, limits: this.limits, signal, env });
+    if (result.code === 0) return result;
+    const end = result.signal === null ? `exit code ${result.code}` : `signal ${result.signal}`;
+    const output = result.stderr.trim().split('\n').slice(-3).join(' | ') || 'no output';
+    if (result.signal !== null) throw new Error(`${what} ended by ${end}: ${output}`);
+    throw new PermanentError(`${what} could not read the document (${end}): ${output}`);
   }
 
   private async check(): Promise<OcrAvailability> {

@@ -7,7 +7,8 @@ import {
   required,
   type TextCheckArtifact,
 } from '../documents/artifacts.js';
-import { meaningfulCharacters, readPdfText } from '../documents/pdf-text.js';
+import type { DocumentProcessor } from '../documents/limits/document-processor.js';
+import { meaningfulCharacters } from '../documents/pdf-text.js';
 import { success, type StepHandler } from '../handlers/step-handler.js';
 
 const config = z
@@ -18,7 +19,7 @@ const config = z
   .default({ minCharactersPerPage: 10 });
 
 /** Decides whether the document has a usable text layer or needs OCR. */
-export function checkTextStep(): StepHandler<z.infer<typeof config>> {
+export function checkTextStep(documents: DocumentProcessor): StepHandler<z.infer<typeof config>> {
   return {
     stepName: 'check_text',
     configSchema: config,
@@ -34,8 +35,7 @@ export function checkTextStep(): StepHandler<z.infer<typeof config>> {
       } else if (record.kind === 'image') {
         check = { hasTextLayer: false, characters: 0, pages: 1, needsOcr: true };
       } else {
-        const { pages, pageCount } = await readPdfText(sourcePath, signal);
-        const characters = meaningfulCharacters(pages.join(''));
+        const { characters, pageCount } = await documents.pdfText(sourcePath, null, signal);
         const hasTextLayer =
           characters > 0 && characters >= config.minCharactersPerPage * Math.max(1, pageCount);
         check = { hasTextLayer, characters, pages: pageCount, needsOcr: !hasTextLayer };

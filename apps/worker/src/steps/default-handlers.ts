@@ -1,3 +1,4 @@
+import type { DocumentProcessor } from '../documents/limits/document-processor.js';
 import type { TesseractOcr } from '../documents/ocr.js';
 import type { Destination } from '../destinations/destination.js';
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
@@ -13,6 +14,7 @@ import { queueStep, sendToAllDestinationsStep, uploadStep } from './upload-steps
 
 export interface DefaultHandlerDeps {
   ocr: TesseractOcr;
+  documents: DocumentProcessor;
   extractor: MetadataExtractor;
   processedDir: string;
   destinations: readonly Destination[];
@@ -25,12 +27,12 @@ export function registerDefaultHandlers(
 ): HandlerRegistry {
   registry
     .register(hashFileStep())
-    .register(createFileRecordStep())
-    .register(checkTextStep())
-    .register(extractTextStep(deps.ocr))
+    .register(createFileRecordStep(deps.documents))
+    .register(checkTextStep(deps.documents))
+    .register(extractTextStep(deps.ocr, deps.documents))
     .register(processWithOcrStep(deps.ocr))
     .register(extractMetadataStep(deps.extractor))
-    .register(embedMetadataStep())
+    .register(embedMetadataStep(deps.documents))
     .register(finalizeStorageStep(deps.processedDir))
     .register(sendToAllDestinationsStep(deps.destinations));
   for (const destination of deps.destinations)

@@ -82,7 +82,8 @@ export async function buildWorkerContainer(
     ...(await Promise.all(config.destinations.map(createDestination))),
     ...(overrides.destinations ?? []),
   ];
-  const handlers = await buildHandlers(config, destinations, overrides);
+  const documents = new DocumentProcessor(config.documents);
+  const handlers = await buildHandlers(config, destinations, documents, overrides);
   const store =
     overrides.store ??
     (await openStore(config.database, { clock, poolSize: config.concurrency + 4 }).catch((error: unknown) => {
@@ -134,6 +135,7 @@ export async function buildWorkerContainer(
   return {
     container,
     dispose: async () => {
+      documents.close();
       await Promise.all(destinations.map(async (destination) => destination.close?.()));
       if (overrides.store === undefined) await store.close();
     },
@@ -143,13 +145,14 @@ export async function buildWorkerContainer(
 async function buildHandlers(
   config: WorkerConfig,
   destinations: readonly Destination[],
+  documents: DocumentProcessor,
   overrides: WorkerOverrides,
 ): Promise<BoundHandlers> {
   const registry = new HandlerRegistry();
   if (overrides.builtInHandlers !== false) {
     registerDefaultHandlers(registry, {
       ocr: new TesseractOcr(config.ocr, config.documents),
-      documents: new DocumentProcessor(config.documents),
+      documents,
       extractor: metadataExtractor(config.openai === null ? null : new OpenAiExtractor(config.openai)),
       processedDir: config.processedDir,
       destinations,

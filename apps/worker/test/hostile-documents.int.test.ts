@@ -153,7 +153,7 @@ describe('hostile documents through the real pipeline', () => {
     expect(step.errorMessage).toBe(
       'The PDF has 1001 pages; at most 1000 are processed — limit DOCUMENT_MAX_PAGES.',
     );
-  });
+  }, 240_000);
 
   test('an image whose header is cut off fails create_file_record at once', async () => {
     const file = await upload(truncatedPng(), 'photo.png');

@@ -30,6 +30,8 @@ export const textCheckArtifact = z.object({
 export type TextCheckArtifact = z.infer<typeof textCheckArtifact>;
 
 export const TEXT = 'text.txt';
+/** The PDF's text layer as check_text read it, so extract_text need not read the PDF again. */
+export const TEXT_LAYER = 'text-layer.txt';
 export const OCR_TEXT = 'ocr.txt';
 
 export const METADATA = 'metadata.json';

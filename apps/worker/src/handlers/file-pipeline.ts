@@ -1,5 +1,7 @@
 import {
   StatusQueries,
+  destinationOf,
+  isQueueStep,
   type FileRecord,
   type PipelineSteps,
   type Result,
@@ -61,6 +63,15 @@ export class FilePipeline implements PipelineControl, StepLogger {
         message,
         taskId: this.deps.workerId,
       }),
+    );
+  }
+
+  async waitingDestinations(): Promise<string[]> {
+    const steps = await this.deps.store.reads.steps.listForFile(this.file.id);
+    return steps.flatMap((step) =>
+      isQueueStep(step.stepName) && step.status === 'pending' && step.attempts === 0
+        ? [destinationOf(step.stepName) ?? step.stepName]
+        : [],
     );
   }
 

@@ -33,6 +33,8 @@ export interface PipelineControl {
   markDuplicate(originalId: number, reason: string): Promise<string[]>;
   /** Records a status of a step this handler runs inside its own (process_with_ocr inside extract_text). */
   recordStep(stepName: string, status: StepStatus, message: string): Promise<void>;
+  /** The destinations whose queue_X step this file has, still pending and never run. */
+  waitingDestinations(): Promise<string[]>;
   /** Adds queue_X and upload_to_X steps for these destinations; idempotent. Returns the names it created. */
   addUploadSteps(destinations: readonly string[]): Promise<string[]>;
   /**

@@ -1,14 +1,16 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import {
   RECORD,
   TEXT_CHECK,
+  TEXT_LAYER,
   recordArtifact,
   required,
   type TextCheckArtifact,
 } from '../documents/artifacts.js';
 import type { DocumentProcessor } from '../documents/limits/document-processor.js';
 import { meaningfulCharacters } from '../documents/pdf-text.js';
+import type { FileArtifacts } from '../handlers/file-artifacts.js';
 import { success, type StepHandler } from '../handlers/step-handler.js';
 
 const config = z
@@ -35,7 +37,7 @@ export function checkTextStep(documents: DocumentProcessor): StepHandler<z.infer
       } else if (record.kind === 'image') {
         check = { hasTextLayer: false, characters: 0, pages: 1, needsOcr: true };
       } else {
-        const { characters, pageCount } = await documents.pdfText(sourcePath, null, signal);
+        const { characters, pageCount } = await readTextLayer(documents, sourcePath, artifacts, signal);
         const hasTextLayer =
           characters > 0 && characters >= config.minCharactersPerPage * Math.max(1, pageCount);
         check = { hasTextLayer, characters, pages: pageCount, needsOcr: !hasTextLayer };
@@ -48,4 +50,24 @@ export function checkTextStep(documents: DocumentProcessor): StepHandler<z.infer
       );
     },
   };
+}
+
+/**
+ * The PDF's text layer, counted, and kept as an artifact for extract_text; read in a document process that writes
+ * it straight to the artifact (docs/architecture.md#document-limits).
+ */
+export async function readTextLayer(
+  documents: DocumentProcessor,
+  sourcePath: string,
+  artifacts: FileArtifacts,
+  signal: AbortSignal,
+): Promise<{ characters: number; pageCount: number }> {
+  const temp = await artifacts.tempPath(TEXT_LAYER);
+  try {
+    const summary = await documents.pdfText(sourcePath, temp, signal);
+    await artifacts.publish(temp, TEXT_LAYER);
+    return summary;
+  } finally {
+    await rm(temp, { force: true });
+  }
 }

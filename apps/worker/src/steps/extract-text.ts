@@ -1,9 +1,10 @@
-import { readFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import {
   OCR_TEXT,
   RECORD,
   TEXT,
   TEXT_CHECK,
+  TEXT_LAYER,
   recordArtifact,
   required,
   textCheckArtifact,
@@ -12,6 +13,7 @@ import type { TesseractOcr } from '../documents/ocr.js';
 import type { DocumentProcessor } from '../documents/limits/document-processor.js';
 import { meaningfulCharacters } from '../documents/pdf-text.js';
 import { skipped, success, type StepHandler } from '../handlers/step-handler.js';
+import { readTextLayer } from './check-text.js';
 import { recognizeAsSubStep } from './ocr-step.js';
 
 /** The document's text: its text layer, or OCR (process_with_ocr) for scans and images. */
@@ -34,15 +36,17 @@ export function extractTextStep(ocr: TesseractOcr, documents: DocumentProcessor)
         return success(`Text layer: ${meaningfulCharacters(text)} characters`);
       }
       if (!check.needsOcr) {
-        // The document process writes the text itself, so the worker never holds it (docs/architecture.md#document-limits).
+        // check_text left the text layer; read it again only when it is gone (a re-run after a cleanup).
+        if (!(await artifacts.exists(TEXT_LAYER)))
+          await readTextLayer(documents, sourcePath, artifacts, signal);
         const temp = await artifacts.tempPath(TEXT);
         try {
-          const { characters } = await documents.pdfText(sourcePath, temp, signal);
+          await copyFile(artifacts.path(TEXT_LAYER), temp);
           await artifacts.publish(temp, TEXT);
-          return success(`Text layer: ${characters} characters`);
         } finally {
           await rm(temp, { force: true });
         }
+        return success(`Text layer: ${check.characters} characters`);
       }
       // A process_with_ocr step that ran before this one (listed in the workflow) already left its text.
       const earlier = await artifacts.readText(OCR_TEXT);

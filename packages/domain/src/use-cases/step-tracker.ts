@@ -3,7 +3,8 @@ import type { Clock } from '../ports/clock.js';
 import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
 import { domainError, err, ok, type Result } from '../result.js';
 import { parseStepStatus } from '../status/step-status.js';
-import { parseDestination, parseStepName, uploadStepNames } from '../workflow/step-names.js';
+import { isQueueStep, parseDestination, parseStepName, uploadStepNames } from '../workflow/step-names.js';
+import { terminalStepOf } from '../workflow/workflow.js';
 import { applyEvent, refreshRollup, type AppliedEvent } from './apply-event.js';
 import { withLockedFile } from './locked-file.js';
 import { requeue } from './requeue.js';
@@ -71,7 +72,12 @@ export class StepTracker {
     });
   }
 
-  /** Adds `queue_X` and `upload_to_X` pending rows per destination; idempotent. */
+  /**
+   * Adds `queue_X` and `upload_to_X` pending rows per destination; idempotent. In a managed file whose terminal
+   * step already finished, nothing would ever schedule the new queue steps, and the file would read `completed`
+   * while they wait: they are made runnable at once, so the file reads `processing` until a worker delivers them
+   * (or lists them as unclaimed: docs/architecture.md#upload-steps).
+   */
   async addUploadSteps(
     fileId: number,
     destinations: readonly string[],
@@ -89,9 +95,28 @@ export class StepTracker {
       if (created.length > 0) {
         await refreshRollup(repos, file, null, this.deps.clock.now());
         await this.appendNote(repos, fileId, note);
+        await this.scheduleLateQueues(repos, file, created);
       }
       return created;
     });
+  }
+
+  /** Makes new queue steps runnable when the managed file's terminal step has finished already. */
+  private async scheduleLateQueues(
+    repos: Repositories,
+    file: FileRecord,
+    created: readonly string[],
+  ): Promise<void> {
+    if (!file.managed) return;
+    const batch = await StepBatch.load(repos, [file], this.deps.clock.now());
+    const terminal = terminalStepOf(file.workflow);
+    const status = batch.step({ fileId: file.id, stepName: terminal })?.status;
+    if (status !== 'success' && status !== 'skipped') return;
+    for (const stepName of created.filter(isQueueStep)) {
+      const message = `Queued: upload steps added after ${terminal} had finished`;
+      await requeue(batch, { fileId: file.id, stepName }, message, batch.now);
+    }
+    await batch.flush();
   }
 
   /** Records a step's new status: its log row, step row and the file rollup change in one transaction. */

@@ -3,8 +3,9 @@ import { embedPdfMetadata } from '../embed-pdf-metadata.js';
 import { inspectPdf, readPdfText } from '../pdf-text.js';
 import type { DocumentReply, DocumentRequest } from './document-request.js';
 
-// The entry point of a document process (docs/architecture.md#document-limits): one request from argv, one reply
-// over IPC, then exit. The worker watches this process's memory and time and kills it past its limits.
+// The entry point of a document process (docs/architecture.md#document-limits): requests over IPC, one at a time,
+// each answered with its id. The worker watches this process's memory and time while a request runs and kills it
+// past its limits; an idle process it keeps for the next request, and it exits when the worker goes.
 
 async function handle(request: DocumentRequest): Promise<DocumentReply> {
   try {
@@ -24,5 +25,7 @@ async function handle(request: DocumentRequest): Promise<DocumentReply> {
   }
 }
 
-const reply = await handle(JSON.parse(process.argv[2] ?? '{}') as DocumentRequest);
-process.send?.(reply, () => process.exit(0));
+process.on('message', (message: { id: number; request: DocumentRequest }) => {
+  void handle(message.request).then((reply) => process.send?.({ id: message.id, reply }));
+});
+process.on('disconnect', () => process.exit(0));

@@ -65,19 +65,12 @@ export function runLimited(run: LimitedRun): Promise<LimitedResult> {
       stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEPT);
     });
     child.on('message', (received) => (message = received));
-    const timer = setTimeout(() => overLimit('time'), limits.timeoutMs);
-    const watch = setInterval(() => {
-      void residentMb(child.pid).then((mb) => {
-        peakMb = Math.max(peakMb, mb);
-        if (mb > limits.memoryMb) overLimit('memory');
-      });
-    }, MEMORY_POLL_MS);
+    const watch = watchLimits(child.pid, limits, overLimit);
     const onAbort = () =>
       kill(run.signal?.reason instanceof Error ? run.signal.reason : new Error('aborted'));
     run.signal?.addEventListener('abort', onAbort, { once: true });
     const settle = () => {
-      clearTimeout(timer);
-      clearInterval(watch);
+      peakMb = watch.stop();
       run.signal?.removeEventListener('abort', onAbort);
     };
     child.once('error', (error) => {
@@ -87,13 +80,41 @@ export function runLimited(run: LimitedRun): Promise<LimitedResult> {
     child.once('close', (code, signal) => {
       settle();
       if (failure !== null) reject(failure);
-      // V8 aborts when its heap passes --max-old-space-size (set to the same limit for Node children).
-      else if (/JavaScript heap out of memory|Reached heap limit/.test(stderr))
-        reject(new DocumentLimitError('memory', run.what, limits));
+      else if (heapExhausted(stderr)) reject(new DocumentLimitError('memory', run.what, limits));
       else resolve({ code, signal, stdout, stderr, message, peakMb });
     });
   });
 }
+
+/**
+ * Watches a process's resident memory and time until `stop()` (which returns the peak in MB); calls `overLimit`
+ * once a limit is passed. The caller kills the process.
+ */
+export function watchLimits(
+  pid: number | undefined,
+  limits: Pick<DocumentLimits, 'memoryMb' | 'timeoutMs'>,
+  overLimit: (kind: 'memory' | 'time') => void,
+): { stop(): number } {
+  let peakMb = 0;
+  const timer = setTimeout(() => overLimit('time'), limits.timeoutMs);
+  const poll = setInterval(() => {
+    void residentMb(pid).then((mb) => {
+      peakMb = Math.max(peakMb, mb);
+      if (mb > limits.memoryMb) overLimit('memory');
+    });
+  }, MEMORY_POLL_MS);
+  return {
+    stop: () => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      return peakMb;
+    },
+  };
+}
+
+/** V8 aborts when its heap passes --max-old-space-size (set to the memory limit for Node children). */
+export const heapExhausted = (stderr: string): boolean =>
+  /JavaScript heap out of memory|Reached heap limit/.test(stderr);
 
 /** VmRSS of a live process in MB; 0 when it is gone or /proc is not there (the time limit still applies). */
 async function residentMb(pid: number | undefined): Promise<number> {

@@ -128,28 +128,30 @@ describe('StepTracker.addUploadSteps', () => {
 
   it.each([
     ['a managed file reads processing: its new queue step is runnable at once', true, 'processing', true],
-    ["an external pipeline's file keeps DocuElevate's rule: completed, nothing scheduled", false, 'completed', false],
-  ])(
-    'upload steps added after the terminal step finished: %s',
-    async (_rule, managed, status, scheduled) => {
-      const context = setup();
-      const file = await context.tracker.registerFile(newFile({ managed }));
-      for (const step of DEFAULT_WORKFLOW.steps)
-        unwrap(await context.tracker.updateStepStatus(file.id, step, 'success'));
-      expect((await context.store.reads.files.get(file.id))?.rollup.status).toBe('completed');
+    [
+      "an external pipeline's file keeps DocuElevate's rule: completed, nothing scheduled",
+      false,
+      'completed',
+      false,
+    ],
+  ])('upload steps added after the terminal step finished: %s', async (_rule, managed, status, scheduled) => {
+    const context = setup();
+    const file = await context.tracker.registerFile(newFile({ managed }));
+    for (const step of DEFAULT_WORKFLOW.steps)
+      unwrap(await context.tracker.updateStepStatus(file.id, step, 'success'));
+    expect((await context.store.reads.files.get(file.id))?.rollup.status).toBe('completed');
 
-      unwrap(await context.tracker.addUploadSteps(file.id, ['nas']));
+    unwrap(await context.tracker.addUploadSteps(file.id, ['nas']));
 
-      expect((await context.store.reads.files.get(file.id))?.rollup.status).toBe(status);
-      const queue = await context.store.reads.steps.get(file.id, 'queue_nas');
-      expect(queue?.runAfter !== null).toBe(scheduled);
-      expect((await context.store.reads.steps.get(file.id, 'upload_to_nas'))?.runAfter).toBeNull();
-      const logs = await context.store.reads.logs.listForFiles([file.id]);
-      expect(logs.filter((log) => log.stepName === 'queue_nas').map((log) => log.message)).toEqual(
-        scheduled ? ['Queued: upload steps added after send_to_all_destinations had finished'] : [],
-      );
-    },
-  );
+    expect((await context.store.reads.files.get(file.id))?.rollup.status).toBe(status);
+    const queue = await context.store.reads.steps.get(file.id, 'queue_nas');
+    expect(queue?.runAfter !== null).toBe(scheduled);
+    expect((await context.store.reads.steps.get(file.id, 'upload_to_nas'))?.runAfter).toBeNull();
+    const logs = await context.store.reads.logs.listForFiles([file.id]);
+    expect(logs.filter((log) => log.stepName === 'queue_nas').map((log) => log.message)).toEqual(
+      scheduled ? ['Queued: upload steps added after send_to_all_destinations had finished'] : [],
+    );
+  });
 
   it('upload steps added before the terminal step finished wait for it, unscheduled', async () => {
     const context = setup();

@@ -6,11 +6,15 @@ import { createDatabase } from '@steptrail/test-servers';
 import { AppProcess } from '@steptrail/test-servers/app-process';
 
 const STANDALONE = fileURLToPath(new URL('../../../apps/standalone/src/main.ts', import.meta.url));
-const RUNNING = /steptrail is running \(API only\)\. Dashboard: (http:\/\/127\.0\.0\.1:\d+)\//;
+const RUNNING =
+  /steptrail is running \((?:API only|API and worker)\)\. Dashboard: (http:\/\/127\.0\.0\.1:\d+)\//;
 
 export type Database = 'sqlite' | 'postgres' | 'mysql';
 
-/** An API process of its own (`pnpm start` with START_WORKER=false) on a scratch database and storage directory. */
+/**
+ * An API process of its own (`pnpm start` with START_WORKER=false, unless `env` turns the worker on) on a scratch
+ * database and storage directory.
+ */
 export interface ApiProcess {
   readonly url: string;
   readonly pid: number;

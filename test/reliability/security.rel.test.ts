@@ -209,4 +209,22 @@ describe('start-up without tokens', () => {
       await run.stop();
     }
   });
+
+  test('with ALLOW_UNAUTHENTICATED=true it starts, and says in its log that anyone may write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steptrail-security-'));
+    dirs.push(dir);
+    const databaseUrl = `sqlite:${join(dir, 'x.db')}`;
+    await migrate(databaseUrl);
+    const env = { PORT: '0', HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true', DATABASE_URL: databaseUrl };
+    const run = new AppRun('api', { ...env, STORAGE_DIR: join(dir, 'storage') }, dir);
+    try {
+      const url = await run.url('API listening');
+      expect(await statusOf(`${url.replace('0.0.0.0', '127.0.0.1')}/readyz`)).toBe(200);
+      expect(run.stdout).toMatch(
+        /"msg":"no API_TOKENS on a non-loopback HOST \(ALLOW_UNAUTHENTICATED=true\)/,
+      );
+    } finally {
+      await run.stop();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { WEBHOOK_RETRY, WorkflowCatalog, type WorkflowDefinition } from '@steptrail/domain';
 import {
   ConfigError,
+  envFlag,
   databaseLostEnv,
   databaseEnv,
   envInteger,
@@ -30,8 +31,10 @@ export interface ApiConfig {
   storageDir: string;
   maxUploadBytes: number;
   maxJsonBytes: number;
-  /** Empty means authentication is off, which config parsing allows only on a loopback HOST. */
+  /** Empty means authentication is off, which config parsing allows only on a loopback HOST or when opted out. */
   tokens: readonly ApiToken[];
+  /** ALLOW_UNAUTHENTICATED: no tokens on a non-loopback HOST, said in a warning at start-up. */
+  allowUnauthenticated: boolean;
   logLevel: LogLevel;
   workflows: WorkflowCatalog;
   events: { pollMs: number; heartbeatMs: number; gapGraceMs: number };
@@ -80,6 +83,8 @@ const schema = (cwd: string) =>
       STORAGE_DIR: envPath(cwd, './data/storage'),
       MAX_UPLOAD_BYTES: envInteger(1, MAX_FILE_SIZE).default(100 * 1024 * 1024),
       MAX_JSON_BYTES: envInteger(1024, 64 * 1024 * 1024).default(1024 * 1024),
+      // The explicit, logged opt-out of the loopback rule: another layer (an authenticating proxy) guards the API.
+      ALLOW_UNAUTHENTICATED: envFlag().default(false),
       API_TOKENS: text.optional().transform((value, ctx): ApiToken[] => {
         const { tokens, problems } = parseApiTokens(value ?? '');
         for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem });
@@ -111,11 +116,14 @@ const schema = (cwd: string) =>
         // Runs even when other variables are wrong, so every problem is reported in one go.
         const tokens: unknown = env.API_TOKENS;
         const noTokens = !Array.isArray(tokens) || tokens.length === 0;
-        if (typeof env.HOST === 'string' && noTokens && !isLoopbackHost(env.HOST)) {
+        const optedOut = env.ALLOW_UNAUTHENTICATED === true;
+        if (typeof env.HOST === 'string' && noTokens && !optedOut && !isLoopbackHost(env.HOST)) {
           ctx.addIssue({
             code: 'custom',
             path: ['API_TOKENS'],
-            message: `is required when HOST (${env.HOST}) is not a loopback address: ${API_TOKENS_FORMAT}`,
+            message:
+              `is required when HOST (${env.HOST}) is not a loopback address: ${API_TOKENS_FORMAT}. ` +
+              'If a proxy in front authenticates every request, ALLOW_UNAUTHENTICATED=true starts without tokens.',
           });
         }
         // Only well-formed definitions reach the domain's checks; a malformed one is already reported.
@@ -161,6 +169,7 @@ export function parseApiConfig(env: Readonly<Record<string, string | undefined>>
     maxUploadBytes: values.MAX_UPLOAD_BYTES,
     maxJsonBytes: values.MAX_JSON_BYTES,
     tokens: values.API_TOKENS,
+    allowUnauthenticated: values.ALLOW_UNAUTHENTICATED,
     logLevel: values.LOG_LEVEL,
     workflows: workflows.value,
     events: {

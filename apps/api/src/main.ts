@@ -5,7 +5,7 @@ import {
   runMain,
   superviseProcess,
 } from '@steptrail/runtime';
-import { loadApiConfig } from './config.js';
+import { isLoopbackHost, loadApiConfig } from './config.js';
 import { API, buildApiContainer } from './container.js';
 
 // Starts what the container built; nothing else. The schema must be migrated already (steptrail-migrate schema up,
@@ -19,10 +19,16 @@ runMain('steptrail-api', async () => {
   const container = await buildApiContainer(config);
   const server = container.resolve(API.Server);
   await server.listen();
+  const log = container.resolve(API.Logger);
+  if (config.tokens.length === 0 && !isLoopbackHost(config.host))
+    log.warn(
+      { host: config.host },
+      'no API_TOKENS on a non-loopback HOST (ALLOW_UNAUTHENTICATED=true): anyone who reaches this port may read, write and delete',
+    );
   const store = container.resolve(TOKENS.Store);
   superviseProcess({
     app: 'steptrail-api',
-    log: container.resolve(API.Logger),
+    log,
     ping: () => store.ping(),
     lostAfterMs: config.databaseLostAfterMs,
     stop: () => server.close(),

@@ -112,6 +112,17 @@ describe('API configuration', () => {
     },
   );
 
+  test('ALLOW_UNAUTHENTICATED=true is the explicit opt-out of tokens on a non-loopback HOST', () => {
+    const config = parseApiConfig({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' }, '/');
+    expect(config.tokens).toEqual([]);
+    expect(config.allowUnauthenticated).toBe(true);
+    expect(problemsOf({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'false' })).toEqual([
+      expect.stringMatching(
+        /^API_TOKENS: is required when HOST .* ALLOW_UNAUTHENTICATED=true starts without tokens/,
+      ),
+    ]);
+  });
+
   test('the loopback rule is reported even when other variables are wrong too', () => {
     expect(
       problemsOf({ HOST: '0.0.0.0', PORT: 'x' })

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { API } from '@steptrail/api';
+import { API, isLoopbackHost } from '@steptrail/api';
 import {
   TOKENS,
   checkDatabaseServes,
@@ -29,6 +29,13 @@ runMain('steptrail', async () => {
     );
   const server = container.resolve(API.Server);
   const url = await server.listen();
+  if (config.api.tokens.length === 0 && !isLoopbackHost(config.api.host))
+    container
+      .resolve(STANDALONE.Logger)
+      .warn(
+        { host: config.api.host },
+        'no API_TOKENS on a non-loopback HOST (ALLOW_UNAUTHENTICATED=true): anyone who reaches this port may read, write and delete',
+      );
   const worker = await container.resolve(STANDALONE.Worker).start();
   const store = container.resolve(TOKENS.Store);
   superviseProcess({

@@ -41,6 +41,11 @@ export interface ApiConfig {
   shutdownTimeoutMs: number;
   /** How long the database may stay unreachable before the process stops (docs/architecture.md#faults); 0 never. */
   databaseLostAfterMs: number;
+  /**
+   * How long a client may take to send a whole request, and its headers: a slower or never-finished request is
+   * answered 408 and its connection closed (docs/architecture.md#slow-clients).
+   */
+  requestTimeouts: { requestMs: number; headersMs: number };
   countsMaxAgeMs: number;
   /** Pause between passes of the rollup reconciler (docs/architecture.md#foreign-writes); 0 runs none here. */
   reconcileIntervalMs: number;
@@ -73,6 +78,8 @@ const workflowDefinitions = envJson(workflowShape)
   .optional()
   .transform((value) => value ?? {});
 
+const MIN_REQUEST_TIMEOUT_MS = 1000;
+
 const MAX_FILE_SIZE = 2_147_483_647; // files.file_size is a 32-bit integer column
 
 const schema = (cwd: string) =>
@@ -98,6 +105,8 @@ const schema = (cwd: string) =>
       EVENTS_GAP_GRACE_MS: envMilliseconds(0, 60_000).default(2000),
       SHUTDOWN_TIMEOUT_MS: envMilliseconds(0, 600_000).default(10_000),
       ...databaseLostEnv,
+      REQUEST_TIMEOUT_MS: envMilliseconds(MIN_REQUEST_TIMEOUT_MS, 3_600_000).default(300_000),
+      HEADERS_TIMEOUT_MS: envMilliseconds(MIN_REQUEST_TIMEOUT_MS, 600_000).default(60_000),
       COUNTS_MAX_AGE_MS: envMilliseconds(0, 3_600_000).default(2_000),
       RECONCILE_INTERVAL_MS: envMilliseconds(0, 60_000).default(250),
       DB_POOL_SIZE: envInteger(1, 200),
@@ -124,6 +133,21 @@ const schema = (cwd: string) =>
             message:
               `is required when HOST (${env.HOST}) is not a loopback address: ${API_TOKENS_FORMAT}. ` +
               'If a proxy in front authenticates every request, ALLOW_UNAUTHENTICATED=true starts without tokens.',
+          });
+        }
+        // Node refuses a headers timeout longer than the request timeout; say so here, with both values
+        // (only for values in range: one out of range is already reported).
+        const { HEADERS_TIMEOUT_MS: headers, REQUEST_TIMEOUT_MS: whole } = env as Record<string, unknown>;
+        if (
+          typeof headers === 'number' &&
+          typeof whole === 'number' &&
+          Math.min(headers, whole) >= MIN_REQUEST_TIMEOUT_MS &&
+          headers > whole
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['HEADERS_TIMEOUT_MS'],
+            message: `(${headers}) must not be longer than REQUEST_TIMEOUT_MS (${whole})`,
           });
         }
         // Only well-formed definitions reach the domain's checks; a malformed one is already reported.
@@ -179,6 +203,7 @@ export function parseApiConfig(env: Readonly<Record<string, string | undefined>>
     },
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     databaseLostAfterMs: values.DATABASE_LOST_AFTER_MS,
+    requestTimeouts: { requestMs: values.REQUEST_TIMEOUT_MS, headersMs: values.HEADERS_TIMEOUT_MS },
     countsMaxAgeMs: values.COUNTS_MAX_AGE_MS,
     reconcileIntervalMs: values.RECONCILE_INTERVAL_MS,
     webhooks: {

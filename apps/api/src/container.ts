@@ -169,6 +169,7 @@ export async function buildApiContainer(
           host: config.host,
           port: config.port,
           shutdownTimeoutMs: config.shutdownTimeoutMs,
+          requestTimeouts: config.requestTimeouts,
           sweeper: new StallSweeper(
             c.resolve(TOKENS.StallWatch),
             config.stall.sweepIntervalMs,

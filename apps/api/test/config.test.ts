@@ -54,6 +54,19 @@ describe('API configuration', () => {
     });
   });
 
+  test('request and headers timeouts: 300 s and 60 s by default; headers may not outlast the request', () => {
+    expect(parseApiConfig({}, '/srv').requestTimeouts).toEqual({ requestMs: 300_000, headersMs: 60_000 });
+    expect(
+      parseApiConfig({ REQUEST_TIMEOUT_MS: '4000', HEADERS_TIMEOUT_MS: '2000' }, '/srv').requestTimeouts,
+    ).toEqual({ requestMs: 4000, headersMs: 2000 });
+    expect(problemsOf({ REQUEST_TIMEOUT_MS: '2000', HEADERS_TIMEOUT_MS: '3000' })).toEqual([
+      'HEADERS_TIMEOUT_MS: (3000) must not be longer than REQUEST_TIMEOUT_MS (2000)',
+    ]);
+    expect(problemsOf({ REQUEST_TIMEOUT_MS: '10' })).toEqual([
+      expect.stringMatching(/^REQUEST_TIMEOUT_MS: .*1000/),
+    ]);
+  });
+
   test('every problem is listed at once', () => {
     const problems = problemsOf({
       DATABASE_URL: 'oracle://db',

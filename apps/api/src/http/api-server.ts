@@ -21,6 +21,8 @@ export interface ApiServerDeps {
   host: string;
   port: number;
   shutdownTimeoutMs: number;
+  /** A request (or its headers) not received within these is answered 408 (docs/architecture.md#slow-clients). */
+  requestTimeouts: { requestMs: number; headersMs: number };
   /** Sweeps for stalled steps while the API listens (docs/architecture.md#stalls); off when its interval is 0. */
   sweeper?: StallSweeper;
 }
@@ -36,8 +38,15 @@ export class ApiServer {
 
   /** Starts listening (port 0 picks a free port) and returns the base URL. */
   async listen(): Promise<string> {
+    const { requestMs, headersMs } = this.deps.requestTimeouts;
     const server = createServer(
-      { requestTimeout: 300_000, headersTimeout: 60_000, keepAliveTimeout: 5_000 },
+      {
+        requestTimeout: requestMs,
+        headersTimeout: headersMs,
+        keepAliveTimeout: 5_000,
+        // Node looks for timed-out requests every this often (30 s by default): often enough to keep its limits.
+        connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(headersMs / 4))),
+      },
       this.deps.app,
     );
     server.on('request', (_req, res: ServerResponse) => {

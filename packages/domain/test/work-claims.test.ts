@@ -142,6 +142,27 @@ describe('WorkClaims.finish', () => {
     });
   });
 
+  it('a handler text no database stores unchanged (NUL, a lone surrogate) is kept with U+FFFD in its place', async () => {
+    const { claims, store, file, ref } = await managedFile();
+    await claims.claim('w1', LEASE);
+    unwrap(
+      await claims.finish('w1', ref, {
+        status: 'failure',
+        message: 'bad object 7\u0000 at \ud800',
+        detail: 'stack\u0000trace',
+        retryAt: null,
+      }),
+    );
+    expect(await store.reads.steps.get(file.id, 'hash_file')).toMatchObject({
+      status: 'failure',
+      errorMessage: 'bad object 7\uFFFD at \uFFFD',
+    });
+    expect((await store.reads.logs.listForStep(file.id, 'hash_file')).at(-1)).toMatchObject({
+      message: 'bad object 7\uFFFD at \uFFFD',
+      detail: 'stack\uFFFDtrace',
+    });
+  });
+
   it.each([
     ['another worker finishes it', 'w2', false],
     ['the step was never claimed', 'w1', true],

@@ -39,3 +39,14 @@ export function unstorableText(text: string): string | null {
     return 'Contains a lone UTF-16 surrogate (e.g. \\ud800 without its pair), which is not Unicode text; remove it.';
   return null;
 }
+
+const UNSTORABLE_CHARACTERS = /\u0000|\p{Cs}/gu;
+
+/**
+ * `text` with every character unstorableText names replaced by U+FFFD, for text steptrail composes itself from
+ * what it does not control (a worker's error from a corrupt document, a stack trace): refusing it would lose the
+ * step's outcome, and each database would otherwise store it differently or refuse the write.
+ */
+export function storableText(text: string): string {
+  return text.replace(UNSTORABLE_CHARACTERS, '\uFFFD');
+}

@@ -1,3 +1,4 @@
+import { storableText } from '../events/storable-range.js';
 import type { FileRecord } from '../files/file-record.js';
 import { retryScheduledMessage } from '../retry/retry-message.js';
 import type { Clock } from '../ports/clock.js';
@@ -91,8 +92,11 @@ export class WorkClaims {
       async (batch, ref, index) => {
         const outcome = finishes[index]?.outcome;
         if (outcome === undefined) throw new Error(`No outcome at ${index}.`);
-        const { status, message, detail } = outcome;
-        const event = recordEvent(ref, status, message ?? null, detail ?? null, batch.now, workerId);
+        const { status } = outcome;
+        // A handler's text comes from documents and libraries the worker does not control (storable-values).
+        const message = outcome.message == null ? null : storableText(outcome.message);
+        const detail = outcome.detail == null ? null : storableText(outcome.detail);
+        const event = recordEvent(ref, status, message, detail, batch.now, workerId);
         const applied = await batch.apply(event);
         if (outcome.status !== 'failure' || outcome.retryAt === null) return applied;
         const retry = retryScheduledMessage(applied.step.attempts + 1, outcome.retryAt);

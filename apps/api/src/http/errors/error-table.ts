@@ -59,7 +59,12 @@ const STORE_ERRORS = {
 
 /** body-parser's error types (express.json), as API errors. */
 const BODY_PARSER_ERRORS: Readonly<Record<string, { code: HttpErrorCode; message: string }>> = {
-  'entity.parse.failed': { code: 'INVALID_JSON', message: 'The request body is not valid JSON.' },
+  // express.json is strict: a bare value (null, 1, "x") fails to parse like malformed JSON does.
+  'entity.parse.failed': {
+    code: 'INVALID_JSON',
+    message:
+      'The request body is not a JSON object or array: it is malformed, or a bare value such as null or 1.',
+  },
   'entity.too.large': {
     code: 'PAYLOAD_TOO_LARGE',
     message: 'The request body is larger than this server accepts.',

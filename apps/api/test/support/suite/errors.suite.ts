@@ -77,6 +77,16 @@ export function errorTests(ctx: SuiteContext): void {
         400,
         'INVALID_JSON',
       );
+      const bare = await expectError(
+        await api.fetch(`/api/files/${file.id}/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: 'null',
+        }),
+        400,
+        'INVALID_JSON',
+      );
+      expect(bare.error.message).toMatch(/not a JSON object or array.*bare value such as null/);
       const cursor = await expectError(
         await api.fetch(`/api/files/${file.id}/logs?cursor=not-a-cursor`),
         400,

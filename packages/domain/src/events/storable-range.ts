@@ -40,7 +40,7 @@ export function unstorableText(text: string): string | null {
   return null;
 }
 
-const UNSTORABLE_CHARACTERS = /\u0000|\p{Cs}/gu;
+const LONE_SURROGATES = /\p{Cs}/gu;
 
 /**
  * `text` with every character unstorableText names replaced by U+FFFD, for text steptrail composes itself from
@@ -48,5 +48,5 @@ const UNSTORABLE_CHARACTERS = /\u0000|\p{Cs}/gu;
  * step's outcome, and each database would otherwise store it differently or refuse the write.
  */
 export function storableText(text: string): string {
-  return text.replace(UNSTORABLE_CHARACTERS, '\uFFFD');
+  return text.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATES, '\uFFFD');
 }

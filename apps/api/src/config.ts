@@ -29,6 +29,8 @@ export interface ApiConfig {
   port: number;
   /** Where uploads are stored, one file per content hash. */
   storageDir: string;
+  /** Where the worker stores processed documents; downloads are served from here only (docs/architecture.md#downloads). */
+  processedDir: string;
   maxUploadBytes: number;
   maxJsonBytes: number;
   /** Empty means authentication is off, which config parsing allows only on a loopback HOST or when opted out. */
@@ -88,6 +90,7 @@ const schema = (cwd: string) =>
       HOST: text.min(1).default('127.0.0.1'),
       PORT: envPort().default(3000),
       STORAGE_DIR: envPath(cwd, './data/storage'),
+      PROCESSED_DIR: envPath(cwd, './data/processed'),
       MAX_UPLOAD_BYTES: envInteger(1, MAX_FILE_SIZE).default(100 * 1024 * 1024),
       MAX_JSON_BYTES: envInteger(1024, 64 * 1024 * 1024).default(1024 * 1024),
       // The explicit, logged opt-out of the loopback rule: another layer (an authenticating proxy) guards the API.
@@ -190,6 +193,7 @@ export function parseApiConfig(env: Readonly<Record<string, string | undefined>>
     host: values.HOST,
     port: values.PORT,
     storageDir: values.STORAGE_DIR,
+    processedDir: values.PROCESSED_DIR,
     maxUploadBytes: values.MAX_UPLOAD_BYTES,
     maxJsonBytes: values.MAX_JSON_BYTES,
     tokens: values.API_TOKENS,

@@ -7,6 +7,9 @@ export interface Io {
   /** Resolves on Ctrl-C or SIGTERM: --follow and watch stop then, with exit code 0. */
   interrupted: Promise<void>;
   now(): Date;
+  /** Where bytes go (`download -o -`), and the folder downloads are saved in. */
+  stdout: NodeJS.WritableStream;
+  cwd: string;
 }
 
 export function processIo(): Io {
@@ -20,5 +23,7 @@ export function processIo(): Io {
     isTerminal: process.stdout.isTTY === true,
     interrupted,
     now: () => new Date(),
+    stdout: process.stdout,
+    cwd: process.cwd(),
   };
 }

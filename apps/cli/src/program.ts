@@ -1,5 +1,6 @@
 import { SteptrailApiError, SteptrailClient, SteptrailNetworkError } from '@steptrail/client';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { downloadCommand, WouldOverwrite } from './commands/download.command.js';
 import { filesCommand } from './commands/files.command.js';
 import { logsCommand } from './commands/logs.command.js';
 import { retryCommand } from './commands/retry.command.js';
@@ -92,6 +93,26 @@ export async function runCli(
         ),
       ),
     );
+  command('download', "save a file's original (as uploaded) or, with --processed, its processed document")
+    .argument('<id>', 'file id', fileId)
+    .option('--processed', 'the document the pipeline stored instead of the original', false)
+    .option('-o, --output <path>', 'where to save it (default: the offered name, here); - for stdout')
+    .option('--force', 'replace a file that already exists', false)
+    .action(
+      run((client, id: number, options: Common & { processed?: boolean; output?: string; force?: boolean }) =>
+        downloadCommand(
+          client,
+          id,
+          {
+            kind: options.processed === true ? 'processed' : 'original',
+            ...(options.output === undefined ? {} : { output: options.output }),
+            force: options.force === true,
+            json: options.json === true,
+          },
+          io,
+        ),
+      ),
+    );
   command('watch', 'every step and status change as it happens (Ctrl-C stops)').action(
     run((client, options: Common) => watchCommand(client, options.json === true, io)),
   );
@@ -116,6 +137,10 @@ function exitCodeOf(error: unknown, io: Io): ExitCode {
     for (const problem of problems(error.details)) {
       if (!error.message.includes(problem)) io.err(`  ${problem}\n`);
     }
+    return EXIT.failure;
+  }
+  if (error instanceof WouldOverwrite) {
+    io.err(`steptrail: ${error.message}\n`);
     return EXIT.failure;
   }
   if (error instanceof SteptrailNetworkError) {

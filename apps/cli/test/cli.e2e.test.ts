@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SteptrailClient } from '@steptrail/client';
 import { TS_REGISTER } from '@steptrail/test-servers/app-process';
@@ -21,13 +24,18 @@ let api: StandaloneApi;
 let client: SteptrailClient;
 
 /** Runs the CLI; `whileRunning` acts while it runs (then the CLI gets SIGINT), for --follow and watch. */
-function steptrail(args: string[], whileRunning?: (output: () => string) => Promise<void>): Promise<Run> {
+function steptrail(
+  args: string[],
+  whileRunning?: (output: () => string) => Promise<void>,
+  cwd?: string,
+): Promise<Run> {
   const child = spawn(
     process.execPath,
     ['--conditions=@steptrail/source', '--import', TS_REGISTER, MAIN, ...args],
     {
       env: { PATH: process.env['PATH'] ?? '', STEPTRAIL_URL: api.url, STEPTRAIL_TOKEN: api.token },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd === undefined ? {} : { cwd }),
     },
   );
   let stdout = '';
@@ -151,6 +159,41 @@ describe('steptrail (the CLI) against a live API', () => {
       'step',
       'file',
     ]);
+  });
+
+  test('download saves the original under its offered name, never over a file, or to stdout with -o -', async () => {
+    const content = `plain text ${Date.now()} ${Math.random()}`;
+    const form = new FormData();
+    form.set('file', new Blob([content], { type: 'text/plain' }), 'Notiz März.txt');
+    const uploaded = await fetch(`${api.url}/api/files`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${api.token}` },
+    });
+    expect(uploaded.status).toBe(201);
+    const id = ((await uploaded.json()) as { file: { id: number } }).file.id;
+    const dir = mkdtempSync(join(tmpdir(), 'steptrail-cli-download-'));
+    try {
+      const saved = await steptrail(['download', String(id)], undefined, dir);
+      expect(saved.code).toBe(0);
+      expect(saved.stdout).toContain(`File ${id}: saved the original as ${join(dir, 'Notiz März.txt')}`);
+      expect(readFileSync(join(dir, 'Notiz März.txt'), 'utf8')).toBe(content);
+      const again = await steptrail(['download', String(id)], undefined, dir);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('exists; pass --force to replace it');
+      expect((await steptrail(['download', String(id), '--force'], undefined, dir)).code).toBe(0);
+      const piped = await steptrail(['download', String(id), '-o', '-']);
+      expect(piped).toMatchObject({ code: 0, stdout: content });
+      const json = await steptrail(['download', String(id), '-o', join(dir, 'copy.txt'), '--json']);
+      expect(JSON.parse(json.stdout)).toMatchObject({ fileId: id, kind: 'original', name: 'Notiz März.txt' });
+      expect(readFileSync(join(dir, 'copy.txt'), 'utf8')).toBe(content);
+      const none = await steptrail(['download', String(id), '--processed'], undefined, dir);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain('(404 CONTENT_NOT_FOUND)');
+      expect(readdirSync(dir).sort()).toEqual(['Notiz März.txt', 'copy.txt']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a wrong token exits 1; an API that is not there, or a wrong URL, exits 2', async () => {

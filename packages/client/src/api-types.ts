@@ -49,3 +49,4 @@ export type ReadyMessage = z.input<typeof readyMessageJson>;
 export type Heartbeat = z.input<typeof heartbeatJson>;
 export type StuckQuery = Partial<z.input<typeof stuckQuery>>;
 export type StuckPage = z.input<typeof stuckPageJson>;
+export type { DownloadKind } from '@steptrail/api-schema/download.schemas.js';

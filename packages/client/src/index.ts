@@ -1,4 +1,4 @@
-export { SteptrailClient, type ClientOptions } from './steptrail-client.js';
+export { SteptrailClient, type ClientOptions, type FileDownload } from './steptrail-client.js';
 export { StepReporter, type ReportExtras } from './step-reporter.js';
 export type { BatchOutcome, BatchSummary } from './event-batcher.js';
 export type { LiveEvent, SubscribeOptions, Subscription } from './live-subscription.js';

@@ -17,11 +17,21 @@ import type {
   StuckPage,
   StuckQuery,
 } from './api-types.js';
+import { dispositionName } from '@steptrail/api-schema/content-disposition.js';
+import type { DownloadKind } from '@steptrail/api-schema/download.schemas.js';
 import { EventBatcher, type BatchOutcome, type BatchSummary } from './event-batcher.js';
 import { subscribe, type LiveEvent, type SubscribeOptions, type Subscription } from './live-subscription.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
 import { StepReporter, type ReportExtras } from './step-reporter.js';
 import { Transport } from './transport.js';
+
+/** What `download` answers: the bytes as a stream, with what the API says about them. */
+export interface FileDownload {
+  name: string;
+  contentType: string | null;
+  size: number | null;
+  body: ReadableStream<Uint8Array>;
+}
 
 export interface ClientOptions {
   /** The API's base URL, e.g. http://localhost:8080. */
@@ -99,6 +109,22 @@ export class SteptrailClient {
   }
 
   /** Steps stalled in progress or runnable and unclaimed, with reason and age (GET /api/stuck). */
+  /**
+   * A file's original (as uploaded) or processed document, as the name the API offers, its media type, size and
+   * a body to stream. Rejects with CONTENT_NOT_FOUND (404) when the file has none. Not retried: it may be large.
+   */
+  async download(fileId: number, kind: DownloadKind): Promise<FileDownload> {
+    const response = await this.transport.stream(`/api/files/${fileId}/download/${kind}`);
+    const length = response.headers.get('content-length');
+    if (response.body === null) throw new Error(`GET /api/files/${fileId}/download/${kind} answered no body`);
+    return {
+      name: dispositionName(response.headers.get('content-disposition')) ?? `file-${fileId}`,
+      contentType: response.headers.get('content-type'),
+      size: length === null ? null : Number(length),
+      body: response.body,
+    };
+  }
+
   listStuck(query: StuckQuery = {}): Promise<StuckPage> {
     return this.get('/api/stuck', query);
   }

@@ -71,6 +71,33 @@ export class Transport {
     }
   }
 
+  /**
+   * A GET whose answer is a body to stream, not JSON (a download): the timeout covers the wait for the answer's
+   * headers, not the transfer. Rejects with the API's error for a non-2xx answer.
+   */
+  async stream(path: string): Promise<Response> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    let response: Response;
+    try {
+      response = await this.options.fetch(this.url(path), {
+        headers: this.headers({ accept: '*/*' }),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      throw new SteptrailNetworkError(
+        `GET ${path}: the API at ${this.options.baseUrl} could not be reached`,
+        {
+          cause: error,
+        },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) throw await apiError(response);
+    return response;
+  }
+
   private async attempt(
     request: RequestOptions,
   ): Promise<{ kind: 'answer'; response: Response } | { kind: 'failure'; error: unknown }> {

@@ -17,6 +17,7 @@ export * from './workflow/workflow.js';
 export * from './workflow/workflow-catalog.js';
 export * from './files/file-record.js';
 export * from './files/file-search.js';
+export * from './files/processed-document.js';
 export * from './bulk/bulk-operation.js';
 export * from './files/step-key.js';
 export * from './retry/backoff.js';

@@ -8,6 +8,7 @@ import { requestContext } from './request-context.js';
 import { mountRoutes } from './routing/mount-routes.js';
 import type { Route } from './routing/route.js';
 import { bulkRoutes } from './routes/bulk.routes.js';
+import { downloadRoutes } from './routes/downloads.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { fileCommandRoutes } from './routes/files-command.routes.js';
 import { fileQueryRoutes } from './routes/files-query.routes.js';
@@ -26,6 +27,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
   const routes: Route[] = [
     ...fileRegisterRoutes(deps),
     ...fileQueryRoutes(deps),
+    ...downloadRoutes(deps),
     ...fileCommandRoutes(deps),
     ...eventRoutes(deps),
     ...insightRoutes(deps),

@@ -84,6 +84,16 @@ export class DashboardApi {
     return id;
   }
 
+  /** An upload to POST /api/files, which steptrail's own worker processes. */
+  async upload(name: string, bytes: Uint8Array): Promise<number> {
+    const form = new FormData();
+    form.set('file', new Blob([bytes], { type: 'application/pdf' }), name);
+    const response = await fetch(`${this.url}/api/files`, { method: 'POST', body: form });
+    const text = await response.text();
+    if (response.status !== 201) throw new Error(`POST /api/files: ${response.status} ${text}`);
+    return (JSON.parse(text) as { file: { id: number } }).file.id;
+  }
+
   async completedFile(name: string): Promise<number> {
     const id = await this.register(name);
     await this.run(id, STEPS);

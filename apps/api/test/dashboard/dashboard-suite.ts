@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -163,6 +163,36 @@ export function dashboardSuite(backend: DashboardBackend): void {
             (await api.notes(id)).filter((note) => note.startsWith('Bulk retry operation ')),
           ).toHaveLength(1);
         }
+        await page.close();
+      });
+
+      test('a processed upload offers its original and its processed document for download', async () => {
+        const original = await invoicePdf('Rechnung 2026-0815');
+        const id = await api.upload('Rechnung März.pdf', original);
+        const external = await api.completedFile('reported-elsewhere.pdf');
+        const page = await open(`#/files/${id}`);
+        await page
+          .locator('.file-page .view-head .badge', { hasText: 'Completed' })
+          .waitFor({ timeout: 90_000 });
+        const processedLink = page.locator('a.download-link[data-kind="processed"]');
+        await processedLink.waitFor();
+        const [first] = await Promise.all([
+          page.waitForEvent('download'),
+          page.locator('a.download-link[data-kind="original"]').click(),
+        ]);
+        expect(first.suggestedFilename()).toBe('Rechnung März.pdf');
+        expect(Buffer.compare(readFileSync(await first.path()), Buffer.from(original))).toBe(0);
+        const [second] = await Promise.all([page.waitForEvent('download'), processedLink.click()]);
+        expect(second.suggestedFilename()).toMatch(/\.pdf$/);
+        expect(await processedLink.textContent()).toContain(second.suggestedFilename());
+        const stamped = readFileSync(await second.path());
+        expect(stamped.subarray(0, 5).toString()).toBe('%PDF-');
+        // The worker wrote the metadata into a copy: the processed document is not the upload.
+        expect(Buffer.compare(stamped, Buffer.from(original))).not.toBe(0);
+        await page.screenshot({ path: join(shots, 'file-downloads-1400-light.png'), fullPage: true });
+        await page.goto(`${api.url}/#/files/${external}`);
+        await page.locator('.downloads', { hasText: 'Original: not stored by this API' }).waitFor();
+        expect(await page.locator('a.download-link').count()).toBe(0);
         await page.close();
       });
 

@@ -82,6 +82,7 @@ export async function startApi(
     {
       PORT: '0',
       STORAGE_DIR: join(scratchDir(), 'uploads'),
+      PROCESSED_DIR: join(scratchDir(), 'processed'),
       LOG_LEVEL: 'info',
       EVENTS_POLL_MS: '50',
       EVENTS_GAP_GRACE_MS: '200',

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { removeScratchDirs, startApi, type Backend, type RunningApi } from './api-harness.js';
 import { authTests } from './suite/auth.suite.js';
 import { bulkTests } from './suite/bulk.suite.js';
+import { downloadTests } from './suite/downloads.suite.js';
 import { errorTests } from './suite/errors.suite.js';
 import { fileTests } from './suite/files.suite.js';
 import { hostileInputTests } from './suite/hostile-input.suite.js';
@@ -55,6 +56,7 @@ export function describeApiSuite(backend: Backend, skipReason: string | null = n
       insightTests(ctx);
       stallTests(ctx);
       bulkTests(ctx);
+      downloadTests(ctx);
     },
   );
 }

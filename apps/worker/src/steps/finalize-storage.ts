@@ -1,4 +1,5 @@
 import { copyFile, stat } from 'node:fs/promises';
+import { STORAGE_STEP } from '@steptrail/domain';
 import {
   METADATA,
   RECORD,
@@ -27,7 +28,8 @@ const exists = (path: string) =>
  */
 export function finalizeStorageStep(processedDir: string): StepHandler {
   return {
-    stepName: 'finalize_document_storage',
+    // Its success row's detail is the stored path, which downloads read back (docs/architecture.md#downloads).
+    stepName: STORAGE_STEP,
     async run({ file, sourcePath, artifacts }) {
       const record = await required(
         artifacts.readJson(RECORD, recordArtifact),

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, describeError } from '../api/client.js';
+import { findDownload, type Available } from '../api/downloads.js';
 import type { FileDetail, LogEntry, LogPage, Steps } from '../api/types.js';
 import { Dialog } from '../components/dialog.js';
 import { OverallBadge } from '../components/status.js';
@@ -8,6 +9,7 @@ import { useCoalesced, useFocusHeading, useLiveEvents, useTick } from '../hooks.
 import { href, navigate } from '../router.js';
 import { toast } from '../toasts.js';
 import { buildTimeline } from '../timeline.js';
+import { Downloads } from './downloads.js';
 import { deleteFiles, retryFiles } from './file-actions.js';
 import { lastFilesHref } from './files.js';
 import { History } from './history.js';
@@ -20,14 +22,17 @@ interface Loaded {
   steps: Steps['steps'];
   logs: LogEntry[];
   truncated: boolean;
+  downloads: { original: Available | null; processed: Available | null };
 }
 
 const MAX_HISTORY_PAGES = 20;
 
 async function loadFile(id: string): Promise<Loaded> {
-  const [detail, steps] = await Promise.all([
+  const [detail, steps, original, processed] = await Promise.all([
     api<FileDetail>(`/api/files/${id}`),
     api<Steps>(`/api/files/${id}/steps`),
+    findDownload(Number(id), 'original'),
+    findDownload(Number(id), 'processed'),
   ]);
   const logs: LogEntry[] = [];
   let cursor: string | null = null;
@@ -39,7 +44,7 @@ async function loadFile(id: string): Promise<Loaded> {
     cursor = page.nextCursor;
     pages += 1;
   } while (cursor !== null && pages < MAX_HISTORY_PAGES);
-  return { detail, steps: steps.steps, logs, truncated: cursor !== null };
+  return { detail, steps: steps.steps, logs, truncated: cursor !== null, downloads: { original, processed } };
 }
 
 type Pending = null | 'delete' | 'duplicate';
@@ -102,7 +107,7 @@ export function FilePage({ id }: { id: string }) {
     );
   }
 
-  const { detail, steps, logs, truncated } = loaded;
+  const { detail, steps, logs, truncated, downloads } = loaded;
   const { file, status, summary } = detail;
   const timeline = buildTimeline(file, steps, logs, now);
   const act = async (work: () => Promise<void>): Promise<void> => {
@@ -231,6 +236,7 @@ export function FilePage({ id }: { id: string }) {
           <dt>SHA-256</dt>
           <dd class="mono hash">{file.filehash}</dd>
         </div>
+        <Downloads downloads={downloads} />
       </dl>
       <TimelineView timeline={timeline} />
       <History logs={logs} truncated={truncated} />

@@ -13,6 +13,9 @@ export type HttpErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'NOT_READY'
   | 'WEBHOOK_NOT_FOUND'
+  | 'CONTENT_NOT_FOUND'
+  | 'PRECONDITION_FAILED'
+  | 'RANGE_NOT_SATISFIABLE'
   | 'INTERNAL';
 
 export type ApiErrorCode = DomainErrorCode | HttpErrorCode;

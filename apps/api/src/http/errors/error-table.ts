@@ -34,6 +34,9 @@ export const HTTP_ERROR_STATUS = {
   STORE_UNAVAILABLE: 503,
   NOT_READY: 503,
   WEBHOOK_NOT_FOUND: 404,
+  CONTENT_NOT_FOUND: 404,
+  PRECONDITION_FAILED: 412,
+  RANGE_NOT_SATISFIABLE: 416,
 } as const satisfies Record<HttpErrorCode, number>;
 
 const STATUS: Readonly<Record<ApiErrorCode, number>> = { ...DOMAIN_ERROR_STATUS, ...HTTP_ERROR_STATUS };

@@ -36,7 +36,13 @@ export function authTests(ctx: SuiteContext): void {
     };
 
     test('without a token protected routes are 401 with a Bearer challenge; public routes answer', async () => {
-      for (const path of ['/api/files', '/api/files/1', '/api/events', '/metrics']) {
+      for (const path of [
+        '/api/files',
+        '/api/files/1',
+        '/api/files/1/download/original',
+        '/api/events',
+        '/metrics',
+      ]) {
         const response = await api.fetch(path);
         await expectError(response, 401, 'UNAUTHORIZED');
         expect(response.headers.get('www-authenticate')).toBe('Bearer realm="steptrail"');

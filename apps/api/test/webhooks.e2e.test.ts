@@ -11,6 +11,7 @@ import {
   type Backend,
   type RunningApi,
 } from './support/api-harness.js';
+import { API } from '../src/container.js';
 import { recordOk, registerExternal } from './support/fixtures.js';
 import { expectError, expectJson, post } from './support/http.js';
 import { SUITE_ENV } from './support/suite/suite-context.js';
@@ -177,7 +178,8 @@ function describeWebhooks(backend: Backend, skipReason: string | null = null): v
       );
       const listed = list.webhooks.find((hook) => hook['id'] === created.id);
       expect(listed).toMatchObject({ id: created.id, url: created.url, events: ['file.completed'] });
-      expect(Object.keys(listed ?? {}).sort()).toEqual(['createdAt', 'events', 'id', 'url']);
+      expect(Object.keys(listed ?? {}).sort()).toEqual(['createdAt', 'events', 'id', 'pausedAt', 'url']);
+      expect(listed?.['pausedAt']).toBeNull();
       expect((await running().fetch(`/api/webhooks/${created.id}`, { method: 'DELETE' })).status).toBe(204);
       await expectError(
         await running().fetch(`/api/webhooks/${created.id}`, { method: 'DELETE' }),
@@ -200,6 +202,52 @@ function describeWebhooks(backend: Backend, skipReason: string | null = null): v
       expect(scope('/api/webhooks', 'get')).toEqual([{ bearerAuth: ['read'] }]);
       expect(scope('/api/webhooks/{id}', 'delete')).toEqual([{ bearerAuth: ['admin'] }]);
       expect(scope('/api/webhooks/{id}/test', 'post')).toEqual([{ bearerAuth: ['write'] }]);
+      expect(scope('/api/webhooks/{id}', 'patch')).toEqual([{ bearerAuth: ['write'] }]);
+      expect(scope('/api/webhooks/{id}/deliveries/{deliveryId}/attempts', 'get')).toEqual([
+        { bearerAuth: ['read'] },
+      ]);
+    });
+
+    it('a paused subscription keeps its deliveries waiting, unsent, and sends them once resumed', async () => {
+      const api = running();
+      const hook = await subscribe(api, receiver.url('paused'), ['file.completed']);
+      const pause = (paused: boolean) =>
+        api.fetch(`/api/webhooks/${hook.id}`, { ...post({ paused }), method: 'PATCH' });
+      const paused = await expectJson<{ pausedAt: string | null }>(await pause(true), 200);
+      expect(paused.pausedAt).not.toBeNull();
+      // Pausing again keeps the time it was first paused.
+      expect(await expectJson<{ pausedAt: string | null }>(await pause(true), 200)).toEqual(paused);
+      const fileIds = [await completeFile(api), await completeFile(api)];
+      const waiting = await until(
+        () => deliveries(api, hook.id),
+        (rows) => rows.length === 2,
+      );
+      expect(waiting.map((row) => ({ state: row.state, attempts: row.attempts }))).toEqual([
+        { state: 'pending', attempts: 0 },
+        { state: 'pending', attempts: 0 },
+      ]);
+      // A test delivery also waits. A dispatcher pass sends whatever is due; what it skipped is still untouched.
+      await api.fetch(`/api/webhooks/${hook.id}/test`, { method: 'POST' });
+      await api.container.resolve(API.Webhooks).runOnce();
+      expect((await deliveries(api, hook.id)).map((row) => row.attempts)).toEqual([0, 0, 0]);
+      expect(receiver.of('paused')).toEqual([]);
+      expect((await expectJson<{ pausedAt: string | null }>(await pause(false), 200)).pausedAt).toBeNull();
+      const sent = await until(
+        () => receiver.of('paused'),
+        (list) => list.length === 3,
+      );
+      expect(sent.filter((r) => r.type === 'file.completed').map((r) => r.data['fileId'])).toEqual(fileIds);
+      await expectError(
+        await api.fetch('/api/webhooks/999999', { ...post({ paused: true }), method: 'PATCH' }),
+        404,
+        'WEBHOOK_NOT_FOUND',
+      );
+      const invalid = await expectError(
+        await api.fetch(`/api/webhooks/${hook.id}`, { ...post({ paused: 'yes' }), method: 'PATCH' }),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expect(invalid.error.details?.problems?.[0]?.path).toBe('body.paused');
     });
 
     it('file.completed, step.failed and file.failed reach the receiver signed, and the log says delivered', async () => {
@@ -263,6 +311,54 @@ function describeWebhooks(backend: Backend, skipReason: string | null = null): v
       expect(new Set(flakyIds).size).toBe(1);
       for (const request of receiver.of('flaky'))
         expect(await signatureIsValid(flaky.secret, request)).toBe(true);
+    });
+
+    it('the delivery log keeps every attempt: outcome, status code, latency, error', async () => {
+      const api = running();
+      const hook = await subscribe(api, receiver.url('flaky'), ['file.failed']);
+      const { delivery } = await expectJson<{ delivery: Delivery }>(
+        await api.fetch(`/api/webhooks/${hook.id}/test`, { method: 'POST' }),
+        202,
+      );
+      const attemptsOf = async () =>
+        (
+          await expectJson<{ attempts: Array<Record<string, unknown>> }>(
+            await api.fetch(`/api/webhooks/${hook.id}/deliveries/${delivery.id}/attempts`),
+            200,
+          )
+        ).attempts;
+      const attempts = await until(attemptsOf, (rows) => rows.length === 2);
+      expect(
+        attempts.map(({ attempt, outcome, statusCode, error, deliveryId }) => ({
+          attempt,
+          outcome,
+          statusCode,
+          error,
+          deliveryId,
+        })),
+      ).toEqual([
+        { attempt: 1, outcome: 'pending', statusCode: 500, error: 'HTTP 500', deliveryId: delivery.id },
+        { attempt: 2, outcome: 'delivered', statusCode: 200, error: null, deliveryId: delivery.id },
+      ]);
+      for (const row of attempts) {
+        expect(row['latencyMs']).toBeGreaterThanOrEqual(0);
+        expect(Date.parse(String(row['attemptedAt']))).not.toBeNaN();
+      }
+      expect(Date.parse(String(attempts[1]?.['attemptedAt']))).toBeGreaterThanOrEqual(
+        Date.parse(String(attempts[0]?.['attemptedAt'])),
+      );
+      await expectError(
+        await api.fetch(`/api/webhooks/${hook.id}/deliveries/999999/attempts`),
+        404,
+        'WEBHOOK_NOT_FOUND',
+      );
+      // Deleting the subscription takes its log with it.
+      expect((await api.fetch(`/api/webhooks/${hook.id}`, { method: 'DELETE' })).status).toBe(204);
+      await expectError(
+        await api.fetch(`/api/webhooks/${hook.id}/deliveries/${delivery.id}/attempts`),
+        404,
+        'WEBHOOK_NOT_FOUND',
+      );
     });
 
     it('a delivery the receiver refuses every time is failed after the last attempt, and the metrics count each attempt', async () => {

@@ -46,6 +46,7 @@ const STEPTRAIL_TABLES = [
   'steptrail_migrations',
   'steptrail_reconciler',
   'steptrail_schema_meta',
+  'steptrail_webhook_attempts',
   'steptrail_webhook_deliveries',
   'steptrail_webhooks',
 ].sort();
@@ -275,6 +276,7 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         // The newer migrations first (StepHeartbeats, FileTombstones, event receipts, RollupReconciler, OperationsSearchIndexes), then
         // the widening.
         await undo(dataSource); // DocumentColumns
+        await undo(dataSource); // WebhookAttempts
         await undo(dataSource); // WebhookTables
         await undo(dataSource); // BulkOperationTables
         await undo(dataSource);
@@ -466,10 +468,11 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         'StepHeartbeats1764300001700',
         'BulkOperationTables1764300001800',
         'WebhookTables1764300001900',
+        'WebhookAttempts1764400000100',
         'DocumentColumns1764500000000',
       ]);
       await dataSource.undoLastMigration({ transaction: 'all' });
-      for (let undo = 0; undo < 9; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
+      for (let undo = 0; undo < 10; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
 
       expect(await tableNames(dataSource)).toEqual(['steptrail_migrations']);
     });

@@ -7,6 +7,7 @@ import { FileTombstones1764300001600 } from './1764300001600-file-tombstones.js'
 import { StepHeartbeats1764300001700 } from './1764300001700-step-heartbeats.js';
 import { BulkOperationTables1764300001800 } from './1764300001800-bulk-operation-tables.js';
 import { WebhookTables1764300001900 } from './1764300001900-webhook-tables.js';
+import { WebhookAttempts1764400000100 } from './1764400000100-webhook-attempts.js';
 import { DocumentColumns1764500000000 } from './1764500000000-document-columns.js';
 
 /** Every PostgreSQL migration, oldest first. */
@@ -20,5 +21,6 @@ export const postgresMigrations = [
   StepHeartbeats1764300001700,
   BulkOperationTables1764300001800,
   WebhookTables1764300001900,
+  WebhookAttempts1764400000100,
   DocumentColumns1764500000000,
 ];

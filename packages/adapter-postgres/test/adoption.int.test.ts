@@ -36,6 +36,7 @@ const ALL_MIGRATIONS = [
   'StepHeartbeats1764300001700',
   'BulkOperationTables1764300001800',
   'WebhookTables1764300001900',
+  'WebhookAttempts1764400000100',
   'DocumentColumns1764500000000',
 ];
 
@@ -116,6 +117,7 @@ for (const { kind, label, naiveTimestamps } of VARIANTS)
           { table_name: 'steptrail_bulk_operations' },
           { table_name: 'steptrail_event_receipts' },
           { table_name: 'steptrail_reconciler' },
+          { table_name: 'steptrail_webhook_attempts' },
           { table_name: 'steptrail_webhook_deliveries' },
           { table_name: 'steptrail_webhooks' },
         ]);
@@ -250,8 +252,8 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
     ]);
     // The newer migrations first (StepHeartbeats, FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
     // PartialWorkerIndexes.
-    // BulkOperationTables, WebhookTables and DocumentColumns too.
-    await undoMigrations(url, 9);
+    // BulkOperationTables, WebhookTables, WebhookAttempts and DocumentColumns too.
+    await undoMigrations(url, 10);
     expect(await definitions()).toEqual([
       'ix_steps_lease: (status, lease_expires_at)',
       'ix_steps_runnable: (status, run_after)',
@@ -267,6 +269,7 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       'StepHeartbeats1764300001700',
       'BulkOperationTables1764300001800',
       'WebhookTables1764300001900',
+      'WebhookAttempts1764400000100',
       'DocumentColumns1764500000000',
     ]);
     expect(await withClient(url, tableNames)).toContain('steptrail_event_receipts');

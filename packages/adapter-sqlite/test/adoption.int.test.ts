@@ -112,8 +112,8 @@ describe.skipIf(missing !== null)(
       const dataSource = await createSqliteDataSource({ path }).initialize();
       // The newer migrations first (StepHeartbeats, FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
       // PartialWorkerIndexes.
-      // BulkOperationTables, WebhookTables and DocumentColumns too.
-      for (let undo = 0; undo < 9; undo += 1) await dataSource.undoLastMigration();
+      // BulkOperationTables, WebhookTables, WebhookAttempts and DocumentColumns too.
+      for (let undo = 0; undo < 10; undo += 1) await dataSource.undoLastMigration();
       await dataSource.destroy();
       expect(definitions()).toEqual(['("status", "lease_expires_at")', '("status", "run_after")']);
       await migrate();

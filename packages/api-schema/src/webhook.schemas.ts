@@ -24,6 +24,9 @@ export const webhookJson = z.strictObject({
   url: z.string(),
   events: z.array(z.enum(WEBHOOK_EVENTS)),
   createdAt: isoDateTime,
+  pausedAt: isoDateTime
+    .nullable()
+    .meta({ description: 'Set while paused: deliveries are still written, and wait until it is resumed' }),
 });
 
 export const createdWebhookJson = webhookJson.extend({
@@ -50,3 +53,26 @@ export const deliveryJson = z.strictObject({
 export const deliveryListQuery = z.strictObject({ limit: queryInt(1, 500, 100) });
 export const deliveryListJson = z.strictObject({ deliveries: z.array(deliveryJson) });
 export const testDeliveryJson = z.strictObject({ delivery: deliveryJson });
+
+export const updateWebhookBody = z.strictObject({
+  paused: z.boolean().meta({ description: 'true pauses the subscription, false resumes it' }),
+});
+
+export const deliveryParams = webhookIdParams.extend({
+  deliveryId: idString().meta({ description: 'Delivery id (the webhook-id header)' }),
+});
+
+export const deliveryAttemptJson = z.strictObject({
+  id: z.number().int(),
+  deliveryId: z.number().int(),
+  attempt: z.number().int().meta({ description: '1 for the first attempt' }),
+  outcome: z
+    .enum(['pending', 'delivered', 'failed'])
+    .meta({ description: "The delivery's state after this attempt: pending means it is retried" }),
+  statusCode: z.number().int().nullable(),
+  latencyMs: z.number().int().nullable(),
+  error: z.string().nullable(),
+  attemptedAt: isoDateTime,
+});
+
+export const deliveryAttemptsJson = z.strictObject({ attempts: z.array(deliveryAttemptJson) });

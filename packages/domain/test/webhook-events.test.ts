@@ -72,6 +72,7 @@ describe('deliveryAttempt', () => {
 
   it('a 2xx answer delivers', () => {
     expect(deliveryAttempt(1, { statusCode: 204, latencyMs: 5, error: null }, at, policy)).toEqual({
+      attempt: 1,
       state: 'delivered',
       nextAttemptAt: null,
       statusCode: 204,
@@ -90,6 +91,7 @@ describe('deliveryAttempt', () => {
     const timeout = { statusCode: null, latencyMs: 10_000, error: 'timed out after 10000 ms' };
     expect(deliveryAttempt(1, timeout, at, policy, half)).toMatchObject({ state: 'pending' });
     expect(deliveryAttempt(3, timeout, at, policy, half)).toEqual({
+      attempt: 3,
       state: 'failed',
       nextAttemptAt: null,
       statusCode: null,

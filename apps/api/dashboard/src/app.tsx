@@ -13,6 +13,7 @@ import { OverviewView } from './views/overview.js';
 import { FailuresView } from './views/failures.js';
 import { StuckView } from './views/stuck.js';
 import { UploadView } from './views/upload.js';
+import { WebhooksView } from './views/webhooks.js';
 
 // The shell: navigation, the live-connection indicator, the token prompt, and the view the URL names
 // (docs/architecture.md#dashboard).
@@ -47,6 +48,7 @@ export function App() {
 
   const [section = '', id] = route.parts;
   const hasStuck = capabilities?.paths.has('/api/stuck') === true;
+  const hasWebhooks = capabilities?.paths.has('/api/webhooks') === true;
   const nav = [
     { key: '', label: 'Overview', target: href('') },
     { key: 'files', label: 'Files', target: href('files') },
@@ -54,6 +56,7 @@ export function App() {
       ? [{ key: 'failures', label: 'Failures', target: href('failures') }]
       : []),
     ...(hasStuck ? [{ key: 'stuck', label: 'Stuck', target: href('stuck') }] : []),
+    ...(hasWebhooks ? [{ key: 'webhooks', label: 'Webhooks', target: href('webhooks') }] : []),
     { key: 'upload', label: 'Upload', target: href('upload') },
   ];
 
@@ -64,6 +67,7 @@ export function App() {
   else if (section === 'failures' && capabilities?.paths.has('/api/failures'))
     view = <FailuresView query={route.query} />;
   else if (section === 'stuck' && hasStuck) view = <StuckView />;
+  else if (section === 'webhooks' && hasWebhooks) view = <WebhooksView query={route.query} />;
   else view = <OverviewView capabilities={capabilities} />;
 
   return (

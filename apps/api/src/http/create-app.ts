@@ -15,6 +15,7 @@ import { fileQueryRoutes } from './routes/files-query.routes.js';
 import { fileRegisterRoutes } from './routes/file-register.routes.js';
 import { insightRoutes } from './routes/insights.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
+import { webhookConsoleRoutes } from './routes/webhook-console.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { stallRoutes } from './routes/stall.routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
@@ -34,6 +35,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
     ...stallRoutes(deps),
     ...bulkRoutes(deps),
     ...webhookRoutes(deps),
+    ...webhookConsoleRoutes(deps),
     ...opsRoutes(deps),
     ...documentRoutes(() => (document ??= buildOpenApi(routes, OPENAPI_INFO))),
   ];

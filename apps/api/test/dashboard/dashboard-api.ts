@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
 /** A one-page PDF with a line of text, as a pipeline would receive it. */
@@ -127,4 +129,47 @@ export class DashboardApi {
   }
 
   failedIds = (): Promise<number[]> => this.ids('failed');
+
+  subscribeWebhook(url: string, events: string[]): Promise<{ id: number }> {
+    return this.call('POST', '/api/webhooks', { url, events });
+  }
+
+  async testWebhook(id: number): Promise<void> {
+    await this.call('POST', `/api/webhooks/${id}/test`);
+  }
+}
+
+/** A webhook receiver on 127.0.0.1: answers the first attempt of each delivery 500, the next ones 200. */
+export class WebhookReceiver {
+  readonly requests: Array<{ id: string; type: string }> = [];
+  private readonly seen = new Set<string>();
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<WebhookReceiver> {
+    let receiver: WebhookReceiver | null = null;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        const id = String(req.headers['webhook-id'] ?? '');
+        receiver?.requests.push({ id, type: (JSON.parse(body) as { type: string }).type });
+        const first = !receiver?.seen.has(id);
+        receiver?.seen.add(id);
+        res.writeHead(first ? 500 : 200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hooks/steptrail`);
+    return receiver;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
 }

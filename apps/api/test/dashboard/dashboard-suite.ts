@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { browserSkipReason, launchChromium } from '../support/browser.js';
 import { buildDashboard } from '../support/dashboard-build.js';
-import { DashboardApi, invoicePdf } from './dashboard-api.js';
+import { DashboardApi, WebhookReceiver, invoicePdf } from './dashboard-api.js';
 
 /**
  * `pnpm start`'s all-in-one app (migrations, API and worker in one process), started from its sources: the
@@ -49,6 +49,10 @@ export function dashboardSuite(backend: DashboardBackend): void {
             // No stall sweep: a stalled step stays listed for the Stuck view instead of being failed mid-test.
             STALL_SWEEP_INTERVAL_MS: '0',
             DATABASE_URL: databaseUrl ?? `sqlite:${join(scratch, 'steptrail.db')}`,
+            // Webhook retries within a test: the receiver's first 500 is retried after ~100 ms.
+            WEBHOOK_POLL_MS: '100',
+            WEBHOOK_RETRY_BASE_MS: '100',
+            WEBHOOK_RETRY_MAX_MS: '400',
             DESTINATIONS: JSON.stringify([
               { name: 'archive', type: 'local', path: join(scratch, 'archive') },
             ]),
@@ -66,6 +70,7 @@ export function dashboardSuite(backend: DashboardBackend): void {
         if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
       });
 
+      let webhookShown: number | null = null;
       const open = async (hash: string, options: { width?: number; dark?: boolean } = {}): Promise<Page> => {
         const page = await browser.newPage({
           viewport: { width: options.width ?? 1400, height: 900 },
@@ -196,6 +201,59 @@ export function dashboardSuite(backend: DashboardBackend): void {
         await page.close();
       });
 
+      test('a webhook is subscribed, its deliveries and attempts watched, paused, resumed and deleted', async () => {
+        const receiver = await WebhookReceiver.start();
+        try {
+          const page = await open('#/webhooks');
+          await page.getByLabel('Receiver URL (http or https)').fill(receiver.url);
+          await page.getByRole('checkbox', { name: /file\.failed/ }).uncheck();
+          await page.getByRole('button', { name: 'Subscribe' }).click();
+          await page.locator('.secret-notice code', { hasText: /^whsec_/ }).waitFor();
+          await page.waitForURL(/#\/webhooks\?hook=\d+$/);
+          const id = Number(new URLSearchParams(page.url().split('?')[1]).get('hook'));
+          const row = page.locator(`tr[data-webhook-id="${id}"]`);
+          expect(await row.locator('td[data-label="Events"]').textContent()).toBe('file.completed');
+          await row.getByRole('button', { name: 'Send test' }).click();
+          // The receiver answers the first attempt of each delivery 500 and the next 200.
+          const delivered = page.locator('.delivery-table tbody tr', { hasText: 'Delivered' });
+          await delivered.waitFor({ timeout: 30_000 });
+          expect(await delivered.locator('td[data-label="Status code"]').textContent()).toBe('200');
+          await delivered.locator('details.attempts summary').click();
+          const attempts = delivered.locator('.attempt-list li');
+          await expect.poll(() => attempts.count()).toBe(2);
+          expect(await attempts.nth(0).textContent()).toContain('HTTP 500');
+          expect(await attempts.nth(1).textContent()).toContain('HTTP 200');
+          expect(receiver.requests).toHaveLength(2);
+
+          await row.getByRole('button', { name: 'Pause…' }).click();
+          await page.getByRole('dialog').getByRole('button', { name: 'Pause' }).click();
+          await row.locator('.badge', { hasText: 'Paused' }).waitFor();
+          await row.getByRole('button', { name: 'Send test' }).click();
+          await page.locator('.delivery-table tbody tr', { hasText: 'Held (paused)' }).waitFor();
+          expect(receiver.requests).toHaveLength(2);
+          await row.getByRole('button', { name: 'Resume…' }).click();
+          await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
+          await row.locator('.badge', { hasText: 'Active' }).waitFor();
+          await expect
+            .poll(() => page.locator('.delivery-table tbody tr', { hasText: 'Delivered' }).count(), {
+              timeout: 30_000,
+            })
+            .toBe(2);
+          expect(receiver.requests).toHaveLength(4);
+          await page.screenshot({ path: join(shots, 'webhooks-deliveries-1400-light.png'), fullPage: true });
+
+          await row.getByRole('button', { name: 'Delete…' }).click();
+          await page.getByRole('dialog').getByRole('button', { name: 'Delete subscription' }).click();
+          await row.waitFor({ state: 'detached' });
+          await page.close();
+          // A subscription stays for the screenshots of every view.
+          webhookShown = (await api.subscribeWebhook(receiver.url, ['file.completed', 'step.stalled'])).id;
+          await api.testWebhook(webhookShown);
+        } finally {
+          await receiver.close();
+        }
+      });
+
       test('a step silent past its stall window is listed on the Stuck view with age and who last touched it', async () => {
         const id = await api.stalledFile('stalled-scan.pdf', 25);
         const page = await open('#/stuck');
@@ -247,6 +305,7 @@ export function dashboardSuite(backend: DashboardBackend): void {
           failures: '#/failures',
           stuck: '#/stuck',
           upload: '#/upload',
+          webhooks: `#/webhooks${webhookShown === null ? '' : `?hook=${webhookShown}`}`,
         };
         for (const dark of [false, true]) {
           for (const width of [1400, 360]) {

@@ -53,10 +53,8 @@ export async function downloadCommand(
 
 /** The offered name as a plain file name in the current folder: no folders, no control characters. */
 function localName(offered: string, fileId: number): string {
-  // eslint-disable-next-line no-control-regex
-  const name = basename(offered.replace(/\\/g, '/'))
-    .replace(/[\u0000-\u001f\u007f]/g, '_')
-    .trim();
+  const printable = [...offered].map((char) => (char.charCodeAt(0) < 0x20 || char === '\u007f' ? '_' : char));
+  const name = basename(printable.join('').replace(/\\/g, '/')).trim();
   return name === '' || name === '.' || name === '..' ? `file-${fileId}` : name;
 }
 

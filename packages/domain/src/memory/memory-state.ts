@@ -2,7 +2,7 @@ import type { LogEntry } from '../events/step-event.js';
 import type { FileRecord, StoredStep } from '../files/file-record.js';
 import type { EventReceipt } from '../ports/event-receipt-store.js';
 import type { BulkFileResult, BulkOperation } from '../bulk/bulk-operation.js';
-import type { WebhookDelivery, WebhookSubscription } from '../ports/webhook-store.js';
+import type { DeliveryAttempt, WebhookDelivery, WebhookSubscription } from '../ports/webhook-store.js';
 import type { CandidateMode, MigrationProgress } from '../ports/legacy-migration-store.js';
 import type { ReconcileState } from '../ports/rollup-reconcile-store.js';
 import { emptyCursor } from '../reconcile/reconcile-cursor.js';
@@ -34,6 +34,7 @@ export interface MemoryState {
     nextId: number;
     subscriptions: Map<number, WebhookSubscription>;
     deliveries: Map<number, WebhookDelivery>;
+    attempts: DeliveryAttempt[];
   };
 }
 
@@ -51,7 +52,7 @@ export const emptyMemoryState = (): MemoryState => ({
   bulkOperations: new Map(),
   bulkResults: new Map(),
   nextBulkId: 1,
-  webhooks: { nextId: 1, subscriptions: new Map(), deliveries: new Map() },
+  webhooks: { nextId: 1, subscriptions: new Map(), deliveries: new Map(), attempts: [] },
 });
 
 export function cloneState(state: MemoryState): MemoryState {

@@ -1,5 +1,6 @@
 import type {
   AttemptRecord,
+  DeliveryAttempt,
   ClaimedDelivery,
   NewDelivery,
   WebhookDelivery,
@@ -14,9 +15,11 @@ const copy = <T>(value: T): T => structuredClone(value);
 export class MemoryWebhooks implements WebhookStore {
   constructor(private readonly state: () => MemoryState) {}
 
-  async createSubscription(input: Omit<WebhookSubscription, 'id'>): Promise<WebhookSubscription> {
+  async createSubscription(
+    input: Omit<WebhookSubscription, 'id' | 'pausedAt'>,
+  ): Promise<WebhookSubscription> {
     const hooks = this.state().webhooks;
-    const subscription = { ...copy(input), id: hooks.nextId++ };
+    const subscription = { ...copy(input), id: hooks.nextId++, pausedAt: null };
     hooks.subscriptions.set(subscription.id, subscription);
     return copy(subscription);
   }
@@ -30,8 +33,16 @@ export class MemoryWebhooks implements WebhookStore {
     return found === undefined ? null : copy(found);
   }
 
+  async setPaused(id: number, pausedAt: Date | null): Promise<WebhookSubscription | null> {
+    const found = this.state().webhooks.subscriptions.get(id);
+    if (found === undefined) return null;
+    found.pausedAt = pausedAt;
+    return copy(found);
+  }
+
   async deleteSubscription(id: number): Promise<boolean> {
     const hooks = this.state().webhooks;
+    hooks.attempts = hooks.attempts.filter((attempt) => attempt.webhookId !== id);
     for (const delivery of [...hooks.deliveries.values()])
       if (delivery.webhookId === id) hooks.deliveries.delete(delivery.id);
     return hooks.subscriptions.delete(id);
@@ -59,6 +70,11 @@ export class MemoryWebhooks implements WebhookStore {
     return ids;
   }
 
+  async findDelivery(webhookId: number, deliveryId: number): Promise<WebhookDelivery | null> {
+    const found = this.state().webhooks.deliveries.get(deliveryId);
+    return found === undefined || found.webhookId !== webhookId ? null : copy(found);
+  }
+
   async listDeliveries(webhookId: number, limit: number): Promise<WebhookDelivery[]> {
     return [...this.state().webhooks.deliveries.values()]
       .filter((delivery) => delivery.webhookId === webhookId)
@@ -69,8 +85,12 @@ export class MemoryWebhooks implements WebhookStore {
 
   async claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ClaimedDelivery[]> {
     const hooks = this.state().webhooks;
+    const active = (webhookId: number) => hooks.subscriptions.get(webhookId)?.pausedAt === null;
     const due = [...hooks.deliveries.values()]
-      .filter((d) => d.state === 'pending' && d.nextAttemptAt !== null && d.nextAttemptAt <= now)
+      .filter(
+        (d) =>
+          d.state === 'pending' && d.nextAttemptAt !== null && d.nextAttemptAt <= now && active(d.webhookId),
+      )
       .sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0) || a.id - b.id);
     const claimed: ClaimedDelivery[] = [];
     for (const delivery of due.slice(0, limit)) {
@@ -83,8 +103,20 @@ export class MemoryWebhooks implements WebhookStore {
   }
 
   async recordAttempt(id: number, attempt: AttemptRecord, now: Date): Promise<void> {
-    const delivery = this.state().webhooks.deliveries.get(id);
+    const hooks = this.state().webhooks;
+    const delivery = hooks.deliveries.get(id);
     if (delivery === undefined) return;
+    hooks.attempts.push({
+      id: hooks.nextId++,
+      deliveryId: id,
+      webhookId: delivery.webhookId,
+      attempt: attempt.attempt,
+      outcome: attempt.state,
+      statusCode: attempt.statusCode,
+      latencyMs: attempt.latencyMs,
+      error: attempt.error,
+      attemptedAt: now,
+    });
     Object.assign(delivery, {
       state: attempt.state,
       nextAttemptAt: attempt.nextAttemptAt,
@@ -93,5 +125,12 @@ export class MemoryWebhooks implements WebhookStore {
       lastError: attempt.error,
       updatedAt: now,
     });
+  }
+
+  async listAttempts(webhookId: number, deliveryId: number): Promise<DeliveryAttempt[]> {
+    return this.state()
+      .webhooks.attempts.filter((row) => row.webhookId === webhookId && row.deliveryId === deliveryId)
+      .sort((a, b) => a.attempt - b.attempt || a.id - b.id)
+      .map(copy);
   }
 }

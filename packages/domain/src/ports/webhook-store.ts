@@ -8,6 +8,8 @@ export interface WebhookSubscription {
   /** `whsec_` + base64 of the signing key. */
   secret: string;
   createdAt: Date;
+  /** Set while paused: its deliveries wait (still written, never attempted) until it is resumed. */
+  pausedAt: Date | null;
 }
 
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
@@ -39,6 +41,8 @@ export interface ClaimedDelivery extends WebhookDelivery {
 }
 
 export interface AttemptRecord {
+  /** Which attempt this was (1 for the first). */
+  attempt: number;
   state: DeliveryState;
   nextAttemptAt: Date | null;
   statusCode: number | null;
@@ -46,25 +50,45 @@ export interface AttemptRecord {
   error: string | null;
 }
 
+/** One attempt of a delivery, as the delivery log keeps it; `outcome` is the delivery's state after it. */
+export interface DeliveryAttempt {
+  id: number;
+  deliveryId: number;
+  webhookId: number;
+  attempt: number;
+  outcome: DeliveryState;
+  statusCode: number | null;
+  latencyMs: number | null;
+  error: string | null;
+  attemptedAt: Date;
+}
+
 /** Webhook subscriptions and their outbox of deliveries. */
 export interface WebhookStore {
   /** Stores a subscription and answers it with its id. */
-  createSubscription(input: Omit<WebhookSubscription, 'id'>): Promise<WebhookSubscription>;
+  createSubscription(input: Omit<WebhookSubscription, 'id' | 'pausedAt'>): Promise<WebhookSubscription>;
+  /** Pauses (a time) or resumes (null) a subscription; answers it, or null when there is none. */
+  setPaused(id: number, pausedAt: Date | null): Promise<WebhookSubscription | null>;
   /** Every subscription, oldest first. */
   listSubscriptions(): Promise<WebhookSubscription[]>;
   /** One subscription, or null. */
   findSubscription(id: number): Promise<WebhookSubscription | null>;
-  /** Deletes a subscription with its deliveries; false when there was none. */
+  /** Deletes a subscription with its deliveries and their attempts; false when there was none. */
   deleteSubscription(id: number): Promise<boolean>;
   /** Writes pending deliveries due at `now`, in the caller's transaction; answers their ids, in order. */
   enqueue(deliveries: readonly NewDelivery[], now: Date): Promise<number[]>;
+  /** One delivery of a subscription, or null. */
+  findDelivery(webhookId: number, deliveryId: number): Promise<WebhookDelivery | null>;
   /** A subscription's deliveries, newest first, at most `limit`. */
   listDeliveries(webhookId: number, limit: number): Promise<WebhookDelivery[]>;
   /**
-   * Locks up to `limit` pending deliveries due at `now`, skipping rows another transaction holds, counts an attempt
+   * Locks up to `limit` pending deliveries of subscriptions that are not paused, due at `now`, skipping rows another
+   * transaction holds, counts an attempt
    * on each and moves it to `leaseUntil`, so no other process claims it while this one sends.
    */
   claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ClaimedDelivery[]>;
-  /** Stores the outcome of an attempt. */
+  /** Stores the outcome of an attempt on its delivery and as a row of the delivery log, at `now`. */
   recordAttempt(id: number, attempt: AttemptRecord, now: Date): Promise<void>;
+  /** The attempts of a subscription's delivery, oldest first; empty when there is no such delivery. */
+  listAttempts(webhookId: number, deliveryId: number): Promise<DeliveryAttempt[]>;
 }

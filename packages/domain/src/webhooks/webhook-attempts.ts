@@ -26,7 +26,7 @@ export function deliveryAttempt(
 ): AttemptRecord {
   const ok = sent.statusCode !== null && sent.statusCode >= 200 && sent.statusCode < 300;
   const error = ok ? null : (sent.error ?? `HTTP ${sent.statusCode ?? 'no answer'}`);
-  const base = { statusCode: sent.statusCode, latencyMs: sent.latencyMs, error };
+  const base = { attempt: attempts, statusCode: sent.statusCode, latencyMs: sent.latencyMs, error };
   if (ok) return { ...base, state: 'delivered', nextAttemptAt: null };
   if (attempts >= policy.maxAttempts) return { ...base, state: 'failed', nextAttemptAt: null };
   const delay = retryDelayMs(attempts, policy, random);

@@ -3,6 +3,7 @@ import {
   isWebhookEventType,
   type AttemptRecord,
   type ClaimedDelivery,
+  type DeliveryAttempt,
   type DeliveryState,
   type NewDelivery,
   type WebhookDelivery,
@@ -20,11 +21,13 @@ import {
   requireText,
   requireTimestamp,
 } from '../mappers/column-parsers.js';
-import { WEBHOOK_DELIVERIES_TABLE, WEBHOOKS_TABLE } from '../schema/schema-plan.js';
+import { WEBHOOK_ATTEMPTS_TABLE, WEBHOOK_DELIVERIES_TABLE, WEBHOOKS_TABLE } from '../schema/schema-plan.js';
 import type { SqlExecutor } from '../sql-executor.js';
 
 const HOOKS = WEBHOOKS_TABLE.name;
 const DELIVERIES = WEBHOOK_DELIVERIES_TABLE.name;
+const ATTEMPTS = WEBHOOK_ATTEMPTS_TABLE.name;
+const HOOK_COLUMNS = 'id, url, events, secret, created_at, paused_at';
 const DELIVERY_COLUMNS = `id, webhook_id, event_type, payload, state, attempts, next_attempt_at, last_status_code,
   last_latency_ms, last_error, created_at, updated_at`;
 const ROWS_PER_INSERT = 200;
@@ -37,7 +40,9 @@ export class TypeormWebhookStore implements WebhookStore {
     return this.sql.dialect.driver.time(date);
   }
 
-  async createSubscription(input: Omit<WebhookSubscription, 'id'>): Promise<WebhookSubscription> {
+  async createSubscription(
+    input: Omit<WebhookSubscription, 'id' | 'pausedAt'>,
+  ): Promise<WebhookSubscription> {
     const result = await this.sql.write(
       `INSERT INTO ${HOOKS} (url, events, secret, created_at)
        VALUES (:url, :events, :secret, :createdAt)${returningId(this.sql.dialect)}`,
@@ -49,25 +54,29 @@ export class TypeormWebhookStore implements WebhookStore {
       },
     );
     if (result.insertId === null) throw new Error('The database did not report the id of the new webhook.');
-    return { ...input, id: result.insertId };
+    return { ...input, id: result.insertId, pausedAt: null };
+  }
+
+  async setPaused(id: number, pausedAt: Date | null): Promise<WebhookSubscription | null> {
+    await this.sql.write(`UPDATE ${HOOKS} SET paused_at = :pausedAt WHERE id = :id`, {
+      id,
+      pausedAt: pausedAt === null ? null : this.time(pausedAt),
+    });
+    return this.findSubscription(id);
   }
 
   async listSubscriptions(): Promise<WebhookSubscription[]> {
-    const rows = await this.sql.rows(`SELECT id, url, events, secret, created_at FROM ${HOOKS} ORDER BY id`);
+    const rows = await this.sql.rows(`SELECT ${HOOK_COLUMNS} FROM ${HOOKS} ORDER BY id`);
     return rows.map(toSubscription);
   }
 
   async findSubscription(id: number): Promise<WebhookSubscription | null> {
-    const row = await this.sql.one(
-      `SELECT id, url, events, secret, created_at FROM ${HOOKS} WHERE id = :id`,
-      {
-        id,
-      },
-    );
+    const row = await this.sql.one(`SELECT ${HOOK_COLUMNS} FROM ${HOOKS} WHERE id = :id`, { id });
     return row === null ? null : toSubscription(row);
   }
 
   async deleteSubscription(id: number): Promise<boolean> {
+    await this.sql.write(`DELETE FROM ${ATTEMPTS} WHERE webhook_id = :id`, { id });
     await this.sql.write(`DELETE FROM ${DELIVERIES} WHERE webhook_id = :id`, { id });
     return (await this.sql.write(`DELETE FROM ${HOOKS} WHERE id = :id`, { id })).affected > 0;
   }
@@ -94,6 +103,14 @@ export class TypeormWebhookStore implements WebhookStore {
     return ids;
   }
 
+  async findDelivery(webhookId: number, deliveryId: number): Promise<WebhookDelivery | null> {
+    const row = await this.sql.one(
+      `SELECT ${DELIVERY_COLUMNS} FROM ${DELIVERIES} WHERE id = :deliveryId AND webhook_id = :webhookId`,
+      { webhookId, deliveryId },
+    );
+    return row === null ? null : toDelivery(row);
+  }
+
   async listDeliveries(webhookId: number, limit: number): Promise<WebhookDelivery[]> {
     const rows = await this.sql.rows(
       `SELECT ${DELIVERY_COLUMNS} FROM ${DELIVERIES} WHERE webhook_id = :webhookId ORDER BY id DESC LIMIT :limit`,
@@ -105,6 +122,7 @@ export class TypeormWebhookStore implements WebhookStore {
   async claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ClaimedDelivery[]> {
     const rows = await this.sql.rows(
       `SELECT id FROM ${DELIVERIES} WHERE state = :pending AND next_attempt_at <= :now
+         AND webhook_id NOT IN (SELECT id FROM ${HOOKS} WHERE paused_at IS NOT NULL)
        ORDER BY next_attempt_at, id LIMIT :limit${rowLock(this.sql.dialect, 'stepRowSkipLocked')}`,
       { pending: 'pending', now: this.time(now), limit },
     );
@@ -142,6 +160,29 @@ export class TypeormWebhookStore implements WebhookStore {
         now: this.time(now),
       },
     );
+    await this.sql.write(
+      `INSERT INTO ${ATTEMPTS} (delivery_id, webhook_id, attempt, outcome, status_code, latency_ms, error,
+         attempted_at)
+       SELECT id, webhook_id, :attempt, :state, :code, :latency, :error, :now FROM ${DELIVERIES} WHERE id = :id`,
+      {
+        id,
+        attempt: attempt.attempt,
+        state: attempt.state,
+        code: attempt.statusCode,
+        latency: attempt.latencyMs,
+        error: attempt.error,
+        now: this.time(now),
+      },
+    );
+  }
+
+  async listAttempts(webhookId: number, deliveryId: number): Promise<DeliveryAttempt[]> {
+    const rows = await this.sql.rows(
+      `SELECT id, delivery_id, webhook_id, attempt, outcome, status_code, latency_ms, error, attempted_at
+       FROM ${ATTEMPTS} WHERE webhook_id = :webhookId AND delivery_id = :deliveryId ORDER BY attempt, id`,
+      { webhookId, deliveryId },
+    );
+    return rows.map(toAttempt);
   }
 }
 
@@ -160,10 +201,31 @@ function toSubscription(row: Record<string, unknown>): WebhookSubscription {
     events: eventTypes(`${HOOKS}.events`, requireText(`${HOOKS}.events`, row.events)),
     secret: requireText(`${HOOKS}.secret`, row.secret),
     createdAt: requireTimestamp(`${HOOKS}.created_at`, row.created_at),
+    pausedAt: parseTimestamp(`${HOOKS}.paused_at`, row.paused_at),
   };
 }
 
 const STATES: readonly string[] = ['pending', 'delivered', 'failed'];
+
+function deliveryState(column: string, value: unknown): DeliveryState {
+  const state = requireText(column, value);
+  if (!STATES.includes(state)) throw new RowParseError(column, state, 'a delivery state');
+  return state as DeliveryState;
+}
+
+function toAttempt(row: Record<string, unknown>): DeliveryAttempt {
+  return {
+    id: requireInteger(`${ATTEMPTS}.id`, row.id),
+    deliveryId: requireInteger(`${ATTEMPTS}.delivery_id`, row.delivery_id),
+    webhookId: requireInteger(`${ATTEMPTS}.webhook_id`, row.webhook_id),
+    attempt: requireInteger(`${ATTEMPTS}.attempt`, row.attempt),
+    outcome: deliveryState(`${ATTEMPTS}.outcome`, row.outcome),
+    statusCode: parseInteger(`${ATTEMPTS}.status_code`, row.status_code),
+    latencyMs: parseInteger(`${ATTEMPTS}.latency_ms`, row.latency_ms),
+    error: parseText(`${ATTEMPTS}.error`, row.error),
+    attemptedAt: requireTimestamp(`${ATTEMPTS}.attempted_at`, row.attempted_at),
+  };
+}
 
 function toDelivery(row: Record<string, unknown>): WebhookDelivery {
   const eventType = requireText(`${DELIVERIES}.event_type`, row.event_type);

@@ -306,6 +306,8 @@ export const WEBHOOKS_TABLE: PlannedTable = {
     own('events', 'text', false),
     own('secret', 'varchar', false),
     own('created_at', 'timestamp', false),
+    // Set while the subscription is paused: its deliveries wait, none is attempted (docs/architecture.md#webhooks).
+    own('paused_at', 'timestamp', true),
   ],
   indexes: [],
 };
@@ -342,6 +344,34 @@ export const WEBHOOK_DELIVERIES_TABLE: PlannedTable = {
   ],
 };
 
+/**
+ * The delivery log: one row per attempt, written in the transaction that records the attempt's outcome on its
+ * delivery (docs/architecture.md#webhooks). Deleted with its subscription.
+ */
+export const WEBHOOK_ATTEMPTS_TABLE: PlannedTable = {
+  name: 'steptrail_webhook_attempts',
+  columns: [
+    own('id', 'id', false),
+    own('delivery_id', 'integer', false),
+    own('webhook_id', 'integer', false),
+    own('attempt', 'integer', false),
+    own('outcome', 'short', false),
+    own('status_code', 'integer', true),
+    own('latency_ms', 'integer', true),
+    own('error', 'text', true),
+    own('attempted_at', 'timestamp', false),
+  ],
+  indexes: [
+    {
+      name: 'ix_webhook_attempts_delivery',
+      columns: ['delivery_id', 'attempt'],
+      unique: false,
+      origin: 'steptrail',
+    },
+    { name: 'ix_webhook_attempts_hook', columns: ['webhook_id', 'id'], unique: false, origin: 'steptrail' },
+  ],
+};
+
 /** The tables the migration `WebhookTables` adds (docs/architecture.md#webhooks). */
 export const WEBHOOK_TABLES: readonly PlannedTable[] = [WEBHOOKS_TABLE, WEBHOOK_DELIVERIES_TABLE];
 
@@ -354,6 +384,7 @@ export const SCHEMA_PLAN: readonly PlannedTable[] = [
   BULK_OPERATIONS_TABLE,
   BULK_FILES_TABLE,
   ...WEBHOOK_TABLES,
+  WEBHOOK_ATTEMPTS_TABLE,
 ];
 
 /**
@@ -381,6 +412,12 @@ export const HEARTBEAT_ADDITIONS = {
     ['file_processing_steps', 'heartbeat_at'],
     ['file_processing_steps', 'heartbeat_by'],
   ],
+} as const;
+
+/** What the migration `WebhookAttempts` adds (docs/architecture.md#webhooks): pausing and the per-attempt log. */
+export const WEBHOOK_ATTEMPT_ADDITIONS = {
+  columns: [['steptrail_webhooks', 'paused_at']],
+  tables: ['steptrail_webhook_attempts'],
 } as const;
 
 /** What the migration `BulkOperationTables` adds (docs/architecture.md#bulk-operations). */

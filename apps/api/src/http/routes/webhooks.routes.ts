@@ -19,14 +19,15 @@ import { defineRoute, type Route } from '../routing/route.js';
 import { newWebhookSecret } from '../../webhooks/webhook-signature.js';
 import type { RouteDeps } from './route-deps.js';
 
-const notFound = { description: 'No webhook with this id (WEBHOOK_NOT_FOUND)', schema: errorResponse };
-const missing = (id: number) => new ApiError('WEBHOOK_NOT_FOUND', `No webhook with id ${id}.`);
+export const notFound = { description: 'No webhook with this id (WEBHOOK_NOT_FOUND)', schema: errorResponse };
+export const missing = (id: number) => new ApiError('WEBHOOK_NOT_FOUND', `No webhook with id ${id}.`);
 
-const subscriptionJson = ({ id, url, events, createdAt }: WebhookSubscription) => ({
+export const subscriptionJson = ({ id, url, events, createdAt, pausedAt }: WebhookSubscription) => ({
   id,
   url,
   events,
   createdAt: createdAt.toISOString(),
+  pausedAt: pausedAt?.toISOString() ?? null,
 });
 
 const deliveryToJson = (delivery: WebhookDelivery) => ({

@@ -39,7 +39,10 @@ export function appEnvironment(env: Record<string, string>): Record<string, stri
   return { ...inherited, ...env };
 }
 
-/** An app process started from its TypeScript sources (`script`, an absolute path), with its output collected. */
+/**
+ * An app process started from its TypeScript sources (`script`, an absolute path) — or, with `built`, from a built
+ * `dist/main.js` (a start from dist takes ~2 s, from the sources ~8 s) — with its output collected.
+ */
 export class AppProcess {
   stdout = '';
   stderr = '';
@@ -47,17 +50,19 @@ export class AppProcess {
   private readonly child: ChildProcess;
 
   /** `runAs` starts it as another user (when we are root, the only way file permissions bind it). */
-  constructor(script: string, env: Record<string, string>, cwd: string, options: { runAs?: RunAs } = {}) {
-    this.child = spawn(
-      process.execPath,
-      ['--conditions=@steptrail/source', '--import', TS_REGISTER, script],
-      {
-        cwd,
-        env: appEnvironment(env),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        ...(options.runAs === undefined ? {} : { uid: options.runAs.uid, gid: options.runAs.gid }),
-      },
-    );
+  constructor(
+    script: string,
+    env: Record<string, string>,
+    cwd: string,
+    options: { runAs?: RunAs; built?: boolean; args?: readonly string[] } = {},
+  ) {
+    const loader = options.built === true ? [] : ['--conditions=@steptrail/source', '--import', TS_REGISTER];
+    this.child = spawn(process.execPath, [...loader, script, ...(options.args ?? [])], {
+      cwd,
+      env: appEnvironment(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.runAs === undefined ? {} : { uid: options.runAs.uid, gid: options.runAs.gid }),
+    });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString('utf8')));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));

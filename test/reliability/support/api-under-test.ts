@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase } from '@steptrail/test-servers';
-import { appEnvironment } from '@steptrail/test-servers/app-process';
+import { AppProcess } from '@steptrail/test-servers/app-process';
 import { backendUrls } from '@steptrail/test-servers/backend-urls';
 
 /** The databases every reliability suite runs on, named as the summary names them. */
@@ -21,50 +20,6 @@ function built(entry: string): string {
   return entry;
 }
 
-/** A child process running a built app, its output kept for failure messages. */
-class BuiltApp {
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-  private readonly child: ChildProcess;
-
-  constructor(entry: string, args: readonly string[], env: Record<string, string>, cwd: string) {
-    this.child = spawn(process.execPath, [built(entry), ...args], {
-      cwd,
-      env: appEnvironment(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString('utf8')));
-    this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-  }
-
-  get pid(): number {
-    if (this.child.pid === undefined) throw new Error('the app process did not start');
-    return this.child.pid;
-  }
-
-  signal(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
-  }
-
-  /** The first match of `pattern` in stdout; fails when the process exits first or after `timeoutMs`. */
-  async waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + timeoutMs;
-    let exited = false;
-    void this.exited.then(() => (exited = true));
-    for (;;) {
-      const match = this.stdout.match(pattern);
-      if (match !== null) return match;
-      if (exited || Date.now() > deadline) {
-        throw new Error(
-          `no ${pattern} in the output (exited: ${exited})\nstdout: ${this.stdout}\nstderr: ${this.stderr}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 const RUNNING = /steptrail is running \(API only\)\. Dashboard: (http:\/\/127\.0\.0\.1:\d+)\//;
 
 /** Why a database is not available in this run (its server is missing), or null. */
@@ -95,7 +50,7 @@ export async function scratchDatabase(kind: DatabaseKind, name: string): Promise
 export interface ApiUnderTest {
   readonly url: string;
   readonly pid: number;
-  readonly app: BuiltApp;
+  readonly app: AppProcess;
   /** Resolves with the exit code once the process has exited, for whatever reason. */
   readonly exited: Promise<number | null>;
   hasExited(): boolean;
@@ -111,9 +66,8 @@ export async function startApiProcess(
   env: Record<string, string>,
   storageDir = join(database.dir, 'storage'),
 ): Promise<ApiUnderTest> {
-  const app = new BuiltApp(
-    STANDALONE,
-    [],
+  const app = new AppProcess(
+    built(STANDALONE),
     {
       DATABASE_URL: database.url,
       STORAGE_DIR: storageDir,
@@ -123,6 +77,7 @@ export async function startApiProcess(
       ...env,
     },
     database.dir,
+    { built: true },
   );
   let exited = false;
   void app.exited.then(() => (exited = true));
@@ -150,12 +105,10 @@ export async function startApiProcess(
 
 /** `steptrail-migrate verify --all --json` on `databaseUrl`: its exit code and its JSON document. */
 export async function verifyAll(databaseUrl: string): Promise<{ code: number | null; report: unknown }> {
-  const app = new BuiltApp(
-    MIGRATOR,
-    ['verify', '--all', '--json', '--database-url', databaseUrl],
-    {},
-    process.cwd(),
-  );
+  const app = new AppProcess(built(MIGRATOR), {}, process.cwd(), {
+    built: true,
+    args: ['verify', '--all', '--json', '--database-url', databaseUrl],
+  });
   const code = await app.exited;
   const { stdout, stderr } = app;
   try {

@@ -1,22 +1,38 @@
 // Flat config with type-aware rules: promises must be awaited or handled, and no `any` leaks across boundaries.
 // Below them, the shape of the house (STYLE.md "The shape"): where the environment is read, what the domain may
 // import, and that no app imports another.
+import { readdirSync, readFileSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const APPS = ['api', 'worker', 'migrator', 'standalone', 'cli'];
+/** Every app: each folder under apps/ and its package name, read from the tree so a new app is covered at once. */
+const APPS = readdirSync(new URL('./apps/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => ({
+    dir: entry.name,
+    name: JSON.parse(readFileSync(new URL(`./apps/${entry.name}/package.json`, import.meta.url), 'utf8'))
+      .name,
+  }));
 
-/** Forbids importing every app but `allowed` (by package name or by a relative path into apps/<name>/). */
-const appImports = (self, allowed = []) => {
-  const forbidden = APPS.filter((app) => app !== self && !allowed.includes(app));
+/**
+ * Forbids importing every app but `self` (a folder under apps/, or null for code outside apps/): by package name, or
+ * by a relative path into apps/<name>/. Inside apps/ a bare `../<name>/` also reaches a sibling app.
+ */
+const appImports = (self) => {
+  const forbidden = APPS.filter((app) => app.dir !== self);
+  const dirs = forbidden.map((app) => app.dir);
   // `../cli/` inside the migrator is its own folder: the CLI app is only recognised with its apps/ prefix.
-  const bare = forbidden.filter((app) => app !== 'cli');
+  const bare = self === null ? [] : dirs.filter((dir) => dir !== 'cli');
+  const regex =
+    bare.length === 0
+      ? `^(\\.\\./)+apps/(${dirs.join('|')})/`
+      : `^(\\.\\./)+((apps/)?(${bare.join('|')})|apps/(${dirs.join('|')}))/`;
   const message = 'An app never imports another app: move what both need into a package under packages/.';
   return {
-    paths: forbidden.map((app) => ({ name: `@steptrail/${app}`, message })),
+    paths: forbidden.map((app) => ({ name: app.name, message })),
     patterns: [
-      { group: forbidden.map((app) => `@steptrail/${app}/*`), message },
-      { regex: `^(\\.\\./)+((apps/)?(${bare.join('|')})|apps/(${forbidden.join('|')}))/`, message },
+      { group: forbidden.map((app) => `${app.name}/*`), message },
+      { regex, message },
     ],
   };
 };
@@ -131,11 +147,9 @@ export default tseslint.config(
     },
   },
 
-  // Apps import no app; only the all-in-one app composes the API and the worker.
+  // Apps import no app, the all-in-one app included: it composes the API's and the worker's packages.
   ...APPS.map((app) => ({
-    files: [`apps/${app}/**/*.ts`],
-    rules: {
-      'no-restricted-imports': ['error', appImports(app, app === 'standalone' ? ['api', 'worker'] : [])],
-    },
+    files: [`apps/${app.dir}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', appImports(app.dir)] },
   })),
 );

@@ -1,6 +1,6 @@
 // Reads a V8 CPU profile (node --cpu-prof) and prints where the samples' self time went: per package (or node:
 // internals, GC, idle) and the top functions. This is how bench/README.md explains a missed target from a profile.
-//   npx tsx bench/profile-summary.ts PROFILE.cpuprofile [--top 25] [--inclusive REGEX (e.g. 'apps/api|express')]
+//   npx tsx bench/profile-summary.ts PROFILE.cpuprofile [--top 25] [--inclusive REGEX (e.g. 'packages/api|express')]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 

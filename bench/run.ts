@@ -90,14 +90,14 @@ const BENCHMARKS: Benchmark[] = [
   {
     name: 'worker',
     what: 'worker throughput (no-op steps per second) and claim latency with 1 and 4 processes',
-    entries: ['apps/worker/bench/throughput.ts'],
-    cwd: 'apps/worker',
+    entries: ['packages/worker/bench/throughput.ts'],
+    cwd: 'packages/worker',
     // The worker's own `bench` script runs its TypeScript through tsx with the source condition.
     command: (entry, { scale, databases, urls }) => [
-      join(root, 'apps', 'worker', 'node_modules', '.bin', 'tsx'),
+      join(root, 'packages', 'worker', 'node_modules', '.bin', 'tsx'),
       [
         '--conditions=@steptrail/source',
-        relative(join(root, 'apps', 'worker'), entry),
+        relative(join(root, 'packages', 'worker'), entry),
         `--backends=${databases.map(backend).join(',')}`,
         ...(urls.postgres ? [`--postgres=${urls.postgres}`] : []),
         ...(urls.mariadb ? [`--mysql=${urls.mariadb}`] : []),

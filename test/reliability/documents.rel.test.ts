@@ -9,7 +9,7 @@ import {
   lyingPageCountPdf,
   manyPagesPdf,
   truncatedPng,
-} from '../../apps/worker/test/support/hostile-documents.js';
+} from '../../packages/worker/test/support/hostile-documents.js';
 import { textPdf } from './support/chaos/text-pdf.js';
 import { startApiProcess, type ApiProcess } from './support/api-process.js';
 import { sampleTreeMemory } from './support/process-tree.js';

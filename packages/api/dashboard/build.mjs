@@ -1,6 +1,6 @@
 // Bundles the dashboard (src/main.tsx and the styles it imports) with esbuild into ../dist/dashboard, next to index.html, for
 // the API to serve at / (docs/architecture.md#dashboard). Everything the page loads is in that folder: no CDN, no
-// web fonts. `node dashboard/build.mjs` from apps/api; `--watch` rebuilds on change.
+// web fonts. `node dashboard/build.mjs` from packages/api; `--watch` rebuilds on change.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { BulkOperations, DEFAULT_WORKFLOW, StepTracker, systemClock, type Store } from '@steptrail/domain';
 import { openStore, parseDatabaseUrl } from '@steptrail/runtime';
 import { AppProcess } from '@steptrail/test-servers/app-process';
@@ -11,10 +10,10 @@ import {
   sqliteBackend,
   type Backend,
 } from './support/api-harness.js';
+import { API_MAIN as main } from './support/app-entries.js';
 
 afterAll(removeScratchDirs);
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const FILES = 500;
 const urls = backendUrls();
 

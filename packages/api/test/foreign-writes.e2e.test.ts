@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_WORKFLOW,
   OVERALL_STATUSES,
@@ -21,10 +20,10 @@ import {
 } from '@steptrail/test-servers/docuelevate-writer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SseClient } from './support/sse-client.js';
+import { API_MAIN as main } from './support/app-entries.js';
 
 // docs/architecture.md#foreign-writes: DocuElevate's tasks keep writing while steptrail's API runs as a process.
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const urls = backendUrls();
 const schemaMissing = docuElevateSchemaMissing();
 /** The deadline the issue sets for a foreign write to show everywhere. */

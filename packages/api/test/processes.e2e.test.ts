@@ -1,11 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { AppProcess } from '@steptrail/test-servers/app-process';
 import { afterAll, describe, expect, test } from 'vitest';
 import { removeScratchDirs, scratchDir } from './support/api-harness.js';
+import { API_MAIN as main } from './support/app-entries.js';
 
 afterAll(removeScratchDirs);
-
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 describe('the API as a process', () => {
   test('refuses to start on a non-loopback HOST without tokens, listing every problem', async () => {

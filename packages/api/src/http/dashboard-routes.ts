@@ -5,7 +5,7 @@ import { defineRoute, type Route } from './routing/route.js';
 
 /**
  * The bundled dashboard (index.html, dashboard.js, dashboard.css), which `node dashboard/build.mjs` writes to
- * apps/api/dist/dashboard: found from src/http as from dist/http (docs/architecture.md#dashboard).
+ * packages/api/dist/dashboard: found from src/http as from dist/http (docs/architecture.md#dashboard).
  */
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
 

@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { browserSkipReason, launchChromium } from '../support/browser.js';
 import { buildDashboard } from '../support/dashboard-build.js';
 import { DashboardApi, WebhookReceiver, invoicePdf } from './dashboard-api.js';
+import { STANDALONE_MAIN } from '../support/app-entries.js';
 
 /**
  * `pnpm start`'s all-in-one app (migrations, API and worker in one process), started from its sources: the
  * dashboard is watched while the real worker runs uploaded files.
  */
-export const STANDALONE = fileURLToPath(new URL('../../../standalone/src/main.ts', import.meta.url));
+export const STANDALONE = STANDALONE_MAIN;
 const RUNNING = /steptrail is running \(API and worker\)\. Dashboard: (http:\/\/127\.0\.0\.1:\d+)\//;
 /** Screenshots of every view, light and dark, wide and narrow; the folder is gitignored. */
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-results/dashboard/', import.meta.url));

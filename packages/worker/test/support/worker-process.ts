@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const workerRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The deployable worker (apps/worker): a thin `main.ts` over this package, started by the process tests. */
+export const WORKER_MAIN = join(workerRoot, '..', '..', 'apps', 'worker', 'src', 'main.ts');
 export const slowStepPlugin = join(workerRoot, 'test', 'support', 'slow-step.plugin.ts');
 
 export interface WorkerProcess {
@@ -15,19 +17,15 @@ export interface WorkerProcess {
 }
 
 /**
- * The worker's real entry point (src/main.ts) in a child process, run from source through tsx, with `env` as its
+ * The worker app's real entry point (apps/worker/src/main.ts) in a child process, run from source through tsx, with `env` as its
  * configuration on top of this process's environment.
  */
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@steptrail/source', '--import', 'tsx', join('src', 'main.ts')],
-    {
-      cwd: workerRoot,
-      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, ['--conditions=@steptrail/source', '--import', 'tsx', WORKER_MAIN], {
+    cwd: workerRoot,
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-50_000);

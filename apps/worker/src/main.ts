@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { checkDatabaseServes, runMain, superviseProcess } from '@steptrail/runtime';
-import { loadWorkerConfig } from './config.js';
-import { prepareWorkerDirectories, startWorker } from './start-worker.js';
+import { loadWorkerConfig, prepareWorkerDirectories, startWorker } from '@steptrail/worker';
 
 // Only starts what the container builds: config from the environment, the worker, and a clean stop on signals or
 // when its database stays lost (docs/architecture.md#faults).

@@ -1,3 +1,4 @@
+import { API, buildApiContainer, isLoopbackHost, loadApiConfig } from '@steptrail/api';
 import {
   TOKENS,
   checkDatabaseServes,
@@ -5,8 +6,6 @@ import {
   runMain,
   superviseProcess,
 } from '@steptrail/runtime';
-import { isLoopbackHost, loadApiConfig } from './config.js';
-import { API, buildApiContainer } from './container.js';
 
 // Starts what the container built; nothing else. The schema must be migrated already (steptrail-migrate schema up,
 // or the all-in-one app in apps/standalone): start-up refuses an unmigrated or unwritable database

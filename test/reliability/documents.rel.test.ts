@@ -11,7 +11,12 @@ import {
   truncatedPng,
 } from '../../packages/worker/test/support/hostile-documents.js';
 import { textPdf } from './support/chaos/text-pdf.js';
-import { startApiProcess, type ApiProcess } from './support/api-process.js';
+import {
+  scratchDatabase,
+  startApiProcess,
+  type ApiUnderTest,
+  type ScratchDatabase,
+} from './support/api-under-test.js';
 import { sampleTreeMemory } from './support/process-tree.js';
 import { bySize } from './support/scale.js';
 import { recordSummary } from './support/summary.js';
@@ -191,13 +196,6 @@ async function finishedSteps(url: string, id: number): Promise<Steps['steps']> {
   }
 }
 
-/** Whether the process is still running (it has not exited, for any reason). */
-const alive = (api: ApiProcess): Promise<boolean> =>
-  Promise.race([
-    api.app.exited.then(() => false),
-    new Promise<boolean>((resolve) => setImmediate(resolve, true)),
-  ]);
-
 async function settled(url: string, id: number): Promise<string> {
   for (;;) {
     const response = await fetch(`${url}/api/files/${id}/status`);
@@ -208,14 +206,16 @@ async function settled(url: string, id: number): Promise<string> {
 }
 
 describe('hostile documents through `pnpm start` on SQLite', () => {
-  let api: ApiProcess;
+  let scratch: ScratchDatabase;
+  let api: ApiUnderTest;
   const peaks: number[] = [];
   const allLatencies: number[] = [];
   const secondsToEnd: number[] = [];
   let status5xx = 0;
 
   beforeAll(async () => {
-    api = await startApiProcess('sqlite', null, 'documents', {
+    scratch = await scratchDatabase('sqlite', 'documents');
+    api = await startApiProcess(scratch, {
       START_WORKER: 'true',
       DOCUMENT_MEMORY_MB: String(DOCUMENT_MEMORY_MB),
     });
@@ -223,6 +223,7 @@ describe('hostile documents through `pnpm start` on SQLite', () => {
 
   afterAll(async () => {
     await api?.stop();
+    scratch?.remove();
   });
 
   test.each(DOCUMENTS)(
@@ -252,7 +253,7 @@ describe('hostile documents through `pnpm start` on SQLite', () => {
         memory.stop();
         peak = memory.peak();
       }
-      expect(await alive(api)).toBe(true);
+      expect(api.hasExited()).toBe(false);
       expect(probe.failures).toEqual([]);
       expect(peak).toBeLessThan(TREE_BOUND_MB);
       peaks.push(peak);
@@ -267,7 +268,7 @@ describe('hostile documents through `pnpm start` on SQLite', () => {
   test('after every hostile document the process still completes an ordinary one', async () => {
     const id = await upload(api.url, textPdf(['Acme GmbH', 'Invoice No. 7', 'still alive']), 'after.pdf');
     expect(await settled(api.url, id)).toBe('completed');
-    expect(await alive(api)).toBe(true);
+    expect(api.hasExited()).toBe(false);
 
     recordSummary({
       suite: 'documents',

@@ -1,8 +1,18 @@
+import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
-import { backendUrls, titleWithSkipReason } from '@steptrail/test-servers/backend-urls';
-import { describe, expect, test } from 'vitest';
+import { join } from 'node:path';
+import { titleWithSkipReason } from '@steptrail/test-servers/backend-urls';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { ABORT_KINDS, abortedUpload } from './support/aborted-uploads.js';
-import { startApiProcess, type ApiProcess, type Database } from './support/api-process.js';
+import {
+  DATABASES,
+  memoryMb,
+  openFds,
+  scratchDatabase,
+  skipReasonOf,
+  startApiProcess,
+  type ApiUnderTest,
+} from './support/api-under-test.js';
 import { bySize } from './support/scale.js';
 import { recordSummary } from './support/summary.js';
 
@@ -45,28 +55,25 @@ async function eventually(condition: () => boolean, timeoutMs = 20_000): Promise
 }
 
 /** The fewest open descriptors seen over a quiet second: idle pool connections may come and go. */
-async function settledFds(api: ApiProcess): Promise<number> {
-  let fewest = api.openFds();
+async function settledFds(api: ApiUnderTest): Promise<number> {
+  let fewest = openFds(api.pid);
   for (let sample = 0; sample < 10; sample += 1) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    fewest = Math.min(fewest, api.openFds());
+    fewest = Math.min(fewest, openFds(api.pid));
   }
   return fewest;
 }
 
-const urls = backendUrls();
-const databases: ReadonlyArray<[Database, string | null, string | null]> = [
-  ['sqlite', null, null],
-  ['postgres', urls.postgres, urls.skipReason.postgres],
-  ['mysql', urls.mysql, urls.skipReason.mysql],
-];
+/** Files left in STORAGE_DIR/.incoming, where uploads stream before they are stored. */
+const temporaryFiles = (api: ApiUnderTest): string[] => readdirSync(join(api.storageDir, '.incoming'));
 
-for (const [database, serverUrl, skipReason] of databases) {
+for (const database of DATABASES) {
+  const skipReason = skipReasonOf(database);
   describe.skipIf(skipReason !== null)(titleWithSkipReason(`resources on ${database}`, skipReason), () => {
     test(`${ABORTS} aborted uploads leave no open file, no temporary file and bounded memory`, async () => {
-      const api = await startApiProcess(database, serverUrl, `rel_resources_${Date.now().toString(36)}`, {
-        MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
-      });
+      const scratch = await scratchDatabase(database, `rel_resources_${Date.now().toString(36)}`);
+      onTestFinished(() => scratch.remove());
+      const api = await startApiProcess(scratch, { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) });
       try {
         // Warm up at the run's concurrency, so database pools and lazy modules are open before the baseline.
         const warmUp = await Promise.all(
@@ -74,7 +81,7 @@ for (const [database, serverUrl, skipReason] of databases) {
         );
         expect(warmUp).toEqual(Array.from({ length: CONCURRENCY }, () => 201));
         const fdsBefore = await settledFds(api);
-        const rssBefore = api.rssMb();
+        const rssBefore = memoryMb(api.pid).rss;
 
         const statuses: Array<number | null> = [];
         for (let sent = 0; sent < ABORTS; sent += CONCURRENCY) {
@@ -86,10 +93,10 @@ for (const [database, serverUrl, skipReason] of databases) {
         const status5xx = statuses.filter((status) => status !== null && status >= 500).length;
         const answered = statuses.filter((status) => status !== null);
 
-        expect(await eventually(() => api.temporaryFiles().length === 0)).toBe(true);
-        expect(await eventually(() => api.openFds() <= fdsBefore)).toBe(true);
+        expect(await eventually(() => temporaryFiles(api).length === 0)).toBe(true);
+        expect(await eventually(() => openFds(api.pid) <= fdsBefore)).toBe(true);
         const fdsAfter = await settledFds(api);
-        const rssAfter = api.rssMb();
+        const rssAfter = memoryMb(api.pid).rss;
         expect(status5xx).toBe(0);
         // Whatever was answered at all is a client error: 400 (broken off, never closed) or 413 (over the limit).
         expect(answered.every((status) => status === 400 || status === 413)).toBe(true);
@@ -106,8 +113,8 @@ for (const [database, serverUrl, skipReason] of databases) {
             'aborted uploads': ABORTS,
             'answered 4xx': answered.length,
             'fds before/after': `${fdsBefore}/${fdsAfter}`,
-            'temp files left': api.temporaryFiles().length,
-            'RSS MB before/after': `${Math.round(rssBefore)}/${Math.round(rssAfter)}`,
+            'temp files left': temporaryFiles(api).length,
+            'RSS MB before/after': `${rssBefore}/${rssAfter}`,
           },
         });
       } finally {

@@ -20,7 +20,8 @@ function built(entry: string): string {
   return entry;
 }
 
-const RUNNING = /steptrail is running \(API only\)\. Dashboard: (http:\/\/127\.0\.0\.1:\d+)\//;
+const RUNNING =
+  /steptrail is running \((?:API only|API and worker)\)\. Dashboard: (http:\/\/127\.0\.0\.1:\d+)\//;
 
 /** Why a database is not available in this run (its server is missing), or null. */
 export function skipReasonOf(kind: DatabaseKind): string | null {
@@ -46,10 +47,15 @@ export async function scratchDatabase(kind: DatabaseKind, name: string): Promise
   return { kind, url: await createDatabase(server, name), dir, remove };
 }
 
-/** One API process (apps/standalone with START_WORKER=false, which migrates the database first). */
+/**
+ * One API process (apps/standalone with START_WORKER=false unless `env` turns the worker on; it migrates the database
+ * first).
+ */
 export interface ApiUnderTest {
   readonly url: string;
   readonly pid: number;
+  /** Its STORAGE_DIR; uploads stream into `.incoming/` there before they are stored. */
+  readonly storageDir: string;
   readonly app: AppProcess;
   /** Resolves with the exit code once the process has exited, for whatever reason. */
   readonly exited: Promise<number | null>;
@@ -86,6 +92,7 @@ export async function startApiProcess(
     return {
       url: url!,
       pid: app.pid,
+      storageDir,
       app,
       exited: app.exited,
       hasExited: () => exited,

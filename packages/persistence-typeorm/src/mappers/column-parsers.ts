@@ -79,6 +79,14 @@ export function requireText(column: string, value: unknown): string {
   return parsed;
 }
 
+/** A text column holding one of `allowed`: an enumeration stored as text. */
+export function requireOneOf<T extends string>(column: string, allowed: readonly T[], value: unknown): T {
+  const text = requireText(column, value);
+  const found = allowed.find((candidate) => candidate === text);
+  if (found === undefined) throw new RowParseError(column, text, `one of ${allowed.join(', ')}`);
+  return found;
+}
+
 export function parseBoolean(column: string, value: unknown): boolean {
   if (value === null || value === undefined) return false;
   if (typeof value === 'boolean') return value;

@@ -14,11 +14,13 @@ import {
   parseText,
   parseTimestamp,
   requireInteger,
+  requireOneOf,
   requireText,
   requireTimestamp,
 } from '../mappers/column-parsers.js';
-import { returningId, rowLock } from '../define-dialect.js';
+import { returningId } from '../define-dialect.js';
 import type { SqlExecutor } from '../sql-executor.js';
+import { claimRows } from './claim-rows.js';
 
 const OPERATIONS = 'steptrail_bulk_operations';
 const FILES = 'steptrail_bulk_operation_files';
@@ -27,19 +29,11 @@ const OPERATION_COLUMNS =
 /** Rows of one multi-row INSERT of an operation's files: 2 parameters each. */
 const FILES_PER_INSERT = 500;
 
-function oneOf<T extends string>(column: string, allowed: readonly T[], value: unknown): T {
-  const text = requireText(column, value);
-  const found = allowed.find((candidate) => candidate === text);
-  if (found === undefined)
-    throw new Error(`${column} holds ${JSON.stringify(text)}, not one of ${allowed.join(', ')}.`);
-  return found;
-}
-
 function toOperation(row: Record<string, unknown>): BulkOperation {
   return {
     id: requireInteger(`${OPERATIONS}.id`, row.id),
-    kind: oneOf(`${OPERATIONS}.kind`, BULK_KINDS, row.kind),
-    state: oneOf(`${OPERATIONS}.state`, ['running', 'completed'] as const, row.state),
+    kind: requireOneOf(`${OPERATIONS}.kind`, BULK_KINDS, row.kind),
+    state: requireOneOf(`${OPERATIONS}.state`, ['running', 'completed'] as const, row.state),
     filter: decodeFileFilter(requireText(`${OPERATIONS}.file_filter`, row.file_filter)),
     createdBy: parseText(`${OPERATIONS}.created_by`, row.created_by),
     total: requireInteger(`${OPERATIONS}.total`, row.total),
@@ -95,7 +89,7 @@ export class TypeormBulkOperations implements BulkOperationStore {
     );
     return rows.map((row) => ({
       fileId: requireInteger(`${FILES}.file_id`, row.file_id),
-      outcome: oneOf(`${FILES}.outcome`, BULK_OUTCOMES, row.outcome),
+      outcome: requireOneOf(`${FILES}.outcome`, BULK_OUTCOMES, row.outcome),
       detail: parseText(`${FILES}.detail`, row.detail),
       processedAt: parseTimestamp(`${FILES}.processed_at`, row.processed_at),
     }));
@@ -110,12 +104,14 @@ export class TypeormBulkOperations implements BulkOperationStore {
   }
 
   async claimPending(operationId: number, limit: number): Promise<number[]> {
-    const rows = await this.sql.rows(
-      `SELECT file_id FROM ${FILES} WHERE operation_id = :operationId AND outcome = 'pending'
-       ORDER BY file_id LIMIT :limit${rowLock(this.sql.dialect, 'stepRowSkipLocked')}`,
-      { operationId, limit },
-    );
-    return rows.map((row) => requireInteger(`${FILES}.file_id`, row.file_id));
+    return claimRows(this.sql, {
+      table: FILES,
+      key: 'file_id',
+      where: "operation_id = :operationId AND outcome = 'pending'",
+      params: { operationId },
+      orderBy: 'file_id',
+      limit,
+    });
   }
 
   async recordResults(operationId: number, results: readonly BulkResultWrite[], now: Date): Promise<void> {

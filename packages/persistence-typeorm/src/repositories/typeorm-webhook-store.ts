@@ -11,18 +11,20 @@ import {
   type WebhookStore,
   type WebhookSubscription,
 } from '@steptrail/domain';
-import { insertedIds, returningId, returningIds, rowLock } from '../define-dialect.js';
+import { insertedIds, returningId, returningIds } from '../define-dialect.js';
 import {
   RowParseError,
   parseInteger,
   parseText,
   parseTimestamp,
   requireInteger,
+  requireOneOf,
   requireText,
   requireTimestamp,
 } from '../mappers/column-parsers.js';
 import { WEBHOOK_ATTEMPTS_TABLE, WEBHOOK_DELIVERIES_TABLE, WEBHOOKS_TABLE } from '../schema/schema-plan.js';
 import type { SqlExecutor } from '../sql-executor.js';
+import { claimRows } from './claim-rows.js';
 
 const HOOKS = WEBHOOKS_TABLE.name;
 const DELIVERIES = WEBHOOK_DELIVERIES_TABLE.name;
@@ -120,13 +122,15 @@ export class TypeormWebhookStore implements WebhookStore {
   }
 
   async claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ClaimedDelivery[]> {
-    const rows = await this.sql.rows(
-      `SELECT id FROM ${DELIVERIES} WHERE state = :pending AND next_attempt_at <= :now
-         AND webhook_id NOT IN (SELECT id FROM ${HOOKS} WHERE paused_at IS NOT NULL)
-       ORDER BY next_attempt_at, id LIMIT :limit${rowLock(this.sql.dialect, 'stepRowSkipLocked')}`,
-      { pending: 'pending', now: this.time(now), limit },
-    );
-    const ids = rows.map((row) => requireInteger(`${DELIVERIES}.id`, row.id));
+    const ids = await claimRows(this.sql, {
+      table: DELIVERIES,
+      key: 'id',
+      where: `state = :pending AND next_attempt_at <= :now
+         AND webhook_id NOT IN (SELECT id FROM ${HOOKS} WHERE paused_at IS NOT NULL)`,
+      params: { pending: 'pending', now: this.time(now) },
+      orderBy: 'next_attempt_at, id',
+      limit,
+    });
     if (ids.length === 0) return [];
     await this.sql.write(
       `UPDATE ${DELIVERIES} SET attempts = attempts + 1, next_attempt_at = :leaseUntil, updated_at = :now
@@ -205,13 +209,7 @@ function toSubscription(row: Record<string, unknown>): WebhookSubscription {
   };
 }
 
-const STATES: readonly string[] = ['pending', 'delivered', 'failed'];
-
-function deliveryState(column: string, value: unknown): DeliveryState {
-  const state = requireText(column, value);
-  if (!STATES.includes(state)) throw new RowParseError(column, state, 'a delivery state');
-  return state as DeliveryState;
-}
+const STATES: readonly DeliveryState[] = ['pending', 'delivered', 'failed'];
 
 function toAttempt(row: Record<string, unknown>): DeliveryAttempt {
   return {
@@ -219,7 +217,7 @@ function toAttempt(row: Record<string, unknown>): DeliveryAttempt {
     deliveryId: requireInteger(`${ATTEMPTS}.delivery_id`, row.delivery_id),
     webhookId: requireInteger(`${ATTEMPTS}.webhook_id`, row.webhook_id),
     attempt: requireInteger(`${ATTEMPTS}.attempt`, row.attempt),
-    outcome: deliveryState(`${ATTEMPTS}.outcome`, row.outcome),
+    outcome: requireOneOf(`${ATTEMPTS}.outcome`, STATES, row.outcome),
     statusCode: parseInteger(`${ATTEMPTS}.status_code`, row.status_code),
     latencyMs: parseInteger(`${ATTEMPTS}.latency_ms`, row.latency_ms),
     error: parseText(`${ATTEMPTS}.error`, row.error),
@@ -229,16 +227,14 @@ function toAttempt(row: Record<string, unknown>): DeliveryAttempt {
 
 function toDelivery(row: Record<string, unknown>): WebhookDelivery {
   const eventType = requireText(`${DELIVERIES}.event_type`, row.event_type);
-  const state = requireText(`${DELIVERIES}.state`, row.state);
   if (!isDeliveryType(eventType))
     throw new RowParseError(`${DELIVERIES}.event_type`, eventType, 'an event type');
-  if (!STATES.includes(state)) throw new RowParseError(`${DELIVERIES}.state`, state, 'a delivery state');
   return {
     id: requireInteger(`${DELIVERIES}.id`, row.id),
     webhookId: requireInteger(`${DELIVERIES}.webhook_id`, row.webhook_id),
     eventType,
     payload: requireText(`${DELIVERIES}.payload`, row.payload),
-    state: state as DeliveryState,
+    state: requireOneOf(`${DELIVERIES}.state`, STATES, row.state),
     attempts: requireInteger(`${DELIVERIES}.attempts`, row.attempts),
     nextAttemptAt: parseTimestamp(`${DELIVERIES}.next_attempt_at`, row.next_attempt_at),
     lastStatusCode: parseInteger(`${DELIVERIES}.last_status_code`, row.last_status_code),

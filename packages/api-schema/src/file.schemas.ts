@@ -64,6 +64,13 @@ export const statusCountsJson = z.strictObject(
   >,
 );
 
+export const fileCountsJson = z
+  .strictObject({
+    counts: statusCountsJson,
+    total: z.number().int().meta({ description: 'Every file, whatever its status' }),
+  })
+  .meta({ id: 'FileCounts' });
+
 export const fileWithStatusJson = z.strictObject({ file: fileJson, status: overallStatusJson });
 
 export const createdFileJson = fileWithStatusJson

@@ -12,6 +12,7 @@ import type { listFilesQuery } from '@steptrail/api-schema/file-filter.schemas.j
 import type { heartbeatJson, stuckPageJson, stuckQuery } from '@steptrail/api-schema/stall.schemas.js';
 import type {
   createdFileJson,
+  fileCountsJson,
   fileDetailJson,
   fileListJson,
   registerFileBody,
@@ -34,6 +35,7 @@ export type BatchAnswer = z.input<typeof batchAnswerJson>;
 export type BatchEventResult = z.input<typeof batchResultJson>;
 export type ListFilesQuery = Partial<z.input<typeof listFilesQuery>>;
 export type FileList = z.input<typeof fileListJson>;
+export type FileCounts = z.input<typeof fileCountsJson>;
 export type FileDetail = z.input<typeof fileDetailJson>;
 export type RegisterFile = z.input<typeof registerFileBody>;
 export type CreatedFile = z.input<typeof createdFileJson>;

@@ -4,6 +4,7 @@ import type {
   CreatedFile,
   EventInput,
   EventRecorded,
+  FileCounts,
   FileDetail,
   FileList,
   Heartbeat,
@@ -79,6 +80,11 @@ export class SteptrailClient {
 
   listFiles(query: ListFilesQuery = {}): Promise<FileList> {
     return this.get('/api/files', query);
+  }
+
+  /** Files per status across the whole database, counted at the request (GET /api/counts). */
+  countFiles(): Promise<FileCounts> {
+    return this.get('/api/counts');
   }
 
   getFile(fileId: number): Promise<FileDetail> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PAGE_SIZE, PENDING_ROLLUP, computeOverallStatus } from '../src/index.js';
+import { MAX_PAGE_SIZE, PENDING_ROLLUP, StatusQueries, computeOverallStatus } from '../src/index.js';
 import { at, newFile, setup, unwrap } from './support/fixtures.js';
 
 async function seeded() {
@@ -185,6 +185,23 @@ describe('StatusQueries', () => {
       (await queries.listFiles({ limit: 5, search: 'INVOICE' })).page.items.map((file) => file.id),
     ).toEqual([1]);
     expect(first.counts).toEqual({ pending: 1, processing: 0, completed: 1, failed: 1, duplicate: 0 });
+  });
+
+  it('countFiles reads the counts now, while listFiles may serve counts up to their age limit', async () => {
+    const context = await seeded();
+    const queries = new StatusQueries(context.store.reads, { clock: context.clock, countsMaxAgeMs: 60_000 });
+    expect((await queries.listFiles({ limit: 1 })).counts.failed).toBe(1);
+    unwrap(
+      await context.tracker.updateStepStatus(context.fresh.id, 'hash_file', 'failure', { errorMessage: 'x' }),
+    );
+    expect((await queries.listFiles({ limit: 1 })).counts.failed).toBe(1);
+    expect(await queries.countFiles()).toEqual({
+      pending: 0,
+      processing: 0,
+      completed: 1,
+      failed: 2,
+      duplicate: 0,
+    });
   });
 });
 

@@ -129,6 +129,14 @@ export class StatusQueries {
     return { page, counts };
   }
 
+  /**
+   * Files per status across the whole store, read now: never the cached counts of `listFiles`, so a caller that
+   * has seen a change (a live `file` event) gets counts that include it (docs/architecture.md#status-counts).
+   */
+  countFiles(): Promise<StatusCounts> {
+    return this.reads.files.countByStatus();
+  }
+
   private async load(fileId: number): Promise<Result<{ file: FileRecord; steps: StoredStep[] }>> {
     const file = await this.reads.files.get(fileId);
     if (file === null) return notFound(fileId);

@@ -1,5 +1,6 @@
 import { errorResponse, fileIdParams } from '@steptrail/api-schema/common.schemas.js';
 import {
+  fileCountsJson,
   fileDetailJson,
   fileListJson,
   overallStatusJson,
@@ -72,6 +73,27 @@ export function fileQueryRoutes({ queries }: RouteDeps): Route[] {
             counts: { ...counts },
           },
         };
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/api/counts',
+        operationId: 'countFiles',
+        summary: 'Files per status across the whole database, counted now',
+        description:
+          'Unlike the `counts` of GET /api/files (which may be up to COUNTS_MAX_AGE_MS old), these are read at the ' +
+          'request, so after a live `file` event they include its change (docs/architecture.md#status-counts).',
+        tag: 'files',
+        scope: 'read',
+        schemas: {},
+        responses: { 200: { description: 'The count of files per status', schema: fileCountsJson } },
+        errors: [],
+      },
+      async () => {
+        const counts = await queries.countFiles();
+        const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+        return { status: 200, body: { counts: { ...counts }, total } };
       },
     ),
     defineRoute(

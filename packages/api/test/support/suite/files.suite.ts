@@ -163,6 +163,24 @@ export function fileTests(ctx: SuiteContext): void {
       expect(failed.counts['failed']).toBeGreaterThanOrEqual(1);
     });
 
+    test('GET /api/counts counts every file by status at the request, as the list does, whatever its filter', async () => {
+      const api = ctx.api();
+      type Counts = { counts: Record<string, number>; total: number };
+      const { file } = await registerExternal(api);
+      const before = await expectJson<Counts>(await api.fetch('/api/counts'), 200);
+      const listed = await expectJson<ListJson>(await api.fetch('/api/files?status=completed&limit=1'), 200);
+      expect(before.counts).toEqual(listed.counts);
+      expect(before.total).toBe(Object.values(before.counts).reduce((sum, count) => sum + count, 0));
+      await recordOk(api, file.id, 'hash_file', 'failure', { errorMessage: 'disk full' });
+      const after = await expectJson<Counts>(await api.fetch('/api/counts'), 200);
+      expect(after.counts).toEqual({
+        ...before.counts,
+        pending: before.counts['pending']! - 1,
+        failed: before.counts['failed']! + 1,
+      });
+      expect(after.total).toBe(before.total);
+    });
+
     test('detail, status, steps and summary describe the same state', async () => {
       const api = ctx.api();
       const { file } = await registerExternal(api, { workflow: 'short' });

@@ -11,6 +11,7 @@ import type { SuiteContext } from './suite-context.js';
 const EXPECTED_OPERATIONS = [
   'post /api/files',
   'get /api/files',
+  'get /api/counts',
   'get /api/files/{id}',
   'get /api/files/{id}/status',
   'get /api/files/{id}/steps',

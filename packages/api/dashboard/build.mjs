@@ -22,6 +22,8 @@ const options = {
   legalComments: 'none',
   logLevel: 'warning',
   tsconfig: here('tsconfig.json'),
+  // Workspace packages (@steptrail/client, @steptrail/api-schema) from their sources, so a build needs no earlier one.
+  conditions: ['@steptrail/source'],
 };
 
 await mkdir(outdir, { recursive: true });

@@ -18,3 +18,28 @@ export class SteptrailNetworkError extends Error {
     super(message, options);
   }
 }
+
+/** The API's error answer (`{error: {code, message, details}}`) as a SteptrailApiError; consumes the body. */
+export async function apiError(response: Response): Promise<SteptrailApiError> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as {
+      error?: { code?: string; message?: string; details?: Record<string, unknown> };
+    };
+    if (body.error?.code !== undefined) {
+      return new SteptrailApiError(
+        response.status,
+        body.error.code,
+        body.error.message ?? `HTTP ${response.status}`,
+        body.error.details,
+      );
+    }
+  } catch {
+    // Not the API's JSON error (a proxy's page): the status says enough.
+  }
+  return new SteptrailApiError(
+    response.status,
+    `HTTP_${response.status}`,
+    `HTTP ${response.status}: ${text.slice(0, 200)}`,
+  );
+}

@@ -1,5 +1,5 @@
 import type { FileChange, LogEntry, ReadyMessage } from './api-types.js';
-import { SteptrailApiError } from './errors.js';
+import { apiError, SteptrailApiError } from './errors.js';
 import { backoffDelay, retryableStatus, type RetryPolicy } from './retry-policy.js';
 import { SseParser } from './sse-parser.js';
 import type { Transport } from './transport.js';
@@ -97,10 +97,8 @@ async function readStream(
     headers: transport.headers({ accept: 'text/event-stream', ...resume }),
     signal,
   });
-  if (!response.ok || response.body === null) {
-    const text = await response.text();
-    throw new SteptrailApiError(response.status, `HTTP_${response.status}`, text.slice(0, 300));
-  }
+  if (!response.ok) throw await apiError(response);
+  if (response.body === null) throw new Error('GET /api/events answered no body');
   connected();
   const parser = new SseParser();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

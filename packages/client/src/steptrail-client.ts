@@ -4,33 +4,47 @@ import type {
   CreatedFile,
   EventInput,
   EventRecorded,
+  FailuresQuery,
+  FailureTriage,
   FileCounts,
   FileDetail,
   FileList,
+  FileWithStatus,
   Heartbeat,
   ListFilesQuery,
   LogPage,
   LogsQuery,
+  OpenApiDocument,
+  PatchFile,
   RegisterFile,
   Retried,
   RetryBody,
   Steps,
+  StepTimings,
   StuckPage,
   StuckQuery,
+  TimingsQuery,
 } from './api-types.js';
+import { BulkCalls } from './bulk-calls.js';
 import { dispositionName } from '@steptrail/api-schema/content-disposition.js';
 import type { DownloadKind } from '@steptrail/api-schema/download.schemas.js';
+import { SteptrailApiError } from './errors.js';
 import { EventBatcher, type BatchOutcome, type BatchSummary } from './event-batcher.js';
 import { subscribe, type LiveEvent, type SubscribeOptions, type Subscription } from './live-subscription.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
 import { StepReporter, type ReportExtras } from './step-reporter.js';
 import { Transport } from './transport.js';
+import { WebhookCalls } from './webhook-calls.js';
 
-/** What `download` answers: the bytes as a stream, with what the API says about them. */
-export interface FileDownload {
+/** What `downloadInfo` answers: what the API says about a download, without its bytes. */
+export interface DownloadInfo {
   name: string;
   contentType: string | null;
   size: number | null;
+}
+
+/** What `download` answers: the bytes as a stream, with what the API says about them. */
+export interface FileDownload extends DownloadInfo {
   body: ReadableStream<Uint8Array>;
 }
 
@@ -56,6 +70,10 @@ export class SteptrailClient {
   private readonly retry: RetryPolicy;
   private readonly batcher: EventBatcher;
   private readonly subscriptions = new Set<Subscription>();
+  /** Bulk retry and delete operations (POST /api/retries, /api/deletions). */
+  readonly bulk: BulkCalls;
+  /** Webhook subscriptions and their deliveries (/api/webhooks). */
+  readonly webhooks: WebhookCalls;
 
   constructor(options: ClientOptions) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -71,6 +89,8 @@ export class SteptrailClient {
       flushIntervalMs: options.batch?.flushIntervalMs ?? 1000,
       send: (events) => this.recordBatch(events),
     });
+    this.bulk = new BulkCalls(this.transport);
+    this.webhooks = new WebhookCalls(this.transport);
   }
 
   /** A new event id: a random UUID, from the platform's crypto (Node >= 20 and every current browser). */
@@ -114,25 +134,62 @@ export class SteptrailClient {
     });
   }
 
-  /** Steps stalled in progress or runnable and unclaimed, with reason and age (GET /api/stuck). */
   /**
    * A file's original (as uploaded) or processed document, as the name the API offers, its media type, size and
    * a body to stream. Rejects with CONTENT_NOT_FOUND (404) when the file has none. Not retried: it may be large.
    */
   async download(fileId: number, kind: DownloadKind): Promise<FileDownload> {
-    const response = await this.transport.stream(`/api/files/${fileId}/download/${kind}`);
-    const length = response.headers.get('content-length');
-    if (response.body === null) throw new Error(`GET /api/files/${fileId}/download/${kind} answered no body`);
-    return {
-      name: dispositionName(response.headers.get('content-disposition')) ?? `file-${fileId}`,
-      contentType: response.headers.get('content-type'),
-      size: length === null ? null : Number(length),
-      body: response.body,
-    };
+    const response = await this.transport.stream(downloadPath(fileId, kind));
+    if (response.body === null) throw new Error(`GET ${downloadPath(fileId, kind)} answered no body`);
+    return { ...downloadInfo(fileId, response), body: response.body };
   }
 
+  /** The download's address, for a link (a browser sends no bearer token with it: for an API without tokens). */
+  downloadUrl(fileId: number, kind: DownloadKind): string {
+    return this.transport.url(downloadPath(fileId, kind));
+  }
+
+  /** What `download` would give, asked with HEAD (no bytes sent); null when the file has no such document. */
+  async downloadInfo(fileId: number, kind: DownloadKind): Promise<DownloadInfo | null> {
+    try {
+      return downloadInfo(
+        fileId,
+        await this.transport.stream(`/api/files/${fileId}/download/${kind}`, 'HEAD'),
+      );
+    } catch (error) {
+      if (error instanceof SteptrailApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Steps stalled in progress or runnable and unclaimed, with reason and age (GET /api/stuck). */
   listStuck(query: StuckQuery = {}): Promise<StuckPage> {
     return this.get('/api/stuck', query);
+  }
+
+  /** Failed steps of a window grouped by step and normalized error, biggest group first (GET /api/failures). */
+  getFailures(query: FailuresQuery = {}): Promise<FailureTriage> {
+    return this.get('/api/failures', query);
+  }
+
+  /** Waiting and running time per step over a window (GET /api/timings). */
+  getTimings(query: TimingsQuery = {}): Promise<StepTimings> {
+    return this.get('/api/timings', query);
+  }
+
+  /** The API's OpenAPI 3.1 document: which routes and query parameters this server has. */
+  getOpenApi(): Promise<OpenApiDocument> {
+    return this.get('/api/openapi.json');
+  }
+
+  /** Marks a file as a duplicate (of an original, when given) or clears the mark; same answer when repeated. */
+  updateFile(fileId: number, body: PatchFile): Promise<FileWithStatus> {
+    return this.transport.request({ method: 'PATCH', path: `/api/files/${fileId}`, body, idempotent: true });
+  }
+
+  /** Deletes a file and its step rows (its history stays); needs the admin scope. Not retried. */
+  deleteFile(fileId: number): Promise<void> {
+    return this.transport.request({ method: 'DELETE', path: `/api/files/${fileId}`, idempotent: false });
   }
 
   /** Re-queues a file's failed steps (all when `steps` is absent). Not retried. */
@@ -219,4 +276,15 @@ export class SteptrailClient {
   private get<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
     return this.transport.request({ method: 'GET', path, query, idempotent: true });
   }
+}
+
+const downloadPath = (fileId: number, kind: DownloadKind): string => `/api/files/${fileId}/download/${kind}`;
+
+function downloadInfo(fileId: number, response: Response): DownloadInfo {
+  const length = response.headers.get('content-length');
+  return {
+    name: dispositionName(response.headers.get('content-disposition')) ?? `file-${fileId}`,
+    contentType: response.headers.get('content-type'),
+    size: length === null ? null : Number(length),
+  };
 }

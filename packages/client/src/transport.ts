@@ -1,4 +1,4 @@
-import { SteptrailApiError, SteptrailNetworkError } from './errors.js';
+import { apiError, SteptrailNetworkError } from './errors.js';
 import { backoffDelay, retryAfter, retryableStatus, type RetryPolicy } from './retry-policy.js';
 
 export interface TransportOptions {
@@ -53,6 +53,7 @@ export class Transport {
       const last = attempt >= attempts;
       if (outcome.kind === 'answer') {
         const { response } = outcome;
+        if (response.status === 204) return undefined as T;
         if (response.ok) return (await response.json()) as T;
         if (last || !retryableStatus(response.status)) throw await apiError(response);
         await response.body?.cancel();
@@ -72,21 +73,22 @@ export class Transport {
   }
 
   /**
-   * A GET whose answer is a body to stream, not JSON (a download): the timeout covers the wait for the answer's
+   * A GET whose answer is a body to stream, not JSON (a download), or a HEAD of one: the timeout covers the wait for the answer's
    * headers, not the transfer. Rejects with the API's error for a non-2xx answer.
    */
-  async stream(path: string): Promise<Response> {
+  async stream(path: string, method: 'GET' | 'HEAD' = 'GET'): Promise<Response> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     let response: Response;
     try {
       response = await this.options.fetch(this.url(path), {
+        method,
         headers: this.headers({ accept: '*/*' }),
         signal: controller.signal,
       });
     } catch (error) {
       throw new SteptrailNetworkError(
-        `GET ${path}: the API at ${this.options.baseUrl} could not be reached`,
+        `${method} ${path}: the API at ${this.options.baseUrl} could not be reached`,
         {
           cause: error,
         },
@@ -117,28 +119,4 @@ export class Transport {
       return { kind: 'failure', error };
     }
   }
-}
-
-async function apiError(response: Response): Promise<SteptrailApiError> {
-  const text = await response.text();
-  try {
-    const body = JSON.parse(text) as {
-      error?: { code?: string; message?: string; details?: Record<string, unknown> };
-    };
-    if (body.error?.code !== undefined) {
-      return new SteptrailApiError(
-        response.status,
-        body.error.code,
-        body.error.message ?? `HTTP ${response.status}`,
-        body.error.details,
-      );
-    }
-  } catch {
-    // Not the API's JSON error (a proxy's page): the status says enough.
-  }
-  return new SteptrailApiError(
-    response.status,
-    `HTTP_${response.status}`,
-    `HTTP ${response.status}: ${text.slice(0, 200)}`,
-  );
 }

@@ -199,4 +199,48 @@ describe('@steptrail/client against a live API', () => {
       await proxy.stop();
     }
   });
+
+  test('the operator calls the dashboard makes: counts, duplicate mark, bulk retry, triage, webhooks, downloads', async () => {
+    const before = await direct.countFiles();
+    const fileId = await newFile();
+    await direct.step(fileId, 'hash_file').fail(new Error('disk full'));
+    const after = await direct.countFiles();
+    expect(after.total).toBe(before.total + 1);
+    expect(after.counts.failed).toBe(before.counts.failed + 1);
+
+    const marked = await direct.updateFile(fileId, { isDuplicate: true });
+    expect(marked.status.status).toBe('duplicate');
+    expect((await direct.updateFile(fileId, { isDuplicate: false })).status.status).toBe('failed');
+    // The suite's token has no admin scope: deleting is refused, and not retried.
+    await expect(direct.deleteFile(fileId)).rejects.toMatchObject({ status: 403 });
+
+    const triage = await direct.getFailures({ limit: '200' });
+    expect(triage.groups.some((group) => group.step === 'hash_file')).toBe(true);
+    const preview = await direct.bulk.preview('retry', { ids: [fileId] });
+    expect(preview).toMatchObject({ dryRun: true, matched: 1, sampleFileIds: [fileId] });
+    const operation = await direct.bulk.run('retry', { ids: [fileId] }, 50);
+    expect(operation).toMatchObject({ state: 'completed', total: 1, done: 1 });
+    expect((await direct.bulk.get('retry', operation.id)).results).toEqual([
+      expect.objectContaining({ fileId, outcome: 'retried' }),
+    ]);
+    expect((await direct.getFile(fileId)).status.status).toBe('pending');
+
+    expect((await direct.getTimings()).total).toBeDefined();
+    expect(Object.keys((await direct.getOpenApi()).paths)).toContain('/api/counts');
+
+    const hook = await direct.webhooks.create({ url: 'http://127.0.0.1:9/hook', events: ['file.failed'] });
+    expect(hook.secret).toMatch(/^whsec_/);
+    expect((await direct.webhooks.list()).map((listed) => listed.id)).toContain(hook.id);
+    expect((await direct.webhooks.update(hook.id, { paused: true })).pausedAt).not.toBeNull();
+    const { delivery } = await direct.webhooks.test(hook.id);
+    expect((await direct.webhooks.deliveries(hook.id)).deliveries.map((row) => row.id)).toContain(
+      delivery.id,
+    );
+    expect((await direct.webhooks.attempts(hook.id, delivery.id)).attempts).toEqual([]);
+    await expect(direct.webhooks.remove(hook.id)).rejects.toMatchObject({ status: 403 });
+
+    // A registered file's content is not stored by the API: no download of either kind.
+    expect(await direct.downloadInfo(fileId, 'original')).toBeNull();
+    expect(direct.downloadUrl(fileId, 'original')).toBe(`${api.url}/api/files/${fileId}/download/original`);
+  });
 });

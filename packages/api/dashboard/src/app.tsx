@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { loadCapabilities, type Capabilities } from './api/capabilities.js';
-import { onAuthRequired, token } from './api/client.js';
-import { connectLive } from './api/live.js';
+import { loadCapabilities, type Capabilities } from './capabilities.js';
+import { onAuthRequired, token } from './connection.js';
+import { connectLive } from './connection.js';
 import { StatusIcon } from './components/status.js';
 import { TokenPrompt } from './components/token-prompt.js';
 import { useLiveState } from './hooks.js';

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { liveState, onLiveState, subscribe, type LiveEvent, type LiveState } from './api/live.js';
+import type { LiveEvent } from '@steptrail/client';
+import { liveState, onLiveState, subscribe, type LiveState } from './connection.js';
 
 /** Calls the latest `handler` for every live event while the component is mounted. */
 export function useLiveEvents(handler: (event: LiveEvent) => void): void {
@@ -15,20 +16,24 @@ export function useLiveState(): LiveState {
 }
 
 /**
- * A function that runs `action` once `delayMs` after the last call, and again `settleMs` later: the API's status
- * counts may be up to COUNTS_MAX_AGE_MS old, so a second read makes them agree with the list.
+ * A function that runs `action` `delayMs` after its first call; calls meanwhile join that run. So the action always
+ * runs after the latest call, and a steady stream of calls (a busy worker) still runs it every `delayMs`.
  */
-export function useCoalesced(action: () => void, delayMs = 250, settleMs = 2500): () => void {
+export function useCoalesced(action: () => void, delayMs = 250): () => void {
   const latest = useRef(action);
   latest.current = action;
-  const timers = useRef<number[]>([]);
-  useEffect(() => () => timers.current.forEach((id) => clearTimeout(id)), []);
+  const timer = useRef<number | null>(null);
+  useEffect(
+    () => () => {
+      if (timer.current !== null) clearTimeout(timer.current);
+    },
+    [],
+  );
   return () => {
-    timers.current.forEach((id) => clearTimeout(id));
-    timers.current = [
-      window.setTimeout(() => latest.current(), delayMs),
-      window.setTimeout(() => latest.current(), delayMs + settleMs),
-    ];
+    timer.current ??= window.setTimeout(() => {
+      timer.current = null;
+      latest.current();
+    }, delayMs);
   };
 }
 

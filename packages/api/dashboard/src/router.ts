@@ -27,7 +27,8 @@ export function href(path: string, params: Record<string, string | null | undefi
   for (const [key, value] of Object.entries(params)) {
     if (value !== null && value !== undefined && value !== '') query.set(key, value);
   }
-  const search = query.toString();
+  // A list of statuses reads as one: `status=processing,failed`, not `processing%2Cfailed`.
+  const search = query.toString().replace(/%2C/gi, ',');
   return `#/${path.replace(/^\//, '')}${search === '' ? '' : `?${search}`}`;
 }
 

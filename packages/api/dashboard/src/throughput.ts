@@ -1,4 +1,4 @@
-import { subscribe } from './api/live.js';
+import { subscribe } from './connection.js';
 
 // Live throughput, counted from the event stream since the page opened: finished steps and completed files per
 // 10-second bucket (docs/architecture.md#dashboard). Started once, at import, so switching views keeps the counts.
@@ -21,9 +21,9 @@ const add = (map: Map<number, number>): void => {
 };
 
 subscribe((event) => {
-  if (event.kind === 'step' && ['success', 'failure', 'skipped'].includes(event.entry.status ?? ''))
+  if (event.event === 'step' && ['success', 'failure', 'skipped'].includes(event.data.status ?? ''))
     add(steps);
-  if (event.kind === 'file' && !event.change.deleted && event.change.status === 'completed') add(files);
+  if (event.event === 'file' && !event.data.deleted && event.data.status === 'completed') add(files);
 });
 
 /** The last BUCKETS buckets, oldest first. */

@@ -1,4 +1,4 @@
-import type { FileJson, LogEntry, StepState } from './api/types.js';
+import type { FileJson, LogEntry, StepState } from './types.js';
 
 // The file page's timeline, computed from the step rows and the history: per step, when it waited (queued, or
 // backing off before a retry) and when it ran, attempt by attempt (docs/architecture.md#dashboard). Display only:

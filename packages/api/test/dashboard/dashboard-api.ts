@@ -96,6 +96,21 @@ export class DashboardApi {
     return (JSON.parse(text) as { file: { id: number } }).file.id;
   }
 
+  /** A file whose hash_file is running: processing. */
+  async processingFile(name: string): Promise<number> {
+    const id = await this.register(name);
+    await this.event(id, STEPS[0]!, 'in_progress');
+    return id;
+  }
+
+  /** A registered file no step has reported on yet: pending. */
+  pendingFile = (name: string): Promise<number> => this.register(name);
+
+  /** Files per status across the database, counted at the request (GET /api/counts). */
+  async counts(): Promise<{ counts: Record<string, number>; total: number }> {
+    return this.call('GET', '/api/counts');
+  }
+
   async completedFile(name: string): Promise<number> {
     const id = await this.register(name);
     await this.run(id, STEPS);

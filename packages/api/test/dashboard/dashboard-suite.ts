@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { AppProcess } from '@steptrail/test-servers/app-process';
 import type { Browser, Page } from 'playwright-core';
@@ -115,14 +116,69 @@ export function dashboardSuite(backend: DashboardBackend): void {
         await api.completedFile('fine.pdf');
         const page = await open('#/files');
         await page
-          .getByRole('link', { name: /Failed/ })
-          .first()
+          .locator('.chips')
+          .getByRole('button', { name: /Failed/ })
           .click();
-        await page.waitForURL(/status=failed/);
+        await page.waitForURL(/status=failed$/);
         const expected = await api.failedIds();
         expect(expected).toEqual(expect.arrayContaining([failedA, failedB]));
         await expect.poll(() => rowIds(page)).toEqual(expected);
         expect(await page.locator('tbody .badge').allTextContents()).toEqual(expected.map(() => 'Failed'));
+        await page.close();
+      });
+
+      test('status chips select several statuses by keyboard, in the URL with Back undoing each, and their counts stay the whole database’s under live changes', async () => {
+        const failed = await api.failedFile('chips-failed.pdf');
+        const processing = await api.processingFile('chips-processing.pdf');
+        await api.completedFile('chips-completed.pdf');
+        const page = await open('#/files');
+        const chips = page.locator('.chips');
+        const chip = (status: string) => chips.locator(`[data-status="${status}"]`);
+        await chip('failed').focus();
+        await page.keyboard.press('Space');
+        await page.waitForURL(/#\/files\?status=failed$/);
+        // Processing is the chip before Failed: the keyboard goes back one and presses it.
+        await page.keyboard.press('Shift+Tab');
+        await page.keyboard.press('Enter');
+        await page.waitForURL(/#\/files\?status=processing,failed$/);
+        const both = await api.ids('processing,failed');
+        expect(both).toEqual(expect.arrayContaining([failed, processing]));
+        await expect.poll(() => rowIds(page)).toEqual(both);
+        const pressed = () =>
+          chips
+            .locator('button[aria-pressed="true"]')
+            .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-status')));
+        expect(await pressed()).toEqual(['processing', 'failed']);
+
+        // Counts are the database's, whatever the filter, and follow changes made while the list is open.
+        const chipCounts = async () => {
+          const counts: Record<string, number> = {};
+          for (const status of ['pending', 'processing', 'failed', 'completed', 'duplicate'])
+            counts[status] = Number(await chip(status).locator('.badge-count').textContent());
+          return { counts, total: Number(await chips.locator('[data-count="total"]').textContent()) };
+        };
+        const agree = async () => {
+          const [shown, stored] = await Promise.all([chipCounts(), api.counts()]);
+          return isDeepStrictEqual(shown, stored) ? stored : { shown, stored };
+        };
+        await expect.poll(agree, { timeout: 15_000 }).toEqual(await api.counts());
+        const before = await api.counts();
+        await api.finishFailedStep(failed);
+        await api.pendingFile('chips-pending.pdf');
+        for (let n = 0; n < 3; n += 1) await api.failedFile(`chips-live-${n}.pdf`);
+        const after = await api.counts();
+        expect(after.counts['failed']).toBe(before.counts['failed']! + 2);
+        await expect.poll(agree, { timeout: 15_000 }).toEqual(after);
+        await expect
+          .poll(() => rowIds(page), { timeout: 15_000 })
+          .toEqual(await api.ids('processing,failed'));
+
+        await page.goBack();
+        await page.waitForURL(/#\/files\?status=failed$/);
+        await expect.poll(() => rowIds(page)).toEqual(await api.failedIds());
+        await page.goBack();
+        await page.waitForURL(/#\/files$/);
+        expect(await chips.getByRole('button', { name: /^All/ }).getAttribute('aria-pressed')).toBe('true');
         await page.close();
       });
 

@@ -1,4 +1,4 @@
-import type { OverallStatus, StepStatus } from '../api/types.js';
+import type { OverallStatus, StepStatus } from '../types.js';
 
 // Every status shows as colour + icon + word, so it reads without colour vision and in both themes
 // (docs/architecture.md#dashboard). Records keyed by the domain's status types stay complete when one is added.

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { token } from '../api/client.js';
+import { token } from '../connection.js';
 import { Dialog } from './dialog.js';
 
 /** Shown when the API answers 401: the token is kept for this browser tab only (sessionStorage). */

@@ -1,7 +1,38 @@
-import { describeError } from '../api/client.js';
-import { linkDownloads, saveWithToken, type Available } from '../api/downloads.js';
+import type { DownloadInfo, DownloadKind } from '@steptrail/client';
+import { client, describeError, token } from '../connection.js';
 import { formatBytes } from '../format.js';
 import { toast } from '../toasts.js';
+
+// A file's downloads (GET /api/files/:id/download/:kind, docs/architecture.md#downloads): whether each exists, asked
+// with HEAD, and how to save one when the API needs a token a plain link cannot send.
+
+export interface Available extends DownloadInfo {
+  fileId: number;
+  kind: DownloadKind;
+  href: string;
+}
+
+/** The download of `kind` when the API has one for this file; null when it has none. */
+export async function findDownload(fileId: number, kind: DownloadKind): Promise<Available | null> {
+  const info = await client().downloadInfo(fileId, kind);
+  return info === null ? null : { ...info, fileId, kind, href: client().downloadUrl(fileId, kind) };
+}
+
+/** Saves a download through the client, for an API that needs the bearer token a link cannot carry. */
+async function saveWithToken(download: Available): Promise<void> {
+  const { body } = await client().download(download.fileId, download.kind);
+  const url = URL.createObjectURL(await new Response(body).blob());
+  try {
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = download.name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+  } finally {
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+}
 
 const LABELS = { original: 'Original', processed: 'Processed document' } as const;
 
@@ -30,7 +61,8 @@ export function Downloads({
                   download={download.name}
                   data-kind={kind}
                   onClick={(event) => {
-                    if (linkDownloads()) return;
+                    // Without a token the browser downloads the link itself (streamed to disk, resumable).
+                    if (token.get() === null) return;
                     event.preventDefault();
                     saveWithToken(download).catch((reason: unknown) => toast(describeError(reason), 'bad'));
                   }}

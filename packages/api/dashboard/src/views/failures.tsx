@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, describeError } from '../api/client.js';
-import type { FailureGroup, FailureTriage } from '../api/types.js';
+import { client, describeError } from '../connection.js';
+import type { FailureGroup, FailureTriage } from '../types.js';
 import { StatusIcon } from '../components/status.js';
 import { ago, fullTime, stepLabel } from '../format.js';
 import { useCoalesced, useFocusHeading, useLiveEvents, useTick } from '../hooks.js';
@@ -35,7 +35,8 @@ export function useFailures(windowKey: WindowKey, limit: number) {
   const [error, setError] = useState<string | null>(null);
   const load = (): void => {
     const from = new Date(Date.now() - WINDOWS[windowKey]).toISOString();
-    api<FailureTriage>(`/api/failures?limit=${limit}&samples=5&from=${encodeURIComponent(from)}`)
+    client()
+      .getFailures({ limit: String(limit), samples: '5', from })
       .then((value) => {
         setTriage(value);
         setError(null);
@@ -43,9 +44,9 @@ export function useFailures(windowKey: WindowKey, limit: number) {
       .catch((reason: unknown) => setError(describeError(reason)));
   };
   useEffect(load, [windowKey, limit]);
-  const reload = useCoalesced(load, 1000, 0);
+  const reload = useCoalesced(load, 1000);
   useLiveEvents((event) => {
-    if (event.kind === 'file') reload();
+    if (event.event === 'file') reload();
   });
   return { triage, error };
 }

@@ -1,6 +1,5 @@
-import { ApiError, api, describeError } from '../api/client.js';
-import { runBulk, type BulkFilter, type BulkKind } from '../api/bulk.js';
-import type { Retried } from '../api/types.js';
+import { SteptrailApiError, type BulkFilter, type BulkKind } from '@steptrail/client';
+import { client, describeError } from '../connection.js';
 
 // The actions on one or many files, with one summary of what happened to show the operator.
 
@@ -32,10 +31,10 @@ async function each(
 export async function retryFiles(ids: number[]): Promise<BulkResult> {
   const { done, skipped, errors } = await each(ids, async (id) => {
     try {
-      const result = await api<Retried>(`/api/files/${id}/retry`, { method: 'POST', body: {} });
+      const result = await client().retryFile(id);
       return result.retried.length > 0;
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'NOT_RETRYABLE') return false;
+      if (error instanceof SteptrailApiError && error.code === 'NOT_RETRYABLE') return false;
       throw error;
     }
   });
@@ -47,7 +46,7 @@ export async function retryFiles(ids: number[]): Promise<BulkResult> {
 
 export async function deleteFiles(ids: number[]): Promise<BulkResult> {
   const { done, errors } = await each(ids, async (id) => {
-    await api(`/api/files/${id}`, { method: 'DELETE' });
+    await client().deleteFile(id);
     return true;
   });
   const parts = [`Deleted ${done} file${done === 1 ? '' : 's'}`];
@@ -70,7 +69,7 @@ export async function bulkByFilter(
   expected: number,
 ): Promise<BulkResult> {
   try {
-    const operation = await runBulk(kind, filter);
+    const operation = await client().bulk.run(kind, filter);
     const verb = kind === 'retry' ? 'Retried' : 'Deleted';
     const parts = [
       `${verb} ${operation.done} file${operation.done === 1 ? '' : 's'} (operation #${operation.id})`,

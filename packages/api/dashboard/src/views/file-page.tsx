@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, describeError } from '../api/client.js';
-import { findDownload, type Available } from '../api/downloads.js';
-import type { FileDetail, LogEntry, LogPage, Steps } from '../api/types.js';
+import { SteptrailApiError } from '@steptrail/client';
+import { client, describeError } from '../connection.js';
+import type { FileDetail, LogEntry, LogPage, Steps } from '../types.js';
 import { Dialog } from '../components/dialog.js';
 import { OverallBadge } from '../components/status.js';
 import { formatBytes, fullTime } from '../format.js';
@@ -9,7 +9,7 @@ import { useCoalesced, useFocusHeading, useLiveEvents, useTick } from '../hooks.
 import { href, navigate } from '../router.js';
 import { toast } from '../toasts.js';
 import { buildTimeline } from '../timeline.js';
-import { Downloads } from './downloads.js';
+import { Downloads, findDownload, type Available } from './downloads.js';
 import { deleteFiles, retryFiles } from './file-actions.js';
 import { lastFilesHref } from './files.js';
 import { History } from './history.js';
@@ -27,19 +27,21 @@ interface Loaded {
 
 const MAX_HISTORY_PAGES = 20;
 
-async function loadFile(id: string): Promise<Loaded> {
+async function loadFile(id: number): Promise<Loaded> {
   const [detail, steps, original, processed] = await Promise.all([
-    api<FileDetail>(`/api/files/${id}`),
-    api<Steps>(`/api/files/${id}/steps`),
-    findDownload(Number(id), 'original'),
-    findDownload(Number(id), 'processed'),
+    client().getFile(id),
+    client().getSteps(id),
+    findDownload(id, 'original'),
+    findDownload(id, 'processed'),
   ]);
   const logs: LogEntry[] = [];
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-    const page: LogPage = await api<LogPage>(`/api/files/${id}/logs?limit=500${query}`);
+    const page: LogPage = await client().getLogs(id, {
+      limit: '500',
+      ...(cursor === null ? {} : { cursor }),
+    });
     logs.push(...page.items);
     cursor = page.nextCursor;
     pages += 1;
@@ -61,24 +63,25 @@ export function FilePage({ id }: { id: string }) {
   const now = useTick(500, running);
 
   const load = (): void => {
-    loadFile(id)
+    loadFile(Number(id))
       .then((value) => {
         setLoaded(value);
         setError(null);
       })
       .catch((reason: unknown) =>
-        setError({ status: reason instanceof ApiError ? reason.status : 0, text: describeError(reason) }),
+        setError({
+          status: reason instanceof SteptrailApiError ? reason.status : 0,
+          text: describeError(reason),
+        }),
       );
   };
   useEffect(() => {
     setLoaded(null);
     load();
   }, [id]);
-  const reload = useCoalesced(load, 150, 0);
+  const reload = useCoalesced(load, 150);
   useLiveEvents((event) => {
-    const fileId =
-      event.kind === 'file' ? event.change.fileId : event.kind === 'ready' ? null : event.entry.fileId;
-    if (event.kind === 'ready' || String(fileId) === id) reload();
+    if (event.event === 'ready' || String(event.data.fileId) === id) reload();
   });
 
   if (error !== null && loaded === null) {
@@ -157,7 +160,7 @@ export function FilePage({ id }: { id: string }) {
             disabled={busy}
             onClick={() =>
               void act(async () => {
-                await api(`/api/files/${file.id}`, { method: 'PATCH', body: { isDuplicate: false } });
+                await client().updateFile(file.id, { isDuplicate: false });
                 toast('Duplicate mark cleared', 'good');
               })
             }
@@ -268,10 +271,7 @@ export function FilePage({ id }: { id: string }) {
           onConfirm={() =>
             void act(async () => {
               const original = originalId.trim() === '' ? null : Number(originalId);
-              await api(`/api/files/${file.id}`, {
-                method: 'PATCH',
-                body: { isDuplicate: true, duplicateOfId: original },
-              });
+              await client().updateFile(file.id, { isDuplicate: true, duplicateOfId: original });
               toast('Marked as duplicate', 'good');
             })
           }

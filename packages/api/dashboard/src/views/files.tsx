@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Capabilities } from '../api/capabilities.js';
-import { filterOfQuery, previewBulk, type BulkPreview } from '../api/bulk.js';
-import { api, describeError } from '../api/client.js';
-import type { FileList, FileListItem, ListFilesQuery, OverallStatus } from '../api/types.js';
+import type { BulkFilter, BulkPreview } from '@steptrail/client';
+import type { Capabilities } from '../capabilities.js';
+import { client, describeError } from '../connection.js';
+import { useCounts } from '../live-counts.js';
+import type { FileList, FileListItem, ListFilesQuery, OverallStatus } from '../types.js';
 import { Dialog } from '../components/dialog.js';
 import { OVERALL_STATUSES, OverallBadge } from '../components/status.js';
 import { ago, fullTime, stepLabel } from '../format.js';
@@ -11,19 +12,81 @@ import { href, navigate } from '../router.js';
 import { toast } from '../toasts.js';
 import { bulkAction, bulkByFilter } from './file-actions.js';
 
-// The file list: status chips, search, the API's extra filters, keyset pages; every bit of it in the URL. Live
-// changes patch rows in place (scroll position and selection stay), then the page is re-read so it matches the
-// filter and the counts again (docs/architecture.md#dashboard).
+// The file list: status chips (one status or several), search, the API's extra filters, keyset pages; every bit of
+// it in the URL. Live changes patch rows in place (scroll position and selection stay), then the page is re-read so
+// it matches the filter again; the chips' counts are the whole database's (docs/architecture.md#dashboard,
+// #status-counts).
 
 const PAGE_SIZE = '50';
 
 /** The list URL last shown, so the file page's "Back to files" returns to the same filter and page. */
 export let lastFilesHref = href('files');
 
-function listPath(query: URLSearchParams): string {
-  const params = new URLSearchParams(query);
-  params.set('limit', PAGE_SIZE);
-  return `/api/files?${params.toString()}`;
+/** The URL's filter as the list's query: the same names, checked by the API (a bad value is its 400). */
+const listQuery = (query: URLSearchParams): ListFilesQuery => ({
+  ...(Object.fromEntries(query.entries()) as ListFilesQuery),
+  limit: PAGE_SIZE,
+});
+
+/** The URL's filter as a bulk operation's filter: the same field names, statuses as a list; paging and order dropped. */
+function filterOfQuery(query: URLSearchParams): BulkFilter {
+  const filter: Record<string, unknown> = {};
+  for (const [key, value] of query.entries()) {
+    if (value === '' || ['cursor', 'limit', 'sort', 'order'].includes(key)) continue;
+    filter[key] = key === 'status' ? statusesOf(query) : value;
+  }
+  return filter;
+}
+
+/** The statuses the URL selects, in the chips' order (so a URL reads the same however they were picked). */
+const statusesOf = (query: URLSearchParams): OverallStatus[] => {
+  const picked = new Set((query.get('status') ?? '').split(','));
+  return OVERALL_STATUSES.filter((status) => picked.has(status));
+};
+
+/** The list URL with `status` added to the selected statuses, or taken out of them. */
+function toggledStatus(query: URLSearchParams, status: OverallStatus): string {
+  const selected = statusesOf(query);
+  const next = selected.includes(status)
+    ? selected.filter((value) => value !== status)
+    : OVERALL_STATUSES.filter((value) => value === status || selected.includes(value));
+  return withParam(query, 'status', next.join(','));
+}
+
+/**
+ * All, then one toggle button per status: pressing one adds it to the selection or takes it out, so several can be
+ * shown at once (failed and processing); All clears the selection. Each press is a history entry, so Back undoes it.
+ */
+function StatusChips({ query }: { query: URLSearchParams }) {
+  const { counts } = useCounts();
+  const selected = statusesOf(query);
+  return (
+    <div class="chips" role="group" aria-label="Filter by status (several can be on)">
+      <button
+        type="button"
+        class="chip"
+        aria-pressed={selected.length === 0}
+        onClick={() => navigate(withParam(query, 'status', null))}
+      >
+        <span>All</span>
+        <span class="badge-count" data-count="total">
+          {counts === null ? '…' : counts.total}
+        </span>
+      </button>
+      {OVERALL_STATUSES.map((value) => (
+        <button
+          type="button"
+          key={value}
+          class="chip chip-status"
+          aria-pressed={selected.includes(value)}
+          data-status={value}
+          onClick={() => navigate(toggledStatus(query, value))}
+        >
+          <OverallBadge status={value} count={counts?.counts[value]} />
+        </button>
+      ))}
+    </div>
+  );
 }
 
 function withParam(query: URLSearchParams, key: string, value: string | null): string {
@@ -201,7 +264,7 @@ function Filters({ query, capabilities }: { query: URLSearchParams; capabilities
   );
 }
 
-function EmptyList({ query, total }: { query: URLSearchParams; total: number }) {
+function EmptyList({ query, total }: { query: URLSearchParams; total: number | null }) {
   if (total === 0) {
     return (
       <div class="empty">
@@ -213,14 +276,14 @@ function EmptyList({ query, total }: { query: URLSearchParams; total: number }) 
       </div>
     );
   }
-  const status = query.get('status');
+  const statuses = statusesOf(query);
   return (
     <div class="empty">
-      <h2>No {status?.split(',').join(' or ') ?? ''} files match</h2>
+      <h2>No {statuses.join(' or ')} files match</h2>
       <p>
         {query.get('q') ? <>Nothing is named like “{query.get('q')}”. </> : null}
         <a href={href('files')}>Show all files</a>
-        {status !== null ? <> or pick another status above.</> : '.'}
+        {statuses.length > 0 ? <> or pick another status above.</> : '.'}
       </p>
     </div>
   );
@@ -246,10 +309,17 @@ export function FilesView({
   const [matching, setMatching] = useState<BulkPreview | null>(null);
   const filter = filterOfQuery(query);
   const filtered = Object.keys(filter).length > 0;
+  const total = useCounts().counts?.total ?? null;
+  /** Reads started and the newest one shown: an answer overtaken by a later read is dropped. */
+  const reads = useRef({ started: 0, shown: 0 });
 
   const load = (): void => {
-    api<FileList>(listPath(query))
+    const number = (reads.current.started += 1);
+    client()
+      .listFiles(listQuery(query))
       .then((page) => {
+        if (number < reads.current.shown) return;
+        reads.current.shown = number;
         setData(page);
         setError(null);
       })
@@ -259,8 +329,8 @@ export function FilesView({
   const reload = useCoalesced(load);
 
   useLiveEvents((event) => {
-    if (event.kind !== 'file') return;
-    const change = event.change;
+    if (event.event !== 'file') return;
+    const change = event.data;
     setData((current) => {
       if (current === null) return current;
       const items = current.items.flatMap((item): FileListItem[] => {
@@ -282,9 +352,6 @@ export function FilesView({
     reload();
   });
 
-  const status = query.get('status');
-  const statuses = (status ?? '').split(',').filter((value) => value !== '') as OverallStatus[];
-  const total = data === null ? 0 : Object.values(data.counts).reduce((sum, count) => sum + count, 0);
   const items = data?.items ?? [];
   const visibleSelected = useMemo(() => items.filter((item) => selected.has(item.id)), [items, selected]);
   const allSelected = items.length > 0 && visibleSelected.length === items.length;
@@ -314,7 +381,7 @@ export function FilesView({
   const previewMatching = async (): Promise<void> => {
     setBusy(true);
     try {
-      setMatching(await previewBulk('retry', filter));
+      setMatching(await client().bulk.preview('retry', filter));
     } catch (reason) {
       toast(`Could not count the matching files: ${describeError(reason)}`, 'bad');
     } finally {
@@ -345,27 +412,7 @@ export function FilesView({
           <SortSelect query={query} capabilities={capabilities} />
         </div>
       </div>
-      <nav class="chips" aria-label="Filter by status">
-        <a
-          class="chip"
-          href={withParam(query, 'status', null)}
-          aria-current={status === null ? 'true' : undefined}
-        >
-          <span>All</span>
-          <span class="badge-count">{data === null ? '…' : total}</span>
-        </a>
-        {OVERALL_STATUSES.map((value) => (
-          <a
-            key={value}
-            class="chip chip-status"
-            href={withParam(query, 'status', value)}
-            aria-current={statuses.includes(value) ? 'true' : undefined}
-            data-status={value}
-          >
-            <OverallBadge status={value} count={data?.counts[value]} />
-          </a>
-        ))}
-      </nav>
+      <StatusChips query={query} />
       <Filters query={query} capabilities={capabilities} />
       {error !== null ? (
         <p class="error-box" role="alert">
@@ -402,7 +449,7 @@ export function FilesView({
         ) : (
           <>
             <span class="muted">Select files to retry or delete several at once.</span>
-            {filtered && total > 0 ? (
+            {filtered && total !== 0 ? (
               <button type="button" class="button" disabled={busy} onClick={() => void previewMatching()}>
                 Retry all matching…
               </button>

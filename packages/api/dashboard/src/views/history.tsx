@@ -1,6 +1,6 @@
 import { StepBadge } from '../components/status.js';
 import { clockTime, fullTime, stepLabel } from '../format.js';
-import type { LogEntry } from '../api/types.js';
+import type { LogEntry } from '../types.js';
 
 // Every history row of a file, oldest first: step events with their status, notes (registration, duplicate marks,
 // deletions) with a Note badge, and each `detail` behind a disclosure (docs/architecture.md#dashboard).

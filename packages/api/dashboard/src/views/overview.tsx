@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Capabilities } from '../api/capabilities.js';
-import { api, describeError } from '../api/client.js';
-import type { LiveEvent } from '../api/live.js';
-import type { FileList, StepTimings } from '../api/types.js';
+import type { Capabilities } from '../capabilities.js';
+import type { LiveEvent } from '@steptrail/client';
+import { client, describeError } from '../connection.js';
+import { useCounts } from '../live-counts.js';
+import type { FileList, StepTimings } from '../types.js';
 import { OVERALL_LOOK, OVERALL_STATUSES, OverallBadge, StatusIcon, StepBadge } from '../components/status.js';
 import { ago, clockTime, formatDuration, stepLabel } from '../format.js';
 import { useCoalesced, useFocusHeading, useLiveEvents, useTick } from '../hooks.js';
@@ -37,14 +38,15 @@ function useTimings(enabled: boolean): StepTimings | null {
   const load = (): void => {
     if (!enabled) return;
     const from = new Date(Date.now() - TIMINGS_WINDOW_MS).toISOString();
-    api<StepTimings>(`/api/timings?from=${encodeURIComponent(from)}`)
+    client()
+      .getTimings({ from })
       .then(setTimings)
       .catch(() => setTimings(null));
   };
   useEffect(load, [enabled]);
-  const reload = useCoalesced(load, 3000, 0);
+  const reload = useCoalesced(load, 3000);
   useLiveEvents((event) => {
-    if (event.kind === 'file') reload();
+    if (event.event === 'file') reload();
   });
   return timings;
 }
@@ -160,15 +162,16 @@ interface Activity {
 export function OverviewView({ capabilities }: { capabilities: Capabilities | null }) {
   const heading = useFocusHeading('overview');
   const now = useTick(10_000);
-  const [all, setAll] = useState<FileList | null>(null);
+  const [recent, setRecent] = useState<FileList | null>(null);
   const [failed, setFailed] = useState<FileList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [activity, setActivity] = useState<Activity[]>([]);
+  const { counts: fileCounts } = useCounts();
 
   const load = (): void => {
-    Promise.all([api<FileList>('/api/files?limit=8'), api<FileList>('/api/files?status=failed&limit=6')])
-      .then(([recent, failing]) => {
-        setAll(recent);
+    Promise.all([client().listFiles({ limit: '8' }), client().listFiles({ status: 'failed', limit: '6' })])
+      .then(([latest, failing]) => {
+        setRecent(latest);
         setFailed(failing);
         setError(null);
       })
@@ -177,9 +180,9 @@ export function OverviewView({ capabilities }: { capabilities: Capabilities | nu
   useEffect(load, []);
   const reload = useCoalesced(load, 400);
   useLiveEvents((event: LiveEvent) => {
-    if (event.kind === 'file') reload();
-    if (event.kind === 'step' || event.kind === 'note') {
-      const { entry } = event;
+    if (event.event === 'file') reload();
+    if (event.event === 'step' || event.event === 'note') {
+      const entry = event.data;
       setActivity((current) =>
         [
           {
@@ -196,8 +199,7 @@ export function OverviewView({ capabilities }: { capabilities: Capabilities | nu
     }
   });
 
-  const counts = all?.counts;
-  const total = counts === undefined ? 0 : Object.values(counts).reduce((sum, value) => sum + value, 0);
+  const counts = fileCounts?.counts;
   return (
     <section class="view overview" aria-labelledby="overview-heading">
       <h1 id="overview-heading" ref={heading} tabIndex={-1}>
@@ -225,7 +227,7 @@ export function OverviewView({ capabilities }: { capabilities: Capabilities | nu
           </li>
         ))}
       </ul>
-      {all !== null && total === 0 ? (
+      {fileCounts !== null && fileCounts.total === 0 ? (
         <div class="empty">
           <h2>Nothing tracked yet</h2>
           <p>
@@ -270,11 +272,11 @@ export function OverviewView({ capabilities }: { capabilities: Capabilities | nu
             <h2 id="recent-heading">Recent files</h2>
             <a href={href('files')}>All files →</a>
           </div>
-          {all === null || all.items.length === 0 ? (
+          {recent === null || recent.items.length === 0 ? (
             <p class="muted">No files yet.</p>
           ) : (
             <ul class="compact-list">
-              {all.items.map((item) => (
+              {recent.items.map((item) => (
                 <li key={item.id}>
                   <a href={href(`files/${item.id}`)}>{item.originalFilename ?? `file #${item.id}`}</a>
                   <OverallBadge status={item.status} />

@@ -1,7 +1,6 @@
-import type { z } from 'zod';
 import { useEffect, useState } from 'preact/hooks';
-import type { stuckPageJson } from '@steptrail/api-schema/stall.schemas.js';
-import { api, describeError } from '../api/client.js';
+import type { StuckPage } from '@steptrail/client';
+import { client, describeError } from '../connection.js';
 import { Badge, type Look } from '../components/status.js';
 import { ago, formatDuration, fullTime, stepLabel } from '../format.js';
 import { useCoalesced, useFocusHeading, useLiveEvents } from '../hooks.js';
@@ -10,7 +9,6 @@ import { href } from '../router.js';
 // Stuck work from GET /api/stuck (docs/architecture.md#stalls, #dashboard): steps stalled in progress, which the
 // sweep fails once past their window, and runnable steps no worker has claimed in time, which are only listed.
 
-type StuckPage = z.input<typeof stuckPageJson>;
 type StuckStep = StuckPage['items'][number];
 
 const REASON_LOOK: Record<StuckStep['reason'], Look> = {
@@ -25,7 +23,8 @@ function useStuck(limit: number) {
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = (): void => {
-    api<StuckPage>(`/api/stuck?limit=${limit}`)
+    client()
+      .listStuck({ limit: String(limit) })
       .then((page) => {
         setItems(page.items);
         setNext(page.nextCursor);
@@ -34,13 +33,14 @@ function useStuck(limit: number) {
       .catch((reason: unknown) => setError(describeError(reason)));
   };
   useEffect(load, [limit]);
-  const reload = useCoalesced(load, 1000, 0);
+  const reload = useCoalesced(load, 1000);
   useLiveEvents((event) => {
-    if (event.kind === 'file') reload();
+    if (event.event === 'file') reload();
   });
   const more = (): void => {
     if (next === null) return;
-    api<StuckPage>(`/api/stuck?limit=${limit}&cursor=${encodeURIComponent(next)}`)
+    client()
+      .listStuck({ limit: String(limit), cursor: next })
       .then((page) => {
         setItems((current) => [...(current ?? []), ...page.items]);
         setNext(page.nextCursor);

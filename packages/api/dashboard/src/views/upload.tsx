@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
-import { authHeaders, failure } from '../api/client.js';
-import type { FileWithStatus } from '../api/types.js';
+import { apiError } from '@steptrail/client';
+import { describeError, noticeRefusal, token } from '../connection.js';
+import type { FileWithStatus } from '../types.js';
 import { useFocusHeading } from '../hooks.js';
 import { href, navigate } from '../router.js';
-import { describeError } from '../api/client.js';
 
-// Drag-and-drop or pick files; each is sent as multipart to POST /api/files with upload progress (XMLHttpRequest:
-// fetch reports none), then the page follows the new file live (docs/architecture.md#dashboard).
+// Drag-and-drop or pick files; each is sent as multipart to POST /api/files with upload progress, then the page
+// follows the new file live (docs/architecture.md#dashboard). The one request not made by @steptrail/client: fetch
+// reports no upload progress, XMLHttpRequest does; its error answer is read by the client's apiError all the same.
 
 interface Item {
   key: number;
@@ -22,7 +23,9 @@ function send(file: File, onProgress: (fraction: number) => void): Promise<FileW
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', '/api/files');
-    for (const [name, value] of Object.entries(authHeaders())) request.setRequestHeader(name, value);
+    request.setRequestHeader('Accept', 'application/json');
+    const bearer = token.get();
+    if (bearer !== null) request.setRequestHeader('Authorization', `Bearer ${bearer}`);
     request.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     };
@@ -33,7 +36,11 @@ function send(file: File, onProgress: (fraction: number) => void): Promise<FileW
         headers: { 'Content-Type': request.getResponseHeader('Content-Type') ?? 'application/json' },
       });
       if (request.status === 201) resolve(JSON.parse(request.responseText) as FileWithStatus);
-      else void failure(response).then(reject);
+      else
+        void apiError(response).then((error) => {
+          noticeRefusal(error);
+          reject(error);
+        });
     };
     const form = new FormData();
     form.set('file', file, file.name);

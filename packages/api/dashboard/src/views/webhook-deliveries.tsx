@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { describeError } from '../api/client.js';
-import { webhooks, type Delivery, type DeliveryAttempt, type Webhook } from '../api/webhooks.js';
+import type { Delivery, DeliveryAttempt, Webhook } from '@steptrail/client';
+import { client, describeError } from '../connection.js';
 import { Badge, type Look } from '../components/status.js';
 import { ago, clockTime, formatDuration, fullTime } from '../format.js';
 
@@ -27,9 +27,9 @@ function Attempts({ hook, delivery }: { hook: Webhook; delivery: Delivery }) {
   const [rows, setRows] = useState<DeliveryAttempt[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = (): void => {
-    webhooks
-      .attempts(hook.id, delivery.id)
-      .then(setRows)
+    client()
+      .webhooks.attempts(hook.id, delivery.id)
+      .then((answer) => setRows(answer.attempts))
       .catch((reason: unknown) => setError(describeError(reason)));
   };
   useEffect(load, [delivery.attempts]);
@@ -69,11 +69,11 @@ export function DeliveryLog({ hook }: { hook: Webhook }) {
   useEffect(() => {
     let live = true;
     const load = (): void => {
-      webhooks
-        .deliveries(hook.id)
-        .then((value) => {
+      client()
+        .webhooks.deliveries(hook.id, 25)
+        .then(({ deliveries }) => {
           if (!live) return;
-          setRows(value);
+          setRows(deliveries);
           setError(null);
         })
         .catch((reason: unknown) => live && setError(describeError(reason)));

@@ -1,13 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { describeError } from '../api/client.js';
-import {
-  EVENT_MEANINGS,
-  WEBHOOK_EVENTS,
-  webhooks,
-  type CreatedWebhook,
-  type Webhook,
-  type WebhookEvent,
-} from '../api/webhooks.js';
+import type { CreatedWebhook, Webhook, WebhookEvent } from '@steptrail/client';
+import { client, describeError } from '../connection.js';
+import { EVENT_MEANINGS, WEBHOOK_EVENTS } from '../webhook-events.js';
 import { Dialog } from '../components/dialog.js';
 import { Badge, type Look } from '../components/status.js';
 import { ago, fullTime } from '../format.js';
@@ -37,11 +31,11 @@ function NewSubscription({ onCreated }: { onCreated: (created: CreatedWebhook) =
   };
   const submit = (): void => {
     setBusy(true);
-    webhooks
-      .create(
-        url.trim(),
-        WEBHOOK_EVENTS.filter((event) => events.has(event)),
-      )
+    client()
+      .webhooks.create({
+        url: url.trim(),
+        events: WEBHOOK_EVENTS.filter((event) => events.has(event)),
+      })
       .then((created) => {
         setUrl('');
         setError(null);
@@ -104,8 +98,8 @@ export function WebhooksView({ query }: { query: URLSearchParams }) {
   const [busy, setBusy] = useState(false);
   const selectedId = Number(query.get('hook') ?? '');
   const load = (): void => {
-    webhooks
-      .list()
+    client()
+      .webhooks.list()
       .then((value) => {
         setHooks(value);
         setError(null);
@@ -121,13 +115,17 @@ export function WebhooksView({ query }: { query: URLSearchParams }) {
     setBusy(true);
     const work =
       kind === 'delete'
-        ? webhooks.remove(hook.id).then(() => {
-            toast(`Deleted subscription #${hook.id}`, 'good');
-            if (selectedId === hook.id) navigate(href('webhooks'));
-          })
-        : webhooks.setPaused(hook.id, kind === 'pause').then(() => {
-            toast(`${kind === 'pause' ? 'Paused' : 'Resumed'} subscription #${hook.id}`, 'good');
-          });
+        ? client()
+            .webhooks.remove(hook.id)
+            .then(() => {
+              toast(`Deleted subscription #${hook.id}`, 'good');
+              if (selectedId === hook.id) navigate(href('webhooks'));
+            })
+        : client()
+            .webhooks.update(hook.id, { paused: kind === 'pause' })
+            .then(() => {
+              toast(`${kind === 'pause' ? 'Paused' : 'Resumed'} subscription #${hook.id}`, 'good');
+            });
     work
       .catch((reason: unknown) => toast(describeError(reason), 'bad'))
       .finally(() => {
@@ -229,8 +227,8 @@ export function WebhooksView({ query }: { query: URLSearchParams }) {
                           type="button"
                           class="button"
                           onClick={() =>
-                            void webhooks
-                              .test(hook.id)
+                            void client()
+                              .webhooks.test(hook.id)
                               .then(() => toast(`Test delivery queued for #${hook.id}`, 'good'))
                               .catch((reason: unknown) => toast(describeError(reason), 'bad'))
                           }

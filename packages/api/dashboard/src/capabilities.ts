@@ -1,3 +1,5 @@
+import { client } from './connection.js';
+
 // What this API offers, read once from its public OpenAPI document: views and filters of endpoints other helpers
 // add later appear when the server has them and stay hidden otherwise (docs/architecture.md#dashboard).
 
@@ -9,34 +11,19 @@ export interface Capabilities {
   listEnums: Map<string, string[]>;
 }
 
-interface OpenApiParameter {
-  name?: string;
-  in?: string;
-  schema?: { enum?: unknown[]; items?: { enum?: unknown[] } };
-}
-interface OpenApiDocument {
-  paths?: Record<string, Record<string, { parameters?: OpenApiParameter[] }>>;
-}
-
 export async function loadCapabilities(): Promise<Capabilities> {
   const empty: Capabilities = { paths: new Set(), listParams: new Set(), listEnums: new Map() };
   try {
-    const response = await fetch('/api/openapi.json', { headers: { Accept: 'application/json' } });
-    if (!response.ok) return empty;
-    const document = (await response.json()) as OpenApiDocument;
-    const paths = document.paths ?? {};
-    const list = paths['/api/files']?.['get']?.parameters ?? [];
+    const document = await client().getOpenApi();
+    const list = document.paths['/api/files']?.['get']?.parameters ?? [];
     const listEnums = new Map<string, string[]>();
     for (const parameter of list) {
       const values = parameter.schema?.enum ?? parameter.schema?.items?.enum;
-      if (parameter.name !== undefined && values !== undefined)
-        listEnums.set(parameter.name, values.map(String));
+      if (values !== undefined) listEnums.set(parameter.name, values.map(String));
     }
     return {
-      paths: new Set(Object.keys(paths)),
-      listParams: new Set(
-        list.filter((p) => p.in === 'query').flatMap((p) => (p.name === undefined ? [] : [p.name])),
-      ),
+      paths: new Set(Object.keys(document.paths)),
+      listParams: new Set(list.filter((p) => p.in === 'query').map((p) => p.name)),
       listEnums,
     };
   } catch {

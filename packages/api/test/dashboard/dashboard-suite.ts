@@ -147,7 +147,11 @@ export function dashboardSuite(backend: DashboardBackend): void {
         const pressed = () =>
           chips
             .locator('button[aria-pressed="true"]')
-            .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-status')));
+            .evaluateAll((buttons) =>
+              buttons.map((button) =>
+                (button as { getAttribute(name: string): string | null }).getAttribute('data-status'),
+              ),
+            );
         expect(await pressed()).toEqual(['processing', 'failed']);
 
         // Counts are the database's, whatever the filter, and follow changes made while the list is open.

@@ -1,5 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { titleWithSkipReason } from '@steptrail/test-servers/backend-urls';
 import { describe, expect, onTestFinished, test } from 'vitest';
@@ -123,3 +124,67 @@ for (const database of DATABASES) {
     });
   });
 }
+
+/** Files the process `pid` has open under `dir`, from /proc. */
+function openFilesUnder(pid: number, dir: string): string[] {
+  return readdirSync(`/proc/${pid}/fd`)
+    .map((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return ''; // closed meanwhile
+      }
+    })
+    .filter((target) => target.startsWith(dir));
+}
+
+/**
+ * An upload held mid-stream until REQUEST_TIMEOUT_MS cuts it (docs/architecture.md#slow-clients): the 408 comes only
+ * once its temporary file is closed and removed. Node used to answer the moment it noticed the timeout, before the
+ * cleanup had run, so whoever acted on the answer found the file and its descriptor still there.
+ */
+describe('an upload cut by the request timeout', () => {
+  test('is answered 408 only after its temporary file is closed and removed', async () => {
+    const database = await scratchDatabase('sqlite', 'steptrail_rel_cut_upload');
+    const api = await startApiProcess(database, { REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '1000' });
+    const incoming = join(database.dir, 'storage', '.incoming');
+    const temporaryFiles = (): string[] => (existsSync(incoming) ? readdirSync(incoming) : []);
+    try {
+      const { hostname, port } = new URL(api.url);
+      const part =
+        '--b\r\nContent-Disposition: form-data; name="file"; filename="held.pdf"\r\n' +
+        `Content-Type: application/pdf\r\n\r\n%PDF-1.4 ${'x'.repeat(4000)}`;
+      const head =
+        `POST /api/files HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n` +
+        `Content-Type: multipart/form-data; boundary=b\r\nContent-Length: ${part.length + 100_000}\r\n\r\n`;
+      for (let round = 0; round < 3; round += 1) {
+        const socket = connect({ host: hostname, port: Number(port) });
+        let answer = '';
+        let atAnswer: { files: string[]; open: string[] } | null = null;
+        socket.on('data', (chunk: Buffer) => {
+          // What the server holds the moment its answer arrives.
+          atAnswer ??= { files: temporaryFiles(), open: openFilesUnder(api.pid, incoming) };
+          answer += chunk.toString('utf8');
+        });
+        const closed = new Promise((resolve) => socket.once('close', resolve));
+        socket.on('error', () => undefined);
+        socket.write(head + part);
+        // Held mid-stream: the upload's temporary file exists and is open while the rest never comes.
+        let held = false;
+        while (!held && answer === '') {
+          held = temporaryFiles().length === 1 && openFilesUnder(api.pid, incoming).length === 1;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(held, `round ${round}: the upload's temporary file was never seen open`).toBe(true);
+        await closed;
+        expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+        expect(atAnswer, `round ${round}`).toEqual({ files: [], open: [] });
+        expect(answer).toContain('"code":"REQUEST_TIMEOUT"');
+      }
+      expect(api.hasExited()).toBe(false);
+    } finally {
+      await api.stop();
+      database.remove();
+    }
+  });
+});

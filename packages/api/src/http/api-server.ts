@@ -1,9 +1,11 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Store } from '@steptrail/domain';
 import type { Express } from 'express';
 import type { Logger, ReconcileLoop, StallSweeper } from '@steptrail/runtime';
 import type { BulkRunner } from '../bulk/bulk-runner.js';
+import { answerClientError } from './request-timeouts.js';
 import type { LiveEvents } from './sse/live-events.js';
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 
@@ -27,6 +29,9 @@ export interface ApiServerDeps {
   sweeper?: StallSweeper;
 }
 
+/** How long a timed-out upload may take to remove its temporary file before its connection is closed anyway. */
+const UPLOAD_CLEANUP_GRACE_MS = 5_000;
+
 /** The listening HTTP server and its graceful shutdown. */
 export class ApiServer {
   private server: Server | null = null;
@@ -49,13 +54,24 @@ export class ApiServer {
       },
       this.deps.app,
     );
-    server.on('request', (_req, res: ServerResponse) => {
+    // The response in flight on each connection, for what a broken or timed-out request is answered with.
+    const responses = new WeakMap<Duplex, ServerResponse>();
+    server.on('request', (req, res: ServerResponse) => {
       this.inFlight += 1;
+      responses.set(req.socket, res);
       res.once('close', () => {
+        if (responses.get(req.socket) === res) responses.delete(req.socket);
         this.inFlight -= 1;
         if (this.inFlight === 0) this.drained?.();
       });
     });
+    // A timed-out upload is answered only once its temporary file is gone (docs/architecture.md#slow-clients).
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
+      answerClientError(error, socket, responses.get(socket), {
+        requestMs,
+        graceMs: UPLOAD_CLEANUP_GRACE_MS,
+      }),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.deps.port, this.deps.host, () => {

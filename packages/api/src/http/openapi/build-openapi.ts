@@ -9,6 +9,7 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   401: 'No bearer token, or not a valid one',
   403: 'The token lacks the scope this operation needs',
   404: 'Not found',
+  408: 'The request was not complete within REQUEST_TIMEOUT_MS; an upload cut off is discarded first',
   409: 'Conflicts with the current state',
   413: 'The body is larger than this server accepts',
   415: 'The body has a media type this operation does not read',

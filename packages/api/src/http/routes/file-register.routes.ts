@@ -14,6 +14,7 @@ import {
   type UploadedFile,
 } from '../uploads/multipart-upload.js';
 import type { Problem } from '../errors/api-error.js';
+import { RequestTimedOut } from '../request-timeouts.js';
 import { changeNote } from './history-notes.js';
 import { unwrap, type RouteDeps } from './route-deps.js';
 
@@ -42,7 +43,7 @@ export function fileRegisterRoutes(deps: RouteDeps): Route[] {
           },
           413: { description: 'The upload is larger than MAX_UPLOAD_BYTES', schema: errorResponse },
         },
-        errors: [413, 415],
+        errors: [408, 413, 415],
       },
       async (_input, req, res) => {
         const multipart = typeof req.is('multipart/form-data') === 'string';
@@ -102,6 +103,15 @@ async function fromUpload(
   } catch (error) {
     // A broken body is the client's problem; a storage failure (disk full) stays a fault.
     if (!(error instanceof MalformedMultipart)) throw error;
+    if (error.cause instanceof RequestTimedOut) {
+      // Answered once the upload's temporary file is gone; the rest of the body is never read.
+      throw new ApiError(
+        'REQUEST_TIMEOUT',
+        `${error.cause.message} The upload was discarded; send it again, faster or in one piece.`,
+        { timeoutMs: error.cause.timeoutMs },
+        { Connection: 'close' },
+      );
+    }
     throw validationError([
       { path: 'body', code: 'invalid_multipart', message: `Malformed multipart body: ${error.message}` },
     ]);

@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { link, mkdir, rm, unlink, writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
+import { link, mkdir, open, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -56,7 +54,8 @@ export class ContentStore {
 
   /**
    * Streams `source` to a temporary file while hashing it. On any failure (the client went away, the body was
-   * malformed, the disk is full) the file descriptor is closed and the temporary file removed before this rejects.
+   * malformed, the disk is full) the file is closed and removed before this rejects. Only a complete upload is
+   * synced to disk: a discarded one costs no fsync, so its cleanup is quick on a busy disk.
    */
   async receive(source: Readable): Promise<IncomingBlob> {
     await mkdir(this.incoming, { recursive: true });
@@ -70,13 +69,24 @@ export class ContentStore {
         callback(null, chunk);
       },
     });
-    // flush: fsync before close, so a file linked into place is on disk.
-    const sink = createWriteStream(temporary, { flags: 'wx', mode: 0o640, flush: true });
+    // Opened before anything streams: a failure can never race the file's creation.
+    const handle = await open(temporary, 'wx', 0o640);
+    const sink = handle.createWriteStream({ autoClose: false });
+    let failure: { error: unknown } | null = null;
     try {
       await pipeline(source, tap, sink);
+      // On disk before it is linked into place.
+      await handle.sync();
     } catch (error) {
-      await removeWhenClosed(sink, temporary);
-      throw error;
+      failure = { error };
+    } finally {
+      // The stream holds the handle until destroyed (autoClose is off, so destroying it leaves the closing to us).
+      sink.destroy();
+      await handle.close();
+    }
+    if (failure !== null) {
+      await rm(temporary, { force: true });
+      throw failure.error;
     }
     const sha256 = hash.digest('hex');
     return {
@@ -104,18 +114,6 @@ export class ContentStore {
     // uploads of the same bytes at once and a database that fails for one of them only.
     return { path, created, undo: () => (created ? rm(path, { force: true }) : Promise.resolve()) };
   }
-}
-
-/**
- * A destroyed write stream may still be opening its file: removing the path before its 'close' would let the
- * open create the file afterwards and leave it behind.
- */
-async function removeWhenClosed(sink: WriteStream, path: string): Promise<void> {
-  if (!sink.closed) {
-    sink.destroy();
-    await once(sink, 'close').catch(() => undefined);
-  }
-  await rm(path, { force: true });
 }
 
 const isCode = (error: unknown, code: string): boolean =>

@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import type { Problem } from '../errors/api-error.js';
+import { stopOnRequestTimeout } from '../request-timeouts.js';
 import type { ContentStore, IncomingBlob } from './content-store.js';
 
 /** The body is not valid multipart/form-data, or did not arrive whole (as opposed to a storage failure). */
@@ -30,8 +31,9 @@ const FIELD_BYTES = 4096;
 /**
  * Reads a multipart/form-data request: the part named `file` streams into the content store, text fields are
  * collected, and every problem is listed instead of stopping at the first. The whole body is consumed, so the client
- * always gets to read the answer. A body that ends early, breaks off or is malformed rejects with
- * MalformedMultipart only after the temporary file is closed and removed.
+ * always gets to read the answer. A body that ends early, breaks off, is malformed or is cut by the request timeout
+ * rejects with MalformedMultipart (its cause a RequestTimedOut for the last) only after the temporary file is closed
+ * and removed; the server waits for that before it answers a timed-out request (docs/architecture.md#slow-clients).
  */
 export function readMultipart(
   req: Request,
@@ -57,19 +59,21 @@ export function readMultipart(
       return;
     }
     let finished = false;
-    const fail = (error: unknown): void => {
-      if (finished) return;
+    let cleanedUp: Promise<void> | null = null;
+    const fail = (error: unknown): Promise<void> => {
+      if (finished) return cleanedUp ?? Promise.resolve();
       finished = true;
+      stopWatching();
       req.unpipe(parser);
       // Destroying the parser destroys the open file stream, which ends the store's pipeline and its file.
       parser.destroy();
       req.resume();
-      const cleanedUp = file.then(
-        (received) => received?.blob.discard(),
-        () => undefined,
-      );
+      // A failed receive removed its own file; a failed discard is the store's fault, not the client's.
+      cleanedUp = file.then((received) => received?.blob.discard()).catch(() => undefined);
       void cleanedUp.then(() => reject(new MalformedMultipart(error)));
+      return cleanedUp;
     };
+    const stopWatching = stopOnRequestTimeout(req, fail);
     parser.on('file', (name, stream, info) => {
       // Busboy emits errors on the part's stream (e.g. "Unexpected end of form"); unheard, they end the process.
       stream.on('error', () => undefined);
@@ -114,15 +118,16 @@ export function readMultipart(
     parser.on('partsLimit', () =>
       problems.push({ path: 'body', code: 'too_big', message: 'Too many form parts.' }),
     );
-    parser.on('error', fail);
+    parser.on('error', (error) => void fail(error));
     // A client that goes away mid-body never lets the parser finish: stop waiting for it.
     req.once('close', () => {
-      if (!req.complete) fail(new Error('The connection closed before the body was complete.'));
+      if (!req.complete) void fail(new Error('The connection closed before the body was complete.'));
     });
-    req.on('error', fail);
+    req.on('error', (error) => void fail(error));
     parser.on('close', () => {
       if (finished) return;
       finished = true;
+      stopWatching();
       file.then(
         (received) => resolve({ file: received, fields: Object.fromEntries(fields), problems, tooLarge }),
         reject,

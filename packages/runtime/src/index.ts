@@ -13,3 +13,4 @@ export { BACKFILL_PROGRESS_TABLE, SCHEMA_META_TABLE, utcText } from '@steptrail/
 export * from './reconcile-loop.js';
 export * from './database-checks.js';
 export * from './process-supervision.js';
+export * from './request-scope.js';

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { envMilliseconds } from './env-helpers.js';
 import type { Logger } from './logger.js';
+import { currentRequestId } from './request-scope.js';
 import { describeError } from './startup.js';
 
 // What keeps a serving process (API, worker, pnpm start) alive through faults and ends it only for what it cannot
@@ -18,13 +19,19 @@ export const databaseLostEnv = {
  * Logs what escaped every handler instead of letting Node end the process: a rejected promise nobody awaited, or an
  * exception thrown from a callback or an 'error' event nobody listened to. Every write is one transaction, so a
  * fault cannot leave the database half-written; what one fault could leave behind is a request without an answer
- * (its timeout ends it) or a leaked handle, which the logged error points at. Returns a function removing both.
+ * (its timeout ends it) or a leaked handle, which the logged error points at — with the id of the request it
+ * escaped from, when one was being served (request-scope.ts). Returns a function removing both.
  */
 export function installSafetyNet(log: Logger): () => void {
+  // Node calls both listeners in the async context the error escaped from, so the request's scope is still there.
+  const request = (): { requestId?: string } => {
+    const requestId = currentRequestId();
+    return requestId === undefined ? {} : { requestId };
+  };
   const onRejection = (reason: unknown) =>
-    log.error({ err: reason }, 'unhandled promise rejection: logged, the process carries on');
+    log.error({ err: reason, ...request() }, 'unhandled promise rejection: logged, the process carries on');
   const onException = (error: Error, origin: string) =>
-    log.error({ err: error, origin }, 'uncaught exception: logged, the process carries on');
+    log.error({ err: error, origin, ...request() }, 'uncaught exception: logged, the process carries on');
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);
   return () => {

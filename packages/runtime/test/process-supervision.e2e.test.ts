@@ -19,19 +19,29 @@ function runChild(): Promise<{ code: number | null; stdout: string }> {
 const silent = createLogger({ level: 'silent', service: 'test' });
 
 describe('the process safety net', () => {
-  test('an unhandled rejection, an uncaught exception and an unheard error event are logged; the process lives on', async () => {
+  test('an unhandled rejection, an uncaught exception and an unheard error event are logged (with the request id when a request started them); the process lives on', async () => {
     const { code, stdout } = await runChild();
     expect(code, stdout).toBe(0);
     expect(stdout).toContain('still running');
     const logged = stdout
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { msg: string; err: { message: string } });
-    expect(logged.map((entry) => [entry.msg, entry.err.message])).toEqual(
+      .map((line) => JSON.parse(line) as { msg: string; err: { message: string }; requestId?: string });
+    expect(logged.map((entry) => [entry.msg, entry.err.message, entry.requestId ?? null])).toEqual(
       expect.arrayContaining([
-        ['unhandled promise rejection: logged, the process carries on', 'a rejection nobody handles'],
-        ['uncaught exception: logged, the process carries on', 'an exception thrown from a timer'],
-        ['uncaught exception: logged, the process carries on', 'an error event nobody listens to'],
+        ['unhandled promise rejection: logged, the process carries on', 'a rejection nobody handles', null],
+        ['uncaught exception: logged, the process carries on', 'an exception thrown from a timer', null],
+        ['uncaught exception: logged, the process carries on', 'an error event nobody listens to', null],
+        [
+          'uncaught exception: logged, the process carries on',
+          'an exception thrown while serving a request',
+          'request-7',
+        ],
+        [
+          'unhandled promise rejection: logged, the process carries on',
+          'a rejection while serving a request',
+          'request-7',
+        ],
       ]),
     );
   });

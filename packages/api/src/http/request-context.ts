@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from '@steptrail/runtime';
+import { runInRequestScope, type Logger } from '@steptrail/runtime';
 import type { ApiToken } from './auth/api-tokens.js';
 
 declare global {
@@ -20,7 +20,11 @@ declare global {
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Gives every request an id (the caller's X-Request-Id when it is sane), a child logger, and a log line. */
+/**
+ * Gives every request an id (the caller's X-Request-Id when it is sane), a child logger, and a log line; everything
+ * the request starts runs in its request scope, so an error escaping from it is logged with its id
+ * (docs/architecture.md#faults).
+ */
 export function requestContext(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.get('x-request-id');
@@ -47,6 +51,6 @@ export function requestContext(logger: Logger) {
         'request finished',
       );
     });
-    next();
+    runInRequestScope(requestId, next);
   };
 }

@@ -228,3 +228,77 @@ describe('start-up without tokens', () => {
     }
   });
 });
+
+// The worker's own /metrics, /healthz and /readyz when it runs alone: the API's rules (docs/architecture.md#access).
+describe("the worker's own port", () => {
+  const workerEnv = async (dir: string): Promise<Record<string, string>> => {
+    const databaseUrl = `sqlite:${join(dir, 'worker.db')}`;
+    await migrate(databaseUrl);
+    return {
+      DATABASE_URL: databaseUrl,
+      STORAGE_DIR: join(dir, 'storage'),
+      PROCESSED_DIR: join(dir, 'processed'),
+      WORKER_METRICS_PORT: '0',
+    };
+  };
+
+  test('with tokens set, /metrics needs the read scope, /healthz and /readyz stay open, all with the security headers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steptrail-security-'));
+    dirs.push(dir);
+    const run = new AppRun('worker', { ...(await workerEnv(dir)), API_TOKENS: TOKENS }, dir);
+    try {
+      const url = await run.url('worker metrics listening');
+      const cases: Array<[string, Record<string, string>, number]> = [
+        ['/metrics', {}, 401],
+        ['/metrics', { authorization: 'Bearer not-a-configured-secret-0123' }, 401],
+        ['/metrics', { authorization: 'Basic cmVhZGVyOnNlY3JldA==' }, 401],
+        ['/metrics', bearer(READ), 200],
+        ['/metrics', bearer(WRITE), 200],
+        ['/healthz', {}, 200],
+        ['/readyz', {}, 200],
+        ['/no-such-page', {}, 404],
+      ];
+      for (const [path, headers, status] of cases) {
+        const response = await fetch(`${url}${path}`, { headers });
+        const text = await response.text();
+        const what = `${path} ${JSON.stringify(headers)}`;
+        expect(response.status, what).toBe(status);
+        expectSecurityHeaders(response, what);
+        if (status === 401) {
+          expect(response.headers.get('www-authenticate'), what).toMatch(/^Bearer realm="steptrail"/);
+          expect(JSON.parse(text), what).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+        }
+        if (status === 200 && path === '/metrics') expect(text).toContain('steptrail_worker_');
+      }
+    } finally {
+      await run.stop();
+    }
+  });
+
+  test('a non-loopback WORKER_METRICS_HOST without tokens is refused with what to set, exit code 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steptrail-security-'));
+    dirs.push(dir);
+    const run = new AppRun('worker', { ...(await workerEnv(dir)), WORKER_METRICS_HOST: '0.0.0.0' }, dir);
+    try {
+      expect(await run.exited, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(
+        /API_TOKENS: is required when WORKER_METRICS_HOST \(0\.0\.0\.0\) is not a loopback address: .* ALLOW_UNAUTHENTICATED=true starts without tokens\./,
+      );
+    } finally {
+      await run.stop();
+    }
+  });
+
+  test('with ALLOW_UNAUTHENTICATED=true a non-loopback WORKER_METRICS_HOST starts, /metrics open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steptrail-security-'));
+    dirs.push(dir);
+    const env = { WORKER_METRICS_HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' };
+    const run = new AppRun('worker', { ...(await workerEnv(dir)), ...env }, dir);
+    try {
+      const url = (await run.url('worker metrics listening')).replace('0.0.0.0', '127.0.0.1');
+      expect(await statusOf(`${url}/metrics`)).toBe(200);
+    } finally {
+      await run.stop();
+    }
+  });
+});

@@ -1,8 +1,7 @@
-import { isIP } from 'node:net';
 import { WEBHOOK_RETRY, WorkflowCatalog, type WorkflowDefinition } from '@steptrail/domain';
 import {
+  accessEnv,
   ConfigError,
-  envFlag,
   databaseLostEnv,
   databaseEnv,
   envInteger,
@@ -11,15 +10,17 @@ import {
   envMilliseconds,
   envPath,
   envPort,
+  isLoopbackHost,
   processEnv,
   stallEnv,
   stallSettingsOf,
   type DatabaseTarget,
   type StallSettings,
   type LogLevel,
+  unauthenticatedHostProblem,
 } from '@steptrail/runtime';
 import { z } from 'zod';
-import { API_TOKENS_FORMAT, parseApiTokens, type ApiToken } from './http/auth/api-tokens.js';
+import type { ApiToken } from './http/auth/api-tokens.js';
 
 // The one file of the API that reads the environment. Everything else receives an ApiConfig.
 
@@ -93,13 +94,8 @@ const schema = (cwd: string) =>
       PROCESSED_DIR: envPath(cwd, './data/processed'),
       MAX_UPLOAD_BYTES: envInteger(1, MAX_FILE_SIZE).default(100 * 1024 * 1024),
       MAX_JSON_BYTES: envInteger(1024, 64 * 1024 * 1024).default(1024 * 1024),
-      // The explicit, logged opt-out of the loopback rule: another layer (an authenticating proxy) guards the API.
-      ALLOW_UNAUTHENTICATED: envFlag().default(false),
-      API_TOKENS: text.optional().transform((value, ctx): ApiToken[] => {
-        const { tokens, problems } = parseApiTokens(value ?? '');
-        for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem });
-        return tokens;
-      }),
+      // Tokens, and the explicit, logged opt-out of the loopback rule (docs/architecture.md#access).
+      ...accessEnv,
       LOG_LEVEL: envLogLevel(),
       WORKFLOWS: workflowDefinitions,
       DEFAULT_WORKFLOW: text.min(1).optional(),
@@ -126,18 +122,14 @@ const schema = (cwd: string) =>
     .superRefine(
       (env, ctx) => {
         // Runs even when other variables are wrong, so every problem is reported in one go.
-        const tokens: unknown = env.API_TOKENS;
-        const noTokens = !Array.isArray(tokens) || tokens.length === 0;
-        const optedOut = env.ALLOW_UNAUTHENTICATED === true;
-        if (typeof env.HOST === 'string' && noTokens && !optedOut && !isLoopbackHost(env.HOST)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['API_TOKENS'],
-            message:
-              `is required when HOST (${env.HOST}) is not a loopback address: ${API_TOKENS_FORMAT}. ` +
-              'If a proxy in front authenticates every request, ALLOW_UNAUTHENTICATED=true starts without tokens.',
-          });
-        }
+        const unauthenticated = unauthenticatedHostProblem({
+          hostVariable: 'HOST',
+          host: env.HOST,
+          tokens: env.API_TOKENS,
+          allowUnauthenticated: env.ALLOW_UNAUTHENTICATED,
+        });
+        if (unauthenticated !== null)
+          ctx.addIssue({ code: 'custom', path: ['API_TOKENS'], message: unauthenticated });
         // Node refuses a headers timeout longer than the request timeout; say so here, with both values
         // (only for values in range: one out of range is already reported).
         const { HEADERS_TIMEOUT_MS: headers, REQUEST_TIMEOUT_MS: whole } = env as Record<string, unknown>;
@@ -168,14 +160,8 @@ const buildCatalog = (definitions: Record<string, WorkflowDefinition>, defaultNa
     ? WorkflowCatalog.create(definitions)
     : WorkflowCatalog.create(definitions, defaultName);
 
-/** 127.0.0.0/8, ::1 and localhost: only there may the API run without tokens. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (bare === 'localhost') return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || bare === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(bare);
-  return false;
-}
+/** 127.0.0.0/8, ::1 and localhost: only there may the API run without tokens (the runtime's rule). */
+export { isLoopbackHost };
 
 /** Parses the API's environment once; throws ConfigError listing every problem. */
 export function parseApiConfig(env: Readonly<Record<string, string | undefined>>, cwd: string): ApiConfig {

@@ -14,3 +14,4 @@ export * from './reconcile-loop.js';
 export * from './database-checks.js';
 export * from './process-supervision.js';
 export * from './request-scope.js';
+export * from './access/index.js';

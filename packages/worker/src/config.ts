@@ -2,6 +2,7 @@ import { hostname, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseStepName } from '@steptrail/domain';
 import {
+  accessEnv,
   databaseLostEnv,
   databaseEnv,
   envFlag,
@@ -16,6 +17,8 @@ import {
   envUrl,
   parseEnv,
   processEnv,
+  unauthenticatedHostProblem,
+  type ApiToken,
   type DatabaseTarget,
   type LogLevel,
 } from '@steptrail/runtime';
@@ -74,6 +77,9 @@ const schema = (cwd: string) =>
     /** The worker's own /metrics, /healthz and /readyz when it runs alone; 0 picks a free port (logged). */
     WORKER_METRICS_PORT: envPort().default(0),
     WORKER_METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    // The API's rules for that port (docs/architecture.md#access): /metrics needs the read scope when tokens are set,
+    // and a non-loopback WORKER_METRICS_HOST needs tokens unless ALLOW_UNAUTHENTICATED=true.
+    ...accessEnv,
   });
 
 export interface OpenAiConfig {
@@ -116,8 +122,11 @@ export interface WorkerConfig {
   /** Memory, time, pages and pixels any document process may take (docs/architecture.md#document-limits). */
   documents: DocumentLimits;
   logLevel: LogLevel;
-  /** Where the worker serves /metrics, /healthz and /readyz when it runs alone (docs/architecture.md#metrics). */
-  observability: { host: string; port: number };
+  /**
+   * Where the worker serves /metrics, /healthz and /readyz when it runs alone (docs/architecture.md#metrics), and
+   * the tokens /metrics asks for (none: open, allowed on loopback or with ALLOW_UNAUTHENTICATED).
+   */
+  observability: { host: string; port: number; tokens: readonly ApiToken[] };
 }
 
 /** Parses a worker environment; throws ConfigError listing every problem at once. */
@@ -125,7 +134,7 @@ export function parseWorkerConfig(
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
 ): WorkerConfig {
-  const raw = parseEnv(schema(cwd).superRefine(checkOpenAi), env);
+  const raw = parseEnv(schema(cwd).superRefine(checkOpenAi).superRefine(checkMetricsAccess), env);
   const path = (value: string) => (isAbsolute(value) ? value : resolve(cwd, value));
   const storageDir = raw.STORAGE_DIR;
   return {
@@ -171,13 +180,27 @@ export function parseWorkerConfig(
       maxImageMegapixels: raw.DOCUMENT_MAX_IMAGE_MEGAPIXELS,
     },
     logLevel: raw.LOG_LEVEL,
-    observability: { host: raw.WORKER_METRICS_HOST, port: raw.WORKER_METRICS_PORT },
+    observability: { host: raw.WORKER_METRICS_HOST, port: raw.WORKER_METRICS_PORT, tokens: raw.API_TOKENS },
   };
 }
 
 /** The worker configuration from this process's environment: the only place the worker reads it. */
 export function loadWorkerConfig(cwd: string = process.cwd()): WorkerConfig {
   return parseWorkerConfig(processEnv(), cwd);
+}
+
+/** The API's loopback rule for the worker's own port (docs/architecture.md#access). */
+function checkMetricsAccess(
+  raw: { WORKER_METRICS_HOST: string; API_TOKENS: readonly ApiToken[]; ALLOW_UNAUTHENTICATED: boolean },
+  context: z.RefinementCtx,
+): void {
+  const problem = unauthenticatedHostProblem({
+    hostVariable: 'WORKER_METRICS_HOST',
+    host: raw.WORKER_METRICS_HOST,
+    tokens: raw.API_TOKENS,
+    allowUnauthenticated: raw.ALLOW_UNAUTHENTICATED,
+  });
+  if (problem !== null) context.addIssue({ code: 'custom', path: ['API_TOKENS'], message: problem });
 }
 
 function checkOpenAi(

@@ -1,6 +1,5 @@
 import express, { type Express } from 'express';
-import helmet from 'helmet';
-import type { Logger } from '@steptrail/runtime';
+import { securityHeaders, type Logger } from '@steptrail/runtime';
 import { documentRoutes, serveDashboardAssets } from './dashboard-routes.js';
 import { errorHandler, notFoundHandler } from './errors/error-handler.js';
 import { buildOpenApi } from './openapi/build-openapi.js';
@@ -55,8 +54,8 @@ export function createApp(deps: RouteDeps, logger: Logger): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestContext(logger));
-  // The API is often served over plain HTTP on loopback or behind a TLS proxy: never rewrite requests to https.
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } } }));
+  // The same security headers as every steptrail port (docs/architecture.md#access).
+  app.use(securityHeaders());
   app.use(deps.metrics.middleware());
   mountRoutes(app, apiRoutes(deps), { tokens: deps.config.tokens, maxJsonBytes: deps.config.maxJsonBytes });
   serveDashboardAssets(app);

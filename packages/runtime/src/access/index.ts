@@ -1,0 +1,2 @@
+export * from './api-tokens.js';
+export * from './http-access.js';

@@ -24,7 +24,14 @@ const post = (target: string, body: unknown, encoding?: 'gzip' | 'br'): HostileR
 // could (test/reliability/hostile-input.rel.test.ts).
 describe('mayChangeProtected', () => {
   test('a protected id in the path, however written, and not another', () => {
-    for (const target of ['/api/files/3', '/api/files/03/', '/api/files/%33?x=1', '/api/files/4/retry'])
+    // '/api/files/4#': found by seed 505, a fragment ends the path the router reads.
+    for (const target of [
+      '/api/files/3',
+      '/api/files/03/',
+      '/api/files/%33?x=1',
+      '/api/files/4#',
+      '/api/files/4/retry',
+    ])
       expect(mayChangeProtected({ ...post(target, {}), method: 'DELETE' }, PROTECTED), target).toBe(true);
     expect(mayChangeProtected(post('/api/files/7/events', {}), PROTECTED)).toBe(false);
   });

@@ -761,14 +761,15 @@ function decodedBody(request: HostileRequest): Buffer | null {
 /**
  * Whether `request`, if it is valid, may change a protected record — so the hostile-input suite does not send it,
  * and any change to a protected record stays a defect:
- * - it names a protected id where an id is read: a path segment, or a body field named like an id (`fileId`,
- *   `duplicateOfId`, `ids`) anywhere in its JSON body, plain or compressed. Random text hits small numbers often.
- *   Loose on purpose: `03`, `3.0` and ` 3` count as 3;
+ * - it names a protected id where an id is read: a path segment (before any `?` or `#`), or a body field named like
+ *   an id (`fileId`, `duplicateOfId`, `ids`) anywhere in its JSON body, plain or compressed. Random text hits small
+ *   numbers often. Loose on purpose: `03`, `3.0` and ` 3` count as 3;
  * - it is a bulk operation by filter (a JSON object with a `filter` object) that is not a dry run and whose filter
  *   is not narrowed to `ids`: a valid one may match protected files (a deletion, a retry).
  */
 export function mayChangeProtected(request: HostileRequest, ids: ReadonlySet<number>): boolean {
-  const path = request.target.split('?')[0] ?? '';
+  // The path as the router reads it: up to a query or a fragment (`/api/files/2#` deletes file 2).
+  const path = request.target.split(/[?#]/)[0] ?? '';
   for (const segment of path.split('/')) {
     let decoded = segment;
     try {

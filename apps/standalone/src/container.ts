@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { API, buildApiContainer } from '@steptrail/api';
-import { TOKENS, createLogger, type DestinationStream, type Logger } from '@steptrail/runtime';
+import { TOKENS, type DestinationStream, type Logger } from '@steptrail/runtime';
+import { createLogger } from '@steptrail/runtime/logger';
 import type { RunningWorker } from '@steptrail/worker';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { StandaloneConfig } from './config.js';

@@ -1,5 +1,6 @@
 import mysql2 from 'mysql2';
-import { DataSource } from 'typeorm';
+// TypeORM's data source module, not its index, which loads the whole library (docs/architecture.md, "Start-up cost").
+import { DataSource } from 'typeorm/data-source/DataSource.js';
 import { mysqlMigrations } from '../migrations/index.js';
 
 export interface MysqlConnectionOptions {

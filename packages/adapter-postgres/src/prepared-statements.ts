@@ -1,6 +1,7 @@
 import type { RawResult } from '@steptrail/persistence-typeorm';
 import type pg from 'pg';
-import { QueryRunnerAlreadyReleasedError, type QueryRunner } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
+import { QueryRunnerAlreadyReleasedError } from 'typeorm/error/QueryRunnerAlreadyReleasedError.js';
 
 /** Texts beyond this many run unprepared: ad-hoc IN lists of every length must not fill each session's memory. */
 const MAX_PREPARED_TEXTS = 500;

@@ -3,13 +3,13 @@ import {
   TOKENS,
   cannotOpenDatabase,
   createCoreContainer,
-  createLogger,
   openStore,
   ReconcileLoop,
   StallSweeper,
   type DestinationStream,
   type Logger,
 } from '@steptrail/runtime';
+import { createLogger } from '@steptrail/runtime/logger';
 import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import { BulkRunner } from './bulk/bulk-runner.js';
 import type { ApiConfig } from './config.js';

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { LOG_LEVELS } from './logger.js';
+import { LOG_LEVELS } from './log-levels.js';
 
 // The building blocks of every app's environment schema, so a variable of one kind is read and reported the same
 // way in every app. Each helper takes the raw string (or its absence) and yields the parsed value.

@@ -1,10 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from './log-levels.js';
 
 export type { DestinationStream, Logger } from 'pino';
-
-/** pino's levels; `silent` turns logging off. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface LoggerOptions {
   level: LogLevel;

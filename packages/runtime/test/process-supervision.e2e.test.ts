@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { DatabaseWatch, createLogger } from '../src/index.js';
+import { DatabaseWatch } from '../src/index.js';
+import { createLogger } from '../src/logger.js';
 
 const CHILD = fileURLToPath(new URL('./support/safety-net.child.ts', import.meta.url));
 // The TypeScript loader of @steptrail/test-servers (Node 20 cannot strip types), by path: no dependency on it.

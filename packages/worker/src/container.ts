@@ -5,11 +5,11 @@ import {
   TOKENS,
   cannotOpenDatabase,
   createCoreContainer,
-  createLogger,
   openStore,
-  StepMetrics,
   type Logger,
 } from '@steptrail/runtime';
+import { createLogger } from '@steptrail/runtime/logger';
+import { StepMetrics } from '@steptrail/runtime/metrics';
 import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import type { WorkerConfig } from './config.js';
 import { ObservabilityServer } from './observability/observability-server.js';

@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressType from 'cli-progress';
 import { formatCount, formatSeconds } from './format.js';
 import type { Terminal } from './terminal.js';
 
@@ -28,6 +29,12 @@ export interface Progress {
   update(update: ProgressUpdate): void;
   stop(): void;
 }
+
+// cli-progress is loaded when a bar starts, not at start-up (docs/architecture.md, "Start-up cost").
+const require = createRequire(import.meta.url);
+let cliProgressModule: typeof cliProgressType | null = null;
+const cliProgress = (): typeof cliProgressType =>
+  (cliProgressModule ??= require('cli-progress') as typeof cliProgressType);
 
 const LINE_INTERVAL_MS = 10_000;
 const JSON_INTERVAL_MS = 250;
@@ -62,7 +69,7 @@ class Rate {
 
 /** cli-progress on stderr: percentage, count, rate and ETA. */
 class BarProgress implements Progress {
-  private bar: cliProgress.SingleBar | null = null;
+  private bar: cliProgressType.SingleBar | null = null;
   private readonly rate: Rate;
 
   constructor(
@@ -74,7 +81,8 @@ class BarProgress implements Progress {
 
   start({ label, total, unit }: ProgressStart): void {
     this.rate.reset();
-    this.bar = new cliProgress.SingleBar(
+    const { SingleBar, Presets } = cliProgress();
+    this.bar = new SingleBar(
       {
         stream: this.stream,
         format: `${label} [{bar}] {percentage}% | {count} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`,
@@ -82,7 +90,7 @@ class BarProgress implements Progress {
         etaBuffer: 20,
         fps: 5,
       },
-      cliProgress.Presets.shades_classic,
+      Presets.shades_classic,
     );
     this.bar.start(Math.max(total, 1), 0, { count: '0', rate: '0' });
   }

@@ -1,5 +1,5 @@
 import { OVERALL_STATUSES, type ActiveSteps, type StatusCounts } from '@steptrail/domain';
-import { StepMetrics } from '@steptrail/runtime';
+import { StepMetrics } from '@steptrail/runtime/metrics';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { WebhookObserver } from '../../webhooks/webhook-dispatcher.js';

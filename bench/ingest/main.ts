@@ -16,7 +16,13 @@ import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_WORKFLOW_STEPS, StepTracker, systemClock, type Store } from '@steptrail/domain';
+import {
+  DEFAULT_WORKFLOW_STEPS,
+  EventIngestion,
+  StepTracker,
+  systemClock,
+  type Store,
+} from '@steptrail/domain';
 import { migrateToLatest, openStore } from '@steptrail/runtime';
 import { readBenchEnvironment } from '../config.js';
 import { startApi, type RunningApi } from '../support/api-process.js';
@@ -33,6 +39,7 @@ import type { KeepAliveClient } from '../support/http-client.js';
 import { startFloor } from '../support/http-floor.js';
 import { atLeast, table, targetTable, writeReport, type TargetRow } from '../support/report.js';
 import { repoRoot } from '../support/workspace.js';
+import { batchGroups, captureBatchTransactions, replayBatches } from './batch-replay.js';
 import { rawDriver, replay, type CapturedEvent, type RawEvent } from './raw-loop.js';
 import { captureSql, normalizeSql } from './sql-capture.js';
 
@@ -181,7 +188,12 @@ async function measureDatabase(
   database: BenchDatabase,
   prepared: { url: string; scratch: string },
   options: Options,
-): Promise<{ rows: Row[]; captured: CapturedEvent; floor: { api: number; floor: number } }> {
+): Promise<{
+  rows: Row[];
+  captured: CapturedEvent;
+  batchTransaction: string[];
+  floor: { api: number; floor: number };
+}> {
   const target = parseTarget(prepared.url);
   await migrateToLatest(target);
   const api: RunningApi = await startApi(prepared.url, join(prepared.scratch, 'storage'), {
@@ -190,6 +202,7 @@ async function measureDatabase(
   });
   const store: Store = await openStore(target, { poolSize: 20 });
   const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });
+  const ingestion = new EventIngestion({ unitOfWork: store.unitOfWork, clock: systemClock });
   const steps = [...DEFAULT_WORKFLOW_STEPS];
   const filesFor = Math.ceil(options.events / (steps.length * 2));
   let run = 0;
@@ -217,6 +230,29 @@ async function measureDatabase(
       );
     return figure;
   };
+  /** The batch endpoint's own statements for `size` events a request, captured and replayed (batch-replay.ts). */
+  const measureRawBatches = async (size: number) => {
+    const captured = await captureBatchTransactions(
+      ingestion,
+      plan(steps, `capture${size}-${run}`, await nextFiles(`capture${size}`), BATCH_WRITERS),
+      size,
+    );
+    const fileIds = await nextFiles(`raw${size}`);
+    const work = plan(steps, `rawbatch${size}-${run}`, fileIds, BATCH_WRITERS);
+    const before = await driver.countLogs(fileIds);
+    const figure = await timed(count(work), () =>
+      Promise.all(
+        work.map((events, writer) =>
+          replayBatches(driver, captured[writer] ?? [], batchGroups(events, size)),
+        ),
+      ),
+    );
+    const written = (await driver.countLogs(fileIds)) - before;
+    if (written !== figure.events)
+      throw new Error(`the raw batch replay wrote ${written} log rows for ${figure.events} events`);
+    return { figure, transaction: captured[0]?.[0] ?? [] };
+  };
+  let batchTransaction: string[] = [];
   let floorFigures = { api: Number.NaN, floor: Number.NaN };
   try {
     for (const writers of WRITERS) {
@@ -284,6 +320,16 @@ async function measureDatabase(
       rawWhat: `raw, ${BATCH_WRITERS} writers, ${steps.length * 2} events/tx`,
     });
     for (const size of BATCH_SIZES) {
+      const rawBatch = await measureRawBatches(size);
+      if (batchTransaction.length === 0) batchTransaction = rawBatch.transaction;
+      const rawBatchWhat = `raw, ${BATCH_WRITERS} writers, the batch's own SQL, ${size} events/request`;
+      rows.push({
+        how: `raw replay of the batch's SQL, ${size}/request`,
+        writers: BATCH_WRITERS,
+        figure: rawBatch.figure,
+        raw: rawBatch.figure.perSecond,
+        rawWhat: rawBatchWhat,
+      });
       const work = plan(steps, `batch${size}-${run}`, await nextFiles(`batch${size}`), BATCH_WRITERS);
       const clients = work.map(() => api.connect());
       try {
@@ -308,8 +354,8 @@ async function measureDatabase(
           how: `HTTP, batches of ${size}`,
           writers: BATCH_WRITERS,
           figure,
-          raw: rawGrouped.perSecond,
-          rawWhat: `raw, ${BATCH_WRITERS} writers, ${steps.length * 2} events/tx (one file's events)`,
+          raw: rawBatch.figure.perSecond,
+          rawWhat: rawBatchWhat,
         });
       } finally {
         for (const client of clients) client.close();
@@ -320,7 +366,7 @@ async function measureDatabase(
     await store.close();
     await api.stop();
   }
-  return { rows, captured, floor: floorFigures };
+  return { rows, captured, batchTransaction, floor: floorFigures };
 }
 
 /**
@@ -420,6 +466,7 @@ async function main(): Promise<void> {
     databases: [] as { database: string; status: string; reason: string | null }[],
     figures: [] as (Row & { database: string })[],
     statements: {} as Record<string, CapturedEvent>,
+    batchStatements: {} as Record<string, string[]>,
     floor: {} as Record<string, { api: number; floor: number }>,
     targets: [] as TargetRow[],
     notes: [] as string[],
@@ -432,7 +479,7 @@ async function main(): Promise<void> {
       continue;
     }
     try {
-      const { rows, captured, floor } = await measureDatabase(database, prepared, options);
+      const { rows, captured, batchTransaction, floor } = await measureDatabase(database, prepared, options);
       log(`\n${printTable(DISPLAY[database], rows)}`);
       log(
         `HTTP floor, one event per request (1 writer, p50): API ${floor.api.toFixed(2)} ms, bare node:http ` +
@@ -445,7 +492,14 @@ async function main(): Promise<void> {
             .join('\n')}`,
       );
       report.figures.push(...rows.map((row) => ({ database, ...row })));
+      log(
+        `statements of one file's transaction in a batch (what the raw batch replay sends, captured from ` +
+          `EventIngestion.recordMany): ${batchTransaction.length}:\n${batchTransaction
+            .map((sql) => `  ${normalizeSql(sql).slice(0, 110)}`)
+            .join('\n')}`,
+      );
       report.statements[database] = captured;
+      report.batchStatements[database] = batchTransaction;
       report.floor[database] = floor;
       report.targets.push(...targets(database, rows));
       report.databases.push({ database, status: 'measured', reason: null });

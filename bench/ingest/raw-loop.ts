@@ -2,6 +2,7 @@
 // the same run (sql-capture.ts), replayed by a bare driver loop — pg, mysql2 or better-sqlite3 directly, no
 // TypeORM, no domain — with parameters filled in by column name. What steptrail adds on top of this loop is its
 // own cost; what the loop itself costs is the database's.
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import {
   createPool,
@@ -29,17 +30,19 @@ export interface RawEvent {
   stepName: string;
   status: string;
   message?: string;
+  /** The client's event id (batches send one; it is stored in a receipt). */
+  eventId?: string;
   /** Whether this is the step's first event (the `first` statements), else `later`. */
   first: boolean;
 }
 
-interface RawConnection {
-  /** Runs one statement; resolves with the id a RETURNING id / insertId gave, if any. */
-  query(sql: string, params: readonly unknown[]): Promise<number | null>;
+export interface RawConnection {
+  /** Runs one statement; resolves with the ids a log insert gave (RETURNING id / insertId), else none. */
+  query(sql: string, params: readonly unknown[]): Promise<number[]>;
   release(): void;
 }
 
-interface RawDriver {
+export interface RawDriver {
   connect(): Promise<RawConnection>;
   /** Counts processing_logs rows of `fileIds`: the check that the loop wrote what it claims. */
   countLogs(fileIds: readonly number[]): Promise<number>;
@@ -49,8 +52,9 @@ interface RawDriver {
   close(): Promise<void>;
 }
 
-const placeholderCount = (sql: string) => (sql.match(/\$\d+|\?/g) ?? []).length;
-const isControl = (sql: string) => /^(BEGIN|START|SET|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(sql);
+const fingerprintOf = (eventId: string) => createHash('md5').update(eventId).digest('hex');
+export const placeholderCount = (sql: string) => (sql.match(/\$\d+|\?/g) ?? []).length;
+export const isControl = (sql: string) => /^(BEGIN|START|SET|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(sql);
 
 function postgresDriver(url: string, connections: number): RawDriver {
   const pool = new pg.Pool({ connectionString: url, max: connections });
@@ -60,8 +64,7 @@ function postgresDriver(url: string, connections: number): RawDriver {
       return {
         async query(sql, params) {
           const result = await client.query<{ id?: number | string }>(sql, params as unknown[]);
-          const id = result.rows[0]?.id;
-          return /RETURNING id\s*$/i.test(sql) && id !== undefined ? Number(id) : null;
+          return /RETURNING id\s*$/i.test(sql) ? result.rows.map((row) => Number(row.id)) : [];
         },
         release: () => client.release(),
       };
@@ -93,7 +96,10 @@ function mysqlDriver(url: string, connections: number): RawDriver {
         async query(sql, params) {
           const [result] = await connection.query(sql, [...params] as (string | number | null)[]);
           const header = result as ResultSetHeader;
-          return /^INSERT INTO processing_logs/i.test(sql) ? Number(header.insertId) : null;
+          // A multi-row insert's ids are consecutive from insertId, as the MySQL adapter reads them.
+          return /^INSERT INTO processing_logs/i.test(sql)
+            ? Array.from({ length: header.affectedRows }, (_, index) => Number(header.insertId) + index)
+            : [];
         },
         release: () => connection.release(),
       };
@@ -131,13 +137,14 @@ function sqliteDriver(path: string, session: readonly string[]): RawDriver {
     async query(sql, params) {
       if (isControl(sql)) {
         db.exec(sql);
-        return null;
+        return [];
       }
       const prepared = statement(sql);
-      if (/RETURNING id\s*$/i.test(sql)) return Number((prepared.get(...params) as { id: number }).id);
+      if (/RETURNING id\s*$/i.test(sql))
+        return (prepared.all(...params) as { id: number }[]).map((row) => Number(row.id));
       if (prepared.reader) prepared.all(...params);
       else prepared.run(...params);
-      return null;
+      return [];
     },
     release,
   });
@@ -176,7 +183,7 @@ export function rawDriver(
   return mysqlDriver(target.url ?? '', connections);
 }
 
-interface Fill {
+export interface Fill {
   event: RawEvent;
   now: unknown;
   logId: number | null;
@@ -184,8 +191,9 @@ interface Fill {
 }
 
 /** The value of column `column` for this event: what steptrail would write there, near enough in size. */
-function columnValue(column: string, { event, now, logId, bool }: Fill): unknown {
+export function columnValue(column: string, { event, now, logId, bool }: Fill): unknown {
   const finished = event.status === 'success' || event.status === 'failure' || event.status === 'skipped';
+  const stamp = new Date().toISOString();
   const values: Record<string, unknown> = {
     file_id: event.fileId,
     task_id: null,
@@ -214,6 +222,31 @@ function columnValue(column: string, { event, now, logId, bool }: Fill): unknown
     skipped_steps: 0,
     last_step: event.stepName,
     status_changed_at: now,
+    // An event receipt (batches send event ids): the id, a fingerprint and the answer, as long as steptrail's.
+    event_id: event.eventId ?? null,
+    fingerprint: event.eventId === undefined ? null : fingerprintOf(event.eventId),
+    log_id: logId,
+    outcome: JSON.stringify({
+      logId,
+      stepName: event.stepName,
+      step: {
+        status: event.status,
+        startedAt: stamp,
+        completedAt: finished ? stamp : null,
+        errorMessage: null,
+        attempts: 1,
+      },
+      status: {
+        status: 'processing',
+        hasErrors: false,
+        totalSteps: 8,
+        completedSteps: finished ? 1 : 0,
+        failedSteps: 0,
+        inProgressSteps: finished ? 0 : 1,
+        skippedSteps: 0,
+      },
+      counting: { counts: true, reason: null },
+    }),
   };
   if (!(column in values)) throw new Error(`the raw loop has no value for column ${column}`);
   return values[column];
@@ -288,8 +321,8 @@ export async function replay(
       for (const event of group) {
         let logId: number | null = null;
         for (const sql of shapes[event.first ? 'first' : 'later'].body) {
-          const id = await connection.query(sql, parametersFor(sql, fill(event, logId)));
-          if (id !== null) logId = id;
+          const [id] = await connection.query(sql, parametersFor(sql, fill(event, logId)));
+          if (id !== undefined) logId = id;
         }
       }
       for (const sql of opening.close) await connection.query(sql, parametersFor(sql, fill(head, null)));

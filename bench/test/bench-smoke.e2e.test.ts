@@ -55,7 +55,9 @@ it('runs every benchmark at smoke scale and prints every scenario beside its com
       'in-process (StepTracker)',
       'HTTP, one event per request',
       'raw driver loop, 16 events/transaction',
+      "raw replay of the batch's SQL, 100/request",
       'HTTP, batches of 100 ',
+      "raw replay of the batch's SQL, 1000/request",
       'HTTP, batches of 1000',
       'HTTP floor, one event per request',
     ])

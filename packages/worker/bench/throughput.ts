@@ -98,9 +98,11 @@ async function measure(backend: string, server: string, processes: number): Prom
   const workers: ChildProcess[] = [];
   try {
     const backlog = await register(tracker, files, 0);
-    const ready = await Promise.all(
+    const started = await Promise.all(
       Array.from({ length: processes }, () => startWorkerProcess(url, scratch, workers)),
     );
+    // Every process is loaded: start their workers together (see noop-worker.ts).
+    const ready = await Promise.all(started.map((go) => go()));
     const windowStart = Math.max(...ready);
     await waitUntilDone(store, backlog);
     const stepsPerSecond = throughput(await logsOf(store, backlog), windowStart);
@@ -153,8 +155,15 @@ async function register(tracker: StepTracker, count: number, perSecond: number):
   return ids;
 }
 
-/** Starts one worker process; resolves with the time it reported ready. */
-function startWorkerProcess(url: string, scratch: string, workers: ChildProcess[]): Promise<number> {
+/**
+ * Starts one worker process and resolves once it has loaded, with `go`: starts its worker and resolves with the time
+ * it reported ready.
+ */
+function startWorkerProcess(
+  url: string,
+  scratch: string,
+  workers: ChildProcess[],
+): Promise<() => Promise<number>> {
   const child = spawn(
     process.execPath,
     ['--conditions=@steptrail/source', '--import', 'tsx', join('bench', 'noop-worker.ts')],
@@ -169,15 +178,22 @@ function startWorkerProcess(url: string, scratch: string, workers: ChildProcess[
         POLL_INTERVAL_MS: '50',
         LOG_LEVEL: 'warn',
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
   workers.push(child);
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve(Date.now());
+  const line = (word: string) =>
+    new Promise<number>((resolve, reject) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes(word)) resolve(Date.now());
+      });
+      child.once('exit', (code) => reject(new Error(`a worker exited with ${code} before it was ${word}`)));
     });
-    child.once('exit', (code) => reject(new Error(`a worker exited with ${code} before it was ready`)));
+  const ready = line('ready');
+  ready.catch(() => undefined);
+  return line('loaded').then(() => () => {
+    child.stdin?.write('go\n');
+    return ready;
   });
 }
 

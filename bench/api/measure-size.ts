@@ -2,6 +2,7 @@
 // bytes, and the same answers in-process, read from current state and rebuilt from logs. Each comparison also
 // checks that both sides give the same answer.
 import { StatusQueries, sameRollup, type OverallStatusResult, type Store } from '@steptrail/domain';
+import { captureSql, normalizeSql } from '../ingest/sql-capture.js';
 import type { RunningApi } from '../support/api-process.js';
 import { startFloor } from '../support/http-floor.js';
 import type { Options } from './options.js';
@@ -109,14 +110,16 @@ async function statusFigures({ store, ids, rebuilds, options }: Context): Promis
     if (!result.ok) throw new Error(result.error.message);
     return result.value;
   };
+  const idAt = (i: number) => ids.inProcess[i] ?? 1;
   for (const id of ids.warmUp.slice(0, Math.min(200, options.warmUp)))
     await Promise.all([read(id), rebuilds.fileStatus(id)]);
+  // Round trips are load-independent: what one status read sends to the database (the route calls the same read).
+  const statements = await captureSql(() => read(idAt(0)));
   const count = ids.inProcess.length;
   const answers = {
     read: new Array<OverallStatusResult>(count),
     rebuild: new Array<OverallStatusResult>(count),
   };
-  const idAt = (i: number) => ids.inProcess[i] ?? 1;
   const [statusRead, rebuild] = await timeInterleaved(
     count,
     async (i) => (answers.read[i] = await read(idAt(i))),
@@ -133,6 +136,11 @@ async function statusFigures({ store, ids, rebuilds, options }: Context): Promis
         `status read equals the rebuild from logs (${count} files)`,
         rebuildDiffers === 0,
         `${rebuildDiffers} differ`,
+      ),
+      check(
+        'status read is one round trip to the database (the rollup on the file row)',
+        statements.length === 1,
+        `${statements.length} statement(s): ${statements.map((sql) => normalizeSql(sql).slice(0, 60)).join('; ')}`,
       ),
     ],
   };

@@ -1,6 +1,6 @@
 // The raw limit of the batch endpoint (issue 16): the statements `POST /api/events` sends, replayed by the bare
 // driver loop. The endpoint hands its events to `EventIngestion.recordMany`, which writes each file's events of a
-// request in one transaction with multi-row statements (docs/architecture.md, "Batched events"); replaying the
+// request in one transaction with multi-row statements (docs/architecture.md#batched-events); replaying the
 // single-event statements sixteen to a transaction is therefore no ceiling for it. Here the benchmark runs
 // recordMany in its own process on files of its own, with the same plan (writers, files, batch size, event ids) as
 // the measured HTTP line, records every transaction's statements (sql-capture.ts), and replays exactly those texts,

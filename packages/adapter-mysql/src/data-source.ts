@@ -1,5 +1,5 @@
 import mysql2 from 'mysql2';
-// TypeORM's data source module, not its index, which loads the whole library (docs/architecture.md, "Start-up cost").
+// TypeORM's data source module, not its index, which loads the whole library (docs/architecture.md#start-up-cost).
 import { DataSource } from 'typeorm/data-source/DataSource.js';
 import { mysqlMigrations } from '../migrations/index.js';
 

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-// TypeORM's data source module, not its index, which loads the whole library (docs/architecture.md, "Start-up cost").
+// TypeORM's data source module, not its index, which loads the whole library (docs/architecture.md#start-up-cost).
 import { DataSource } from 'typeorm/data-source/DataSource.js';
 import { sqliteMigrations } from '../migrations/index.js';
 

@@ -4,7 +4,7 @@ export * from './env-config.js';
 export * from './env-helpers.js';
 // The logger (pino) and the metrics (prom-client) are subpaths, `@steptrail/runtime/logger` and
 // `@steptrail/runtime/metrics`: a process that neither logs nor serves metrics (the migrator) loads neither
-// (docs/architecture.md, "Start-up cost"). Their types stay here: a type import loads nothing.
+// (docs/architecture.md#start-up-cost). Their types stay here: a type import loads nothing.
 export type { DestinationStream, Logger, LoggerOptions } from './logger.js';
 export * from './log-levels.js';
 export * from './startup.js';

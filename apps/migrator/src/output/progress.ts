@@ -30,7 +30,7 @@ export interface Progress {
   stop(): void;
 }
 
-// cli-progress is loaded when a bar starts, not at start-up (docs/architecture.md, "Start-up cost").
+// cli-progress is loaded when a bar starts, not at start-up (docs/architecture.md#start-up-cost).
 const require = createRequire(import.meta.url);
 let cliProgressModule: typeof cliProgressType | null = null;
 const cliProgress = (): typeof cliProgressType =>

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type TableType from 'cli-table3';
 
 // Loaded on first use, not at start-up: a command that prints no table (`schema status`) does not pay for it
-// (docs/architecture.md, "Start-up cost").
+// (docs/architecture.md#start-up-cost).
 const require = createRequire(import.meta.url);
 let tableClass: typeof TableType | null = null;
 const Table = (): typeof TableType => (tableClass ??= require('cli-table3') as typeof TableType);

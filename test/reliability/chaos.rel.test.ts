@@ -40,10 +40,12 @@ function settingsFor(database: Database, server: RestartableServer | null): Chao
   return {
     database: database.name,
     server,
-    files: bySize({ small: sqlite ? 20 : 40, full: 1_000 }),
+    // Small keeps every failure mode (kills of each kind, the server restart) at the least CI time: the one SQLite
+    // process gets a few kills, the servers one restart each in a shorter run.
+    files: bySize({ small: sqlite ? 12 : 30, full: 1_000 }),
     workers: bySize({ small: 4, full: 4 }),
     apis: 2,
-    minChaosMs: bySize({ small: 45_000, full: 180_000 }),
+    minChaosMs: bySize({ small: sqlite ? 20_000 : 30_000, full: 180_000 }),
     // The all-in-one process takes longer to come back, and is the only one: fewer kills, or nothing runs.
     killEveryMs: sqlite ? [4_000, 7_000] : [1_500, 3_000],
     pauseMs: [300, 1_500],

@@ -30,14 +30,23 @@ export const stuckStepJson = z
   .strictObject({
     fileId: z.number().int(),
     stepName: z.string(),
-    reason: z.enum(['stalled', 'unclaimed']).meta({
+    state: z.enum(['stalled', 'ageing']).meta({
+      description:
+        'stalled: failed (or about to be) by the stall sweep; ageing: listed as a warning, never failed for it',
+    }),
+    reason: z.enum(['stalled', 'silent', 'unclaimed']).meta({
       description:
         'stalled: in progress with no event or heartbeat for its stall window (the sweep fails it); ' +
+        'silent: in progress with no event or heartbeat for STALL_AGEING_PERCENT (50 %) of its window; ' +
         'unclaimed: runnable, but no worker claimed it within the threshold (listed, never failed)',
     }),
-    since: isoDateTime.meta({ description: 'Last event or heartbeat (stalled), or when it became runnable' }),
+    since: isoDateTime.meta({
+      description: 'Last event or heartbeat (stalled, silent), or when it became runnable (unclaimed)',
+    }),
     ageSeconds: z.number().int(),
-    limitSeconds: z.number().int().meta({ description: 'The stall window or unclaimed threshold it passed' }),
+    limitSeconds: z.number().int().meta({
+      description: 'The stall window (stalled: passed; silent: when it fails) or the unclaimed threshold passed',
+    }),
     lastTouchedBy: z.string().nullable().meta({ description: 'Task id of that last event or heartbeat' }),
     attempts: z.number().int(),
   })

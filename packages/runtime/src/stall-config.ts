@@ -1,6 +1,6 @@
-import { DEFAULT_STALL_WINDOW_MS, type StallPolicy } from '@steptrail/domain';
+import { DEFAULT_AGEING_PERCENT, DEFAULT_STALL_WINDOW_MS, type StallPolicy } from '@steptrail/domain';
 import { z } from 'zod';
-import { envJson, envMilliseconds } from './env-helpers.js';
+import { envInteger, envJson, envMilliseconds } from './env-helpers.js';
 
 const WEEK_MS = 7 * 24 * 3_600_000;
 const window = z.number().int().min(1_000).max(WEEK_MS);
@@ -19,6 +19,8 @@ export const stallEnv = {
   STALL_WINDOWS_BY_WORKFLOW_MS: envJson(z.record(name, z.record(name, window))).default({}),
   /** A runnable step nobody claimed for this long is listed by GET /api/stuck (never failed). */
   UNCLAIMED_AFTER_MS: envMilliseconds(1_000, WEEK_MS).default(DEFAULT_STALL_WINDOW_MS),
+  /** An in-progress step silent for this percentage of its window is listed as ageing (100: only once stalled). */
+  STALL_AGEING_PERCENT: envInteger(1, 100).default(DEFAULT_AGEING_PERCENT),
   /** How often this process sweeps for stalled steps; 0 turns its sweep off. */
   STALL_SWEEP_INTERVAL_MS: envMilliseconds(0, 3_600_000).default(30_000),
 };
@@ -38,6 +40,7 @@ export function stallSettingsOf(env: StallEnv): StallSettings {
       stepWindowsMs: env.STALL_WINDOWS_MS,
       workflowWindowsMs: env.STALL_WINDOWS_BY_WORKFLOW_MS,
       unclaimedAfterMs: env.UNCLAIMED_AFTER_MS,
+      ageingPercent: env.STALL_AGEING_PERCENT,
     },
     sweepIntervalMs: env.STALL_SWEEP_INTERVAL_MS,
   };

@@ -139,6 +139,7 @@ export const stallsTopic: ContractTopic = (context) => {
         {
           fileId: file.id,
           stepName: 'hash_file',
+          state: 'stalled',
           reason: 'stalled',
           since: when(0),
           ageMs: 30 * MINUTE,
@@ -149,11 +150,75 @@ export const stallsTopic: ContractTopic = (context) => {
       ]);
       const second = await stalls.listStuck(first.next, 10);
       expect(second.items).toMatchObject([
-        { fileId: managed.id, stepName: 'hash_file', reason: 'unclaimed', since: when(0), attempts: 0 },
+        {
+          fileId: managed.id,
+          stepName: 'hash_file',
+          state: 'ageing',
+          reason: 'unclaimed',
+          since: when(0),
+          attempts: 0,
+        },
       ]);
       expect(second.next).toBeNull();
       // Leaves nothing runnable behind for the work-queue tests of a later run on the same database.
       unwrap(await cases.tracker.updateStepStatus(managed.id, 'hash_file', 'skipped', { message: 'done' }));
+      await leaveNothingInProgress();
+    });
+
+    it('lists a step silent past the ageing share of its own window as ageing, never fails it for that', async () => {
+      const { clock, cases, file, stalls } = await setup();
+      unwrap(
+        await cases.tracker.updateStepStatus(file.id, 'extract_text', 'in_progress', { taskId: 'celery-8' }),
+      );
+      const slow = await cases.tracker.registerFile(
+        newFile(uniqueTag(), { workflow: { name: 'slow', steps: ['hash_file'] } }),
+      );
+      unwrap(await cases.tracker.updateStepStatus(slow.id, 'hash_file', 'in_progress'));
+      const mine = async (watcher: StallWatch) =>
+        (await watcher.listStuck(null, 500)).items.filter((item) => [file.id, slow.id].includes(item.fileId));
+      // Silent 4:59 of 10 minutes, 20 and an hour: nothing yet.
+      clock.set(when(5 * 60 - 1));
+      expect(await mine(stalls)).toEqual([]);
+      // Half of hash_file's 10 minutes: ageing; extract_text (20) and the slow workflow (60) not yet.
+      clock.set(when(5 * 60));
+      expect(await mine(stalls)).toEqual([
+        {
+          fileId: file.id,
+          stepName: 'hash_file',
+          state: 'ageing',
+          reason: 'silent',
+          since: when(0),
+          ageMs: 5 * MINUTE,
+          limitMs: 10 * MINUTE,
+          lastTouchedBy: 'celery-7',
+          attempts: 1,
+        },
+      ]);
+      expect(await stalls.sweep()).toEqual([]);
+      clock.set(when(12 * 60));
+      expect(
+        (await mine(stalls)).map((item) => [item.fileId, item.stepName, item.state, item.reason]),
+      ).toEqual([
+        [file.id, 'extract_text', 'ageing', 'silent'],
+        [file.id, 'hash_file', 'stalled', 'stalled'],
+      ]);
+      clock.set(when(30 * 60));
+      expect((await mine(stalls)).map((item) => [item.fileId, item.stepName, item.reason])).toEqual([
+        [file.id, 'extract_text', 'stalled'],
+        [file.id, 'hash_file', 'stalled'],
+        [slow.id, 'hash_file', 'silent'],
+      ]);
+      // The share is configurable: at 100 % a step is listed only once it stalled.
+      const strict = new StallWatch({
+        unitOfWork: context.store().unitOfWork,
+        reads: context.store().reads,
+        clock,
+        policy: { ...POLICY, ageingPercent: 100 },
+      });
+      expect((await mine(strict)).map((item) => [item.fileId, item.reason])).toEqual([
+        [file.id, 'stalled'],
+        [file.id, 'stalled'],
+      ]);
       await leaveNothingInProgress();
     });
   });

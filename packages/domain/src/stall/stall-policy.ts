@@ -11,16 +11,29 @@ export interface StallPolicy {
   workflowWindowsMs: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** A runnable step unclaimed for longer than this is listed (never failed). */
   unclaimedAfterMs: number;
+  /**
+   * The share (in percent, 1 to 100) of its stall window an in-progress step may be silent before it is listed as
+   * ageing: not failed, a warning that it will be if nothing arrives. 100 lists it only once it stalled.
+   */
+  ageingPercent: number;
 }
 
 export const DEFAULT_STALL_WINDOW_MS = 10 * 60_000;
+/** Half the window: a step silent for 5 of its 10 minutes is listed as ageing (docs/architecture.md#stalls). */
+export const DEFAULT_AGEING_PERCENT = 50;
 
 export const DEFAULT_STALL_POLICY: StallPolicy = Object.freeze({
   defaultWindowMs: DEFAULT_STALL_WINDOW_MS,
   stepWindowsMs: Object.freeze({}),
   workflowWindowsMs: Object.freeze({}),
   unclaimedAfterMs: DEFAULT_STALL_WINDOW_MS,
+  ageingPercent: DEFAULT_AGEING_PERCENT,
 });
+
+/** How long a step with this stall window may be silent before it is listed as ageing. */
+export function ageingAfterMs(policy: StallPolicy, windowMs: number): number {
+  return Math.floor((windowMs * policy.ageingPercent) / 100);
+}
 
 /** The stall window of one step of a file of this workflow: workflow and step, workflow, step, default. */
 export function stallWindowMs(policy: StallPolicy, workflowName: string, stepName: string): number {

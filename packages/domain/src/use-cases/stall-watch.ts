@@ -4,6 +4,7 @@ import type { StuckCandidate } from '../ports/stall-store.js';
 import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
 import { domainError, err, ok, type Result } from '../result.js';
 import {
+  ageingAfterMs,
   formatDuration,
   shortestStallWindowMs,
   stallWindowMs,
@@ -21,11 +22,16 @@ export interface StalledStep extends StepRef {
 
 /** A step listed as stuck (docs/architecture.md#stalls). */
 export interface StuckStep extends StepRef {
-  /** `stalled`: in progress and silent past its window; `unclaimed`: runnable and waiting past the threshold. */
-  reason: 'stalled' | 'unclaimed';
+  /**
+   * `stalled`: in progress and silent past its window (the sweep fails it); `silent`: in progress and silent past
+   * the ageing share of its window; `unclaimed`: runnable and waiting for a worker past the threshold.
+   */
+  reason: 'stalled' | 'silent' | 'unclaimed';
+  /** `stalled` is failed by the sweep; `ageing` (silent, unclaimed) is only listed, never failed for it. */
+  state: 'stalled' | 'ageing';
   since: Date;
   ageMs: number;
-  /** The stall window (stalled) or the unclaimed threshold that it passed. */
+  /** The stall window (stalled, silent: when it will fail) or the unclaimed threshold that it passed. */
   limitMs: number;
   lastTouchedBy: string | null;
   attempts: number;
@@ -99,12 +105,15 @@ export class StallWatch {
     });
   }
 
-  /** Stalled and unclaimed steps, by file id and step name after `after`; a page may hold fewer than `limit`. */
+  /**
+   * Stalled steps and ageing ones (silent past the ageing share of their window, or unclaimed past the threshold),
+   * by file id and step name after `after`; a page may hold fewer than `limit`.
+   */
   async listStuck(after: StepRef | null, limit: number): Promise<StuckPage> {
     const { policy, clock } = this.deps;
     const now = clock.now();
     const candidates = await this.deps.reads.stalls.listStuck({
-      silentSince: new Date(now.getTime() - shortestStallWindowMs(policy)),
+      silentSince: new Date(now.getTime() - ageingAfterMs(policy, shortestStallWindowMs(policy))),
       unclaimedSince: new Date(now.getTime() - policy.unclaimedAfterMs),
       after,
       limit,
@@ -119,16 +128,19 @@ export class StallWatch {
   }
 }
 
+/** The listing of a candidate: stalled past its window, ageing past its share of it or unclaimed, or nothing yet. */
 function stuckStep(candidate: StuckCandidate, policy: StallPolicy, now: Date): StuckStep[] {
   const ageMs = now.getTime() - candidate.since.getTime();
-  const limitMs =
-    candidate.kind === 'unclaimed'
-      ? policy.unclaimedAfterMs
-      : stallWindowMs(policy, candidate.workflowName, candidate.stepName);
-  if (ageMs < limitMs) return [];
   const { fileId, stepName, since, lastTouchedBy, attempts } = candidate;
-  const reason = candidate.kind === 'unclaimed' ? 'unclaimed' : 'stalled';
-  return [{ fileId, stepName, reason, since, ageMs, limitMs, lastTouchedBy, attempts }];
+  const base = { fileId, stepName, since, ageMs, lastTouchedBy, attempts };
+  if (candidate.kind === 'unclaimed') {
+    const limitMs = policy.unclaimedAfterMs;
+    return ageMs < limitMs ? [] : [{ ...base, reason: 'unclaimed', state: 'ageing', limitMs }];
+  }
+  const limitMs = stallWindowMs(policy, candidate.workflowName, candidate.stepName);
+  if (ageMs >= limitMs) return [{ ...base, reason: 'stalled', state: 'stalled', limitMs }];
+  if (ageMs >= ageingAfterMs(policy, limitMs)) return [{ ...base, reason: 'silent', state: 'ageing', limitMs }];
+  return [];
 }
 
 /** The history row of a stall: since when, how long, and who last touched the step. */

@@ -1,5 +1,4 @@
 import {
-  decodeWorkflow,
   type ActiveSteps,
   type Silence,
   type SilentStep,
@@ -16,6 +15,7 @@ import {
   requireText,
   requireTimestamp,
 } from '../mappers/column-parsers.js';
+import { WORKFLOW_PLAN_COLUMN, workflowOf } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { rowLock } from '../define-dialect.js';
 import { withLockedFiles } from './typeorm-work-queue.js';
@@ -78,16 +78,18 @@ export class TypeormStallStore implements StallStore {
       limit: query.limit,
       managed: true,
     };
+    // The file's workflow as every reader resolves it: its snapshot, else DocuElevate's plan, else the default.
+    const workflow = this.hasPlan ? `f.workflow, f.${WORKFLOW_PLAN_COLUMN}` : 'f.workflow';
     const silent = await this.sql.rows(
       `SELECT s.file_id, s.step_name, s.attempts, s.heartbeat_at, s.heartbeat_by, s.last_event_id,
-              ${LAST_EVENT} AS last_event_time, f.workflow
+              ${LAST_EVENT} AS last_event_time, ${workflow}
        FROM file_processing_steps s JOIN files f ON f.id = s.file_id
        WHERE ${SILENT}${keyset}
        ORDER BY s.file_id, s.step_name LIMIT :limit`,
       params,
     );
     const unclaimed = await this.sql.rows(
-      `SELECT s.file_id, s.step_name, s.attempts, s.run_after, s.last_event_id, f.workflow
+      `SELECT s.file_id, s.step_name, s.attempts, s.run_after, s.last_event_id, ${workflow}
        FROM file_processing_steps s JOIN files f ON f.id = s.file_id
        WHERE s.status = 'pending' AND s.run_after <= :unclaimedSince AND f.managed = :managed${keyset}
        ORDER BY s.file_id, s.step_name LIMIT :limit`,
@@ -147,7 +149,7 @@ function candidateOf(row: Record<string, unknown>, kind: StuckCandidate['kind'])
     stepName: requireText('file_processing_steps.step_name', row.step_name),
     kind,
     attempts: parseInteger('file_processing_steps.attempts', row.attempts) ?? 0,
-    workflowName: decodeWorkflow(parseText('files.workflow', row.workflow)).name,
+    workflowName: workflowOf(row).name,
   };
 }
 

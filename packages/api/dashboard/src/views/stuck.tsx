@@ -7,12 +7,14 @@ import { useCoalesced, useFocusHeading, useLiveEvents } from '../hooks.js';
 import { href } from '../router.js';
 
 // Stuck work from GET /api/stuck (docs/architecture.md#stalls, #dashboard): steps stalled in progress, which the
-// sweep fails once past their window, and runnable steps no worker has claimed in time, which are only listed.
+// sweep fails once past their window, and ageing ones, only listed: steps silent for part of their window, and
+// runnable steps no worker has claimed in time.
 
 type StuckStep = StuckPage['items'][number];
 
 const REASON_LOOK: Record<StuckStep['reason'], Look> = {
   stalled: { label: 'Stalled', icon: 'clock', tone: 'bad' },
+  silent: { label: 'Silent (ageing)', icon: 'clock', tone: 'info' },
   unclaimed: { label: 'Unclaimed', icon: 'question', tone: 'neutral' },
 };
 
@@ -141,8 +143,9 @@ export function StuckView() {
       </h1>
       <p class="muted">
         Stalled: in progress with no event or heartbeat for its stall window; the sweep fails it with a
-        history note, and a retry runs it again. Unclaimed: runnable, but no worker has taken it in time;
-        listed, never failed.
+        history note, and a retry runs it again. Silent (ageing): in progress and quiet for part of its
+        window; listed as a warning until it reports or stalls. Unclaimed: runnable, but no worker has taken
+        it in time; listed, never failed.
       </p>
       <section class="panel">
         <StuckBody compact={false} />

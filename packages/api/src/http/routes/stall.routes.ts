@@ -64,7 +64,7 @@ export function stallRoutes({ stalls }: RouteDeps): Route[] {
         method: 'get',
         path: '/api/stuck',
         operationId: 'listStuckSteps',
-        summary: 'Steps stalled in progress or runnable and unclaimed, with reason and age, by file id',
+        summary: 'Stalled and ageing steps (silent in progress, or runnable and unclaimed), with reason and age',
         tag: 'operations',
         scope: 'read',
         schemas: { query: stuckQuery },
@@ -80,6 +80,7 @@ export function stallRoutes({ stalls }: RouteDeps): Route[] {
             items: page.items.map((step) => ({
               fileId: step.fileId,
               stepName: step.stepName,
+              state: step.state,
               reason: step.reason,
               since: step.since.toISOString(),
               ageSeconds: Math.floor(step.ageMs / 1000),

@@ -7,6 +7,7 @@ import type { SuiteContext } from './suite-context.js';
 interface StuckJson {
   fileId: number;
   stepName: string;
+  state: string;
   reason: string;
   since: string;
   ageSeconds: number;
@@ -48,6 +49,7 @@ export function stallTests(ctx: SuiteContext): void {
       expect(listed.map((item) => item.fileId)).toEqual(ids);
       expect(listed[0]).toMatchObject({
         stepName: 'extract_text',
+        state: 'stalled',
         reason: 'stalled',
         since: started.toISOString(),
         limitSeconds: 600,
@@ -67,6 +69,35 @@ export function stallTests(ctx: SuiteContext): void {
       const logs = await expectJson<{ items: unknown[] }>(await api.fetch(`/api/files/${first}/logs`), 200);
       // The registration note and the in_progress event: a heartbeat writes no history.
       expect(logs.items).toHaveLength(2);
+    });
+
+    test('a step silent for 6 of its 10 minutes is listed as ageing, not failed; a heartbeat takes it off the list', async () => {
+      const api = ctx.api();
+      const started = new Date(Date.now() - 6 * 60_000);
+      const { file } = await registerExternal(api);
+      await recordOk(api, file.id, 'extract_metadata_with_gpt', 'in_progress', {
+        occurredAt: started.toISOString(),
+        taskId: 'celery-ageing',
+      });
+      const listed = (await allStuck(api)).filter((item) => item.fileId === file.id);
+      expect(listed).toMatchObject([
+        {
+          stepName: 'extract_metadata_with_gpt',
+          state: 'ageing',
+          reason: 'silent',
+          since: started.toISOString(),
+          limitSeconds: 600,
+          lastTouchedBy: 'celery-ageing',
+        },
+      ]);
+      expect(listed[0]?.ageSeconds).toBeGreaterThanOrEqual(360);
+      await api.fetch(`/api/files/${file.id}/steps/extract_metadata_with_gpt/heartbeat`, post({}));
+      expect((await allStuck(api)).filter((item) => item.fileId === file.id)).toEqual([]);
+      const steps = await expectJson<{ steps: Record<string, { status: string }> }>(
+        await api.fetch(`/api/files/${file.id}/steps`),
+        200,
+      );
+      expect(steps.steps['extract_metadata_with_gpt']?.status).toBe('in_progress');
     });
 
     test('a heartbeat for a step that is not in progress is refused', async () => {

@@ -9,6 +9,7 @@ import { BulkOperationTables1764300001800 } from './1764300001800-bulk-operation
 import { WebhookTables1764300001900 } from './1764300001900-webhook-tables.js';
 import { WebhookAttempts1764400000100 } from './1764400000100-webhook-attempts.js';
 import { DocumentColumns1764500000000 } from './1764500000000-document-columns.js';
+import { WebhookMessageIds1764600000000 } from './1764600000000-webhook-message-ids.js';
 
 /** Every PostgreSQL migration, oldest first. */
 export const postgresMigrations = [
@@ -23,4 +24,5 @@ export const postgresMigrations = [
   WebhookTables1764300001900,
   WebhookAttempts1764400000100,
   DocumentColumns1764500000000,
+  WebhookMessageIds1764600000000,
 ];

@@ -38,6 +38,7 @@ const ALL_MIGRATIONS = [
   'WebhookTables1764300001900',
   'WebhookAttempts1764400000100',
   'DocumentColumns1764500000000',
+  'WebhookMessageIds1764600000000',
 ];
 
 /** Reverts the newest `count` migrations (all of them by default). */
@@ -252,8 +253,8 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
     ]);
     // The newer migrations first (StepHeartbeats, FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
     // PartialWorkerIndexes.
-    // BulkOperationTables, WebhookTables, WebhookAttempts and DocumentColumns too.
-    await undoMigrations(url, 10);
+    // BulkOperationTables, WebhookTables, WebhookAttempts, DocumentColumns and WebhookMessageIds too.
+    await undoMigrations(url, 11);
     expect(await definitions()).toEqual([
       'ix_steps_lease: (status, lease_expires_at)',
       'ix_steps_runnable: (status, run_after)',
@@ -271,6 +272,7 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       'WebhookTables1764300001900',
       'WebhookAttempts1764400000100',
       'DocumentColumns1764500000000',
+      'WebhookMessageIds1764600000000',
     ]);
     expect(await withClient(url, tableNames)).toContain('steptrail_event_receipts');
     expect(await definitions()).toHaveLength(2);

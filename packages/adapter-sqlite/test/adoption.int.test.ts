@@ -2,7 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { LegacyMigration, StatusQueries, StepTracker, systemClock } from '@steptrail/domain';
+import {
+  DEFAULT_STALL_POLICY,
+  LegacyMigration,
+  PLAN_WORKFLOW_NAME,
+  StallWatch,
+  StatusQueries,
+  StepTracker,
+  systemClock,
+} from '@steptrail/domain';
 import { newFile } from '@steptrail/adapter-contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteMigrations } from '../migrations/index.js';
@@ -112,8 +120,8 @@ describe.skipIf(missing !== null)(
       const dataSource = await createSqliteDataSource({ path }).initialize();
       // The newer migrations first (StepHeartbeats, FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
       // PartialWorkerIndexes.
-      // BulkOperationTables, WebhookTables, WebhookAttempts and DocumentColumns too.
-      for (let undo = 0; undo < 10; undo += 1) await dataSource.undoLastMigration();
+      // BulkOperationTables, WebhookTables, WebhookAttempts, DocumentColumns and WebhookMessageIds too.
+      for (let undo = 0; undo < 11; undo += 1) await dataSource.undoLastMigration();
       await dataSource.destroy();
       expect(definitions()).toEqual(['("status", "lease_expires_at")', '("status", "run_after")']);
       await migrate();
@@ -160,6 +168,54 @@ describe.skipIf(missing !== null)(
         db.close();
         expect(typeof tombstone.deleted_at).toBe('string');
         expect(row).toEqual({ legal_hold: 0, tenant_id: 'default' });
+      } finally {
+        await store.close();
+      }
+    });
+    it('stall windows and ageing follow the workflow DocuElevate’s plan gives a file without steptrail’s snapshot', async () => {
+      await migrate();
+      const plan = JSON.stringify({
+        version: 1,
+        steps: [{ step_type: 'ocr', stages: ['hash_file', 'extract_text'] }],
+      });
+      const db = new Database(path);
+      const fileId = Number(
+        db
+          .prepare(
+            `INSERT INTO files (filehash, original_filename, local_filename, file_size, is_duplicate, legal_hold,
+               workflow_plan, created_at) VALUES ('planned', 'p.pdf', '/workdir/p.pdf', 1, 0, 0, ?, ?)`,
+          )
+          .run(plan, '2025-03-01 09:00:00.000000').lastInsertRowid,
+      );
+      db.prepare(
+        `INSERT INTO file_processing_steps (file_id, step_name, status, started_at, created_at, updated_at)
+         VALUES (?, 'extract_text', 'in_progress', ?, ?, ?)`,
+      ).run(fileId, ...Array<string>(3).fill('2025-03-01 09:00:00.000000'));
+      db.close();
+      const store = await openSqliteStore({ path });
+      try {
+        // Every step of the plan's workflow gets an hour; a file read with the default workflow would get 10 minutes.
+        const policy = {
+          ...DEFAULT_STALL_POLICY,
+          workflowWindowsMs: { [PLAN_WORKFLOW_NAME]: { '*': 3_600_000 } },
+        };
+        const at = (minutes: number) => new Date(Date.parse('2025-03-01T09:00:00Z') + minutes * 60_000);
+        const watch = (minutes: number) =>
+          new StallWatch({
+            unitOfWork: store.unitOfWork,
+            reads: store.reads,
+            clock: { now: () => at(minutes) },
+            policy,
+          });
+        const listed = async (minutes: number) =>
+          (await watch(minutes).listStuck(null, 100)).items.map((item) => [item.reason, item.limitMs]);
+        expect(await listed(20)).toEqual([]);
+        expect(await watch(20).sweep()).toEqual([]);
+        expect(await listed(35)).toEqual([['silent', 3_600_000]]);
+        expect(await listed(61)).toEqual([['stalled', 3_600_000]]);
+        expect((await watch(61).sweep()).map((step) => [step.fileId, step.stepName, step.windowMs])).toEqual([
+          [fileId, 'extract_text', 3_600_000],
+        ]);
       } finally {
         await store.close();
       }

@@ -36,7 +36,11 @@ export const createdWebhookJson = webhookJson.extend({
 export const webhookListJson = z.strictObject({ webhooks: z.array(webhookJson) });
 
 export const deliveryJson = z.strictObject({
-  id: z.number().int().meta({ description: 'Sent as the webhook-id header' }),
+  id: z.number().int(),
+  messageId: z.string().meta({
+    description:
+      'Sent as the webhook-id header: msg_ + 32 hex digits, unique for ever (the id, for a delivery older than it)',
+  }),
   webhookId: z.number().int(),
   eventType: z.enum(DELIVERY_TYPES),
   state: z.enum(['pending', 'delivered', 'failed']),

@@ -48,6 +48,7 @@ interface Webhook {
 
 interface Delivery {
   id: number;
+  messageId: string;
   eventType: string;
   state: string;
   attempts: number;
@@ -276,7 +277,7 @@ function describeWebhooks(backend: Backend, skipReason: string | null = null): v
         expect(row).toMatchObject({ attempts: 1, lastStatusCode: 200, lastError: null });
         expect(row.lastLatencyMs).toBeGreaterThanOrEqual(0);
       }
-      expect(new Set(got.map((r) => r.id))).toEqual(new Set(log.map((row) => String(row.id))));
+      expect(new Set(got.map((r) => r.id))).toEqual(new Set(log.map((row) => row.messageId)));
       const forged = { ...got[0]!, body: got[0]!.body.replace('"type"', '"typo"') };
       expect(await signatureIsValid(hook.secret, forged)).toBe(false);
     });
@@ -396,7 +397,7 @@ function describeWebhooks(backend: Backend, skipReason: string | null = null): v
       );
       expect(delivery).toMatchObject({ eventType: 'webhook.test', state: 'pending', attempts: 0 });
       const [request] = await until(
-        () => receiver.of('ok').filter((r) => r.id === String(delivery.id)),
+        () => receiver.of('ok').filter((r) => r.id === delivery.messageId),
         (list) => list.length > 0,
       );
       expect(request?.type).toBe('webhook.test');
@@ -406,6 +407,36 @@ function describeWebhooks(backend: Backend, skipReason: string | null = null): v
         404,
         'WEBHOOK_NOT_FOUND',
       );
+    });
+
+    it('webhook-id is unique for ever: deliveries after a subscription was deleted never repeat an earlier one', async () => {
+      const api = running();
+      const sent: Delivery[] = [];
+      // SQLite hands a deleted row's id out again: the deliveries of the second and third subscription get the row
+      // ids of the first's, so a receiver de-duplicating by a row id would drop them.
+      for (let round = 0; round < 3; round += 1) {
+        const hook = await subscribe(api, receiver.url('ok'), ['file.failed']);
+        for (let test = 0; test < 3; test += 1) {
+          const { delivery } = await expectJson<{ delivery: Delivery }>(
+            await api.fetch(`/api/webhooks/${hook.id}/test`, { method: 'POST' }),
+            202,
+          );
+          expect(delivery.messageId).toMatch(/^msg_[0-9a-f]{32}$/);
+          sent.push(delivery);
+        }
+        const ids = sent.slice(-3).map((delivery) => delivery.messageId);
+        await until(
+          () => receiver.of('ok').filter((r) => ids.includes(r.id)),
+          (list) => list.length >= 3,
+        );
+        expect((await api.fetch(`/api/webhooks/${hook.id}`, { method: 'DELETE' })).status).toBe(204);
+      }
+      const messageIds = sent.map((delivery) => delivery.messageId);
+      expect(new Set(messageIds).size).toBe(9);
+      const received = receiver.of('ok').filter((r) => messageIds.includes(r.id));
+      expect(new Set(received.map((r) => r.id))).toEqual(new Set(messageIds));
+      expect(received.map((r) => r.body)).toHaveLength(9);
+      console.info(`delivery row ids over 3 subscriptions: ${sent.map((delivery) => delivery.id).join(' ')}`);
     });
 
     it('a receiver nobody listens on is logged with the reason and retried later', async () => {

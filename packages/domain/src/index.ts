@@ -39,6 +39,7 @@ export * from './use-cases/observed-unit-of-work.js';
 export type * from './ports/webhook-store.js';
 export * from './webhooks/webhook-events.js';
 export * from './webhooks/webhook-attempts.js';
+export { newWebhookMessageId } from './webhooks/webhook-outbox.js';
 export type * from './ports/unit-of-work.js';
 export type * from './ports/store.js';
 export type * from './ports/step-statistics.js';

@@ -1,5 +1,6 @@
 import {
   deliveryAttempt,
+  deliveryLeaseUntil,
   type ClaimedDelivery,
   type Clock,
   type SendResult,
@@ -56,11 +57,12 @@ export class WebhookDispatcher {
   async runOnce(): Promise<number> {
     let attempted = 0;
     for (;;) {
-      const now = this.clock.now();
-      const leaseUntil = new Date(now.getTime() + this.options.timeoutMs * 2 + 5_000);
-      const claimed = await this.store.unitOfWork.transaction((repos) =>
-        repos.webhooks.claimDue(now, this.options.batchSize ?? 20, leaseUntil),
-      );
+      // The time is read inside the transaction: a claim that waited for a connection still gets its whole lease.
+      const claimed = await this.store.unitOfWork.transaction((repos) => {
+        const now = this.clock.now();
+        const leaseUntil = deliveryLeaseUntil(now, this.options.timeoutMs);
+        return repos.webhooks.claimDue(now, this.options.batchSize ?? 20, leaseUntil);
+      });
       if (claimed.length === 0) return attempted;
       await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
       attempted += claimed.length;
@@ -83,11 +85,15 @@ export class WebhookDispatcher {
     const sent = await send(delivery, this.clock.now(), this.options.timeoutMs);
     const now = this.clock.now();
     const record = deliveryAttempt(delivery.attempts, sent, now, this.options);
-    await this.store.unitOfWork.transaction((repos) =>
+    const recorded = await this.store.unitOfWork.transaction((repos) =>
       repos.webhooks.recordAttempt(delivery.id, record, now),
     );
     this.observer?.attempted(record.state, sent.latencyMs);
     const fields = { deliveryId: delivery.id, webhookId: delivery.webhookId, attempts: delivery.attempts };
+    if (!recorded) {
+      this.log.warn({ ...fields, state: record.state }, 'webhook attempt outlived its lease; not recorded');
+      return;
+    }
     if (record.state === 'delivered')
       this.log.debug({ ...fields, latencyMs: sent.latencyMs }, 'webhook delivered');
     else this.log.warn({ ...fields, state: record.state, error: record.error }, 'webhook attempt failed');
@@ -97,8 +103,12 @@ export class WebhookDispatcher {
 /** POSTs one delivery, signed; never throws: a network error or timeout is a result without a status code. */
 export async function send(delivery: ClaimedDelivery, now: Date, timeoutMs: number): Promise<SendResult> {
   const started = performance.now();
-  const id = String(delivery.id);
-  const headers = webhookHeaders(delivery.secret, id, Math.floor(now.getTime() / 1000), delivery.payload);
+  const headers = webhookHeaders(
+    delivery.secret,
+    delivery.messageId,
+    Math.floor(now.getTime() / 1000),
+    delivery.payload,
+  );
   try {
     const response = await fetch(delivery.url, {
       method: 'POST',

@@ -102,10 +102,10 @@ export class MemoryWebhooks implements WebhookStore {
     return claimed;
   }
 
-  async recordAttempt(id: number, attempt: AttemptRecord, now: Date): Promise<void> {
+  async recordAttempt(id: number, attempt: AttemptRecord, now: Date): Promise<boolean> {
     const hooks = this.state().webhooks;
     const delivery = hooks.deliveries.get(id);
-    if (delivery === undefined) return;
+    if (delivery?.state !== 'pending' || delivery.attempts !== attempt.attempt) return false;
     hooks.attempts.push({
       id: hooks.nextId++,
       deliveryId: id,
@@ -125,6 +125,7 @@ export class MemoryWebhooks implements WebhookStore {
       lastError: attempt.error,
       updatedAt: now,
     });
+    return true;
   }
 
   async listAttempts(webhookId: number, deliveryId: number): Promise<DeliveryAttempt[]> {

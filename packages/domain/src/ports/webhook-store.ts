@@ -17,6 +17,11 @@ export type DeliveryState = 'pending' | 'delivered' | 'failed';
 /** One event for one subscription: an outbox row, written in the transaction of the change that caused it. */
 export interface WebhookDelivery {
   id: number;
+  /**
+   * The `webhook-id` every attempt sends: unique for ever, never a row id a database may hand out again after a
+   * delete (docs/architecture.md#webhook-ids). A delivery written before it existed has its row id.
+   */
+  messageId: string;
   webhookId: number;
   eventType: DeliveryType;
   /** The JSON body sent, byte for byte on every attempt. */
@@ -32,7 +37,7 @@ export interface WebhookDelivery {
   updatedAt: Date;
 }
 
-export type NewDelivery = Pick<WebhookDelivery, 'webhookId' | 'eventType' | 'payload'>;
+export type NewDelivery = Pick<WebhookDelivery, 'messageId' | 'webhookId' | 'eventType' | 'payload'>;
 
 /** A claimed delivery with what sending it needs. */
 export interface ClaimedDelivery extends WebhookDelivery {
@@ -87,8 +92,12 @@ export interface WebhookStore {
    * on each and moves it to `leaseUntil`, so no other process claims it while this one sends.
    */
   claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ClaimedDelivery[]>;
-  /** Stores the outcome of an attempt on its delivery and as a row of the delivery log, at `now`. */
-  recordAttempt(id: number, attempt: AttemptRecord, now: Date): Promise<void>;
+  /**
+   * Stores the outcome of an attempt on its delivery and as a row of the delivery log, at `now` — only while the
+   * delivery is still `pending` under the claim that made it (its attempts equal `attempt.attempt`). False, writing
+   * nothing, when its lease ran out and another claim took it meanwhile (docs/architecture.md#webhook-leases).
+   */
+  recordAttempt(id: number, attempt: AttemptRecord, now: Date): Promise<boolean>;
   /** The attempts of a subscription's delivery, oldest first; empty when there is no such delivery. */
   listAttempts(webhookId: number, deliveryId: number): Promise<DeliveryAttempt[]>;
 }

@@ -6,6 +6,15 @@ export interface WebhookRetryPolicy extends BackoffPolicy {
   maxAttempts: number;
 }
 
+/**
+ * How long a claim holds a delivery (docs/architecture.md#webhook-leases): twice the send's timeout and 5 s more,
+ * counted from inside the claiming transaction, so neither a slow connection pool nor a slow answer lets another
+ * process claim the same attempt while this one still sends it.
+ */
+export function deliveryLeaseUntil(now: Date, timeoutMs: number): Date {
+  return new Date(now.getTime() + timeoutMs * 2 + 5_000);
+}
+
 /** What one send gave: the receiver's status code (null when none came back), the time taken, the error. */
 export interface SendResult {
   statusCode: number | null;

@@ -30,7 +30,7 @@ const HOOKS = WEBHOOKS_TABLE.name;
 const DELIVERIES = WEBHOOK_DELIVERIES_TABLE.name;
 const ATTEMPTS = WEBHOOK_ATTEMPTS_TABLE.name;
 const HOOK_COLUMNS = 'id, url, events, secret, created_at, paused_at';
-const DELIVERY_COLUMNS = `id, webhook_id, event_type, payload, state, attempts, next_attempt_at, last_status_code,
+const DELIVERY_COLUMNS = `id, message_id, webhook_id, event_type, payload, state, attempts, next_attempt_at, last_status_code,
   last_latency_ms, last_error, created_at, updated_at`;
 const ROWS_PER_INSERT = 200;
 
@@ -89,14 +89,15 @@ export class TypeormWebhookStore implements WebhookStore {
       const params: Record<string, unknown> = { now: this.time(now), pending: 'pending', zero: 0 };
       const values = deliveries.slice(start, start + ROWS_PER_INSERT).map((delivery, row) => {
         Object.assign(params, {
+          [`m${row}`]: delivery.messageId,
           [`w${row}`]: delivery.webhookId,
           [`e${row}`]: delivery.eventType,
           [`p${row}`]: delivery.payload,
         });
-        return `(:w${row}, :e${row}, :p${row}, :pending, :zero, :now, :now, :now)`;
+        return `(:m${row}, :w${row}, :e${row}, :p${row}, :pending, :zero, :now, :now, :now)`;
       });
       const result = await this.sql.write(
-        `INSERT INTO ${DELIVERIES} (webhook_id, event_type, payload, state, attempts, next_attempt_at, created_at,
+        `INSERT INTO ${DELIVERIES} (message_id, webhook_id, event_type, payload, state, attempts, next_attempt_at, created_at,
            updated_at) VALUES ${values.join(', ')}${returningIds(this.sql.dialect)}`,
         params,
       );
@@ -138,7 +139,7 @@ export class TypeormWebhookStore implements WebhookStore {
       { ids, leaseUntil: this.time(leaseUntil), now: this.time(now) },
     );
     const claimed = await this.sql.rows(
-      `SELECT d.id, d.webhook_id, d.event_type, d.payload, d.state, d.attempts, d.next_attempt_at,
+      `SELECT d.id, d.message_id, d.webhook_id, d.event_type, d.payload, d.state, d.attempts, d.next_attempt_at,
          d.last_status_code, d.last_latency_ms, d.last_error, d.created_at, d.updated_at, h.url, h.secret
        FROM ${DELIVERIES} d JOIN ${HOOKS} h ON h.id = d.webhook_id WHERE d.id IN (:...ids) ORDER BY d.id`,
       { ids },
@@ -150,12 +151,15 @@ export class TypeormWebhookStore implements WebhookStore {
     }));
   }
 
-  async recordAttempt(id: number, attempt: AttemptRecord, now: Date): Promise<void> {
-    await this.sql.write(
+  async recordAttempt(id: number, attempt: AttemptRecord, now: Date): Promise<boolean> {
+    const recorded = await this.sql.write(
       `UPDATE ${DELIVERIES} SET state = :state, next_attempt_at = :next, last_status_code = :code,
-         last_latency_ms = :latency, last_error = :error, updated_at = :now WHERE id = :id`,
+         last_latency_ms = :latency, last_error = :error, updated_at = :now
+       WHERE id = :id AND state = :pending AND attempts = :attempt`,
       {
         id,
+        pending: 'pending',
+        attempt: attempt.attempt,
         state: attempt.state,
         next: attempt.nextAttemptAt === null ? null : this.time(attempt.nextAttemptAt),
         code: attempt.statusCode,
@@ -164,6 +168,7 @@ export class TypeormWebhookStore implements WebhookStore {
         now: this.time(now),
       },
     );
+    if (recorded.affected === 0) return false;
     await this.sql.write(
       `INSERT INTO ${ATTEMPTS} (delivery_id, webhook_id, attempt, outcome, status_code, latency_ms, error,
          attempted_at)
@@ -178,6 +183,7 @@ export class TypeormWebhookStore implements WebhookStore {
         now: this.time(now),
       },
     );
+    return true;
   }
 
   async listAttempts(webhookId: number, deliveryId: number): Promise<DeliveryAttempt[]> {
@@ -229,8 +235,11 @@ function toDelivery(row: Record<string, unknown>): WebhookDelivery {
   const eventType = requireText(`${DELIVERIES}.event_type`, row.event_type);
   if (!isDeliveryType(eventType))
     throw new RowParseError(`${DELIVERIES}.event_type`, eventType, 'an event type');
+  const id = requireInteger(`${DELIVERIES}.id`, row.id);
   return {
-    id: requireInteger(`${DELIVERIES}.id`, row.id),
+    id,
+    // A delivery written before message_id existed was sent with its row id: it keeps it for its retries.
+    messageId: parseText(`${DELIVERIES}.message_id`, row.message_id) ?? String(id),
     webhookId: requireInteger(`${DELIVERIES}.webhook_id`, row.webhook_id),
     eventType,
     payload: requireText(`${DELIVERIES}.payload`, row.payload),

@@ -321,6 +321,8 @@ export const WEBHOOK_DELIVERIES_TABLE: PlannedTable = {
   name: 'steptrail_webhook_deliveries',
   columns: [
     own('id', 'id', false),
+    // The webhook-id header (docs/architecture.md#webhook-ids); null on rows older than the column (their row id).
+    own('message_id', 'varchar', true),
     own('webhook_id', 'integer', false),
     own('event_type', 'short', false),
     own('payload', 'text', false),
@@ -412,6 +414,11 @@ export const HEARTBEAT_ADDITIONS = {
     ['file_processing_steps', 'heartbeat_at'],
     ['file_processing_steps', 'heartbeat_by'],
   ],
+} as const;
+
+/** What the migration `WebhookMessageIds` adds (docs/architecture.md#webhook-ids). */
+export const WEBHOOK_MESSAGE_ID_ADDITIONS = {
+  columns: [['steptrail_webhook_deliveries', 'message_id']],
 } as const;
 
 /** What the migration `WebhookAttempts` adds (docs/architecture.md#webhooks): pausing and the per-attempt log. */

@@ -10,6 +10,7 @@ import {
 } from '@steptrail/api-schema/webhook.schemas.js';
 import {
   WEBHOOK_TEST_EVENT,
+  newWebhookMessageId,
   testPayload,
   type WebhookDelivery,
   type WebhookSubscription,
@@ -139,7 +140,14 @@ export function webhookRoutes({ store, clock }: RouteDeps): Route[] {
           if ((await repos.webhooks.findSubscription(params.id)) === null) throw missing(params.id);
           const payload = testPayload(params.id, now);
           const [id] = await repos.webhooks.enqueue(
-            [{ webhookId: params.id, eventType: WEBHOOK_TEST_EVENT, payload }],
+            [
+              {
+                messageId: newWebhookMessageId(),
+                webhookId: params.id,
+                eventType: WEBHOOK_TEST_EVENT,
+                payload,
+              },
+            ],
             now,
           );
           // The newest delivery of the subscription is the one just written, in this transaction.

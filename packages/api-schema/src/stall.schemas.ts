@@ -45,7 +45,8 @@ export const stuckStepJson = z
     }),
     ageSeconds: z.number().int(),
     limitSeconds: z.number().int().meta({
-      description: 'The stall window (stalled: passed; silent: when it fails) or the unclaimed threshold passed',
+      description:
+        'The stall window (stalled: passed; silent: when it fails) or the unclaimed threshold passed',
     }),
     lastTouchedBy: z.string().nullable().meta({ description: 'Task id of that last event or heartbeat' }),
     attempts: z.number().int(),

@@ -139,7 +139,8 @@ function stuckStep(candidate: StuckCandidate, policy: StallPolicy, now: Date): S
   }
   const limitMs = stallWindowMs(policy, candidate.workflowName, candidate.stepName);
   if (ageMs >= limitMs) return [{ ...base, reason: 'stalled', state: 'stalled', limitMs }];
-  if (ageMs >= ageingAfterMs(policy, limitMs)) return [{ ...base, reason: 'silent', state: 'ageing', limitMs }];
+  if (ageMs >= ageingAfterMs(policy, limitMs))
+    return [{ ...base, reason: 'silent', state: 'ageing', limitMs }];
   return [];
 }
 

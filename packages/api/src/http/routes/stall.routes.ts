@@ -64,7 +64,8 @@ export function stallRoutes({ stalls }: RouteDeps): Route[] {
         method: 'get',
         path: '/api/stuck',
         operationId: 'listStuckSteps',
-        summary: 'Stalled and ageing steps (silent in progress, or runnable and unclaimed), with reason and age',
+        summary:
+          'Stalled and ageing steps (silent in progress, or runnable and unclaimed), with reason and age',
         tag: 'operations',
         scope: 'read',
         schemas: { query: stuckQuery },

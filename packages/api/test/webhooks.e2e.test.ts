@@ -473,7 +473,9 @@ describe.skipIf(urls.skipReason.postgres !== null)(
       const receiver = new Receiver();
       await receiver.start();
       const databaseUrl = await serverBackend('postgres', urls.postgres).prepare('steptrail_webhooks_pair');
-      const env = { ...WEBHOOK_ENV, LOG_LEVEL: 'debug' };
+      // The default send timeout (10 s), not the suite's 500 ms: under load a receiver answering after the timeout
+      // gets the same delivery again (at least once, same webhook-id), which is not what this test is about.
+      const env = { ...WEBHOOK_ENV, WEBHOOK_TIMEOUT_MS: '10000', LOG_LEVEL: 'debug' };
       const apis = [await startApi(databaseUrl, env), await startApi(databaseUrl, env)];
       try {
         const hook = await subscribe(apis[0]!, receiver.url('ok'), ['file.completed']);

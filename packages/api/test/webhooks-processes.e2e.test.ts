@@ -106,7 +106,9 @@ const backends = [
   { name: 'postgres' as const, url: urls.postgres, skip: urls.skipReason.postgres },
   { name: 'mariadb' as const, url: urls.mysql, skip: urls.skipReason.mysql },
 ];
-const notBuilt = existsSync(MAIN) ? null : 'apps/api is not built (run `pnpm build` first): the test starts its dist/main.js';
+const notBuilt = existsSync(MAIN)
+  ? null
+  : 'apps/api is not built (run `pnpm build` first): the test starts its dist/main.js';
 
 afterAll(removeScratchDirs);
 
@@ -115,7 +117,9 @@ describe.each(backends)('webhooks from four API processes on $name', (backend) =
   describe.skipIf(skip !== null)(titleWithSkipReason('one database, one receiver', skip), () => {
     it(`${FILES} events arrive once each, by webhook-id and by payload, validly signed`, async () => {
       const receiver = await startReceiver();
-      const databaseUrl = await serverBackend(backend.name, backend.url).prepare('steptrail_webhooks_four');
+      const databaseUrl =
+        (await serverBackend(backend.name, backend.url).prepare('steptrail_webhooks_four')) ??
+        expect.unreachable('a server backend always has a database URL');
       const apis = await Promise.all(Array.from({ length: PROCESSES }, () => startApiProcess(databaseUrl)));
       try {
         const hook = (await call(apis[0]!.url, '/api/webhooks', {

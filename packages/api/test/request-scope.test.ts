@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { createLogger, currentRequestId } from '@steptrail/runtime';
+import { currentRequestId } from '@steptrail/runtime';
+import { createLogger } from '@steptrail/runtime/logger';
 import express from 'express';
 import { afterAll, describe, expect, test } from 'vitest';
 import { requestContext } from '../src/http/request-context.js';

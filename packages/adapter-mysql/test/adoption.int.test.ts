@@ -276,6 +276,7 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         // The newer migrations first (StepHeartbeats, FileTombstones, event receipts, RollupReconciler, OperationsSearchIndexes), then
         // the widening.
         await undo(dataSource); // WebhookMessageIds
+        await undo(dataSource); // ForeignRemovalNotes
         await undo(dataSource); // DocumentColumns
         await undo(dataSource); // WebhookAttempts
         await undo(dataSource); // WebhookTables
@@ -472,9 +473,10 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         'WebhookAttempts1764400000100',
         'DocumentColumns1764500000000',
         'WebhookMessageIds1764600000000',
+        'ForeignRemovalNotes1764600000100',
       ]);
       await dataSource.undoLastMigration({ transaction: 'all' });
-      for (let undo = 0; undo < 11; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
+      for (let undo = 0; undo < 12; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
 
       expect(await tableNames(dataSource)).toEqual(['steptrail_migrations']);
     });

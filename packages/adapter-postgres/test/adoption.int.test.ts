@@ -39,6 +39,7 @@ const ALL_MIGRATIONS = [
   'WebhookAttempts1764400000100',
   'DocumentColumns1764500000000',
   'WebhookMessageIds1764600000000',
+  'ForeignRemovalNotes1764600000100',
 ];
 
 /** Reverts the newest `count` migrations (all of them by default). */
@@ -253,8 +254,8 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
     ]);
     // The newer migrations first (StepHeartbeats, FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
     // PartialWorkerIndexes.
-    // BulkOperationTables, WebhookTables, WebhookAttempts, DocumentColumns and WebhookMessageIds too.
-    await undoMigrations(url, 11);
+    // BulkOperationTables, WebhookTables, WebhookAttempts, DocumentColumns, WebhookMessageIds and ForeignRemovalNotes too.
+    await undoMigrations(url, 12);
     expect(await definitions()).toEqual([
       'ix_steps_lease: (status, lease_expires_at)',
       'ix_steps_runnable: (status, run_after)',
@@ -273,6 +274,7 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       'WebhookAttempts1764400000100',
       'DocumentColumns1764500000000',
       'WebhookMessageIds1764600000000',
+      'ForeignRemovalNotes1764600000100',
     ]);
     expect(await withClient(url, tableNames)).toContain('steptrail_event_receipts');
     expect(await definitions()).toHaveLength(2);

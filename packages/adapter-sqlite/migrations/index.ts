@@ -10,6 +10,7 @@ import { WebhookTables1764300001900 } from './1764300001900-webhook-tables.js';
 import { WebhookAttempts1764400000100 } from './1764400000100-webhook-attempts.js';
 import { DocumentColumns1764500000000 } from './1764500000000-document-columns.js';
 import { WebhookMessageIds1764600000000 } from './1764600000000-webhook-message-ids.js';
+import { ForeignRemovalNotes1764600000100 } from './1764600000100-foreign-removal-notes.js';
 
 /** Every SQLite migration, oldest first. */
 export const sqliteMigrations = [
@@ -25,4 +26,5 @@ export const sqliteMigrations = [
   WebhookAttempts1764400000100,
   DocumentColumns1764500000000,
   WebhookMessageIds1764600000000,
+  ForeignRemovalNotes1764600000100,
 ];

@@ -1,4 +1,10 @@
-import { DEFAULT_WORKFLOW, PENDING_ROLLUP, type FileRecord, type LogEntry } from '@steptrail/domain';
+import {
+  DEFAULT_WORKFLOW,
+  PENDING_ROLLUP,
+  REMOVAL_NOTE,
+  type FileRecord,
+  type LogEntry,
+} from '@steptrail/domain';
 import { describe, expect, test } from 'vitest';
 import { changeMessages, formatMessage } from '../src/http/sse/change-messages.js';
 
@@ -67,6 +73,30 @@ describe('live-event messages of a batch of log rows', () => {
       lastStep: 'hash_file',
       statusChangedAt: at.toISOString(),
     });
+  });
+
+  test("the database's note of a file another program deleted ends with that file's deleted event", () => {
+    const removal = (id: number, detail: string): LogEntry => ({
+      ...log(id, null, null, null),
+      taskId: REMOVAL_NOTE.taskId,
+      message: `${REMOVAL_NOTE.messagePrefix}${detail}${REMOVAL_NOTE.messageSuffix}`,
+      detail,
+    });
+    const messages = changeMessages(
+      [removal(1, '9'), log(2, 7, 'hash_file', 'success'), removal(3, '7'), removal(4, 'nine')],
+      new Map([[7, file(7)]]),
+    );
+    expect(messages.map((message) => `${message.event}:${message.id}`)).toEqual([
+      'note:1',
+      'file:1',
+      'step:2',
+      'note:3',
+      'file:3',
+      'note:4',
+    ]);
+    expect(messages[1]?.data).toEqual({ fileId: 9, deleted: true });
+    // A note naming a file that still exists cannot hide it: the event carries what is stored.
+    expect(messages[4]?.data).toMatchObject({ fileId: 7, deleted: false, status: 'processing' });
   });
 
   test('the wire format is id, event and one data line', () => {

@@ -85,6 +85,16 @@ async function within<T>(ms: number, check: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The `steptrail_files{status="…"}` gauges of a Prometheus scrape, by status. */
+function metricCounts(scrape: string): Record<string, number> {
+  return Object.fromEntries(
+    [...scrape.matchAll(/^steptrail_files\{status="([a-z_]+)"\} (\d+)$/gm)].map(([, status, count]) => [
+      status,
+      Number(count),
+    ]),
+  );
+}
+
 const countsOf = (result: OverallStatusResult) => ({
   status: result.status,
   hasErrors: result.hasErrors,
@@ -155,8 +165,22 @@ describe.each(backends)('foreign writes on $name', (backend) => {
       await within(ms, async () => {
         const want = await expected(fileId);
         const statusResponse = await fetch(`${api.url}/api/files/${fileId}/status`);
+        const fileEvents = live.events.filter(
+          (event) => event.event === 'file' && Number(event.data.fileId) === fileId,
+        );
         if (want === null) {
           expect(statusResponse.status).toBe(404);
+          const everything = (await (await fetch(`${api.url}/api/files?limit=200`)).json()) as {
+            items: Array<{ id: number }>;
+            counts: Record<string, number>;
+          };
+          expect(everything.items.map((item) => Number(item.id))).not.toContain(fileId);
+          expect(everything.counts).toEqual(await expectedCounts());
+          expect(metricCounts(await (await fetch(`${api.url}/metrics`)).text())).toEqual(
+            await expectedCounts(),
+          );
+          // A live dashboard drops the file: its last `file` event says it is gone.
+          expect(fileEvents.at(-1)?.data).toEqual({ fileId, deleted: true });
           return;
         }
         expect(statusResponse.status).toBe(200);
@@ -166,9 +190,6 @@ describe.each(backends)('foreign writes on $name', (backend) => {
         ).json()) as { items: Array<{ id: number }>; counts: Record<string, number> };
         expect(filtered.items.map((item) => Number(item.id))).toContain(fileId);
         expect(filtered.counts).toEqual(await expectedCounts());
-        const fileEvents = live.events.filter(
-          (event) => event.event === 'file' && Number(event.data.fileId) === fileId,
-        );
         expect(fileEvents.at(-1)?.data).toMatchObject(countsOf(want));
       });
     }

@@ -60,6 +60,7 @@ export * from './use-cases/pipeline-steps.js';
 export * from './use-cases/log-retention.js';
 export * from './use-cases/operations-insights.js';
 export * from './reconcile/reconcile-cursor.js';
+export * from './reconcile/removal-note.js';
 export * from './use-cases/rollup-reconciler.js';
 export type * from './ports/rollup-reconcile-store.js';
 export * from './workflow/workflow-plan.js';

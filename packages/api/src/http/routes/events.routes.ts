@@ -26,7 +26,9 @@ const STREAM_DESCRIPTION = [
   '{cursor, reset: true, message}, so reload the current state;',
   '`step` a step status change (a history row with step and status; id = log id);',
   '`note` a history row that changed no step (registration, duplicate mark, deletion, ...);',
-  '`file` {fileId, status, hasErrors, counts, lastStep, ...} or {fileId, deleted: true} after the rows of a file;',
+  '`file` {fileId, status, hasErrors, counts, lastStep, ...} or {fileId, deleted: true} after the rows of a file',
+  '(also after the note the database writes when another program deletes a file row: task_id',
+  '`steptrail:file-removed`, no fileId, the file id as detail);',
   'comment lines are heartbeats. Reconnect with Last-Event-ID to continue where the stream stopped.',
 ].join(' ');
 

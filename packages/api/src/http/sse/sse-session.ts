@@ -3,7 +3,7 @@ import { setTimeout } from 'node:timers/promises';
 import type { Repositories } from '@steptrail/domain';
 import type { Response } from 'express';
 import type { Logger } from '@steptrail/runtime';
-import { changeMessages, formatMessage, type SseMessage } from './change-messages.js';
+import { changeMessages, fileOfRow, formatMessage, type SseMessage } from './change-messages.js';
 import type { ChangeNotifier } from './change-notifier.js';
 import { deliverableCount } from './feed-cursor.js';
 
@@ -82,7 +82,7 @@ export class SseSession {
   }
 
   private async messagesFor(rows: Parameters<typeof changeMessages>[0]): Promise<SseMessage[]> {
-    const fileIds = [...new Set(rows.flatMap((row) => (row.fileId === null ? [] : [row.fileId])))];
+    const fileIds = [...new Set(rows.flatMap((row) => fileOfRow(row) ?? []))];
     const files = await this.deps.reads.files.getMany(fileIds);
     return changeMessages(rows, new Map(files.map((file) => [file.id, file])));
   }

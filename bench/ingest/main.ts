@@ -7,7 +7,9 @@
 //   HTTP batch   POST /api/events with 100 and with 1,000 events per request (4 writers), beside the raw loop with
 //                one file's events (16 with the default workflow) per transaction, as a batch writes them.
 // Each line prints its ratio to the raw figure with the same writers, measured in the same run; the HTTP single
-// line shows the bare node:http floor for the same request too.
+// line shows the bare node:http floor for the same request too. Then the rollup reconciler's cost on in-process
+// events: its loop on and off, alternating segment by segment (reconciler-overhead.ts). The API runs no reconciler
+// (RECONCILE_INTERVAL_MS=0); the benchmark's process runs the one loop a deployment has, except in `off` segments.
 // Run:  npx tsx bench/run.ts --only ingest [--scale smoke|small|full]   (starts throwaway servers), or directly
 //       with BENCH_POSTGRES_URL / BENCH_MYSQL_URL set:  npx tsx bench/ingest/main.ts --scale small --databases sqlite
 //       [--cpu-prof DIR: a CPU profile of each API process; `node --cpu-prof --import tsx bench/ingest/main.ts …`
@@ -23,7 +25,7 @@ import {
   systemClock,
   type Store,
 } from '@steptrail/domain';
-import { migrateToLatest, openStore } from '@steptrail/runtime';
+import { ReconcileLoop, createLogger, migrateToLatest, openStore } from '@steptrail/runtime';
 import { readBenchEnvironment } from '../config.js';
 import { startApi, type RunningApi } from '../support/api-process.js';
 import {
@@ -37,13 +39,19 @@ import {
 } from '../support/databases.js';
 import type { KeepAliveClient } from '../support/http-client.js';
 import { startFloor } from '../support/http-floor.js';
-import { atLeast, table, targetTable, writeReport, type TargetRow } from '../support/report.js';
+import { atLeast, atMost, table, targetTable, writeReport, type TargetRow } from '../support/report.js';
 import { repoRoot } from '../support/workspace.js';
 import { batchGroups, captureBatchTransactions, replayBatches } from './batch-replay.js';
 import { rawDriver, replay, type CapturedEvent, type RawEvent } from './raw-loop.js';
+import { measureReconcilerOverhead, type OverheadFigures } from './reconciler-overhead.js';
 import { captureSql, normalizeSql } from './sql-capture.js';
 
 const SCALES: Record<string, number> = { smoke: 44, small: 440, full: 22_000 };
+/** Segments per mode of the reconciler-overhead line, each one line's events. */
+const OVERHEAD_SEGMENTS: Record<string, number> = { smoke: 1, small: 4, full: 3 };
+const OVERHEAD_WRITERS = 4;
+/** Issue 12: the reconciler may slow steptrail's own writes by at most 5 %. */
+const RECONCILER_OVERHEAD_PERCENT = 5;
 const WRITERS = [1, 4, 16];
 const BATCH_WRITERS = 4;
 const BATCH_SIZES = [100, 1000];
@@ -193,14 +201,21 @@ async function measureDatabase(
   captured: CapturedEvent;
   batchTransaction: string[];
   floor: { api: number; floor: number };
+  overhead: OverheadFigures;
 }> {
   const target = parseTarget(prepared.url);
   await migrateToLatest(target);
   const api: RunningApi = await startApi(prepared.url, join(prepared.scratch, 'storage'), {
     scopes: 'read,write',
     nodeArgs: options.cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`],
+    env: { RECONCILE_INTERVAL_MS: '0' },
   });
   const store: Store = await openStore(target, { poolSize: 20 });
+  const reconcilerLog = createLogger({ level: 'warn', service: 'bench-reconciler' });
+  const newReconciler = () =>
+    new ReconcileLoop(store, systemClock, reconcilerLog, { intervalMs: 250, owner: 'bench' });
+  let reconciler = newReconciler();
+  reconciler.start();
   const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });
   const ingestion = new EventIngestion({ unitOfWork: store.unitOfWork, clock: systemClock });
   const steps = [...DEFAULT_WORKFLOW_STEPS];
@@ -254,6 +269,7 @@ async function measureDatabase(
   };
   let batchTransaction: string[] = [];
   let floorFigures = { api: Number.NaN, floor: Number.NaN };
+  let overhead: OverheadFigures | undefined;
   try {
     for (const writers of WRITERS) {
       const raw = await measureRaw(writers, 1);
@@ -281,6 +297,14 @@ async function measureDatabase(
       );
       rows.push({ how: 'in-process (StepTracker)', writers, figure: inProcess, raw: raw.perSecond, rawWhat });
     }
+    await reconciler.stop();
+    overhead = await measureReconcilerOverhead({
+      store,
+      segments: OVERHEAD_SEGMENTS[options.scale] ?? 1,
+      nextSegment: async () => plan(steps, `rec${run}`, await nextFiles('reconciler'), OVERHEAD_WRITERS),
+    });
+    reconciler = newReconciler();
+    reconciler.start();
     for (const writers of WRITERS) {
       const work = plan(steps, `http${run}`, await nextFiles('http'), writers);
       const clients = work.map(() => api.connect());
@@ -362,11 +386,13 @@ async function measureDatabase(
       }
     }
   } finally {
+    await reconciler.stop();
     await driver.close();
     await store.close();
     await api.stop();
   }
-  return { rows, captured, batchTransaction, floor: floorFigures };
+  if (overhead === undefined) throw new Error('the reconciler overhead was not measured');
+  return { rows, captured, batchTransaction, floor: floorFigures, overhead };
 }
 
 /**
@@ -425,8 +451,30 @@ function printTable(name: string, rows: readonly Row[]): string {
   )}\nHTTP one event per request sends an eventId (what a client retrying safely sends): a receipt read and write on top of the raw loop's statements.`;
 }
 
-function targets(database: BenchDatabase, rows: readonly Row[]): TargetRow[] {
-  const judged: TargetRow[] = [];
+function printOverhead(figures: OverheadFigures): string {
+  const line = (mode: string, figure: OverheadFigures['on']) => [
+    mode,
+    figure.events,
+    figure.seconds.toFixed(2),
+    Math.round(figure.perSecond).toLocaleString('en'),
+  ];
+  return `in-process events with the rollup reconciler's loop running in the same process vs without it, ${figures.writers} writers, ${figures.segments} segments each, alternating:\n${table(
+    ['reconciler', 'events', 'seconds', 'events/s'],
+    [line('off', figures.off), line('on', figures.on)],
+  )}\non/off ${(figures.on.perSecond / figures.off.perSecond).toFixed(3)}x: the reconciler costs ${figures.overheadPercent.toFixed(1)} % (target ≤ ${RECONCILER_OVERHEAD_PERCENT} %)`;
+}
+
+function targets(database: BenchDatabase, rows: readonly Row[], overhead: OverheadFigures): TargetRow[] {
+  const judged: TargetRow[] = [
+    atMost(
+      database,
+      `reconciler overhead on in-process events, ${overhead.writers} writers`,
+      overhead.overheadPercent,
+      RECONCILER_OVERHEAD_PERCENT,
+      ' %',
+      'alternating on/off segments',
+    ),
+  ];
   for (const row of rows.filter((r) => r.how.startsWith('in-process'))) {
     judged.push(
       atLeast(
@@ -468,6 +516,7 @@ async function main(): Promise<void> {
     statements: {} as Record<string, CapturedEvent>,
     batchStatements: {} as Record<string, string[]>,
     floor: {} as Record<string, { api: number; floor: number }>,
+    reconcilerOverhead: {} as Record<string, OverheadFigures>,
     targets: [] as TargetRow[],
     notes: [] as string[],
   };
@@ -479,7 +528,11 @@ async function main(): Promise<void> {
       continue;
     }
     try {
-      const { rows, captured, batchTransaction, floor } = await measureDatabase(database, prepared, options);
+      const { rows, captured, batchTransaction, floor, overhead } = await measureDatabase(
+        database,
+        prepared,
+        options,
+      );
       log(`\n${printTable(DISPLAY[database], rows)}`);
       log(
         `HTTP floor, one event per request (1 writer, p50): API ${floor.api.toFixed(2)} ms, bare node:http ` +
@@ -500,8 +553,10 @@ async function main(): Promise<void> {
       );
       report.statements[database] = captured;
       report.batchStatements[database] = batchTransaction;
+      log(printOverhead(overhead));
       report.floor[database] = floor;
-      report.targets.push(...targets(database, rows));
+      report.reconcilerOverhead[database] = overhead;
+      report.targets.push(...targets(database, rows, overhead));
       report.databases.push({ database, status: 'measured', reason: null });
     } catch (error) {
       log(

@@ -1,0 +1,74 @@
+// The rollup reconciler's cost on steptrail's own writes (issue 12: at most 5 %): in-process event ingestion with the
+// reconciler's loop running in the same process (as the API and the worker run it) and without it, alternating
+// segment by segment on fresh files, so load and drift fall on both alike. docs/architecture.md#foreign-writes.
+import { StepTracker, systemClock, type Store } from '@steptrail/domain';
+import { ReconcileLoop, createLogger } from '@steptrail/runtime';
+
+/** How often the loop passes: the API's and the worker's default `RECONCILE_INTERVAL_MS`. */
+const INTERVAL_MS = 250;
+
+export interface OverheadFigures {
+  /** Events per second over all segments of each mode, and the segments' count. */
+  off: { events: number; seconds: number; perSecond: number };
+  on: { events: number; seconds: number; perSecond: number };
+  segments: number;
+  writers: number;
+  /** How much slower writes were with the reconciler on, in percent (negative: noise in its favour). */
+  overheadPercent: number;
+}
+
+export interface OverheadPlan {
+  store: Store;
+  /** Fresh files for one segment, each with the events to report, split among the writers. */
+  nextSegment: () => Promise<Array<Array<{ fileId: number; stepName: string; status: string }>>>;
+  /** Segments per mode; the order flips every pair (off, on, on, off, off, on, ...). */
+  segments: number;
+}
+
+/** Runs the alternating segments; the reconciler of each `on` segment is a fresh loop, as after a restart. */
+export async function measureReconcilerOverhead(plan: OverheadPlan): Promise<OverheadFigures> {
+  const tracker = new StepTracker({ unitOfWork: plan.store.unitOfWork, clock: systemClock });
+  const logger = createLogger({ level: 'warn', service: 'bench-reconciler' });
+  const totals = { off: { events: 0, seconds: 0 }, on: { events: 0, seconds: 0 } };
+  let writers = 0;
+  for (let pair = 0; pair < plan.segments; pair += 1) {
+    const order: Array<'off' | 'on'> = pair % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+    for (const mode of order) {
+      const work = await plan.nextSegment();
+      writers = work.length;
+      const loop =
+        mode === 'on'
+          ? new ReconcileLoop(plan.store, systemClock, logger, { intervalMs: INTERVAL_MS, owner: 'bench' })
+          : null;
+      loop?.start();
+      const started = performance.now();
+      try {
+        await Promise.all(
+          work.map(async (events) => {
+            for (const event of events) {
+              const result = await tracker.updateStepStatus(event.fileId, event.stepName, event.status);
+              if (!result.ok) throw new Error(`in-process event refused: ${result.error.message}`);
+            }
+          }),
+        );
+      } finally {
+        totals[mode].seconds += (performance.now() - started) / 1000;
+        await loop?.stop();
+      }
+      totals[mode].events += work.reduce((sum, events) => sum + events.length, 0);
+    }
+  }
+  const rate = (mode: 'off' | 'on') => ({
+    ...totals[mode],
+    perSecond: totals[mode].events / totals[mode].seconds,
+  });
+  const off = rate('off');
+  const on = rate('on');
+  return {
+    off,
+    on,
+    segments: plan.segments,
+    writers,
+    overheadPercent: (off.perSecond / on.perSecond - 1) * 100,
+  };
+}

@@ -215,7 +215,6 @@ async function measureDatabase(
   const newReconciler = () =>
     new ReconcileLoop(store, systemClock, reconcilerLog, { intervalMs: 250, owner: 'bench' });
   let reconciler = newReconciler();
-  reconciler.start();
   const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });
   const ingestion = new EventIngestion({ unitOfWork: store.unitOfWork, clock: systemClock });
   const steps = [...DEFAULT_WORKFLOW_STEPS];
@@ -227,6 +226,8 @@ async function measureDatabase(
   };
   const [captureFile] = await nextFiles('capture');
   const captured = await captureEvent(prepared.url, tracker, captureFile ?? 0, steps[0] ?? '');
+  // Started after the capture, which records every statement this process sends.
+  reconciler.start();
   const driverTarget = target.kind === 'sqlite' ? { path: target.path } : { url: target.url };
   const driver = rawDriver(database, driverTarget, Math.max(...WRITERS), captured.session);
   const rows: Row[] = [];

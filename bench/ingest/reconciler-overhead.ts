@@ -1,7 +1,9 @@
 // The rollup reconciler's cost on steptrail's own writes (issue 12: at most 5 %): in-process event ingestion with the
 // reconciler's loop running in the same process (as the API and the worker run it) and without it, alternating
 // segment by segment on fresh files, so load and drift fall on both alike. docs/architecture.md#foreign-writes.
-import { StepTracker, systemClock, type Store } from '@steptrail/domain';
+// Each `on` segment pays for exactly its own rows: before it, untimed, the reconciler catches up on what the `off`
+// segment wrote; its timing ends when the reconciler has caught up on what the segment itself wrote.
+import { RollupReconciler, StepTracker, systemClock, type Store } from '@steptrail/domain';
 import { ReconcileLoop, createLogger } from '@steptrail/runtime';
 
 /** How often the loop passes: the API's and the worker's default `RECONCILE_INTERVAL_MS`. */
@@ -28,6 +30,16 @@ export interface OverheadPlan {
 /** Runs the alternating segments; the reconciler of each `on` segment is a fresh loop, as after a restart. */
 export async function measureReconcilerOverhead(plan: OverheadPlan): Promise<OverheadFigures> {
   const tracker = new StepTracker({ unitOfWork: plan.store.unitOfWork, clock: systemClock });
+  const catchUp = new RollupReconciler({
+    unitOfWork: plan.store.unitOfWork,
+    reads: plan.store.reads,
+    clock: systemClock,
+  });
+  const caughtUp = async () => {
+    let pass = await catchUp.runOnce('bench-catch-up');
+    while (pass.more) pass = await catchUp.runOnce('bench-catch-up');
+    await catchUp.release('bench-catch-up');
+  };
   const logger = createLogger({ level: 'warn', service: 'bench-reconciler' });
   const totals = { off: { events: 0, seconds: 0 }, on: { events: 0, seconds: 0 } };
   let writers = 0;
@@ -36,6 +48,7 @@ export async function measureReconcilerOverhead(plan: OverheadPlan): Promise<Ove
     for (const mode of order) {
       const work = await plan.nextSegment();
       writers = work.length;
+      if (mode === 'on') await caughtUp();
       const loop =
         mode === 'on'
           ? new ReconcileLoop(plan.store, systemClock, logger, { intervalMs: INTERVAL_MS, owner: 'bench' })
@@ -51,6 +64,8 @@ export async function measureReconcilerOverhead(plan: OverheadPlan): Promise<Ove
             }
           }),
         );
+        await loop?.stop();
+        if (mode === 'on') await caughtUp();
       } finally {
         totals[mode].seconds += (performance.now() - started) / 1000;
         await loop?.stop();

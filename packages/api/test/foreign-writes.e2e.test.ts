@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -56,11 +56,15 @@ afterAll(() => {
 /** The raw target of a DATABASE_URL: a SQLite path, or the server URL as it is. */
 const rawTarget = (url: string) => (url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url);
 
-async function startApi(databaseUrl: string): Promise<{ app: AppProcess; url: string }> {
+async function startApi(
+  databaseUrl: string,
+  processedDir: string,
+): Promise<{ app: AppProcess; url: string }> {
   const app = new AppProcess(
     main,
     {
       DATABASE_URL: databaseUrl,
+      PROCESSED_DIR: processedDir,
       PORT: '0',
       LOG_LEVEL: 'info',
       COUNTS_MAX_AGE_MS: '250',
@@ -112,6 +116,7 @@ describe.each(backends)('foreign writes on $name', (backend) => {
     let writer: DocuElevateWriter;
     let api: { app: AppProcess; url: string };
     let live: SseClient;
+    const processedDir = scratch();
 
     beforeAll(async () => {
       databaseUrl = await backend.url();
@@ -120,7 +125,7 @@ describe.each(backends)('foreign writes on $name', (backend) => {
       const target = parseDatabaseUrl(databaseUrl, process.cwd());
       if (!target.ok) throw new Error(target.error.message);
       await migrateToLatest(target.value);
-      api = await startApi(databaseUrl);
+      api = await startApi(databaseUrl, processedDir);
       live = await SseClient.connect(`${api.url}/api/events`);
       await live.waitFor((event) => event.event === 'ready');
     });
@@ -286,6 +291,30 @@ describe.each(backends)('foreign writes on $name', (backend) => {
       expect((await fetch(`${api.url}/api/files/${original}`, { method: 'DELETE' })).status).toBe(404);
     });
 
+    test("an adopted file's processed document is DocuElevate's files.processed_file_path when it lies inside PROCESSED_DIR", async () => {
+      const processed = await writer.newFile('processed-by-docuelevate');
+      const path = join(processedDir, `2026-12-07_Invoice_${processed}.pdf`);
+      writeFileSync(path, '%PDF-1.7 processed by DocuElevate');
+      await writer.connection.commit([
+        ['UPDATE files SET processed_file_path = ? WHERE id = ?', [path, processed]],
+      ]);
+      const response = await fetch(`${api.url}/api/files/${processed}/download/processed`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('%PDF-1.7 processed by DocuElevate');
+      expect(response.headers.get('content-disposition')).toContain(`2026-12-07_Invoice_${processed}.pdf`);
+
+      // A path outside PROCESSED_DIR is never served, whatever the column says.
+      const elsewhere = await writer.newFile('processed-elsewhere');
+      const outside = join(scratch(), 'secret.pdf');
+      writeFileSync(outside, 'not for download');
+      await writer.connection.commit([
+        ['UPDATE files SET processed_file_path = ? WHERE id = ?', [outside, elsewhere]],
+      ]);
+      const refused = await fetch(`${api.url}/api/files/${elsewhere}/download/processed`);
+      expect(refused.status).toBe(404);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('CONTENT_NOT_FOUND');
+    });
+
     test('a reconciler killed mid-way (kill -9) loses nothing: the next process brings every file up to date', async () => {
       const files: number[] = [];
       for (let index = 0; index < 20; index += 1) {
@@ -296,7 +325,7 @@ describe.each(backends)('foreign writes on $name', (backend) => {
       api.app.signal('SIGKILL');
       await api.app.exited;
       live.close();
-      api = await startApi(databaseUrl);
+      api = await startApi(databaseUrl, processedDir);
       live = await SseClient.connect(`${api.url}/api/events`);
       // The dead process's lease must lapse first (10 s), then one pass brings everything up to date.
       for (const fileId of files) await agreesWithinRollup(fileId, 20_000);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { STORAGE_STEP, processedDocumentOf, type LogEntry } from '../src/index.js';
+import {
+  STORAGE_STEP,
+  processedDocumentCandidates,
+  processedDocumentOf,
+  type LogEntry,
+} from '../src/index.js';
 
 let ids = 0;
 const entry = (overrides: Partial<LogEntry>): LogEntry => ({
@@ -47,5 +52,28 @@ describe('the processed document of a file', () => {
   it('is null for a file whose storage step never succeeded with a path', () => {
     expect(processedDocumentOf([])).toBeNull();
     expect(processedDocumentOf([entry({ status: 'in_progress', detail: '/p/x.pdf' })])).toBeNull();
+  });
+});
+
+describe('where to look for the processed document', () => {
+  it("tries the storage step's path first, then DocuElevate's files.processed_file_path", () => {
+    const stored = entry({ detail: '/data/processed/steptrail.pdf' });
+    expect(processedDocumentCandidates([stored], ' /data/processed/docuelevate.pdf ')).toEqual([
+      { path: '/data/processed/steptrail.pdf', name: 'steptrail.pdf', logId: stored.id },
+      { path: '/data/processed/docuelevate.pdf', name: 'docuelevate.pdf', logId: null },
+    ]);
+  });
+
+  it("is DocuElevate's column alone for a file steptrail's storage step never stored", () => {
+    expect(processedDocumentCandidates([], '/data/processed/invoice.pdf')).toEqual([
+      { path: '/data/processed/invoice.pdf', name: 'invoice.pdf', logId: null },
+    ]);
+  });
+
+  it('names each path once, and nothing when neither recorded one', () => {
+    const stored = entry({ detail: '/p/same.pdf' });
+    expect(processedDocumentCandidates([stored], '/p/same.pdf')).toHaveLength(1);
+    expect(processedDocumentCandidates([], '  ')).toEqual([]);
+    expect(processedDocumentCandidates([], null)).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ import { TypeormStepStatistics } from './repositories/typeorm-step-statistics.js
 import { TypeormWebhookStore } from './repositories/typeorm-webhook-store.js';
 import { TypeormWorkQueue } from './repositories/typeorm-work-queue.js';
 import { FILES_INSERT_DEFAULTS } from './schema/schema-plan.js';
-import { WORKFLOW_PLAN_COLUMN } from './mappers/row-mappers.js';
+import { PROCESSED_PATH_COLUMN, WORKFLOW_PLAN_COLUMN } from './mappers/row-mappers.js';
 import { SqlExecutor } from './sql-executor.js';
 import { Transactions } from './transactions.js';
 
@@ -66,6 +66,8 @@ export class TypeormStore implements Store {
     private readonly insertDefaults: Readonly<Record<string, unknown>>,
     /** Whether `files` has DocuElevate's `workflow_plan` column (docs/architecture.md#workflow-plans). */
     private readonly hasPlan: boolean,
+    /** Whether `files` has DocuElevate's `processed_file_path` column (docs/architecture.md#downloads). */
+    private readonly hasProcessedPath: boolean,
   ) {
     this.capabilities = storeCapabilities(options.dialect);
     this.transactions = new Transactions(options.dataSource, options.dialect);
@@ -79,6 +81,7 @@ export class TypeormStore implements Store {
       options,
       await presentInsertDefaults(reads),
       await hasColumn(reads, 'files', WORKFLOW_PLAN_COLUMN),
+      await hasColumn(reads, 'files', PROCESSED_PATH_COLUMN),
     );
     if (options.subscribeToWakeups !== undefined) {
       store.unsubscribe = await options.subscribeToWakeups(() => store.workSignal.wake());
@@ -131,7 +134,7 @@ export class TypeormStore implements Store {
     const steps = new TypeormStepRepository(sql, now);
     const logs = new TypeormLogRepository(sql);
     return {
-      files: new TypeormFileRepository(sql, now, this.insertDefaults, this.hasPlan),
+      files: new TypeormFileRepository(sql, now, this.insertDefaults, this.hasPlan, this.hasProcessedPath),
       steps,
       logs,
       queue: new TypeormWorkQueue(sql, onAnnounce, this.hasPlan),

@@ -3,12 +3,12 @@ import { compareEvents, type LogEntry } from '../events/step-event.js';
 /** The step that moves a file's result into the processed store and records where (docs/architecture.md#downloads). */
 export const STORAGE_STEP = 'finalize_document_storage';
 
-/** Where a file's processed document was stored: the path its storage step recorded, and the file name in it. */
+/** Where a file's processed document may be: a path, the file name in it, and who recorded it. */
 export interface ProcessedDocument {
   path: string;
   name: string;
-  /** The history row that recorded it. */
-  logId: number;
+  /** The history row that recorded it; null when it is DocuElevate's `files.processed_file_path`. */
+  logId: number | null;
 }
 
 /**
@@ -28,7 +28,28 @@ export function processedDocumentOf(history: readonly LogEntry[]): ProcessedDocu
     .sort(compareEvents)
     .at(-1);
   if (recorded === undefined || recorded.detail === null) return null;
-  const path = recorded.detail.trim();
-  const name = path.split(/[\\/]/).at(-1) ?? path;
-  return { path, name, logId: recorded.id };
+  return document(recorded.detail, recorded.id);
+}
+
+/**
+ * Where to look for a file's processed document, in order: the path steptrail's storage step recorded (the newer
+ * run, when both exist), then DocuElevate's own `files.processed_file_path` (an adopted file that DocuElevate
+ * processed). The caller serves the first that is a regular file inside PROCESSED_DIR, so neither can name a file
+ * elsewhere (docs/architecture.md#downloads).
+ */
+export function processedDocumentCandidates(
+  history: readonly LogEntry[],
+  processedFilePath: string | null,
+): ProcessedDocument[] {
+  const candidates: ProcessedDocument[] = [];
+  const recorded = processedDocumentOf(history);
+  if (recorded !== null) candidates.push(recorded);
+  const column = processedFilePath?.trim() ?? '';
+  if (column !== '' && column !== recorded?.path) candidates.push(document(column, null));
+  return candidates;
+}
+
+function document(detail: string, logId: number | null): ProcessedDocument {
+  const path = detail.trim();
+  return { path, name: path.split(/[\\/]/).at(-1) ?? path, logId };
 }

@@ -24,7 +24,8 @@ export class MemoryReconcile implements RollupReconcileStore {
       .filter((id) => id > cursor.marks.files || open.has(`files:${id}`))
       .sort((a, b) => a - b)
       .slice(0, limit)
-      .map((id): FeedRow => ({ table: 'files', id, fileId: id }));
+      // Every file of the in-memory store is steptrail's own.
+      .map((id): FeedRow => ({ table: 'files', id, fileId: id, registeredBySteptrail: true }));
     return [...logs, ...files];
   }
 

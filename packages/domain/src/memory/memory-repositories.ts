@@ -156,6 +156,11 @@ class MemoryFiles implements FileRepository {
     return counts;
   }
 
+  async processedFilePath(): Promise<string | null> {
+    // The in-memory store has no DocuElevate columns: its processed documents are the storage step's.
+    return null;
+  }
+
   async listAfter(afterId: number, limit: number): Promise<FileRecord[]> {
     return [...this.state().files.values()]
       .filter((file) => file.id > afterId)

@@ -56,4 +56,9 @@ export interface FileRepository {
   countByStatus(): Promise<StatusCounts>;
   /** Files with id above `afterId`, ascending, at most `limit` (for whole-database passes). */
   listAfter(afterId: number, limit: number): Promise<FileRecord[]>;
+  /**
+   * DocuElevate's `files.processed_file_path` of a live file, trimmed; null when it is empty, the file does not exist
+   * or the table has no such column (docs/architecture.md#downloads).
+   */
+  processedFilePath(id: number): Promise<string | null>;
 }

@@ -14,6 +14,11 @@ export interface FeedRow {
   fileId: number | null;
   /** A `files` row whose DocuElevate plan cannot be read: why (docs/architecture.md#workflow-plans). */
   workflowProblem?: string | null;
+  /**
+   * A `files` row steptrail registered itself (it has steptrail's workflow snapshot, which DocuElevate never writes):
+   * its later rows come from steptrail's own writes, which keep its rollup exact, so it is not watched as recent.
+   */
+  registeredBySteptrail?: boolean;
 }
 
 export interface OpenId {
@@ -70,8 +75,9 @@ export function filesToCheck(cursor: ReconcileCursor, rows: readonly FeedRow[], 
  * The cursor after a pass that found `rows` (above the marks, and among the open ids) and brought the rollups of
  * `changedFiles` up to date. Each mark moves to the highest id found in its table; the ids it skipped become open,
  * found open ids close, and open ids older than `openForMs` are given up (their transaction rolled back). Files
- * whose rollup had to change, and new files, stay recent for `recentForMs`: the other program often writes a file
- * in several commits.
+ * whose rollup had to change, and new files the other program wrote, stay recent for `recentForMs`: it often writes
+ * a file in several commits. Files steptrail registered do not: its own writes keep their rollups exact, and every
+ * later row anyone writes for them has a new id the marks find.
  */
 export function advanceCursor(
   cursor: ReconcileCursor,
@@ -102,7 +108,9 @@ export function advanceCursor(
   ].slice(-rules.maxOpen);
   const recentUntil = new Map<number, number>();
   for (const recent of cursor.recent) if (recent.until >= now) recentUntil.set(recent.fileId, recent.until);
-  const newFiles = rows.filter((row) => row.table === 'files' && row.fileId !== null);
+  const newFiles = rows.filter(
+    (row) => row.table === 'files' && row.fileId !== null && row.registeredBySteptrail !== true,
+  );
   for (const fileId of [...changedFiles, ...newFiles.map((row) => row.fileId ?? 0)])
     recentUntil.set(fileId, now + rules.recentForMs);
   const recent = [...recentUntil]

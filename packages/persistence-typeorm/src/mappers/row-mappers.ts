@@ -80,6 +80,9 @@ export function toFileRecord(row: Row): FileRecord {
  */
 export const WORKFLOW_PLAN_COLUMN = 'workflow_plan';
 
+/** DocuElevate's record of where a file's processed document went, read where `files` has it (docs/architecture.md#downloads). */
+export const PROCESSED_PATH_COLUMN = 'processed_file_path';
+
 /** The columns of a file read, with DocuElevate's plan where `files` has one. */
 export const fileColumns = (columns: string, hasPlan: boolean): string =>
   hasPlan ? `${columns}, ${WORKFLOW_PLAN_COLUMN}` : columns;

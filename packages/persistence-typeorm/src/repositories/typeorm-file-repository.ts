@@ -16,12 +16,13 @@ import {
   ROLLUP_COLUMNS,
   ROLLUP_SOURCE_COLUMNS,
   LIVE,
+  PROCESSED_PATH_COLUMN,
   fileColumns,
   toFileRecord,
   toRollupSource,
 } from '../mappers/row-mappers.js';
 import type { SqlExecutor } from '../sql-executor.js';
-import { requireInteger } from '../mappers/column-parsers.js';
+import { parseText, requireInteger } from '../mappers/column-parsers.js';
 import { returningId, rowLock } from '../define-dialect.js';
 import { searchFilesSql } from './file-search-sql.js';
 
@@ -40,6 +41,8 @@ export class TypeormFileRepository implements FileRepository {
     private readonly insertDefaults: Readonly<Record<string, unknown>> = {},
     /** Whether `files` has DocuElevate's `workflow_plan` (read with every file then). */
     hasPlan = false,
+    /** Whether `files` has DocuElevate's `processed_file_path` (read only for downloads). */
+    private readonly hasProcessedPath = false,
   ) {
     this.columns = fileColumns(FILE_COLUMNS, hasPlan);
     this.sourceColumns = fileColumns(ROLLUP_SOURCE_COLUMNS, hasPlan);
@@ -76,6 +79,16 @@ export class TypeormFileRepository implements FileRepository {
   async get(id: number): Promise<FileRecord | null> {
     const row = await this.sql.one(`SELECT ${this.columns} FROM files WHERE id = :id AND ${LIVE}`, { id });
     return row === null ? null : toFileRecord(row);
+  }
+
+  async processedFilePath(id: number): Promise<string | null> {
+    if (!this.hasProcessedPath) return null;
+    const row = await this.sql.one(
+      `SELECT ${PROCESSED_PATH_COLUMN} AS path FROM files WHERE id = :id AND ${LIVE}`,
+      { id },
+    );
+    const path = parseText('files.processed_file_path', row?.path)?.trim() ?? '';
+    return path === '' ? null : path;
   }
 
   async getMany(ids: readonly number[]): Promise<FileRecord[]> {

@@ -74,6 +74,9 @@ export class TypeormReconcile implements RollupReconcileStore {
         table,
         id: requireInteger(`${name}.id`, row.id),
         fileId: parseInteger(`${name}.${fileId}`, row.file_id),
+        ...(table === 'files'
+          ? { registeredBySteptrail: parseText('files.workflow', row.workflow) !== null }
+          : {}),
         ...(withPlan
           ? {
               workflowProblem: fileWorkflow(
@@ -83,7 +86,9 @@ export class TypeormReconcile implements RollupReconcileStore {
             }
           : {}),
       });
-      const columns = `id, ${fileId} AS file_id${withPlan ? ', workflow, workflow_plan' : ''}`;
+      const columns = `id, ${fileId} AS file_id${
+        table !== 'files' ? '' : withPlan ? ', workflow, workflow_plan' : ', workflow'
+      }`;
       const after = await this.sql.rows(
         `SELECT ${columns} FROM ${name} WHERE id > :mark ORDER BY id LIMIT :limit`,
         { mark: cursor.marks[table], limit },

@@ -1,6 +1,11 @@
 import { realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, sep } from 'node:path';
-import { STORAGE_STEP, processedDocumentOf, type FileRecord, type Repositories } from '@steptrail/domain';
+import {
+  STORAGE_STEP,
+  processedDocumentCandidates,
+  type FileRecord,
+  type Repositories,
+} from '@steptrail/domain';
 import type { DownloadKind } from '@steptrail/api-schema/download.schemas.js';
 import { ApiError } from '../errors/api-error.js';
 import type { ContentStore } from '../uploads/content-store.js';
@@ -18,8 +23,9 @@ const MEDIA_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Finds what a download serves (docs/architecture.md#downloads). Only two places are ever read: the content store
- * (an original lives under its SHA-256) and PROCESSED_DIR (the path the storage step recorded, which must resolve
- * inside it), so no value in the database can make the API send another file.
+ * (an original lives under its SHA-256) and PROCESSED_DIR (the path the storage step recorded, or DocuElevate's
+ * `files.processed_file_path`, which must resolve inside it), so no value in the database can make the API send
+ * another file.
  */
 export class FileDownloads {
   constructor(private readonly deps: { reads: Repositories; content: ContentStore; processedDir: string }) {}
@@ -51,26 +57,31 @@ export class FileDownloads {
   }
 
   private async processed(file: FileRecord): Promise<Download> {
-    const document = processedDocumentOf(await this.deps.reads.logs.listForStep(file.id, STORAGE_STEP));
-    if (document === null) {
+    const candidates = processedDocumentCandidates(
+      await this.deps.reads.logs.listForStep(file.id, STORAGE_STEP),
+      await this.deps.reads.files.processedFilePath(file.id),
+    );
+    const [first] = candidates;
+    if (first === undefined) {
       throw missing(
         file.id,
         'processed',
-        `File ${file.id} has no processed document: ${STORAGE_STEP} has not stored one for it (yet).`,
+        `File ${file.id} has no processed document: ${STORAGE_STEP} has not stored one for it (yet), and ` +
+          'files.processed_file_path names none.',
       );
     }
-    const path = isAbsolute(document.path)
-      ? await regularFileWithin(this.deps.processedDir, document.path)
-      : null;
-    if (path === null) {
-      throw missing(
-        file.id,
-        'processed',
-        `File ${file.id}'s processed document ${JSON.stringify(document.name)} is no longer in this API's ` +
-          'PROCESSED_DIR: it was moved or removed after it was stored, or the worker stores elsewhere.',
-      );
+    for (const document of candidates) {
+      const path = isAbsolute(document.path)
+        ? await regularFileWithin(this.deps.processedDir, document.path)
+        : null;
+      if (path !== null) return { path, name: document.name, contentType: null };
     }
-    return { path, name: document.name, contentType: null };
+    throw missing(
+      file.id,
+      'processed',
+      `File ${file.id}'s processed document ${JSON.stringify(first.name)} is not in this API's PROCESSED_DIR: it ` +
+        'was moved or removed after it was stored, or it was stored elsewhere.',
+    );
   }
 }
 

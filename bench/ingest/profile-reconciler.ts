@@ -2,7 +2,7 @@
 // database (SQLite by default, or the URL given), `--events` events through StepTracker with 4 writers, the V8
 // profiler on, then a summary of where the CPU time went (bench/profile-summary.ts), the reconciler's functions
 // among them. Explains the ingestion benchmark's reconciler-overhead line (docs/architecture.md#foreign-writes).
-//   npx tsx bench/ingest/profile-reconciler.ts [--events 4000] [--off] [--url postgres://…/db]
+//   npx tsx bench/ingest/profile-reconciler.ts [--events 4000] [--off] [--keep] [--url postgres://…/db]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     events: { type: 'string', default: '4000' },
     url: { type: 'string' },
     off: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
   },
 });
 const WRITERS = 4;
@@ -95,6 +96,6 @@ try {
     ),
   );
 } finally {
-  if (process.env.KEEP_PROFILE === undefined) rmSync(scratch, { recursive: true, force: true });
+  if (!values.keep) rmSync(scratch, { recursive: true, force: true });
   else console.log(`kept ${scratch}`);
 }

@@ -91,12 +91,10 @@ async function within<T>(ms: number, check: () => Promise<T>): Promise<T> {
 
 /** The `steptrail_files{status="…"}` gauges of a Prometheus scrape, by status. */
 function metricCounts(scrape: string): Record<string, number> {
-  return Object.fromEntries(
-    [...scrape.matchAll(/^steptrail_files\{status="([a-z_]+)"\} (\d+)$/gm)].map(([, status, count]) => [
-      status,
-      Number(count),
-    ]),
-  );
+  const counts: Record<string, number> = {};
+  for (const match of scrape.matchAll(/^steptrail_files\{status="([a-z_]+)"\} (\d+)$/gm))
+    counts[match[1] ?? ''] = Number(match[2]);
+  return counts;
 }
 
 const countsOf = (result: OverallStatusResult) => ({

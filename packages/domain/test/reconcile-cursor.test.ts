@@ -43,6 +43,21 @@ describe('advanceCursor', () => {
     expect(advanceCursor(next, [], [], 501, rules).recent).toEqual([]);
   });
 
+  it('does not watch a file steptrail registered itself: its own writes keep the rollup exact', () => {
+    const next = advanceCursor(
+      emptyCursor(),
+      [
+        { table: 'files', id: 5, fileId: 5, registeredBySteptrail: true },
+        { table: 'files', id: 6, fileId: 6, registeredBySteptrail: false },
+      ],
+      [],
+      0,
+      rules,
+    );
+    expect(next.recent).toEqual([{ fileId: 6, until: 500 }]);
+    expect(next.marks.files).toBe(6);
+  });
+
   it('checks the files of the rows found, never a task-level row', () => {
     expect(filesToCheck(emptyCursor(), [log(1, 4), log(2, null), log(3, 4)], 0)).toEqual([4]);
   });

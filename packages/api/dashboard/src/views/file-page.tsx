@@ -81,7 +81,11 @@ export function FilePage({ id }: { id: string }) {
   }, [id]);
   const reload = useCoalesced(load, 150);
   useLiveEvents((event) => {
-    if (event.event === 'ready' || String(event.data.fileId) === id) reload();
+    if (event.event === 'file' && event.data.deleted && String(event.data.fileId) === id) {
+      // Deleted here or by another program (docs/architecture.md#foreign-deletes): show that, not the stale file.
+      setLoaded(null);
+      setError({ status: 404, text: '' });
+    } else if (event.event === 'ready' || String(event.data.fileId) === id) reload();
   });
 
   if (error !== null && loaded === null) {

@@ -27,6 +27,18 @@ describe('advanceCursor', () => {
     expect(second.marks.logs).toBe(4);
   });
 
+  it("keeps no gap of the step table open: steptrail's own step upserts burn an id each on PostgreSQL and MariaDB", () => {
+    const next = advanceCursor(
+      emptyCursor(),
+      [{ table: 'steps', id: 2, fileId: 1 }, { table: 'steps', id: 4, fileId: 1 }, log(1), log(3)],
+      [],
+      0,
+      { ...rules, gapTables: ['logs', 'files'] },
+    );
+    expect(next.marks).toMatchObject({ steps: 4, logs: 3 });
+    expect(next.open).toEqual([{ table: 'logs', id: 2, since: 0 }]);
+  });
+
   it('gives an open id up once it is older than openForMs (its transaction rolled back)', () => {
     const first = advanceCursor(emptyCursor(), [log(1), log(3)], [], 0, rules);
     expect(advanceCursor(first, [], [], 1001, rules).open).toEqual([]);

@@ -45,16 +45,27 @@ export interface CursorRules {
   openForMs: number;
   /** How long a file another program changed is looked at again on every pass. */
   recentForMs: number;
-  /** Bounds of the two lists, so a burst of gaps or changes cannot grow the saved state without end. */
+  /**
+   * Bounds of the two lists, so a burst of gaps or changes cannot grow the saved state without end. Both together
+   * must stay well under MySQL's 64 KB TEXT, the column they are saved in (≈ 55 bytes an open id, 40 a recent file).
+   */
   maxOpen: number;
   maxRecent: number;
+  /**
+   * The tables whose id gaps stay open. Not `file_processing_steps`: on PostgreSQL and MariaDB every upsert of a
+   * step row takes an id from the sequence even when it updates, so steptrail's own step writes leave a gap per
+   * event that will never fill. A step row another program inserts out of id order is still seen through its file's
+   * log rows or recent window, or by `reconcile` (docs/architecture.md#foreign-writes).
+   */
+  gapTables?: readonly FeedTable[];
 }
 
 export const DEFAULT_CURSOR_RULES: CursorRules = {
   openForMs: 30_000,
   recentForMs: 10_000,
-  maxOpen: 2000,
-  maxRecent: 1000,
+  maxOpen: 500,
+  maxRecent: 500,
+  gapTables: ['logs', 'files'],
 };
 
 export const emptyCursor = (): ReconcileCursor => ({
@@ -94,9 +105,10 @@ export function advanceCursor(
       .filter((row) => row.table === table && row.id > cursor.marks[table])
       .map((row) => row.id)
       .sort((a, b) => a - b);
+    const tracked = (rules.gapTables ?? DEFAULT_CURSOR_RULES.gapTables ?? FEED_TABLES).includes(table);
     let previous = cursor.marks[table];
     for (const id of ids) {
-      for (let gap = previous + 1; gap < id && opened.length < rules.maxOpen; gap += 1)
+      for (let gap = previous + 1; tracked && gap < id && opened.length < rules.maxOpen; gap += 1)
         opened.push({ table, id: gap, since: now });
       previous = id;
     }

@@ -8,7 +8,8 @@ import type { RouteDeps } from './route-deps.js';
 
 const DESCRIPTION = [
   'The bytes of a file: `original` as uploaded (from STORAGE_DIR, only for uploads to POST /api/files), or',
-  '`processed`, the document finalize_document_storage stored (from PROCESSED_DIR). Sent as an attachment named',
+  '`processed`, the document finalize_document_storage stored, or on an adopted DocuElevate database the one',
+  'files.processed_file_path names (only from PROCESSED_DIR). Sent as an attachment named',
   'after the file (RFC 6266, with an RFC 5987 `filename*` for non-ASCII names); `Range` requests are answered with',
   '206 and `If-Range`/ETag are honoured; HEAD tells whether a download exists without sending it. 404',
   '`CONTENT_NOT_FOUND` says why a file has none (docs/architecture.md#downloads).',

@@ -9,7 +9,7 @@
 // Each line prints its ratio to the raw figure with the same writers, measured in the same run; the HTTP single
 // line shows the bare node:http floor for the same request too. Then the rollup reconciler's cost on in-process
 // events: its loop on and off, alternating segment by segment (reconciler-overhead.ts). The API runs no reconciler
-// (RECONCILE_INTERVAL_MS=0); the benchmark's process runs the one loop a deployment has, except in `off` segments.
+// (RECONCILE_INTERVAL_MS=0), so the other lines measure the write path alone and capture only its statements.
 // Run:  npx tsx bench/run.ts --only ingest [--scale smoke|small|full]   (starts throwaway servers), or directly
 //       with BENCH_POSTGRES_URL / BENCH_MYSQL_URL set:  npx tsx bench/ingest/main.ts --scale small --databases sqlite
 //       [--cpu-prof DIR: a CPU profile of each API process; `node --cpu-prof --import tsx bench/ingest/main.ts …`
@@ -25,7 +25,7 @@ import {
   systemClock,
   type Store,
 } from '@steptrail/domain';
-import { ReconcileLoop, createLogger, migrateToLatest, openStore } from '@steptrail/runtime';
+import { migrateToLatest, openStore } from '@steptrail/runtime';
 import { readBenchEnvironment } from '../config.js';
 import { startApi, type RunningApi } from '../support/api-process.js';
 import {
@@ -211,10 +211,6 @@ async function measureDatabase(
     env: { RECONCILE_INTERVAL_MS: '0' },
   });
   const store: Store = await openStore(target, { poolSize: 20 });
-  const reconcilerLog = createLogger({ level: 'warn', service: 'bench-reconciler' });
-  const newReconciler = () =>
-    new ReconcileLoop(store, systemClock, reconcilerLog, { intervalMs: 250, owner: 'bench' });
-  let reconciler = newReconciler();
   const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });
   const ingestion = new EventIngestion({ unitOfWork: store.unitOfWork, clock: systemClock });
   const steps = [...DEFAULT_WORKFLOW_STEPS];
@@ -226,8 +222,6 @@ async function measureDatabase(
   };
   const [captureFile] = await nextFiles('capture');
   const captured = await captureEvent(prepared.url, tracker, captureFile ?? 0, steps[0] ?? '');
-  // Started after the capture, which records every statement this process sends.
-  reconciler.start();
   const driverTarget = target.kind === 'sqlite' ? { path: target.path } : { url: target.url };
   const driver = rawDriver(database, driverTarget, Math.max(...WRITERS), captured.session);
   const rows: Row[] = [];
@@ -298,14 +292,11 @@ async function measureDatabase(
       );
       rows.push({ how: 'in-process (StepTracker)', writers, figure: inProcess, raw: raw.perSecond, rawWhat });
     }
-    await reconciler.stop();
     overhead = await measureReconcilerOverhead({
       store,
       segments: OVERHEAD_SEGMENTS[options.scale] ?? 1,
       nextSegment: async () => plan(steps, `rec${run}`, await nextFiles('reconciler'), OVERHEAD_WRITERS),
     });
-    reconciler = newReconciler();
-    reconciler.start();
     for (const writers of WRITERS) {
       const work = plan(steps, `http${run}`, await nextFiles('http'), writers);
       const clients = work.map(() => api.connect());
@@ -387,7 +378,6 @@ async function measureDatabase(
       }
     }
   } finally {
-    await reconciler.stop();
     await driver.close();
     await store.close();
     await api.stop();

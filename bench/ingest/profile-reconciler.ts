@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_WORKFLOW, RollupReconciler, StepTracker, systemClock } from '@steptrail/domain';
-import { ReconcileLoop, createLogger, migrateToLatest, openStore } from '@steptrail/runtime';
+import { ReconcileLoop, migrateToLatest, openStore } from '@steptrail/runtime';
+import { createLogger } from '@steptrail/runtime/logger';
 import { parseTarget } from '../support/databases.js';
 import { repoRoot } from '../support/workspace.js';
 

@@ -102,9 +102,12 @@ export async function runDatabase({
       const from = seeded;
       seeded = size;
       // No stall sweep: the seeded files' in-progress steps are long past any stall window, and the history rows a
-      // sweep would write take log ids the next size's seeding assigns (and would disturb the reads measured).
+      // sweep would write take log ids the next size's seeding assigns (and would disturb the reads measured). No
+      // rollup reconciler either: to it the seeder's rows are foreign writes, and its catch-up over every seeded file
+      // would compete with the reads for the whole run; a settled database has nothing for it to do
+      // (docs/architecture.md#foreign-writes).
       const api = await startApi(prepared.url, join(prepared.scratch, 'storage'), {
-        env: { STALL_SWEEP_INTERVAL_MS: '0' },
+        env: { STALL_SWEEP_INTERVAL_MS: '0', RECONCILE_INTERVAL_MS: '0' },
       });
       const store = await openStore(target, { poolSize: 4 });
       try {

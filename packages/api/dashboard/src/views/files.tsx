@@ -8,7 +8,7 @@ import { Dialog } from '../components/dialog.js';
 import { OVERALL_STATUSES, OverallBadge } from '../components/status.js';
 import { ago, fullTime, stepLabel } from '../format.js';
 import { useCoalesced, useFocusHeading, useLiveEvents, useTick } from '../hooks.js';
-import { href, navigate } from '../router.js';
+import { href, navigate, parseHash } from '../router.js';
 import { toast } from '../toasts.js';
 import { bulkAction, bulkByFilter } from './file-actions.js';
 
@@ -58,6 +58,9 @@ function toggledStatus(query: URLSearchParams, status: OverallStatus): string {
  * shown at once (failed and processing); All clears the selection. Each press is a history entry, so Back undoes it.
  */
 function StatusChips({ query }: { query: URLSearchParams }) {
+  // A press reads the address as it is now, not as it was at the last render: two quick presses (the second before
+  // the view has re-rendered after the first) must select both statuses.
+  const liveQuery = (): URLSearchParams => parseHash(location.hash).query;
   const { counts } = useCounts();
   const selected = statusesOf(query);
   return (
@@ -66,7 +69,7 @@ function StatusChips({ query }: { query: URLSearchParams }) {
         type="button"
         class="chip"
         aria-pressed={selected.length === 0}
-        onClick={() => navigate(withParam(query, 'status', null))}
+        onClick={() => navigate(withParam(liveQuery(), 'status', null))}
       >
         <span>All</span>
         <span class="badge-count" data-count="total">
@@ -80,7 +83,7 @@ function StatusChips({ query }: { query: URLSearchParams }) {
           class="chip chip-status"
           aria-pressed={selected.includes(value)}
           data-status={value}
-          onClick={() => navigate(toggledStatus(query, value))}
+          onClick={() => navigate(toggledStatus(liveQuery(), value))}
         >
           <OverallBadge status={value} count={counts?.counts[value]} />
         </button>

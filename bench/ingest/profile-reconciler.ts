@@ -13,6 +13,7 @@ import { DEFAULT_WORKFLOW, RollupReconciler, StepTracker, systemClock } from '@s
 import { ReconcileLoop, migrateToLatest, openStore } from '@steptrail/runtime';
 import { createLogger } from '@steptrail/runtime/logger';
 import { parseTarget } from '../support/databases.js';
+import { registerFiles } from '../support/bench-files.js';
 import { repoRoot } from '../support/workspace.js';
 
 const { values } = parseArgs({
@@ -33,19 +34,7 @@ try {
   await migrateToLatest(target);
   const store = await openStore(target, { poolSize: 20 });
   const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });
-  const ids: number[] = [];
-  for (let index = 0; index < files; index += 1) {
-    const file = await tracker.registerFile({
-      filehash: `${index}`.padStart(64, '0'),
-      originalFilename: `${index}.pdf`,
-      localFilename: `${index}.pdf`,
-      fileSize: 1,
-      mimeType: 'application/pdf',
-      workflow: DEFAULT_WORKFLOW,
-      managed: false,
-    });
-    ids.push(file.id);
-  }
+  const ids = await registerFiles(tracker, files);
   const loop = new ReconcileLoop(store, systemClock, createLogger({ level: 'warn', service: 'bench' }), {
     intervalMs: 250,
     owner: 'profile',

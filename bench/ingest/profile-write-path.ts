@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_WORKFLOW, StepTracker, systemClock } from '@steptrail/domain';
 import { migrateToLatest, openStore } from '@steptrail/runtime';
 import { parseTarget } from '../support/databases.js';
+import { registerFiles } from '../support/bench-files.js';
 import { repoRoot } from '../support/workspace.js';
 import { rawDriver, replay, type CapturedEvent, type RawEvent } from './raw-loop.js';
 import { captureSql, normalizeSql } from './sql-capture.js';
@@ -61,22 +62,7 @@ try {
   await migrateToLatest(target);
   const store = await openStore(target, { poolSize: 4 });
   const tracker = new StepTracker({ unitOfWork: store.unitOfWork, clock: systemClock });
-  const register = async (count: number) => {
-    const ids: number[] = [];
-    for (let index = 0; index < count; index += 1) {
-      const file = await tracker.registerFile({
-        filehash: `${index}`.padStart(64, '0'),
-        originalFilename: `${index}.pdf`,
-        localFilename: `${index}.pdf`,
-        fileSize: 1,
-        mimeType: 'application/pdf',
-        workflow: DEFAULT_WORKFLOW,
-        managed: false,
-      });
-      ids.push(file.id);
-    }
-    return ids;
-  };
+  const register = (count: number) => registerFiles(tracker, count);
   const [captureFile] = await register(1);
   const session = (await captureSql(async () => (await openStore(target, { poolSize: 1 })).close())).filter(
     (sql) => /^(PRAGMA|SET)\b/i.test(normalizeSql(sql)),

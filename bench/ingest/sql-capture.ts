@@ -5,7 +5,13 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-let recording: string[] | null = null;
+/** A statement a driver received: its text and the parameters it was sent with (null when it had none). */
+export interface CapturedStatement {
+  sql: string;
+  params: unknown;
+}
+
+let recording: CapturedStatement[] | null = null;
 /** The wrapped methods and their originals, put back when a capture ends (the wrappers cost time per statement). */
 const restores: (() => void)[] = [];
 
@@ -23,7 +29,7 @@ function wrap(proto: object, name: string, sqlOf: (first: unknown) => string | n
   restores.push(() => (target[name] = original));
   target[name] = function (this: unknown, ...args: unknown[]) {
     const sql = sqlOf(args[0]);
-    if (recording !== null && sql !== null) recording.push(sql);
+    if (recording !== null && sql !== null) recording.push({ sql, params: paramsOf(args) });
     return original.apply(this, args);
   };
 }
@@ -34,7 +40,7 @@ function wrapStatement(proto: object, name: string): void {
   const target = proto as Record<string, Method>;
   restores.push(() => (target[name] = original));
   target[name] = function (this: unknown, ...args: unknown[]) {
-    if (recording !== null) recording.push((this as { source: string }).source);
+    if (recording !== null) recording.push({ sql: (this as { source: string }).source, params: args });
     return original.apply(this, args);
   };
 }
@@ -47,6 +53,14 @@ const textOf = (first: unknown): string | null =>
       : typeof first === 'object' && first !== null && typeof (first as { sql?: unknown }).sql === 'string'
         ? (first as { sql: string }).sql
         : null;
+
+/** The parameters of a pg / mysql2 call: `(text, values)` or `({text|sql, values})`. */
+const paramsOf = (args: unknown[]): unknown => {
+  const [first, second] = args;
+  if (Array.isArray(second)) return second;
+  if (typeof first === 'object' && first !== null && 'values' in first) return first.values;
+  return null;
+};
 
 function install(): void {
   const pg = require('pg') as { Client: { prototype: object } };
@@ -69,8 +83,13 @@ function install(): void {
 
 /** Runs `work` and returns the SQL texts every driver received meanwhile, in order. */
 export async function captureSql(work: () => Promise<unknown>): Promise<string[]> {
+  return (await captureStatements(work)).map((statement) => statement.sql);
+}
+
+/** Runs `work` and returns every statement the drivers received meanwhile, with its parameters, in order. */
+export async function captureStatements(work: () => Promise<unknown>): Promise<CapturedStatement[]> {
   install();
-  const statements: string[] = [];
+  const statements: CapturedStatement[] = [];
   recording = statements;
   try {
     await work();

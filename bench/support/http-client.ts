@@ -8,6 +8,13 @@ export interface HttpAnswer {
   ms: number;
 }
 
+/** A request that failed because the kept-alive connection it was sent on had been closed by the server. */
+class StaleConnection extends Error {
+  constructor(cause: Error) {
+    super(`the server had closed the kept-alive connection: ${cause.message}`, { cause });
+  }
+}
+
 export class KeepAliveClient {
   private readonly host: string;
   private readonly port: number;
@@ -32,6 +39,16 @@ export class KeepAliveClient {
   }
 
   send(method: string, path: string, text: string | null): Promise<HttpAnswer> {
+    return this.sendOnce(method, path, text).catch((error: unknown) => {
+      // A kept-alive connection the server closed while this process was busy (an in-process SQLite phase keeps
+      // the event loop from seeing the close for seconds) fails the next request sent on it before the server read
+      // a byte of it: that request is sent again, once, on a new connection.
+      if (error instanceof StaleConnection) return this.sendOnce(method, path, text);
+      throw error;
+    });
+  }
+
+  private sendOnce(method: string, path: string, text: string | null): Promise<HttpAnswer> {
     const headers =
       text === null
         ? this.headers
@@ -53,7 +70,9 @@ export class KeepAliveClient {
           );
         },
       );
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        reject(req.reusedSocket && error.code === 'ECONNRESET' ? new StaleConnection(error) : error),
+      );
       req.end(text ?? undefined);
     });
   }

@@ -2,7 +2,8 @@
 // failure triage and the stuck listing. It seeds a database the way the API benchmark does, runs each read through
 // the store (the same SQL the API sends), captures the statements the driver received with their parameters and
 // prints the database's own plan of each: EXPLAIN ANALYZE on PostgreSQL, ANALYZE on MariaDB, EXPLAIN QUERY PLAN on
-// SQLite. Plans show which index serves a read, which timings from a busy machine cannot.
+// SQLite; beside each read, its median time through the store (5 runs). Plans show which index serves a read, which
+// timings from a busy machine cannot.
 //
 // Run (servers come from BENCH_POSTGRES_URL / BENCH_MYSQL_URL, or it starts throwaway ones):
 //   npx tsx bench/api/query-plans.ts --databases sqlite,postgres,mariadb --files 1000000
@@ -64,6 +65,7 @@ function reads(store: Store, newestId: number): [string, () => Promise<unknown>]
       'GET /api/failures (last 7 days)',
       () => store.reads.statistics.failedSteps({ from: new Date(now - 7 * day), to: new Date(now) }, 5000),
     ],
+    ['GET /api/counts', () => store.reads.files.countByStatus()],
     [
       'GET /api/stuck',
       () =>
@@ -75,6 +77,17 @@ function reads(store: Store, newestId: number): [string, () => Promise<unknown>]
         }),
     ],
   ];
+}
+
+/** The median time of `runs` calls, after the one that captured the statements warmed the caches. */
+async function medianMs(read: () => Promise<unknown>, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const started = performance.now();
+    await read();
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)] ?? Number.NaN;
 }
 
 const explainPrefix: Record<BenchDatabase, string> = {
@@ -120,7 +133,10 @@ async function planDatabase(database: BenchDatabase, url: string): Promise<void>
     try {
       for (const [label, read] of reads(store, files)) {
         const statements = await captureStatements(read);
-        console.log(`\n### ${DISPLAY[database]}, ${files.toLocaleString('en')} files: ${label}`);
+        const took = await medianMs(read, 5);
+        console.log(
+          `\n### ${DISPLAY[database]}, ${files.toLocaleString('en')} files: ${label} (${took.toFixed(1)} ms, p50 of 5 through the store)`,
+        );
         for (const { sql, params } of statements.filter((s) => /^\s*(SELECT|WITH)\b/i.test(s.sql))) {
           console.log(`\n    ${normalizeSql(sql).slice(0, 400)}`);
           for (const line of await planOf(database, source, sql, params)) console.log(`    ${line}`);

@@ -11,6 +11,7 @@ import { WebhookAttempts1764400000100 } from './1764400000100-webhook-attempts.j
 import { DocumentColumns1764500000000 } from './1764500000000-document-columns.js';
 import { WebhookMessageIds1764600000000 } from './1764600000000-webhook-message-ids.js';
 import { ForeignRemovalNotes1764600000100 } from './1764600000100-foreign-removal-notes.js';
+import { LiveStatusCounts1764600000200 } from './1764600000200-live-status-counts.js';
 
 /** Every MySQL/MariaDB migration, oldest first. */
 export const mysqlMigrations = [
@@ -27,4 +28,5 @@ export const mysqlMigrations = [
   DocumentColumns1764500000000,
   WebhookMessageIds1764600000000,
   ForeignRemovalNotes1764600000100,
+  LiveStatusCounts1764600000200,
 ];

@@ -275,6 +275,7 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         }
         // The newer migrations first (StepHeartbeats, FileTombstones, event receipts, RollupReconciler, OperationsSearchIndexes), then
         // the widening.
+        await undo(dataSource); // LiveStatusCounts
         await undo(dataSource); // WebhookMessageIds
         await undo(dataSource); // ForeignRemovalNotes
         await undo(dataSource); // DocumentColumns
@@ -474,9 +475,10 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
         'DocumentColumns1764500000000',
         'WebhookMessageIds1764600000000',
         'ForeignRemovalNotes1764600000100',
+        'LiveStatusCounts1764600000200',
       ]);
       await dataSource.undoLastMigration({ transaction: 'all' });
-      for (let undo = 0; undo < 12; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
+      for (let undo = 0; undo < 13; undo += 1) await dataSource.undoLastMigration({ transaction: 'each' });
 
       expect(await tableNames(dataSource)).toEqual(['steptrail_migrations']);
     });

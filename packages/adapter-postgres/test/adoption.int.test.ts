@@ -40,6 +40,7 @@ const ALL_MIGRATIONS = [
   'DocumentColumns1764500000000',
   'WebhookMessageIds1764600000000',
   'ForeignRemovalNotes1764600000100',
+  'LiveStatusCounts1764600000200',
 ];
 
 /** Reverts the newest `count` migrations (all of them by default). */
@@ -254,8 +255,8 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
     ]);
     // The newer migrations first (StepHeartbeats, FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
     // PartialWorkerIndexes.
-    // BulkOperationTables, WebhookTables, WebhookAttempts, DocumentColumns, WebhookMessageIds and ForeignRemovalNotes too.
-    await undoMigrations(url, 12);
+    // BulkOperationTables, WebhookTables, WebhookAttempts, DocumentColumns, WebhookMessageIds, ForeignRemovalNotes and LiveStatusCounts too.
+    await undoMigrations(url, 13);
     expect(await definitions()).toEqual([
       'ix_steps_lease: (status, lease_expires_at)',
       'ix_steps_runnable: (status, run_after)',
@@ -275,6 +276,7 @@ describe.skipIf(serverUrl === null)(postgresTitle('migrating a fresh PostgreSQL 
       'DocumentColumns1764500000000',
       'WebhookMessageIds1764600000000',
       'ForeignRemovalNotes1764600000100',
+      'LiveStatusCounts1764600000200',
     ]);
     expect(await withClient(url, tableNames)).toContain('steptrail_event_receipts');
     expect(await definitions()).toHaveLength(2);

@@ -120,8 +120,8 @@ describe.skipIf(missing !== null)(
       const dataSource = await createSqliteDataSource({ path }).initialize();
       // The newer migrations first (StepHeartbeats, FileTombstones, EventReceipts, RollupReconciler, OperationsSearchIndexes), then
       // PartialWorkerIndexes.
-      // BulkOperationTables, WebhookTables, WebhookAttempts, DocumentColumns, WebhookMessageIds and ForeignRemovalNotes too.
-      for (let undo = 0; undo < 12; undo += 1) await dataSource.undoLastMigration();
+      // BulkOperationTables, WebhookTables, WebhookAttempts, DocumentColumns, WebhookMessageIds, ForeignRemovalNotes and LiveStatusCounts too.
+      for (let undo = 0; undo < 13; undo += 1) await dataSource.undoLastMigration();
       await dataSource.destroy();
       expect(definitions()).toEqual(['("status", "lease_expires_at")', '("status", "run_after")']);
       await migrate();

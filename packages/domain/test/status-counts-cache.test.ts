@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OVERALL_STATUSES, StatusCountsCache, type StatusCounts } from '../src/index.js';
+import { FreshStatusCounts, OVERALL_STATUSES, StatusCountsCache, type StatusCounts } from '../src/index.js';
 import { ManualClock } from './support/fixtures.js';
 
 const countsOf = (completed: number): StatusCounts => ({
@@ -53,5 +53,42 @@ describe('StatusCountsCache', () => {
     source.finish();
     await new Promise((resolve) => setImmediate(resolve));
     expect((await cache.get()).completed).toBe(2);
+  });
+});
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('FreshStatusCounts', () => {
+  it('callers that arrive while a read runs share the next read, which starts after it', async () => {
+    const source = counter();
+    const fresh = new FreshStatusCounts(source.load);
+    const first = fresh.get();
+    const second = fresh.get();
+    const third = fresh.get();
+    await settle();
+    expect(source.calls()).toBe(1);
+    source.finish();
+    expect((await first).completed).toBe(1);
+    await settle();
+    expect(source.calls()).toBe(2);
+    source.finish();
+    expect((await second).completed).toBe(2);
+    expect((await third).completed).toBe(2);
+  });
+
+  it('a caller after every read ended starts a new one; a failed read does not stop the next', async () => {
+    let calls = 0;
+    const fresh = new FreshStatusCounts(async () => {
+      calls += 1;
+      await settle();
+      if (calls === 1) throw new Error('database away');
+      return countsOf(calls);
+    });
+    const failing = fresh.get();
+    const next = fresh.get();
+    await expect(failing).rejects.toThrow('database away');
+    expect((await next).completed).toBe(2);
+    expect((await fresh.get()).completed).toBe(3);
+    expect(calls).toBe(3);
   });
 });

@@ -165,7 +165,7 @@ export const filesTopic: ContractTopic = (context) => {
       expect(page.items.map((file) => file.id)).toEqual([literal.id]);
     });
 
-    it('countByStatus reports every overall status and counts a file under its rollup status', async () => {
+    it('countByStatus reports every overall status, counts a file under its rollup status and a deleted file nowhere', async () => {
       const files = context.store().reads.files;
       const before = await files.countByStatus();
       expect(Object.keys(before).sort()).toEqual([...OVERALL_STATUSES].sort());
@@ -177,6 +177,15 @@ export const filesTopic: ContractTopic = (context) => {
       expect({ pending: after.pending - before.pending, failed: after.failed - before.failed }).toEqual({
         pending: 0,
         failed: 1,
+      });
+      expect(await files.delete(created.id)).toBe(true);
+      const afterDelete = await files.countByStatus();
+      expect({
+        pending: afterDelete.pending - before.pending,
+        failed: afterDelete.failed - before.failed,
+      }).toEqual({
+        pending: 0,
+        failed: 0,
       });
     });
 

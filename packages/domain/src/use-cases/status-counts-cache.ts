@@ -40,3 +40,39 @@ export class StatusCountsCache {
     return this.refreshing;
   }
 }
+
+/**
+ * Counts read at the request, for callers that have seen a change and need counts that include it
+ * (`GET /api/counts`), without one count query per caller: however many dashboards ask, at most one read runs at a
+ * time. A call that finds none running starts one; calls that arrive while one runs share the next, started when
+ * that one ends. So every answer comes from a read that began after the call did — never older than the caller's
+ * change — and the database counts at most once per read's duration (docs/architecture.md#status-counts).
+ */
+export class FreshStatusCounts {
+  private running: Promise<StatusCounts> | null = null;
+  private queued: Promise<StatusCounts> | null = null;
+
+  constructor(private readonly load: () => Promise<StatusCounts>) {}
+
+  get(): Promise<StatusCounts> {
+    if (this.queued !== null) return this.queued;
+    if (this.running === null) return this.start();
+    const settled = this.running.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queued = settled.then(() => {
+      this.queued = null;
+      return this.start();
+    });
+    return this.queued;
+  }
+
+  private start(): Promise<StatusCounts> {
+    const read = this.load().finally(() => {
+      if (this.running === read) this.running = null;
+    });
+    this.running = read;
+    return read;
+  }
+}

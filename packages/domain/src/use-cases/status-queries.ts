@@ -4,7 +4,7 @@ import type { FileListQuery, FilePage, StatusCounts } from '../ports/file-reposi
 import type { LogPage } from '../ports/log-repository.js';
 import type { Clock } from '../ports/clock.js';
 import type { Repositories } from '../ports/unit-of-work.js';
-import { StatusCountsCache } from './status-counts-cache.js';
+import { FreshStatusCounts, StatusCountsCache } from './status-counts-cache.js';
 import { domainError, err, ok, type Result } from '../result.js';
 import { computeOverallStatus, type OverallStatusResult } from '../status/overall-status.js';
 import { computeStepSummary, type StepSummary } from '../status/step-summary.js';
@@ -31,6 +31,7 @@ export const MAX_PAGE_SIZE = 500;
 /** The read side of the step manager: index reads, never a log scan. */
 export class StatusQueries {
   private readonly counts: StatusCountsCache | null;
+  private readonly freshCounts: FreshStatusCounts;
 
   /** With `countsMaxAgeMs` > 0, list pages carry counts at most that old (see StatusCountsCache). */
   constructor(
@@ -41,6 +42,7 @@ export class StatusQueries {
       options === null || options.countsMaxAgeMs <= 0
         ? null
         : new StatusCountsCache(() => reads.files.countByStatus(), options.clock, options.countsMaxAgeMs);
+    this.freshCounts = new FreshStatusCounts(() => reads.files.countByStatus());
   }
 
   async getFile(fileId: number): Promise<Result<FileRecord>> {
@@ -131,10 +133,11 @@ export class StatusQueries {
 
   /**
    * Files per status across the whole store, read now: never the cached counts of `listFiles`, so a caller that
-   * has seen a change (a live `file` event) gets counts that include it (docs/architecture.md#status-counts).
+   * has seen a change (a live `file` event) gets counts that include it; concurrent callers share one read
+   * (FreshStatusCounts, docs/architecture.md#status-counts).
    */
   countFiles(): Promise<StatusCounts> {
-    return this.reads.files.countByStatus();
+    return this.freshCounts.get();
   }
 
   private async load(fileId: number): Promise<Result<{ file: FileRecord; steps: StoredStep[] }>> {

@@ -104,7 +104,8 @@ export async function revertSchemaPlan(
 /**
  * Builds the plan's partial indexes again: as planned, or (`partial` false, to revert) over every row, as databases
  * migrated before they were partial have them. Each is dropped and created, so a run cut short is finished by
- * running it again.
+ * running it again. An index over a column the table does not have (yet, or any more: a later migration adds it) is
+ * left to the migration that adds the column.
  */
 export async function rebuildPartialIndexes(
   runner: QueryRunner,
@@ -113,8 +114,9 @@ export async function rebuildPartialIndexes(
 ): Promise<void> {
   for (const table of SCHEMA_PLAN) {
     if (!(await dialect.tableExists(runner, table.name))) continue;
+    const present = await dialect.columnNames(runner, table.name);
     for (const index of table.indexes) {
-      if (index.where === undefined) continue;
+      if (index.where === undefined || !index.columns.every((column) => present.has(column))) continue;
       const { name, columns, unique, origin } = index;
       await runner.query(dialect.dropIndex(table.name, name));
       await runner.query(

@@ -97,6 +97,16 @@ export const FILES_TABLE: PlannedTable = {
     { name: 'ix_files_created_id', columns: ['created_at', 'id'], unique: false, origin: 'steptrail' },
     { name: 'ix_files_updated_id', columns: ['updated_at', 'id'], unique: false, origin: 'steptrail' },
     { name: 'ix_files_mime_id', columns: ['mime_type', 'id'], unique: false, origin: 'steptrail' },
+    // The deleted files per status, which counts per status take from the counts of ix_files_status_id: every row
+    // of the two is in the index itself (docs/architecture.md#status-counts). Only the tombstones where the database
+    // can index part of a table, so no live file's write has one more index to update.
+    {
+      name: 'ix_files_deleted_status',
+      columns: ['deleted_at', 'processing_status'],
+      unique: false,
+      origin: 'steptrail',
+      where: 'deleted_at IS NOT NULL',
+    },
   ],
 };
 
@@ -414,6 +424,11 @@ export const HEARTBEAT_ADDITIONS = {
     ['file_processing_steps', 'heartbeat_at'],
     ['file_processing_steps', 'heartbeat_by'],
   ],
+} as const;
+
+/** What the migration `LiveStatusCounts` adds (docs/architecture.md#status-counts). */
+export const LIVE_STATUS_ADDITIONS = {
+  indexes: [['files', 'ix_files_deleted_status']],
 } as const;
 
 /** What the migration `WebhookMessageIds` adds (docs/architecture.md#webhook-ids). */

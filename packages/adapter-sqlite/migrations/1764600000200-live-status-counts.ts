@@ -1,0 +1,20 @@
+import { applySchemaPlan, revertPlanAdditions, LIVE_STATUS_ADDITIONS } from '@steptrail/persistence-typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqliteSchemaDialect } from './sqlite-schema-dialect.js';
+
+/**
+ * `files(deleted_at, processing_status)` for the tombstones only: counts per status are the counts of the status
+ * index less the deleted files of this one, both read from the indexes alone, where counting the live files looked
+ * up every row for its tombstone (docs/architecture.md#status-counts).
+ */
+export class LiveStatusCounts1764600000200 implements MigrationInterface {
+  name = 'LiveStatusCounts1764600000200';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await applySchemaPlan(runner, sqliteSchemaDialect);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await revertPlanAdditions(runner, sqliteSchemaDialect, LIVE_STATUS_ADDITIONS);
+  }
+}

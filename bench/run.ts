@@ -9,9 +9,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { createConnection } from 'mysql2/promise';
 import { findServers, startMariaDb, startPostgres, type ServerKind } from '@steptrail/test-servers';
 import { childEnvironment, readBenchEnvironment } from './config.js';
+import { growBufferPool } from './support/databases.js';
 import { repoRoot as root } from './support/workspace.js';
 import type { TargetRow } from './support/report.js';
 
@@ -202,21 +202,6 @@ async function provideServers(databases: Database[]): Promise<ProvidedServers> {
     }
   }
   return servers;
-}
-
-/** The test server's 64 MiB InnoDB buffer pool suits tests, not millions of rows; resized online. */
-async function growBufferPool(url: string): Promise<void> {
-  const parsed = new URL(url);
-  const connection = await createConnection({
-    host: parsed.hostname,
-    port: Number(parsed.port),
-    user: decodeURIComponent(parsed.username),
-  });
-  try {
-    await connection.query('SET GLOBAL innodb_buffer_pool_size = 1073741824');
-  } finally {
-    await connection.end();
-  }
 }
 
 const withoutPasswords = (text: string) => text.replace(/(\/\/[^:/@\s]+:)[^@\s]+@/g, '$1***@');

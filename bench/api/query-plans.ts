@@ -14,6 +14,7 @@ import { startMariaDb, startPostgres, type RunningServer } from '@steptrail/test
 import { captureStatements, normalizeSql } from '../ingest/sql-capture.js';
 import {
   DISPLAY,
+  growBufferPool,
   isBenchDatabase,
   parseTarget,
   prepareDatabase,
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
     if (given !== null) return given;
     const server = database === 'postgres' ? await startPostgres() : await startMariaDb();
     started.push(server);
+    if (database === 'mariadb') await growBufferPool(server.url);
     return server.url;
   };
   try {

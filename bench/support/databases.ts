@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrationDataSource, parseDatabaseUrl, type DatabaseTarget } from '@steptrail/runtime';
+import { createConnection } from 'mysql2/promise';
 import { createDatabase } from '@steptrail/test-servers';
 import type { ServerSetting } from '../config.js';
 import { onInterrupt } from './interrupts.js';
@@ -82,5 +83,20 @@ export async function prepareDatabase(database: BenchDatabase, servers: Servers)
   } catch (error) {
     await cleanup();
     throw error;
+  }
+}
+
+/** The test server's 64 MiB InnoDB buffer pool suits tests, not millions of rows; resized online. */
+export async function growBufferPool(url: string): Promise<void> {
+  const parsed = new URL(url);
+  const connection = await createConnection({
+    host: parsed.hostname,
+    port: Number(parsed.port),
+    user: decodeURIComponent(parsed.username),
+  });
+  try {
+    await connection.query('SET GLOBAL innodb_buffer_pool_size = 1073741824');
+  } finally {
+    await connection.end();
   }
 }

@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { mysqlSchemaDialect } from './mysql-schema-dialect.js';
 
 /**
- * `files(deleted_at, processing_status)` for the tombstones only: counts per status are the counts of the status
+ * `files(processing_status, deleted_at)` for the tombstones only: counts per status are the counts of the status
  * index less the deleted files of this one, both read from the indexes alone, where counting the live files looked
  * up every row for its tombstone (docs/architecture.md#status-counts).
  */

@@ -211,13 +211,15 @@ export class TypeormFileRepository implements FileRepository {
 
   async countByStatus(): Promise<StatusCounts> {
     const counts = Object.fromEntries(OVERALL_STATUSES.map((status) => [status, 0])) as StatusCounts;
-    // Every file by status from ix_files_status_id, less the deleted ones from ix_files_deleted_status: one
-    // statement, so one snapshot, and no table row read (docs/architecture.md#status-counts).
+    // Every file by status from ix_files_status_id, less the deleted ones from ix_files_status_deleted (a range
+    // per status, tombstones only): one statement, so one snapshot, and no table row read
+    // (docs/architecture.md#status-counts).
     const rows = await this.sql.rows(
       `SELECT processing_status AS status, COUNT(*) AS n, 1 AS sign FROM files GROUP BY processing_status
        UNION ALL
        SELECT processing_status AS status, COUNT(*) AS n, -1 AS sign FROM files
-        WHERE deleted_at IS NOT NULL GROUP BY processing_status`,
+        WHERE processing_status IN (:...statuses) AND deleted_at IS NOT NULL GROUP BY processing_status`,
+      { statuses: OVERALL_STATUSES },
     );
     for (const row of rows) {
       const status = OVERALL_STATUSES.find((known) => known === row.status);

@@ -97,12 +97,13 @@ export const FILES_TABLE: PlannedTable = {
     { name: 'ix_files_created_id', columns: ['created_at', 'id'], unique: false, origin: 'steptrail' },
     { name: 'ix_files_updated_id', columns: ['updated_at', 'id'], unique: false, origin: 'steptrail' },
     { name: 'ix_files_mime_id', columns: ['mime_type', 'id'], unique: false, origin: 'steptrail' },
-    // The deleted files per status, which counts per status take from the counts of ix_files_status_id: every row
-    // of the two is in the index itself (docs/architecture.md#status-counts). Only the tombstones where the database
-    // can index part of a table, so no live file's write has one more index to update.
+    // The deleted files per status, which counts per status take from the counts of ix_files_status_id: both read
+    // from the indexes alone (docs/architecture.md#status-counts). Only the tombstones where the database can index
+    // part of a table, so no live file's write has one more index to update. Status first: on MySQL, which indexes
+    // every row, an index led by deleted_at was intersected with the status index for the failed list (2 s).
     {
-      name: 'ix_files_deleted_status',
-      columns: ['deleted_at', 'processing_status'],
+      name: 'ix_files_status_deleted',
+      columns: ['processing_status', 'deleted_at'],
       unique: false,
       origin: 'steptrail',
       where: 'deleted_at IS NOT NULL',
@@ -428,7 +429,7 @@ export const HEARTBEAT_ADDITIONS = {
 
 /** What the migration `LiveStatusCounts` adds (docs/architecture.md#status-counts). */
 export const LIVE_STATUS_ADDITIONS = {
-  indexes: [['files', 'ix_files_deleted_status']],
+  indexes: [['files', 'ix_files_status_deleted']],
 } as const;
 
 /** What the migration `WebhookMessageIds` adds (docs/architecture.md#webhook-ids). */

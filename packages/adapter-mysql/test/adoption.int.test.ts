@@ -1,4 +1,10 @@
-import { StepTracker, systemClock } from '@steptrail/domain';
+import {
+  DEFAULT_STALL_POLICY,
+  PLAN_WORKFLOW_NAME,
+  StallWatch,
+  StepTracker,
+  systemClock,
+} from '@steptrail/domain';
 import {
   applySchemaPlan,
   SCHEMA_PLAN,
@@ -187,6 +193,58 @@ describe.skipIf(noMysql)(mysqlTitle('steptrail migrations on MySQL/MariaDB'), ()
           expect(step).toMatchObject({ status: 'in_progress', errorMessage: 'OCR timeout – 60 s' });
           const history = await store.reads.logs.listForStep(1, 'extract_text');
           expect(history.map((log) => log.message)).toEqual(['OCR timeout – 60 s', 'retried by steptrail']);
+        });
+      });
+
+      it('stall windows and ageing follow the workflow DocuElevate’s plan gives a file without steptrail’s snapshot', async () => {
+        const dataSource = await docuElevate('st_adopt_plan_stall');
+        await dataSource.runMigrations();
+        const plan = JSON.stringify({
+          version: 1,
+          steps: [{ step_type: 'ocr', stages: ['hash_file', 'extract_text'] }],
+        });
+        // Written as DocuElevate writes: no steptrail column, naive UTC times.
+        const started = '2025-03-01 09:00:00.000000';
+        const inserted = await dataSource.query<{ insertId: number }>(
+          `INSERT INTO files (filehash, original_filename, local_filename, file_size, is_duplicate, legal_hold,
+             workflow_plan, created_at) VALUES ('planned', 'p.pdf', '/workdir/p.pdf', 1, 0, 0, ?, ?)`,
+          [plan, started],
+        );
+        const fileId = inserted.insertId;
+        await dataSource.query(
+          `INSERT INTO file_processing_steps (file_id, step_name, status, started_at, created_at, updated_at)
+           VALUES (?, 'extract_text', 'in_progress', ?, ?, ?)`,
+          [fileId, started, started, started],
+        );
+        await withTracker(dataSource, async (_tracker, store) => {
+          // Every step of the plan's workflow gets an hour; the default workflow would give 10 minutes.
+          const policy = {
+            ...DEFAULT_STALL_POLICY,
+            workflowWindowsMs: { [PLAN_WORKFLOW_NAME]: { '*': 3_600_000 } },
+          };
+          const minutesIn = (minutes: number) =>
+            new Date(Date.parse('2025-03-01T09:00:00Z') + minutes * 60_000);
+          const watch = (minutes: number) =>
+            new StallWatch({
+              unitOfWork: store.unitOfWork,
+              reads: store.reads,
+              clock: { now: () => minutesIn(minutes) },
+              policy,
+            });
+          // The seeded rows hold a step in progress since 2024 under the default workflow: only the planned file here.
+          const listed = async (minutes: number) =>
+            (await watch(minutes).listStuck(null, 100)).items
+              .filter((item) => item.fileId === fileId)
+              .map((item) => [item.reason, item.limitMs]);
+          const swept = async (minutes: number) =>
+            (await watch(minutes).sweep())
+              .filter((step) => step.fileId === fileId)
+              .map((step) => [step.stepName, step.windowMs]);
+          expect(await listed(20)).toEqual([]);
+          expect(await swept(20)).toEqual([]);
+          expect(await listed(35)).toEqual([['silent', 3_600_000]]);
+          expect(await listed(61)).toEqual([['stalled', 3_600_000]]);
+          expect(await swept(61)).toEqual([['extract_text', 3_600_000]]);
         });
       });
     },

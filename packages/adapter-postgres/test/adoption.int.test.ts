@@ -1,4 +1,12 @@
-import { LegacyMigration, StatusQueries, StepTracker, type Clock } from '@steptrail/domain';
+import {
+  DEFAULT_STALL_POLICY,
+  LegacyMigration,
+  PLAN_WORKFLOW_NAME,
+  StallWatch,
+  StatusQueries,
+  StepTracker,
+  type Clock,
+} from '@steptrail/domain';
 import { SCHEMA_PLAN } from '@steptrail/persistence-typeorm';
 import { newFile } from '@steptrail/adapter-contract';
 import { describe, expect, it } from 'vitest';
@@ -200,6 +208,60 @@ for (const { kind, label, naiveTimestamps } of VARIANTS)
           expect((await withClient(url, docuElevateRows)).files?.slice(0, filesBefore.length)).toEqual(
             filesBefore,
           );
+        } finally {
+          await store.close();
+        }
+      });
+
+      it('stall windows and ageing follow the workflow DocuElevate’s plan gives a file without steptrail’s snapshot', async () => {
+        const url = await docuElevateDatabase();
+        await migrate(url);
+        const plan = JSON.stringify({
+          version: 1,
+          steps: [{ step_type: 'ocr', stages: ['hash_file', 'extract_text'] }],
+        });
+        // Written as DocuElevate writes: no steptrail column, times in UTC (naive columns take the offset off).
+        const started = '2025-03-01 09:00:00+00';
+        const fileId = await withClient(url, async (client) => {
+          const inserted = await client.query<{ id: number }>(
+            `INSERT INTO files (filehash, original_filename, local_filename, file_size, is_duplicate, legal_hold,
+               workflow_plan, created_at) VALUES ('planned', 'p.pdf', '/workdir/p.pdf', 1, false, false, $1, $2)
+             RETURNING id`,
+            [plan, started],
+          );
+          const id = inserted.rows[0]?.id ?? 0;
+          await client.query(
+            `INSERT INTO file_processing_steps (file_id, step_name, status, started_at, created_at, updated_at)
+             VALUES ($1, 'extract_text', 'in_progress', $2, $2, $2)`,
+            [id, started],
+          );
+          return id;
+        });
+        const store = await openPostgresStore({ url, poolSize: 2 });
+        try {
+          // Every step of the plan's workflow gets an hour; the default workflow would give 10 minutes.
+          const policy = {
+            ...DEFAULT_STALL_POLICY,
+            workflowWindowsMs: { [PLAN_WORKFLOW_NAME]: { '*': 3_600_000 } },
+          };
+          const minutesIn = (minutes: number) =>
+            new Date(Date.parse('2025-03-01T09:00:00Z') + minutes * 60_000);
+          const watch = (minutes: number) =>
+            new StallWatch({
+              unitOfWork: store.unitOfWork,
+              reads: store.reads,
+              clock: fixedClock(minutesIn(minutes)),
+              policy,
+            });
+          const listed = async (minutes: number) =>
+            (await watch(minutes).listStuck(null, 100)).items.map((item) => [item.reason, item.limitMs]);
+          expect(await listed(20)).toEqual([]);
+          expect(await watch(20).sweep()).toEqual([]);
+          expect(await listed(35)).toEqual([['silent', 3_600_000]]);
+          expect(await listed(61)).toEqual([['stalled', 3_600_000]]);
+          expect(
+            (await watch(61).sweep()).map((step) => [step.fileId, step.stepName, step.windowMs]),
+          ).toEqual([[fileId, 'extract_text', 3_600_000]]);
         } finally {
           await store.close();
         }
